@@ -1,0 +1,70 @@
+import js from '@eslint/js';
+import ts from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import svelteConfig from './svelte.config.js';
+
+/** The engine is pure: no clock, timers, randomness or browser APIs (DESIGN §2). */
+const engineBans = {
+  'no-restricted-globals': [
+    'error',
+    ...[
+      'setTimeout',
+      'setInterval',
+      'setImmediate',
+      'clearTimeout',
+      'clearInterval',
+      'requestAnimationFrame',
+      'queueMicrotask',
+      'performance',
+      'indexedDB',
+      'localStorage',
+      'sessionStorage',
+      'postMessage',
+      'window',
+      'document',
+      'navigator',
+      'self',
+      'globalThis',
+      'crypto',
+      'fetch',
+      'Date',
+    ].map((name) => ({
+      name,
+      message: 'src/engine is pure and deterministic: use the kernel clock, timers and PRNG.',
+    })),
+  ],
+  'no-restricted-properties': [
+    'error',
+    { object: 'Math', property: 'random', message: 'Use the seeded PRNG (src/engine/kernel/prng.ts).' },
+  ],
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        {
+          group: ['**/worker/**', '**/ui/**', '**/lessons/**'],
+          message: 'src/engine imports nothing outside src/engine.',
+        },
+      ],
+    },
+  ],
+};
+
+export default ts.config(
+  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'reports/', 'coverage/'] },
+  js.configs.recommended,
+  ...ts.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'], svelteConfig } },
+  },
+  { files: ['src/engine/**/*.ts'], ignores: ['src/engine/**/*.test.ts'], rules: engineBans },
+);

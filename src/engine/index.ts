@@ -1,0 +1,25 @@
+/**
+ * The engine facade. Tests, tools, the worker and the lessons drive the engine through these
+ * names only (DESIGN §2.1); they are a contract: extend, never rename.
+ */
+import { coreModule } from './core-module';
+import { clusterModule } from './cluster/module';
+import { replayInto, SimulationImpl, type Simulation } from './simulation';
+import type { SimulationOptions, TimedCommand } from './types';
+
+export function createSimulation(options: SimulationOptions): Simulation {
+  return new SimulationImpl(options, [coreModule, clusterModule]);
+}
+
+/** A new simulation with `log` replayed into it: the same session, event for event. */
+export function replaySimulation(options: SimulationOptions, log: readonly TimedCommand[]): Simulation {
+  const sim = createSimulation(options);
+  replayInto(sim, log);
+  return sim;
+}
+
+export type { Simulation } from './simulation';
+export type * from './types';
+export { EngineError, isEngineError, type ErrorCode, type KafkaErrorCode } from './errors';
+export { formatEvent, formatTrace } from './kernel/trace';
+export { COMMAND_TYPES, validateCommand } from './validate';

@@ -1,0 +1,343 @@
+/**
+ * The kernel: one virtual clock, one scheduler, seeded randomness, the network, node lifecycles
+ * and the event trace. It knows nothing about Kafka; brokers, controllers and clients are node
+ * behaviours registered with it.
+ *
+ * Everything the kernel owns is plain structured-clone data in `KernelState` (timers are data,
+ * not closures), so a keyframe is `structuredClone(state)` plus the trace length. Behaviours are
+ * stateless modules: a node's state lives in its record, split into `durable` (kept across a crash:
+ * logs, checkpoints) and `volatile` (rebuilt from durable state by `start` on every (re)start).
+ */
+import type { EngineEvent, EventMap, EventType, NodeId, NodeKind, NodeSnapshot } from '../types';
+import { deriveStream, nextFloat, nextInt, type PrngState } from './prng';
+import { createScheduler, peek, pop, schedule, type SchedulerState } from './scheduler';
+import { blockReason, createNetwork, planDelivery, type NetworkState } from './network';
+import type { NetworkOptions, DropReason } from '../types';
+
+export interface RpcMessage<B = unknown> {
+  id: number;
+  from: NodeId;
+  to: NodeId;
+  kind: string;
+  body: B;
+  sentAtMs: number;
+  deliverAtMs: number;
+  inReplyTo?: number;
+}
+
+export interface NodeRecord<D = unknown, V = unknown> {
+  id: NodeId;
+  kind: NodeKind;
+  alive: boolean;
+  /** Number of starts so far; timers from an earlier incarnation never fire. */
+  incarnation: number;
+  rng: PrngState;
+  durable: D;
+  /** null while the node is down. */
+  volatile: V | null;
+}
+
+export interface Timer {
+  id: number;
+  name: string;
+  data: unknown;
+}
+
+/** What a node may do: all of its effects on the world go through here. */
+export interface NodeContext {
+  readonly id: NodeId;
+  now(): number;
+  /** Send an RPC over the simulated network; returns the message id. */
+  send(to: NodeId, kind: string, body: unknown, inReplyTo?: number): number;
+  setTimer(name: string, delayMs: number, data?: unknown): number;
+  cancelTimer(timerId: number): void;
+  /** Uniform [0, 1) from this node's own stream. */
+  random(): number;
+  /** Uniform integer in [0, n) from this node's own stream. */
+  randomInt(n: number): number;
+  emit<K extends EventType>(type: K, fields: EventMap[K]): void;
+  /** Read-only cluster-wide configuration given at creation. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface NodeBehaviour<D = unknown, V = unknown> {
+  /** First start and every restart: build volatile state from durable state. */
+  start(ctx: NodeContext, self: NodeRecord<D, V>): V;
+  onMessage(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: RpcMessage): void;
+  onTimer(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, timer: Timer): void;
+  /** Called as the node goes down, before its volatile state is dropped (rarely needed). */
+  onCrash?(self: NodeRecord<D, V>): void;
+}
+
+type Entry =
+  | { type: 'deliver'; msg: RpcMessage; drop: DropReason | null }
+  | { type: 'timer'; node: NodeId; incarnation: number; timer: Timer };
+
+export interface KernelState {
+  seed: number;
+  nowMs: number;
+  /** Scheduler entries processed so far (for exact replay of the command log). */
+  processed: number;
+  sched: SchedulerState<Entry>;
+  nextMessageId: number;
+  nextTimerId: number;
+  cancelledTimers: Set<number>;
+  netRng: PrngState;
+  network: NetworkState;
+  /** In creation order. */
+  nodes: Record<NodeId, NodeRecord>;
+  config: Record<string, unknown>;
+}
+
+export class Kernel {
+  state: KernelState;
+  /** The trace. Not part of `state`: a keyframe records its length instead. */
+  readonly trace: EngineEvent[] = [];
+  private readonly behaviours: Partial<Record<NodeKind, NodeBehaviour<never, never>>>;
+  private readonly contexts = new Map<NodeId, NodeContext>();
+  private sink: EngineEvent[] | null = null;
+
+  constructor(options: {
+    seed: number;
+    network?: NetworkOptions;
+    config?: Record<string, unknown>;
+    behaviours: Partial<Record<NodeKind, NodeBehaviour<never, never>>>;
+  }) {
+    this.behaviours = options.behaviours;
+    this.state = {
+      seed: options.seed,
+      nowMs: 0,
+      processed: 0,
+      sched: createScheduler<Entry>(),
+      nextMessageId: 1,
+      nextTimerId: 1,
+      cancelledTimers: new Set(),
+      netRng: deriveStream(options.seed, 'network'),
+      network: createNetwork(options.network),
+      nodes: {},
+      config: options.config ?? {},
+    };
+  }
+
+  now(): number {
+    return this.state.nowMs;
+  }
+
+  node(id: NodeId): NodeRecord | undefined {
+    return this.state.nodes[id];
+  }
+
+  nodeIds(): NodeId[] {
+    return Object.keys(this.state.nodes);
+  }
+
+  /** Add a node and start it. */
+  addNode<D>(id: NodeId, kind: NodeKind, durable: D): void {
+    if (this.state.nodes[id]) throw new Error(`node ${id} already exists`);
+    const rec: NodeRecord = {
+      id,
+      kind,
+      alive: false,
+      incarnation: 0,
+      rng: deriveStream(this.state.seed, `node:${id}`),
+      durable,
+      volatile: null,
+    };
+    this.state.nodes[id] = rec;
+    this.startNode(rec);
+  }
+
+  /** Remove a node for good (a closed client). Messages to it are dropped as node-down. */
+  removeNode(id: NodeId): void {
+    const rec = this.state.nodes[id];
+    if (!rec) return;
+    rec.alive = false;
+    rec.volatile = null;
+    rec.incarnation++;
+    delete this.state.nodes[id];
+    this.contexts.delete(id);
+  }
+
+  crash(id: NodeId): void {
+    const rec = this.mustNode(id);
+    if (!rec.alive) return;
+    this.behaviourOf(rec).onCrash?.(rec as never);
+    rec.alive = false;
+    rec.volatile = null;
+    this.emit(`${rec.kind}.crashed`, { node: id });
+  }
+
+  restart(id: NodeId): void {
+    const rec = this.mustNode(id);
+    if (rec.alive) return;
+    this.emit(`${rec.kind}.restarted`, { node: id });
+    this.startNode(rec);
+  }
+
+  private startNode(rec: NodeRecord): void {
+    rec.alive = true;
+    rec.incarnation++;
+    rec.volatile = this.behaviourOf(rec).start(this.ctx(rec.id), rec as never);
+  }
+
+  // ----- events -----
+
+  emit<K extends EventType>(type: K, fields: EventMap[K]): void {
+    const event = { seq: this.trace.length + 1, atMs: this.state.nowMs, type, ...fields } as EngineEvent;
+    this.trace.push(event);
+    this.sink?.push(event);
+  }
+
+  // ----- time -----
+
+  /** Process the next scheduled entry. Returns the events it produced ([] when idle). */
+  step(): EngineEvent[] {
+    const out: EngineEvent[] = [];
+    this.sink = out;
+    try {
+      const next = pop(this.state.sched);
+      if (next) {
+        this.state.nowMs = Math.max(this.state.nowMs, next.atMs);
+        this.state.processed++;
+        this.process(next.entry);
+      }
+    } finally {
+      this.sink = null;
+    }
+    return out;
+  }
+
+  /** Time of the next scheduled entry, if any. */
+  nextAtMs(): number | undefined {
+    return peek(this.state.sched)?.atMs;
+  }
+
+  /** Process everything due up to now + ms, then set the clock to now + ms. */
+  runFor(ms: number): EngineEvent[] {
+    const target = this.state.nowMs + ms;
+    const out: EngineEvent[] = [];
+    for (;;) {
+      const at = this.nextAtMs();
+      if (at === undefined || at > target) break;
+      for (const e of this.step()) out.push(e);
+    }
+    this.state.nowMs = target;
+    return out;
+  }
+
+  /** Move the clock forward without processing anything (nothing may be due before `atMs`). */
+  advanceTo(atMs: number): void {
+    const next = this.nextAtMs();
+    if (next !== undefined && next < atMs) throw new Error('advanceTo would skip scheduled work');
+    this.state.nowMs = Math.max(this.state.nowMs, atMs);
+  }
+
+  private process(entry: Entry): void {
+    if (entry.type === 'timer') {
+      const { timer } = entry;
+      if (this.state.cancelledTimers.delete(timer.id)) return;
+      const rec = this.state.nodes[entry.node];
+      if (!rec || !rec.alive || rec.incarnation !== entry.incarnation) return;
+      this.behaviourOf(rec).onTimer(this.ctx(rec.id), rec as never, timer);
+      return;
+    }
+    const { msg } = entry;
+    const base = { id: msg.id, from: msg.from, to: msg.to, kind: msg.kind };
+    const reason = entry.drop ?? blockReason(this.state.network, msg.from, msg.to);
+    const rec = this.state.nodes[msg.to];
+    if (reason) {
+      this.emit('rpc.dropped', { ...base, reason });
+    } else if (!rec || !rec.alive) {
+      this.emit('rpc.dropped', { ...base, reason: 'node-down' });
+    } else {
+      this.emit('rpc.delivered', base);
+      this.behaviourOf(rec).onMessage(this.ctx(rec.id), rec as never, msg);
+    }
+  }
+
+  // ----- node context -----
+
+  private ctx(id: NodeId): NodeContext {
+    let c = this.contexts.get(id);
+    if (!c) {
+      c = this.makeContext(id);
+      this.contexts.set(id, c);
+    }
+    return c;
+  }
+
+  private makeContext(id: NodeId): NodeContext {
+    // The context outlives state restores (keyframes), so it reads the kernel, not a captured state.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const k = this;
+    const rec = () => k.mustNode(id);
+    return {
+      id,
+      now: () => k.state.nowMs,
+      send: (to, kind, body, inReplyTo) => k.send(id, to, kind, body, inReplyTo),
+      setTimer: (name, delayMs, data) => {
+        const r = rec();
+        const timer: Timer = { id: k.state.nextTimerId++, name, data: data ?? null };
+        schedule(k.state.sched, k.state.nowMs + Math.max(0, Math.round(delayMs)), {
+          type: 'timer',
+          node: id,
+          incarnation: r.incarnation,
+          timer,
+        });
+        return timer.id;
+      },
+      cancelTimer: (timerId) => {
+        k.state.cancelledTimers.add(timerId);
+      },
+      random: () => nextFloat(rec().rng),
+      randomInt: (n) => nextInt(rec().rng, n),
+      emit: (type, fields) => k.emit(type, fields),
+      get config() {
+        return k.state.config;
+      },
+    };
+  }
+
+  send(from: NodeId, to: NodeId, kind: string, body: unknown, inReplyTo?: number): number {
+    const id = this.state.nextMessageId++;
+    const sentAtMs = this.state.nowMs;
+    const plan = planDelivery(this.state.network, this.state.netRng, from, to, sentAtMs);
+    const msg: RpcMessage = { id, from, to, kind, body, sentAtMs, deliverAtMs: plan.deliverAtMs };
+    if (inReplyTo !== undefined) msg.inReplyTo = inReplyTo;
+    this.emit('rpc.sent', {
+      id,
+      from,
+      to,
+      kind,
+      sentAtMs,
+      deliverAtMs: plan.deliverAtMs,
+      ...(inReplyTo !== undefined ? { inReplyTo } : {}),
+      body,
+    });
+    schedule(this.state.sched, plan.deliverAtMs, { type: 'deliver', msg, drop: plan.drop });
+    return id;
+  }
+
+  // ----- helpers -----
+
+  mustNode(id: NodeId): NodeRecord {
+    const rec = this.state.nodes[id];
+    if (!rec) throw new Error(`unknown node ${id}`);
+    return rec;
+  }
+
+  private behaviourOf(rec: NodeRecord): NodeBehaviour<unknown, unknown> {
+    const b = this.behaviours[rec.kind];
+    if (!b) throw new Error(`no behaviour registered for node kind ${rec.kind}`);
+    return b as unknown as NodeBehaviour<unknown, unknown>;
+  }
+
+  nodeSnapshots(): NodeSnapshot[] {
+    return Object.values(this.state.nodes).map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      alive: n.alive,
+      incarnation: n.incarnation,
+    }));
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The facade's implementation: a kernel plus the engine modules, driven by commands.
+ */
+import { EngineError } from './errors';
+import { Kernel, type NodeBehaviour } from './kernel/kernel';
+import { networkSnapshot } from './kernel/network';
+import type { CommandHandler, EngineModule } from './module';
+import { resolveOptions, type ResolvedOptions } from './options';
+import type {
+  ClusterSnapshot,
+  Command,
+  CommandId,
+  CommandType,
+  EngineEvent,
+  LogRecord,
+  NodeKind,
+  SimulationOptions,
+  TimedCommand,
+} from './types';
+import { validateCommand } from './validate';
+
+export interface Simulation {
+  /** Validates now: bad input throws EngineError{code, message} and changes nothing. */
+  dispatch(command: Command): CommandId;
+  /** Process the next scheduled entry; returns the events it produced. */
+  step(): EngineEvent[];
+  /** Advance virtual time by `ms`, processing everything due. */
+  runFor(ms: number): EngineEvent[];
+  /** Step until `done(sim)` holds (true) or `maxMs` of virtual time pass (false). */
+  runUntil(done: (sim: Simulation) => boolean, maxMs: number): boolean;
+  /** Virtual ms. */
+  now(): number;
+  snapshot(): ClusterSnapshot;
+  /** The trace: every event with seq > sinceSeq (all of them by default). */
+  events(sinceSeq?: number): EngineEvent[];
+  /** That replica's records. */
+  readLog(broker: number, topic: string, partition: number): LogRecord[];
+  /** The options in force, defaults filled in. */
+  readonly options: ResolvedOptions;
+  /** Every accepted command with its time and position: replaying it rebuilds this session. */
+  commandLog(): TimedCommand[];
+  /** Time of the next scheduled entry (undefined when nothing is scheduled). */
+  nextEventAtMs(): number | undefined;
+  /** The kernel, for engine tests and tools. Not for the UI. */
+  readonly kernel: Kernel;
+}
+
+export class SimulationImpl implements Simulation {
+  readonly kernel: Kernel;
+  readonly options: ResolvedOptions;
+  private readonly modules: EngineModule[];
+  private readonly handlers = new Map<CommandType, CommandHandler<CommandType>>();
+  private readonly log: TimedCommand[] = [];
+  private nextCommandId = 1;
+
+  constructor(options: SimulationOptions, modules: EngineModule[]) {
+    this.options = resolveOptions(options);
+    this.modules = modules;
+    const behaviours: Partial<Record<NodeKind, NodeBehaviour<never, never>>> = {};
+    for (const m of modules) {
+      Object.assign(behaviours, m.behaviours);
+      for (const [type, handler] of Object.entries(m.commands ?? {})) {
+        if (this.handlers.has(type as CommandType)) throw new Error(`two modules handle ${type}`);
+        this.handlers.set(type as CommandType, handler as CommandHandler<CommandType>);
+      }
+    }
+    this.kernel = new Kernel({
+      seed: this.options.seed,
+      network: this.options.network,
+      config: { ...this.options.brokerConfig },
+      behaviours,
+    });
+    for (const m of modules) m.setup?.(this.kernel, this.options);
+  }
+
+  dispatch(input: Command): CommandId {
+    const command = structuredClone(validateCommand(input));
+    const handler = this.handlers.get(command.type);
+    if (!handler) {
+      throw new EngineError('INVALID_COMMAND', `${command.type} is not available in this engine build yet.`);
+    }
+    const commandId = this.nextCommandId;
+    const apply = handler(this.kernel, command, commandId); // throws EngineError before any change
+    this.nextCommandId++;
+    this.log.push({ atMs: this.kernel.now(), processed: this.kernel.state.processed, command });
+    this.kernel.emit('command.accepted', { commandId, command });
+    apply();
+    return commandId;
+  }
+
+  step(): EngineEvent[] {
+    return this.kernel.step();
+  }
+
+  runFor(ms: number): EngineEvent[] {
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new EngineError('INVALID_COMMAND', 'runFor needs a duration ≥ 0.');
+    return this.kernel.runFor(Math.floor(ms));
+  }
+
+  runUntil(done: (sim: Simulation) => boolean, maxMs: number): boolean {
+    const deadline = this.kernel.now() + maxMs;
+    for (;;) {
+      if (done(this)) return true;
+      const next = this.kernel.nextAtMs();
+      if (next === undefined || next > deadline) {
+        this.kernel.runFor(deadline - this.kernel.now());
+        return done(this);
+      }
+      this.kernel.step();
+    }
+  }
+
+  now(): number {
+    return this.kernel.now();
+  }
+
+  nextEventAtMs(): number | undefined {
+    return this.kernel.nextAtMs();
+  }
+
+  snapshot(): ClusterSnapshot {
+    const snap: ClusterSnapshot = {
+      nowMs: this.kernel.now(),
+      seed: this.options.seed,
+      nodes: this.kernel.nodeSnapshots(),
+      network: networkSnapshot(this.kernel.state.network),
+    };
+    for (const m of this.modules) m.snapshot?.(this.kernel, snap);
+    return structuredClone(snap);
+  }
+
+  events(sinceSeq = 0): EngineEvent[] {
+    return this.kernel.trace.slice(Math.max(0, sinceSeq));
+  }
+
+  readLog(broker: number, topic: string, partition: number): LogRecord[] {
+    for (const m of this.modules) {
+      const records = m.readLog?.(this.kernel, broker, topic, partition);
+      if (records) return structuredClone(records);
+    }
+    throw new EngineError(
+      'UNKNOWN_TOPIC_OR_PARTITION',
+      `broker ${broker} holds no replica of ${topic}-${partition}.`,
+    );
+  }
+
+  commandLog(): TimedCommand[] {
+    return structuredClone(this.log);
+  }
+}
+
+/**
+ * Rebuild a session from its options and timed command log. Each command is applied after exactly
+ * as many scheduler entries as in the original run, at the same virtual time, so the trace is
+ * identical event for event.
+ */
+export function replayInto(sim: Simulation, log: readonly TimedCommand[]): void {
+  for (const entry of log) {
+    while (sim.kernel.state.processed < entry.processed) {
+      const next = sim.kernel.nextAtMs();
+      if (next === undefined || next > entry.atMs) break;
+      sim.kernel.step();
+    }
+    if (sim.kernel.state.processed !== entry.processed) {
+      throw new EngineError('INVALID_COMMAND', 'The command log does not match this simulation.');
+    }
+    sim.kernel.advanceTo(entry.atMs);
+    sim.dispatch(entry.command);
+  }
+}

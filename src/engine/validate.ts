@@ -1,0 +1,135 @@
+/**
+ * Shape checks for commands, done in `dispatch` before anything happens. A malformed command is
+ * rejected with INVALID_COMMAND (or UNKNOWN_COMMAND) and a message that names the field; the
+ * simulation is untouched. Checks that need the cluster's state (does this topic exist?) are the
+ * command handlers' job.
+ */
+import { EngineError } from './errors';
+import type { Command, CommandType } from './types';
+
+type Check = (v: unknown) => string | null; // null when valid, else what was expected
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+const str: Check = (v) => (typeof v === 'string' && v.length > 0 ? null : 'a non-empty string');
+const int: Check = (v) => (Number.isSafeInteger(v) ? null : 'an integer');
+const nonNegInt: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? null : 'an integer ≥ 0');
+const posInt: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 1 ? null : 'an integer ≥ 1');
+const bool: Check = (v) => (typeof v === 'boolean' ? null : 'true or false');
+const rate: Check = (v) => (typeof v === 'number' && v >= 0 && v <= 1 ? null : 'a number from 0 to 1');
+const anyString: Check = (v) => (typeof v === 'string' ? null : 'a string');
+const nullableString: Check = (v) => (v === null || typeof v === 'string' ? null : 'a string or null');
+const arrayOf =
+  (item: Check, min = 0): Check =>
+  (v) => {
+    if (!Array.isArray(v)) return 'an array';
+    if (v.length < min) return `an array of at least ${min}`;
+    for (const x of v) {
+      const bad = item(x);
+      if (bad) return `an array whose items are each ${bad}`;
+    }
+    return null;
+  };
+const recordOf =
+  (item: Check): Check =>
+  (v) => {
+    if (!isPlainObject(v)) return 'an object';
+    for (const x of Object.values(v)) {
+      const bad = item(x);
+      if (bad) return `an object whose values are each ${bad}`;
+    }
+    return null;
+  };
+const configValue: Check = (v) =>
+  typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))
+    ? null
+    : 'a string, number or boolean';
+const objectWith =
+  (fields: Record<string, Check>): Check =>
+  (v) => {
+    if (!isPlainObject(v)) return 'an object';
+    for (const [k, check] of Object.entries(fields)) if (check(v[k])) return `an object with ${k}`;
+    for (const k of Object.keys(v)) if (!(k in fields)) return `an object without "${k}"`;
+    return null;
+  };
+const topicPartition = objectWith({ topic: str, partition: nonNegInt });
+const seekTarget: Check = (v) =>
+  nonNegInt(v) === null ||
+  v === 'beginning' ||
+  v === 'end' ||
+  (isPlainObject(v) && objectWith({ timestampMs: int })(v) === null)
+    ? null
+    : "an offset, 'beginning', 'end' or { timestampMs }";
+
+interface Spec {
+  required: Record<string, Check>;
+  optional?: Record<string, Check>;
+}
+
+const SPECS: Record<CommandType, Spec> = {
+  'topic.create': {
+    required: { topic: anyString, partitions: int, replicationFactor: int },
+    optional: { config: recordOf(configValue) },
+  },
+  'topic.delete': { required: { topic: anyString } },
+  'producer.create': { required: { producer: str }, optional: { config: recordOf(configValue) } },
+  'producer.send': {
+    required: { producer: str, topic: str, key: nullableString, value: anyString },
+    optional: { partition: nonNegInt, headers: recordOf(anyString) },
+  },
+  'consumer.create': {
+    required: { consumer: str },
+    optional: { groupId: str, config: recordOf(configValue) },
+  },
+  'consumer.subscribe': { required: { consumer: str, topics: arrayOf(str, 1) } },
+  'consumer.assign': { required: { consumer: str, partitions: arrayOf(topicPartition) } },
+  'consumer.seek': { required: { consumer: str, topic: str, partition: nonNegInt, to: seekTarget } },
+  'consumer.commit': {
+    required: { consumer: str },
+    optional: { offsets: arrayOf(objectWith({ topic: str, partition: nonNegInt, offset: nonNegInt })) },
+  },
+  'consumer.close': { required: { consumer: str } },
+  'consumer.crash': { required: { consumer: str } },
+  'broker.crash': { required: { broker: posInt } },
+  'broker.restart': { required: { broker: posInt } },
+  'node.crash': { required: { node: str } },
+  'node.restart': { required: { node: str } },
+  'network.partition': { required: { sides: arrayOf(arrayOf(str, 1), 1) } },
+  'network.cut': { required: { from: str, to: str }, optional: { oneWay: bool } },
+  'network.heal': { required: {} },
+  'link.configure': {
+    required: { from: str, to: str },
+    optional: { latencyMs: nonNegInt, lossRate: rate },
+  },
+};
+
+export const COMMAND_TYPES = Object.keys(SPECS) as CommandType[];
+
+/** Throws EngineError unless `input` is a well-formed command; returns it typed. */
+export function validateCommand(input: unknown): Command {
+  if (!isPlainObject(input))
+    throw new EngineError('INVALID_COMMAND', 'A command must be an object with a type.');
+  const type = input.type;
+  if (typeof type !== 'string') throw new EngineError('INVALID_COMMAND', 'A command needs a string "type".');
+  if (!Object.hasOwn(SPECS, type)) {
+    throw new EngineError('UNKNOWN_COMMAND', `Unknown command type "${type}".`);
+  }
+  const spec = SPECS[type as CommandType];
+  for (const [field, check] of Object.entries(spec.required)) {
+    if (!Object.hasOwn(input, field)) {
+      throw new EngineError('INVALID_COMMAND', `${type}: missing field "${field}".`);
+    }
+    const bad = check(input[field]);
+    if (bad) throw new EngineError('INVALID_COMMAND', `${type}: "${field}" must be ${bad}.`);
+  }
+  for (const [field, value] of Object.entries(input)) {
+    if (field === 'type' || Object.hasOwn(spec.required, field)) continue;
+    const check = spec.optional?.[field];
+    if (!check) throw new EngineError('INVALID_COMMAND', `${type}: unknown field "${field}".`);
+    if (value === undefined) continue;
+    const bad = check(value);
+    if (bad) throw new EngineError('INVALID_COMMAND', `${type}: "${field}" must be ${bad}.`);
+  }
+  return input as unknown as Command;
+}
