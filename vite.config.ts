@@ -11,7 +11,8 @@ export default defineConfig({
     // Playwright specs live in tests/e2e and must never be collected by Vitest.
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
-    reporters: ['default'],
+    // CI reads the totals from this JSON file (.ci/run → scripts/ci-summary.mjs).
+    reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 120_000,
   },
 });

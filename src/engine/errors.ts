@@ -43,7 +43,12 @@ export type KafkaErrorCode =
   | 'PRODUCER_FENCED'
   | 'FENCED_MEMBER_EPOCH'
   | 'BROKER_NOT_AVAILABLE'
-  | 'NO_OFFSET_FOR_PARTITION';
+  | 'NO_OFFSET_FOR_PARTITION'
+  | 'NOT_CONTROLLER'
+  | 'STALE_BROKER_EPOCH'
+  | 'INVALID_UPDATE_VERSION'
+  | 'INELIGIBLE_REPLICA'
+  | 'PRODUCER_CLOSED';
 
 /** Errors that belong to the simulator rather than to Kafka. */
 export type EngineOnlyErrorCode =

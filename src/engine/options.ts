@@ -1,5 +1,6 @@
 import { EngineError } from './errors';
 import { DEFAULT_NETWORK } from './kernel/network';
+import { validateBrokerConfig } from './config';
 import type { ConfigValue, SimulationOptions } from './types';
 
 export interface ResolvedOptions {
@@ -40,5 +41,11 @@ export function resolveOptions(o: SimulationOptions): ResolvedOptions {
     if (!['string', 'number', 'boolean'].includes(typeof v))
       fail(`brokerConfig "${k}" must be a string, number or boolean.`);
   }
-  return { seed: o.seed | 0, brokers: o.brokers, controllers, brokerConfig, network };
+  return {
+    seed: o.seed | 0,
+    brokers: o.brokers,
+    controllers,
+    brokerConfig: validateBrokerConfig(brokerConfig),
+    network,
+  };
 }

@@ -125,6 +125,10 @@ export class SimulationImpl implements Simulation {
       seed: this.options.seed,
       nodes: this.kernel.nodeSnapshots(),
       network: networkSnapshot(this.kernel.state.network),
+      quorum: { leader: null, epoch: 0, voters: [], committedOffset: 0 },
+      brokers: [],
+      topics: [],
+      producers: [],
     };
     for (const m of this.modules) m.snapshot?.(this.kernel, snap);
     return structuredClone(snap);

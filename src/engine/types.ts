@@ -142,6 +142,100 @@ export interface EventMap {
   'network.disconnected': { from: NodeId; to: NodeId; oneWay: boolean };
   'network.healed': Record<string, never>;
   'link.configured': { from: NodeId; to: NodeId; latencyMs?: number; lossRate?: number };
+  // KRaft quorum
+  'raft.electionStarted': { node: NodeId; epoch: number };
+  'raft.voted': { node: NodeId; candidate: NodeId; epoch: number };
+  'raft.leaderElected': { node: NodeId; epoch: number; votes: NodeId[] };
+  'raft.resigned': { node: NodeId; epoch: number; reason: 'check-quorum' | 'higher-epoch' };
+  'raft.truncated': { node: NodeId; toOffset: number };
+  // Committed metadata, narrated once per record by the controller that commits it.
+  'broker.registered': { broker: number; brokerEpoch: number };
+  'broker.fenced': { broker: number; reason: 'session-timeout' | 'reregistered' };
+  'broker.unfenced': { broker: number };
+  'topic.created': { topic: string; topicId: string; partitions: number; replicationFactor: number };
+  'topic.deleted': { topic: string };
+  'partition.changed': {
+    topic: string;
+    partition: number;
+    leader: number;
+    leaderEpoch: number;
+    isr: number[];
+    reason: string;
+  };
+  // Produce path
+  /** A producer.send was accepted by the producer client and placed in a batch. */
+  'producer.queued': { commandId: CommandId; producer: string; topic: string; partition: number };
+  /** A batch left the producer in a Produce request. */
+  'producer.batchSent': {
+    producer: string;
+    broker: number;
+    topic: string;
+    partition: number;
+    records: number;
+    baseSequence: number;
+    attempt: number;
+  };
+  'producer.retrying': { producer: string; topic: string; partition: number; error: string; attempt: number };
+  /** The send is acknowledged (offset -1 with acks=0: the producer never learns it). */
+  'producer.acked': {
+    commandId: CommandId;
+    producer: string;
+    topic: string;
+    partition: number;
+    offset: number;
+  };
+  'producer.failed': {
+    commandId: CommandId;
+    producer: string;
+    topic: string;
+    partition: number;
+    error: string;
+    message: string;
+  };
+  'producer.idAssigned': { producer: string; producerId: number; producerEpoch: number };
+  /** The leader appended a batch. */
+  'partition.appended': {
+    broker: number;
+    topic: string;
+    partition: number;
+    baseOffset: number;
+    lastOffset: number;
+    leaderEpoch: number;
+    producerId: number;
+  };
+  /** A follower copied batches from the leader. */
+  'replica.appended': {
+    broker: number;
+    topic: string;
+    partition: number;
+    baseOffset: number;
+    lastOffset: number;
+  };
+  'replica.truncated': {
+    broker: number;
+    topic: string;
+    partition: number;
+    toOffset: number;
+    removed: number;
+  };
+  'partition.highWatermark': { broker: number; topic: string; partition: number; highWatermark: number };
+  /** The leader asked the controller to change the ISR (AlterPartition). */
+  'partition.isrProposed': {
+    broker: number;
+    topic: string;
+    partition: number;
+    isr: number[];
+    reason: 'isr-shrink' | 'isr-expand';
+    detail: string;
+  };
+  /** A retried batch the leader already had was acknowledged without appending it again. */
+  'partition.duplicateBatch': {
+    broker: number;
+    topic: string;
+    partition: number;
+    producerId: number;
+    baseSequence: number;
+  };
   /** Free-form note from a test node; real nodes use their own typed events. */
   'test.note': { node: NodeId; text: string };
 }
@@ -179,9 +273,92 @@ export interface NetworkSnapshot {
   links: LinkSnapshot[];
 }
 
+export type RaftRoleName = 'unattached' | 'candidate' | 'follower' | 'leader';
+
+export interface ControllerSnapshot {
+  id: NodeId;
+  alive: boolean;
+  /** null while the node is down. */
+  role: RaftRoleName | null;
+  epoch: number;
+  votedFor: NodeId | null;
+  leaderId: NodeId | null;
+  logEndOffset: number;
+  highWatermark: number;
+}
+
+export interface QuorumSnapshot {
+  /** The active controller: the live leader of the highest epoch, or null. */
+  leader: NodeId | null;
+  epoch: number;
+  voters: ControllerSnapshot[];
+  /** End of the committed metadata log (the cluster-wide committed offset). */
+  committedOffset: number;
+}
+
+export type BrokerState = 'starting' | 'fenced' | 'unfenced' | 'crashed';
+
+export interface BrokerSnapshot {
+  id: number;
+  node: NodeId;
+  alive: boolean;
+  state: BrokerState;
+  /** From the committed metadata; null before its registration is committed. */
+  brokerEpoch: number | null;
+  /** Metadata offset the broker has applied. */
+  metadataOffset: number | null;
+}
+
+export interface ReplicaSnapshot {
+  broker: number;
+  /** False when the broker is down (its offsets are what it had on disk). */
+  alive: boolean;
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
+}
+
+export interface ProducerSnapshot {
+  id: string;
+  node: NodeId;
+  alive: boolean;
+  acks: 0 | 1 | 'all';
+  idempotent: boolean;
+  producerId: number | null;
+  /** Records waiting in the accumulator. */
+  queued: number;
+  /** Batches sent and not yet answered. */
+  inFlight: number;
+  acked: number;
+  failed: number;
+}
+
+export interface PartitionSnapshot {
+  partition: number;
+  /** -1 when offline. */
+  leader: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+  replicas: number[];
+  isr: number[];
+  leaderRecoveryState: 'RECOVERED' | 'RECOVERING';
+  replicaStates: ReplicaSnapshot[];
+}
+
+export interface TopicSnapshot {
+  name: string;
+  topicId: string;
+  config: Record<string, ConfigValue>;
+  partitions: PartitionSnapshot[];
+}
+
 export interface ClusterSnapshot {
   nowMs: number;
   seed: number;
   nodes: NodeSnapshot[];
   network: NetworkSnapshot;
+  quorum: QuorumSnapshot;
+  brokers: BrokerSnapshot[];
+  topics: TopicSnapshot[];
+  producers: ProducerSnapshot[];
 }

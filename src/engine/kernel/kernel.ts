@@ -56,6 +56,11 @@ export interface NodeContext {
   /** Uniform integer in [0, n) from this node's own stream. */
   randomInt(n: number): number;
   emit<K extends EventType>(type: K, fields: EventMap[K]): void;
+  /**
+   * Module bookkeeping for narration and snapshots (see KernelState.shared). Node logic must never
+   * read it to decide anything: nodes know only what messages told them.
+   */
+  shared(): Record<string, unknown>;
   /** Read-only cluster-wide configuration given at creation. */
   readonly config: Readonly<Record<string, unknown>>;
 }
@@ -87,6 +92,11 @@ export interface KernelState {
   /** In creation order. */
   nodes: Record<NodeId, NodeRecord>;
   config: Record<string, unknown>;
+  /**
+   * Bookkeeping of engine modules that no node may read: e.g. the cluster's omniscient view of the
+   * committed metadata, used for snapshots and narration only.
+   */
+  shared: Record<string, unknown>;
 }
 
 export class Kernel {
@@ -116,6 +126,7 @@ export class Kernel {
       network: createNetwork(options.network),
       nodes: {},
       config: options.config ?? {},
+      shared: {},
     };
   }
 
@@ -292,6 +303,7 @@ export class Kernel {
       random: () => nextFloat(rec().rng),
       randomInt: (n) => nextInt(rec().rng, n),
       emit: (type, fields) => k.emit(type, fields),
+      shared: () => k.state.shared,
       get config() {
         return k.state.config;
       },
@@ -316,6 +328,13 @@ export class Kernel {
     });
     schedule(this.state.sched, plan.deliverAtMs, { type: 'deliver', msg, drop: plan.drop });
     return id;
+  }
+
+  /** Run `fn` as node `id` (for commands handed straight to a node, like an admin request). */
+  invoke<D, V>(id: NodeId, fn: (ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }) => void): void {
+    const rec = this.mustNode(id);
+    if (!rec.alive) throw new Error(`node ${id} is down`);
+    fn(this.ctx(id), rec as never);
   }
 
   // ----- helpers -----

@@ -1,0 +1,8 @@
+/**
+ * `npm run bench`: the engine benchmarks (Node). Each prints `name: value unit (baseline value
+ * unit, ratio R)`; a baseline is measured in the same run on the same machine.
+ */
+import { benchKernel } from './kernel.bench';
+
+console.log('StreamLab engine benchmarks (Node ' + process.version + ')');
+benchKernel();

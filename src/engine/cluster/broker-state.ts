@@ -1,0 +1,97 @@
+import type { NodeRecord } from '../kernel/kernel';
+import type { Acks, ProducePartitionResponse, ReplicaFetchRequest } from '../protocol/produce';
+import type { NodeId } from '../types';
+import type { MetadataEntry, MetadataImage } from './metadata';
+import type { PartitionLog } from './partition-log';
+
+export interface BrokerDurable {
+  brokerId: number;
+  voters: NodeId[];
+  /** The committed metadata log as this broker fetched it (brokers persist it, as Kafka's do). */
+  metadataLog: MetadataEntry[];
+  /** Partition replicas on this broker's disk, by `topic-partition`. */
+  logs: Record<string, PartitionLog>;
+}
+
+/** The leader's view of one follower (Replica.scala). */
+export interface FollowerProgress {
+  /** Log end offset, from the follower's fetch offset; -1 until it fetches. */
+  leo: number;
+  lastCaughtUpMs: number;
+  lastFetchLeaderLeo: number;
+  lastFetchMs: number;
+}
+
+export interface LeaderRole {
+  role: 'leader';
+  leaderEpoch: number;
+  partitionEpoch: number;
+  replicas: number[];
+  /** The committed ISR. */
+  isr: number[];
+  /** ISR proposed in an AlterPartition that has not been answered yet. */
+  pendingIsr: number[] | null;
+  followers: Record<number, FollowerProgress>;
+}
+
+export interface FollowerRole {
+  role: 'follower';
+  leader: number;
+  leaderEpoch: number;
+}
+
+export type PartitionRole = LeaderRole | FollowerRole;
+
+export interface DelayedProduce {
+  from: NodeId;
+  requestId: number;
+  timerId: number;
+  results: ProducePartitionResponse[];
+  /** Partitions still waiting for the HW to pass `requiredOffset`. */
+  waiting: { topic: string; partition: number; requiredOffset: number; index: number }[];
+  acks: Acks;
+}
+
+export interface ParkedFetch {
+  from: NodeId;
+  requestId: number;
+  timerId: number;
+  body: ReplicaFetchRequest;
+}
+
+export interface FetcherState {
+  inFlight: number | null;
+  sentAtMs: number;
+  timer: number | null;
+  consecutiveTimeouts: number;
+  lastRttMs: number;
+}
+
+export interface BrokerVolatile {
+  /** The broker's view of the cluster: its metadata log applied in order. */
+  image: MetadataImage;
+  /** Broker epoch from the registration response; null until registered. */
+  brokerEpoch: number | null;
+  /** As last reported by the active controller. */
+  fenced: boolean;
+  /** The replica manager starts acting on metadata once the broker has been unfenced. */
+  serving: boolean;
+  /** Where the active controller is thought to be; null means "try the next voter". */
+  controllerHint: NodeId | null;
+  voterCursor: number;
+  metadataFetch: number | null;
+  metadataFetchTimer: number | null;
+  /** This broker's role for each partition it hosts. */
+  roles: Record<string, PartitionRole>;
+  delayedProduces: DelayedProduce[];
+  parkedFetches: ParkedFetch[];
+  /** Replica fetchers, one per leader broker. */
+  fetchers: Record<number, FetcherState>;
+  /** AlterPartition requests in flight, by request id. */
+  alterInFlight: Record<number, string>;
+  producerIdBlock: { next: number; end: number } | null;
+  producerIdWaiters: { from: NodeId; requestId: number }[];
+  producerIdRequested: boolean;
+}
+
+export type BrokerNode = NodeRecord<BrokerDurable, BrokerVolatile> & { volatile: BrokerVolatile };

@@ -1,0 +1,221 @@
+/**
+ * A broker node, the cluster-membership half: it registers with the active controller, heartbeats,
+ * and follows the metadata log as a Raft observer, applying committed records to its image.
+ * (Replication of partition data is added by the replica manager.)
+ */
+import { brokerSetting } from '../config';
+import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
+import type { NodeId } from '../types';
+import type { BrokerDurable, BrokerNode, BrokerVolatile } from './broker-state';
+import {
+  handleInitProducerId,
+  handleMetadata,
+  onAllocateProducerIdsResponse,
+  onAllocateProducerIdsRetry,
+} from './broker-services';
+import { applyRoles } from './replica-roles';
+import { onReplicaFetchResponse, onReplicaFetchTimeout, sendReplicaFetch } from './replica-fetcher';
+import {
+  checkIsr,
+  handleFetch,
+  handleProduce,
+  onAlterPartitionResponse,
+  onAlterPartitionTimeout,
+  onFetchWait,
+  onProduceTimeout,
+} from './replica-manager';
+import type { BrokerHeartbeatRequest, BrokerRegistrationRequest, ControllerReply } from './controller';
+import type { FetchRequest, FetchResponse } from './controller-state';
+import { applyRecord, buildImage } from './metadata';
+import { FETCH_MAX_WAIT_MS } from './raft';
+
+/** Retry delay when no controller answers (Kafka retries with a short backoff). */
+const RETRY_BACKOFF_MS = 100;
+/** Retry delay for a registration that reached a controller that is not the leader. */
+const REGISTER_RETRY_MS = 250;
+
+function controllerTarget(self: BrokerNode): NodeId {
+  const v = self.volatile;
+  return v.controllerHint ?? self.durable.voters[v.voterCursor % self.durable.voters.length]!;
+}
+
+/** The controller did not answer or is not the leader: follow its hint or try the next voter. */
+function redirect(self: BrokerNode, hint: NodeId | null): void {
+  if (hint && hint !== self.volatile.controllerHint) {
+    self.volatile.controllerHint = hint;
+  } else {
+    self.volatile.controllerHint = null;
+    self.volatile.voterCursor++;
+  }
+}
+
+function register(ctx: NodeContext, self: BrokerNode): void {
+  const req: BrokerRegistrationRequest = { brokerId: self.durable.brokerId, incarnation: self.incarnation };
+  ctx.send(controllerTarget(self), 'BrokerRegistration', req);
+}
+
+function heartbeat(ctx: NodeContext, self: BrokerNode): void {
+  if (self.volatile.brokerEpoch === null) return register(ctx, self);
+  const req: BrokerHeartbeatRequest = {
+    brokerId: self.durable.brokerId,
+    brokerEpoch: self.volatile.brokerEpoch,
+    currentMetadataOffset: self.volatile.image.nextOffset,
+    wantFence: false,
+  };
+  ctx.send(controllerTarget(self), 'BrokerHeartbeat', req);
+}
+
+function fetchMetadata(ctx: NodeContext, self: BrokerNode): void {
+  const log = self.durable.metadataLog;
+  const req: FetchRequest = {
+    topic: '__cluster_metadata',
+    epoch: 0,
+    replicaId: self.id,
+    fetchOffset: log.length,
+    lastFetchedEpoch: log.at(-1)?.epoch ?? 0,
+    observer: true,
+  };
+  const v = self.volatile;
+  v.metadataFetch = ctx.send(controllerTarget(self), 'Fetch', req);
+  if (v.metadataFetchTimer !== null) ctx.cancelTimer(v.metadataFetchTimer);
+  v.metadataFetchTimer = ctx.setTimer('metadataFetchRetry', FETCH_MAX_WAIT_MS * 2);
+}
+
+function onMetadataFetchResponse(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<FetchResponse>): void {
+  const v = self.volatile;
+  if (msg.inReplyTo !== v.metadataFetch) return;
+  if (v.metadataFetchTimer !== null) ctx.cancelTimer(v.metadataFetchTimer);
+  v.metadataFetchTimer = null;
+  v.metadataFetch = null;
+  const res = msg.body;
+  if (res.error) {
+    redirect(self, res.leaderId);
+    v.metadataFetchTimer = ctx.setTimer('metadataFetchRetry', RETRY_BACKOFF_MS);
+    return;
+  }
+  const log = self.durable.metadataLog;
+  let changed = false;
+  for (const e of res.records) {
+    if (e.offset !== log.length) continue;
+    log.push(e);
+    applyRecord(v.image, e);
+    changed = true;
+  }
+  if (changed) applyRoles(ctx, self);
+  fetchMetadata(ctx, self);
+}
+
+function onControllerReply(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<ControllerReply>): void {
+  const res = msg.body;
+  const v = self.volatile;
+  if (res.error === 'NOT_CONTROLLER') {
+    redirect(self, res.leaderId);
+    // Not registered yet: ask again soon rather than at the next heartbeat.
+    if (v.brokerEpoch === null) ctx.setTimer('registerRetry', REGISTER_RETRY_MS);
+    return;
+  }
+  v.controllerHint = msg.from;
+  if (res.error === 'STALE_BROKER_EPOCH') {
+    v.brokerEpoch = null;
+    register(ctx, self);
+    return;
+  }
+  if (msg.kind === 'BrokerRegistrationResponse' && res.brokerEpoch !== undefined) {
+    v.brokerEpoch = res.brokerEpoch;
+    heartbeat(ctx, self); // start the FENCED -> UNFENCED handshake right away
+  } else if (msg.kind === 'BrokerHeartbeatResponse' && res.isFenced !== undefined) {
+    v.fenced = res.isFenced;
+    // Serve partitions only once the controller has unfenced this incarnation: by then its
+    // metadata has caught up past its registration (a restarted broker must not act on stale roles).
+    if (!res.isFenced && !v.serving) {
+      v.serving = true;
+      applyRoles(ctx, self);
+    }
+  }
+}
+
+export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
+  start(ctx, self) {
+    const v: BrokerVolatile = {
+      image: buildImage(self.durable.metadataLog, Number.POSITIVE_INFINITY),
+      brokerEpoch: null,
+      fenced: true,
+      controllerHint: null,
+      voterCursor: ctx.randomInt(self.durable.voters.length),
+      metadataFetch: null,
+      metadataFetchTimer: null,
+      serving: false,
+      roles: {},
+      delayedProduces: [],
+      parkedFetches: [],
+      fetchers: {},
+      alterInFlight: {},
+      producerIdBlock: null,
+      producerIdWaiters: [],
+      producerIdRequested: false,
+    };
+    self.volatile = v;
+    const node = self as BrokerNode;
+    register(ctx, node);
+    fetchMetadata(ctx, node);
+    ctx.setTimer('heartbeat', brokerSetting(ctx.config, 'broker.heartbeat.interval.ms'));
+    ctx.setTimer('isrCheck', brokerSetting(ctx.config, 'replica.lag.time.max.ms') / 2);
+    return v;
+  },
+  onMessage(ctx, self, msg) {
+    switch (msg.kind) {
+      case 'FetchResponse':
+        // Metadata comes from controllers, partition data from other brokers.
+        if (msg.from.startsWith('controller-')) return onMetadataFetchResponse(ctx, self, msg as never);
+        return onReplicaFetchResponse(ctx, self, msg as never);
+      case 'BrokerRegistrationResponse':
+      case 'BrokerHeartbeatResponse':
+        return onControllerReply(ctx, self, msg as never);
+      case 'Produce':
+        return handleProduce(ctx, self, msg as never);
+      case 'Fetch':
+        return handleFetch(ctx, self, msg as never);
+      case 'Metadata':
+        return handleMetadata(ctx, self, msg as never);
+      case 'InitProducerId':
+        return handleInitProducerId(ctx, self, msg as never);
+      case 'AllocateProducerIdsResponse':
+        return onAllocateProducerIdsResponse(ctx, self, msg as never);
+      case 'AlterPartitionResponse':
+        return onAlterPartitionResponse(ctx, self, msg as never);
+    }
+  },
+  onTimer(ctx, self, timer) {
+    switch (timer.name) {
+      case 'heartbeat':
+        heartbeat(ctx, self);
+        ctx.setTimer('heartbeat', brokerSetting(ctx.config, 'broker.heartbeat.interval.ms'));
+        return;
+      case 'isrCheck':
+        checkIsr(ctx, self);
+        ctx.setTimer('isrCheck', brokerSetting(ctx.config, 'replica.lag.time.max.ms') / 2);
+        return;
+      case 'produceTimeout':
+        return onProduceTimeout(ctx, self, (timer.data as { requestId: number }).requestId);
+      case 'fetchWait':
+        return onFetchWait(ctx, self, (timer.data as { requestId: number }).requestId);
+      case 'replicaFetchTimeout': {
+        const d = timer.data as { leader: number; requestId: number };
+        return onReplicaFetchTimeout(ctx, self, d.leader, d.requestId);
+      }
+      case 'replicaFetchBackoff':
+        return sendReplicaFetch(ctx, self, (timer.data as { leader: number }).leader);
+      case 'alterPartitionTimeout':
+        return onAlterPartitionTimeout(self, (timer.data as { requestId: number }).requestId);
+      case 'allocateProducerIdsRetry':
+        return onAllocateProducerIdsRetry(ctx, self);
+      case 'registerRetry':
+        if (self.volatile.brokerEpoch === null) register(ctx, self);
+        return;
+      case 'metadataFetchRetry':
+        self.volatile.metadataFetchTimer = null;
+        if (self.volatile.metadataFetch !== null) redirect(self, null); // no answer: try elsewhere
+        return fetchMetadata(ctx, self);
+    }
+  },
+};

@@ -1,0 +1,252 @@
+/**
+ * A replica's partition log: the engine's in-memory LogStore (DESIGN §2, "storage is a port").
+ * All of it is durable: it survives a broker crash. Every mutation goes through the functions
+ * here (append, truncate), so a persistent store can mirror them.
+ *
+ * The log holds immutable record batches; offsets are implied by each batch's baseOffset, so an
+ * append is O(1) per batch whatever its size. It also keeps the leader-epoch cache
+ * (leader-epoch-checkpoint, reference §4.6), the checkpointed high watermark, and the idempotent
+ * producer state (reference §6): the last 5 batches of each producer id.
+ */
+import { lastOffsetOf, type RecordBatch } from '../protocol/produce';
+import type { LogRecord } from '../types';
+
+export const PRODUCER_BATCHES_RETAINED = 5;
+
+export interface ProducerBatchMeta {
+  firstSeq: number;
+  lastSeq: number;
+  baseOffset: number;
+}
+
+export interface ProducerStateEntry {
+  epoch: number;
+  batches: ProducerBatchMeta[];
+}
+
+export interface PartitionLog {
+  topic: string;
+  partition: number;
+  batches: RecordBatch[];
+  logStartOffset: number;
+  logEndOffset: number;
+  /** (epoch, startOffset), ascending: the leader epoch cache. */
+  epochs: { epoch: number; startOffset: number }[];
+  /** The replica's last known high watermark (Kafka checkpoints it to disk). */
+  highWatermark: number;
+  producers: Record<number, ProducerStateEntry>;
+}
+
+export function createLog(topic: string, partition: number): PartitionLog {
+  return {
+    topic,
+    partition,
+    batches: [],
+    logStartOffset: 0,
+    logEndOffset: 0,
+    epochs: [],
+    highWatermark: 0,
+    producers: {},
+  };
+}
+
+export const tpKey = (topic: string, partition: number) => `${topic}-${partition}`;
+
+export function latestEpoch(log: PartitionLog): number {
+  return log.epochs.at(-1)?.epoch ?? -1;
+}
+
+/** Record that `epoch` starts at the current log end (a new leader's first act). */
+export function assignEpoch(log: PartitionLog, epoch: number): void {
+  const last = log.epochs.at(-1);
+  if (last && last.epoch >= epoch) return;
+  if (last && last.startOffset === log.logEndOffset) log.epochs.pop(); // an epoch that wrote nothing
+  log.epochs.push({ epoch, startOffset: log.logEndOffset });
+}
+
+/** LeaderEpochFileCache.endOffsetFor (reference §4.6). */
+export function endOffsetForEpoch(
+  log: PartitionLog,
+  requested: number,
+): { epoch: number; endOffset: number } {
+  const epochs = log.epochs;
+  if (epochs.length === 0 || requested < 0) return { epoch: -1, endOffset: -1 };
+  const latest = epochs[epochs.length - 1]!;
+  if (requested >= latest.epoch) return { epoch: latest.epoch, endOffset: log.logEndOffset };
+  const firstAfter = epochs.findIndex((e) => e.epoch > requested);
+  if (firstAfter === 0) return { epoch: requested, endOffset: epochs[0]!.startOffset };
+  return { epoch: epochs[firstAfter - 1]!.epoch, endOffset: epochs[firstAfter]!.startOffset };
+}
+
+// ----- idempotent producer state -----
+
+export type SequenceCheck =
+  | { kind: 'ok' }
+  | { kind: 'duplicate'; baseOffset: number }
+  | { kind: 'error'; error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_PRODUCER_EPOCH'; message: string };
+
+const INT_MAX = 2147483647;
+
+/** Validate a client batch against the producer state (ProducerAppendInfo, reference §6). */
+export function checkSequence(log: PartitionLog, batch: RecordBatch): SequenceCheck {
+  if (batch.producerId < 0) return { kind: 'ok' };
+  const entry = log.producers[batch.producerId];
+  if (!entry) return { kind: 'ok' }; // no state (new or expired): any sequence is accepted
+  const firstSeq = batch.baseSequence;
+  const lastSeq = (firstSeq + batch.records.length - 1) % (INT_MAX + 1);
+  if (batch.producerEpoch < entry.epoch) {
+    return {
+      kind: 'error',
+      error: 'INVALID_PRODUCER_EPOCH',
+      message: `Epoch ${batch.producerEpoch} is older than the current epoch ${entry.epoch} of producer ${batch.producerId}.`,
+    };
+  }
+  if (batch.producerEpoch === entry.epoch) {
+    const dup = entry.batches.find((b) => b.firstSeq === firstSeq && b.lastSeq === lastSeq);
+    if (dup) return { kind: 'duplicate', baseOffset: dup.baseOffset };
+    const last = entry.batches.at(-1)?.lastSeq ?? -1;
+    const inSequence = firstSeq === last + 1 || (firstSeq === 0 && last === INT_MAX);
+    if (!inSequence) {
+      return {
+        kind: 'error',
+        error: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+        message: `Out of order sequence number for producer ${batch.producerId}: ${firstSeq} (incoming seq. number), ${last} (current end sequence number)`,
+      };
+    }
+    return { kind: 'ok' };
+  }
+  if (firstSeq !== 0) {
+    return {
+      kind: 'error',
+      error: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+      message: `Invalid sequence number for new epoch ${batch.producerEpoch} of producer ${batch.producerId}: ${firstSeq} (must be 0)`,
+    };
+  }
+  return { kind: 'ok' };
+}
+
+function updateProducerState(log: PartitionLog, batch: RecordBatch): void {
+  if (batch.producerId < 0 || batch.isControl) return;
+  let entry = log.producers[batch.producerId];
+  if (!entry || entry.epoch !== batch.producerEpoch) {
+    entry = { epoch: batch.producerEpoch, batches: [] };
+    log.producers[batch.producerId] = entry;
+  }
+  const firstSeq = batch.baseSequence;
+  entry.batches.push({
+    firstSeq,
+    lastSeq: firstSeq + batch.records.length - 1,
+    baseOffset: batch.baseOffset,
+  });
+  if (entry.batches.length > PRODUCER_BATCHES_RETAINED) entry.batches.shift();
+}
+
+function rebuildProducerState(log: PartitionLog): void {
+  log.producers = {};
+  for (const b of log.batches) updateProducerState(log, b);
+}
+
+// ----- append, truncate, read -----
+
+/** Leader append: stamp offsets and the leader epoch on a copy of the client's batch. */
+export function appendAsLeader(log: PartitionLog, batch: RecordBatch, leaderEpoch: number): RecordBatch {
+  const stamped: RecordBatch = { ...batch, baseOffset: log.logEndOffset, partitionLeaderEpoch: leaderEpoch };
+  pushBatch(log, stamped);
+  return stamped;
+}
+
+/** Follower append: batches arrive already stamped by the leader. */
+export function appendAsFollower(log: PartitionLog, batch: RecordBatch): boolean {
+  if (batch.baseOffset !== log.logEndOffset) return false;
+  if (batch.partitionLeaderEpoch > latestEpoch(log)) {
+    log.epochs.push({ epoch: batch.partitionLeaderEpoch, startOffset: batch.baseOffset });
+  }
+  pushBatch(log, batch);
+  return true;
+}
+
+function pushBatch(log: PartitionLog, batch: RecordBatch): void {
+  log.batches.push(batch);
+  log.logEndOffset = lastOffsetOf(batch) + 1;
+  updateProducerState(log, batch);
+}
+
+/** Remove everything at and above `offset`. Returns how many records were removed. */
+export function truncateTo(log: PartitionLog, offset: number): number {
+  if (offset >= log.logEndOffset) return 0;
+  const removed = log.logEndOffset - offset;
+  while (log.batches.length > 0 && log.batches[log.batches.length - 1]!.baseOffset >= offset)
+    log.batches.pop();
+  const last = log.batches.at(-1);
+  if (last && lastOffsetOf(last) >= offset) {
+    // Truncation inside a batch: keep its head (a new object; batches are immutable).
+    log.batches[log.batches.length - 1] = {
+      ...last,
+      records: last.records.slice(0, offset - last.baseOffset),
+    };
+  }
+  log.logEndOffset = Math.max(offset, log.logStartOffset);
+  while (log.epochs.length > 0 && log.epochs[log.epochs.length - 1]!.startOffset >= log.logEndOffset)
+    log.epochs.pop();
+  if (log.highWatermark > log.logEndOffset) log.highWatermark = log.logEndOffset;
+  rebuildProducerState(log);
+  return removed;
+}
+
+/** Index of the batch holding `offset` (binary search), or -1. */
+function batchIndex(log: PartitionLog, offset: number): number {
+  let lo = 0;
+  let hi = log.batches.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const b = log.batches[mid]!;
+    if (offset < b.baseOffset) hi = mid - 1;
+    else if (offset > lastOffsetOf(b)) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/**
+ * Whole batches from the one holding `from` until `upTo` (exclusive), up to about `maxBytes`; the
+ * first batch is always returned (fetch size limits are soft, reference §9).
+ */
+export function readBatches(log: PartitionLog, from: number, upTo: number, maxBytes: number): RecordBatch[] {
+  if (from >= upTo) return [];
+  const out: RecordBatch[] = [];
+  let bytes = 0;
+  for (let i = batchIndex(log, from); i >= 0 && i < log.batches.length; i++) {
+    const b = log.batches[i]!;
+    if (b.baseOffset >= upTo) break;
+    if (lastOffsetOf(b) >= upTo) break; // never hand out part of a batch past the limit
+    if (out.length > 0 && bytes + b.sizeBytes > maxBytes) break;
+    out.push(b);
+    bytes += b.sizeBytes;
+  }
+  return out;
+}
+
+/** The records as LogRecords (for readLog and inspectors). */
+export function toLogRecords(log: PartitionLog): LogRecord[] {
+  const out: LogRecord[] = [];
+  for (const b of log.batches) {
+    b.records.forEach((r, i) => {
+      const rec: LogRecord = {
+        offset: b.baseOffset + i,
+        key: r.key,
+        value: r.value,
+        timestamp: r.timestamp,
+        leaderEpoch: b.partitionLeaderEpoch,
+      };
+      if (r.headers) rec.headers = { ...r.headers };
+      if (b.producerId >= 0) {
+        rec.producerId = b.producerId;
+        rec.producerEpoch = b.producerEpoch;
+        rec.sequence = b.baseSequence + i;
+      }
+      if (b.isTransactional) rec.isTransactional = true;
+      out.push(rec);
+    });
+  }
+  return out;
+}

@@ -1,0 +1,531 @@
+/**
+ * The leader side of replication on a broker (ReplicaManager / Partition.scala): appending produced
+ * batches, answering fetches from followers and consumers, the high-watermark rule, the acks=all
+ * purgatory, and ISR shrink/expand through AlterPartition (reference §4.2–§4.4).
+ */
+import { brokerSetting, topicSetting } from '../config';
+import type { ErrorCode } from '../errors';
+import type { NodeContext, RpcMessage } from '../kernel/kernel';
+import {
+  lastOffsetOf,
+  type FetchPartitionResponse,
+  type ProducePartitionResponse,
+  type ProduceRequest,
+  type ProduceResponse,
+  type ReplicaFetchRequest,
+  type ReplicaFetchResponse,
+} from '../protocol/produce';
+import type { BrokerNode, LeaderRole } from './broker-state';
+import { isAcceptable } from './metadata';
+import {
+  appendAsLeader,
+  checkSequence,
+  endOffsetForEpoch,
+  readBatches,
+  tpKey,
+  type PartitionLog,
+} from './partition-log';
+
+export interface AlterPartitionRequest {
+  brokerId: number;
+  brokerEpoch: number;
+  topic: string;
+  partition: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+  newIsr: number[];
+  reason: 'isr-shrink' | 'isr-expand';
+}
+
+export interface AlterPartitionResponse {
+  error: ErrorCode | 'NOT_CONTROLLER' | null;
+  leaderId: string | null;
+  topic: string;
+  partition: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+  isr: number[];
+}
+
+const minIsrOf = (ctx: NodeContext, self: BrokerNode, topic: string) =>
+  topicSetting(ctx.config, self.volatile.image.topics[topic]?.config ?? {}, 'min.insync.replicas');
+
+export function leaderRole(self: BrokerNode, key: string): LeaderRole | undefined {
+  const r = self.volatile.roles[key];
+  return r?.role === 'leader' ? r : undefined;
+}
+
+/** The committed ISR plus any member a pending AlterPartition would add (Kafka's maximal ISR). */
+export function maximalIsr(role: LeaderRole): number[] {
+  if (!role.pendingIsr) return role.isr;
+  return [...new Set([...role.isr, ...role.pendingIsr])];
+}
+
+function isCaughtUp(
+  ctx: NodeContext,
+  leaderLeo: number,
+  f: { leo: number; lastCaughtUpMs: number },
+): boolean {
+  const lagMs = brokerSetting(ctx.config, 'replica.lag.time.max.ms');
+  return f.leo === leaderLeo || ctx.now() - f.lastCaughtUpMs <= lagMs;
+}
+
+// ----- produce -----
+
+export function handleProduce(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<ProduceRequest>): void {
+  const req = msg.body;
+  const results: ProducePartitionResponse[] = [];
+  const waiting: { topic: string; partition: number; requiredOffset: number; index: number }[] = [];
+  for (const { topic, partition, batch } of req.partitions) {
+    const fail = (error: ErrorCode, errorMessage?: string) =>
+      results.push({ topic, partition, error, baseOffset: -1, ...(errorMessage ? { errorMessage } : {}) });
+    const key = tpKey(topic, partition);
+    const role = leaderRole(self, key);
+    const log = self.durable.logs[key];
+    if (!self.volatile.image.topics[topic]?.partitions[partition]) {
+      fail('UNKNOWN_TOPIC_OR_PARTITION');
+      continue;
+    }
+    if (!role || !log) {
+      fail('NOT_LEADER_OR_FOLLOWER', `Broker ${self.durable.brokerId} is not the leader of ${key}.`);
+      continue;
+    }
+    const minIsr = Math.min(minIsrOf(ctx, self, topic), role.replicas.length);
+    if (req.acks === -1 && role.isr.length < minIsr) {
+      fail(
+        'NOT_ENOUGH_REPLICAS',
+        `The size of the current ISR [${role.isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${key}.`,
+      );
+      continue;
+    }
+    const seq = checkSequence(log, batch);
+    if (seq.kind === 'error') {
+      fail(seq.error, seq.message);
+      continue;
+    }
+    if (seq.kind === 'duplicate') {
+      ctx.emit('partition.duplicateBatch', {
+        broker: self.durable.brokerId,
+        topic,
+        partition,
+        producerId: batch.producerId,
+        baseSequence: batch.baseSequence,
+      });
+      results.push({ topic, partition, error: null, baseOffset: seq.baseOffset });
+      continue;
+    }
+    const stamped = appendAsLeader(log, batch, role.leaderEpoch);
+    ctx.emit('partition.appended', {
+      broker: self.durable.brokerId,
+      topic,
+      partition,
+      baseOffset: stamped.baseOffset,
+      lastOffset: lastOffsetOf(stamped),
+      leaderEpoch: role.leaderEpoch,
+      producerId: stamped.producerId,
+    });
+    results.push({ topic, partition, error: null, baseOffset: stamped.baseOffset });
+    maybeIncrementHighWatermark(ctx, self, key);
+    if (req.acks === -1) {
+      waiting.push({
+        topic,
+        partition,
+        requiredOffset: lastOffsetOf(stamped) + 1,
+        index: results.length - 1,
+      });
+    }
+  }
+  completeParkedFetches(ctx, self);
+  if (req.acks === 0) return; // acks=0: no response at all
+  if (waiting.length === 0) {
+    ctx.send(msg.from, 'ProduceResponse', { partitions: results } satisfies ProduceResponse, msg.id);
+    return;
+  }
+  const timerId = ctx.setTimer('produceTimeout', req.timeoutMs, { requestId: msg.id });
+  self.volatile.delayedProduces.push({
+    from: msg.from,
+    requestId: msg.id,
+    timerId,
+    results,
+    waiting,
+    acks: req.acks,
+  });
+  completeDelayedProduces(ctx, self);
+}
+
+/** Answer acks=all requests whose batches are below the HW (DelayedProduce). */
+export function completeDelayedProduces(ctx: NodeContext, self: BrokerNode): void {
+  const still = [];
+  for (const d of self.volatile.delayedProduces) {
+    d.waiting = d.waiting.filter((w) => {
+      const key = tpKey(w.topic, w.partition);
+      const role = leaderRole(self, key);
+      const log = self.durable.logs[key];
+      const result = d.results[w.index]!;
+      if (!role || !log) {
+        result.error = 'NOT_LEADER_OR_FOLLOWER';
+        result.baseOffset = -1;
+        return false;
+      }
+      if (log.highWatermark < w.requiredOffset) return true;
+      const minIsr = minIsrOf(ctx, self, w.topic);
+      if (maximalIsr(role).length < minIsr) {
+        result.error = 'NOT_ENOUGH_REPLICAS_AFTER_APPEND';
+        result.errorMessage = `The ISR of ${key} shrank below min.insync.replicas=${minIsr} after the append: the records are in the log, but the request failed.`;
+      }
+      return false;
+    });
+    if (d.waiting.length > 0) {
+      still.push(d);
+      continue;
+    }
+    ctx.cancelTimer(d.timerId);
+    ctx.send(d.from, 'ProduceResponse', { partitions: d.results } satisfies ProduceResponse, d.requestId);
+  }
+  self.volatile.delayedProduces = still;
+}
+
+export function onProduceTimeout(ctx: NodeContext, self: BrokerNode, requestId: number): void {
+  const i = self.volatile.delayedProduces.findIndex((d) => d.requestId === requestId);
+  if (i < 0) return;
+  const [d] = self.volatile.delayedProduces.splice(i, 1);
+  for (const w of d!.waiting) {
+    const result = d!.results[w.index]!;
+    result.error = 'REQUEST_TIMED_OUT';
+    result.errorMessage = `Not enough in-sync replicas acknowledged ${tpKey(w.topic, w.partition)} within the request timeout.`;
+  }
+  ctx.send(d!.from, 'ProduceResponse', { partitions: d!.results } satisfies ProduceResponse, d!.requestId);
+}
+
+// ----- high watermark -----
+
+/** Partition.maybeIncrementLeaderHW (reference §4.2). Returns true when the HW moved. */
+export function maybeIncrementHighWatermark(ctx: NodeContext, self: BrokerNode, key: string): boolean {
+  const role = leaderRole(self, key);
+  const log = self.durable.logs[key];
+  if (!role || !log) return false;
+  const minIsr = Math.min(minIsrOf(ctx, self, log.topic), role.replicas.length);
+  if (role.isr.length < minIsr) return false; // under min ISR the HW does not move (3.7+)
+  const maximal = maximalIsr(role);
+  let hw = log.logEndOffset;
+  for (const [id, f] of Object.entries(role.followers)) {
+    const b = Number(id);
+    const counts =
+      maximal.includes(b) || (isAcceptable(self.volatile.image, b) && isCaughtUp(ctx, log.logEndOffset, f));
+    if (counts) hw = Math.min(hw, Math.max(0, f.leo));
+  }
+  if (hw <= log.highWatermark) return false;
+  log.highWatermark = hw;
+  ctx.emit('partition.highWatermark', {
+    broker: self.durable.brokerId,
+    topic: log.topic,
+    partition: log.partition,
+    highWatermark: hw,
+  });
+  return true;
+}
+
+// ----- fetch (leader side) -----
+
+export function handleFetch(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<ReplicaFetchRequest>): void {
+  const req = msg.body;
+  let hwMoved = false;
+  const partitions = req.partitions.map((p) => {
+    const r = readPartition(ctx, self, req, p);
+    hwMoved ||= r.hwMoved;
+    return r.response;
+  });
+  if (hwMoved) {
+    completeDelayedProduces(ctx, self);
+  }
+  const bytes = partitions.reduce((n, p) => n + p.batches.reduce((m, b) => m + b.sizeBytes, 0), 0);
+  const anyError = partitions.some((p) => p.error || p.divergingEpoch);
+  if (bytes >= req.minBytes || anyError || req.maxWaitMs <= 0 || hwMoved) {
+    ctx.send(msg.from, 'FetchResponse', { partitions } satisfies ReplicaFetchResponse, msg.id);
+    if (hwMoved) completeParkedFetches(ctx, self);
+    return;
+  }
+  // Long poll: hold the fetch until data arrives or maxWaitMs passes (DelayedFetch).
+  const timerId = ctx.setTimer('fetchWait', req.maxWaitMs, { requestId: msg.id });
+  self.volatile.parkedFetches.push({ from: msg.from, requestId: msg.id, timerId, body: req });
+}
+
+function readPartition(
+  ctx: NodeContext,
+  self: BrokerNode,
+  req: ReplicaFetchRequest,
+  p: ReplicaFetchRequest['partitions'][number],
+): { response: FetchPartitionResponse; hwMoved: boolean } {
+  const key = tpKey(p.topic, p.partition);
+  const role = leaderRole(self, key);
+  const log = self.durable.logs[key];
+  const base = {
+    topic: p.topic,
+    partition: p.partition,
+    batches: [],
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
+  };
+  const error = (e: ErrorCode) => ({ response: { ...base, error: e }, hwMoved: false });
+  if (!role || !log) return error('NOT_LEADER_OR_FOLLOWER');
+  if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < role.leaderEpoch)
+    return error('FENCED_LEADER_EPOCH');
+  if (p.currentLeaderEpoch > role.leaderEpoch) return error('UNKNOWN_LEADER_EPOCH');
+  const ok = { ...base, error: null, logStartOffset: log.logStartOffset };
+  if (req.replicaId >= 0 && p.lastFetchedEpoch >= 0) {
+    const end = endOffsetForEpoch(log, p.lastFetchedEpoch);
+    if (end.epoch !== p.lastFetchedEpoch || end.endOffset < p.fetchOffset) {
+      return {
+        response: {
+          ...ok,
+          highWatermark: log.highWatermark,
+          lastStableOffset: log.highWatermark,
+          divergingEpoch: end,
+        },
+        hwMoved: false,
+      };
+    }
+  }
+  if (p.fetchOffset > log.logEndOffset || p.fetchOffset < log.logStartOffset) {
+    return error('OFFSET_OUT_OF_RANGE');
+  }
+  let hwMoved = false;
+  if (req.replicaId >= 0) {
+    hwMoved = updateFollower(ctx, self, key, role, log, req.replicaId, p.fetchOffset);
+  }
+  // Followers read up to the log end; consumers up to the high watermark (reference §4.2, §7.4).
+  const limit = req.replicaId >= 0 ? log.logEndOffset : log.highWatermark;
+  const maxBytes = brokerSetting(ctx.config, 'replica.fetch.max.bytes');
+  const batches = readBatches(log, p.fetchOffset, limit, maxBytes);
+  return {
+    response: { ...ok, batches, highWatermark: log.highWatermark, lastStableOffset: log.highWatermark },
+    hwMoved,
+  };
+}
+
+/** Replica.updateFetchStateOrThrow, then maybe expand the ISR and move the HW. */
+function updateFollower(
+  ctx: NodeContext,
+  self: BrokerNode,
+  key: string,
+  role: LeaderRole,
+  log: PartitionLog,
+  follower: number,
+  fetchOffset: number,
+): boolean {
+  const f = role.followers[follower];
+  if (!f) return false;
+  const now = ctx.now();
+  if (fetchOffset >= log.logEndOffset) f.lastCaughtUpMs = now;
+  else if (fetchOffset >= f.lastFetchLeaderLeo) f.lastCaughtUpMs = f.lastFetchMs;
+  f.lastFetchLeaderLeo = log.logEndOffset;
+  f.lastFetchMs = now;
+  f.leo = fetchOffset;
+  maybeExpandIsr(ctx, self, key, role, log, follower);
+  return maybeIncrementHighWatermark(ctx, self, key);
+}
+
+export function onFetchWait(ctx: NodeContext, self: BrokerNode, requestId: number): void {
+  const i = self.volatile.parkedFetches.findIndex((p) => p.requestId === requestId);
+  if (i < 0) return;
+  const [p] = self.volatile.parkedFetches.splice(i, 1);
+  answerFetch(ctx, self, p!.from, p!.requestId, p!.body);
+}
+
+function answerFetch(
+  ctx: NodeContext,
+  self: BrokerNode,
+  to: string,
+  requestId: number,
+  body: ReplicaFetchRequest,
+) {
+  // Re-reading is safe: the follower's position was already recorded when the fetch arrived.
+  const partitions = body.partitions.map((p) => {
+    const key = tpKey(p.topic, p.partition);
+    const role = leaderRole(self, key);
+    const log = self.durable.logs[key];
+    if (!role || !log) {
+      return {
+        topic: p.topic,
+        partition: p.partition,
+        error: 'NOT_LEADER_OR_FOLLOWER' as const,
+        batches: [],
+        highWatermark: -1,
+        lastStableOffset: -1,
+        logStartOffset: -1,
+      };
+    }
+    const limit = body.replicaId >= 0 ? log.logEndOffset : log.highWatermark;
+    const batches = readBatches(
+      log,
+      p.fetchOffset,
+      limit,
+      brokerSetting(ctx.config, 'replica.fetch.max.bytes'),
+    );
+    return {
+      topic: p.topic,
+      partition: p.partition,
+      error: null,
+      batches,
+      highWatermark: log.highWatermark,
+      lastStableOffset: log.highWatermark,
+      logStartOffset: log.logStartOffset,
+    };
+  });
+  ctx.send(to, 'FetchResponse', { partitions } satisfies ReplicaFetchResponse, requestId);
+}
+
+/** New data or a new HW: answer parked fetches that now have something to return. */
+export function completeParkedFetches(ctx: NodeContext, self: BrokerNode): void {
+  const parked = self.volatile.parkedFetches;
+  if (parked.length === 0) return;
+  const still = [];
+  for (const p of parked) {
+    const ready = p.body.partitions.some((q) => {
+      const key = tpKey(q.topic, q.partition);
+      const log = self.durable.logs[key];
+      if (!leaderRole(self, key) || !log) return true;
+      const limit = p.body.replicaId >= 0 ? log.logEndOffset : log.highWatermark;
+      return limit > q.fetchOffset;
+    });
+    if (!ready) {
+      still.push(p);
+      continue;
+    }
+    ctx.cancelTimer(p.timerId);
+    answerFetch(ctx, self, p.from, p.requestId, p.body);
+  }
+  self.volatile.parkedFetches = still;
+}
+
+// ----- ISR -----
+
+function proposeIsr(
+  ctx: NodeContext,
+  self: BrokerNode,
+  role: LeaderRole,
+  log: PartitionLog,
+  newIsr: number[],
+  reason: 'isr-shrink' | 'isr-expand',
+  detail: string,
+): void {
+  if (role.pendingIsr || self.volatile.brokerEpoch === null) return; // one AlterPartition at a time
+  role.pendingIsr = newIsr;
+  const req: AlterPartitionRequest = {
+    brokerId: self.durable.brokerId,
+    brokerEpoch: self.volatile.brokerEpoch,
+    topic: log.topic,
+    partition: log.partition,
+    leaderEpoch: role.leaderEpoch,
+    partitionEpoch: role.partitionEpoch,
+    newIsr,
+    reason,
+  };
+  ctx.emit('partition.isrProposed', {
+    broker: self.durable.brokerId,
+    topic: log.topic,
+    partition: log.partition,
+    isr: newIsr,
+    reason,
+    detail,
+  });
+  const target =
+    self.volatile.controllerHint ??
+    self.durable.voters[self.volatile.voterCursor % self.durable.voters.length]!;
+  const id = ctx.send(target, 'AlterPartition', req);
+  self.volatile.alterInFlight[id] = tpKey(log.topic, log.partition);
+  ctx.setTimer('alterPartitionTimeout', brokerSetting(ctx.config, 'controller.quorum.request.timeout.ms'), {
+    requestId: id,
+  });
+}
+
+function maybeExpandIsr(
+  ctx: NodeContext,
+  self: BrokerNode,
+  _key: string,
+  role: LeaderRole,
+  log: PartitionLog,
+  follower: number,
+): void {
+  if (role.isr.includes(follower) || role.pendingIsr) return;
+  const f = role.followers[follower]!;
+  const epochStart = log.epochs.find((e) => e.epoch === role.leaderEpoch)?.startOffset ?? 0;
+  if (f.leo < log.highWatermark || f.leo < epochStart) return;
+  if (!isAcceptable(self.volatile.image, follower)) return; // a fenced broker cannot join the ISR
+  proposeIsr(
+    ctx,
+    self,
+    role,
+    log,
+    [...role.isr, follower],
+    'isr-expand',
+    `broker ${follower} caught up to offset ${f.leo}`,
+  );
+}
+
+/** The leader's periodic ISR check (isr-expiration, every replica.lag.time.max.ms / 2). */
+export function checkIsr(ctx: NodeContext, self: BrokerNode): void {
+  const lagMs = brokerSetting(ctx.config, 'replica.lag.time.max.ms');
+  for (const [key, role] of Object.entries(self.volatile.roles)) {
+    if (role.role !== 'leader' || role.pendingIsr) continue;
+    const log = self.durable.logs[key];
+    if (!log) continue;
+    const out = role.isr.filter((b) => {
+      if (b === self.durable.brokerId) return false;
+      const f = role.followers[b];
+      return !f || !isCaughtUp(ctx, log.logEndOffset, f);
+    });
+    if (out.length === 0) continue;
+    const detail = out
+      .map(
+        (b) =>
+          `broker ${b} has not caught up for ${ctx.now() - (role.followers[b]?.lastCaughtUpMs ?? 0)} ms (replica.lag.time.max.ms=${lagMs})`,
+      )
+      .join('; ');
+    proposeIsr(
+      ctx,
+      self,
+      role,
+      log,
+      role.isr.filter((b) => !out.includes(b)),
+      'isr-shrink',
+      detail,
+    );
+  }
+}
+
+export function onAlterPartitionResponse(
+  ctx: NodeContext,
+  self: BrokerNode,
+  msg: RpcMessage<AlterPartitionResponse>,
+) {
+  const key = msg.inReplyTo !== undefined ? self.volatile.alterInFlight[msg.inReplyTo] : undefined;
+  if (key === undefined) return;
+  delete self.volatile.alterInFlight[msg.inReplyTo!];
+  const role = leaderRole(self, key);
+  if (!role) return;
+  const res = msg.body;
+  if (res.error === 'NOT_CONTROLLER') {
+    self.volatile.controllerHint = res.leaderId;
+    if (!res.leaderId) self.volatile.voterCursor++;
+  }
+  role.pendingIsr = null;
+  if (res.error) return; // retried at the next check, once metadata has caught up
+  if (res.leaderEpoch === role.leaderEpoch && res.partitionEpoch > role.partitionEpoch) {
+    role.isr = [...res.isr];
+    role.partitionEpoch = res.partitionEpoch;
+  }
+  if (maybeIncrementHighWatermark(ctx, self, key)) completeParkedFetches(ctx, self);
+  completeDelayedProduces(ctx, self);
+}
+
+export function onAlterPartitionTimeout(self: BrokerNode, requestId: number): void {
+  const key = self.volatile.alterInFlight[requestId];
+  if (key === undefined) return;
+  delete self.volatile.alterInFlight[requestId];
+  const role = leaderRole(self, key);
+  if (role) role.pendingIsr = null;
+  self.volatile.controllerHint = null;
+  self.volatile.voterCursor++;
+}

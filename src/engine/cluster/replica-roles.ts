@@ -1,0 +1,79 @@
+/**
+ * Turning metadata into replica roles: when the broker's image says it leads or follows a
+ * partition (or no longer does), the replica manager changes role. A new leader records its epoch
+ * in the log's epoch cache; every follower starts out "caught up" (Kafka resets follower state at
+ * election, reference §4.2); a lost leadership answers waiting requests with NOT_LEADER_OR_FOLLOWER.
+ */
+import type { NodeContext } from '../kernel/kernel';
+import type { BrokerNode, LeaderRole } from './broker-state';
+import { assignEpoch, createLog, tpKey } from './partition-log';
+import {
+  completeDelayedProduces,
+  completeParkedFetches,
+  maybeIncrementHighWatermark,
+} from './replica-manager';
+import { sendReplicaFetch } from './replica-fetcher';
+
+export function applyRoles(ctx: NodeContext, self: BrokerNode): void {
+  if (!self.volatile.serving) return;
+  const me = self.durable.brokerId;
+  const seen = new Set<string>();
+  const fetchFrom = new Set<number>();
+  for (const topic of Object.values(self.volatile.image.topics)) {
+    for (const p of topic.partitions) {
+      if (!p || !p.replicas.includes(me)) continue;
+      const key = tpKey(topic.name, p.partition);
+      seen.add(key);
+      const log = (self.durable.logs[key] ??= createLog(topic.name, p.partition));
+      const current = self.volatile.roles[key];
+      if (p.leader === me) {
+        if (current?.role === 'leader' && current.leaderEpoch === p.leaderEpoch) {
+          if (p.partitionEpoch > current.partitionEpoch) {
+            current.isr = [...p.isr];
+            current.partitionEpoch = p.partitionEpoch;
+            current.pendingIsr = null;
+          }
+          continue;
+        }
+        const now = ctx.now();
+        const role: LeaderRole = {
+          role: 'leader',
+          leaderEpoch: p.leaderEpoch,
+          partitionEpoch: p.partitionEpoch,
+          replicas: [...p.replicas],
+          isr: [...p.isr],
+          pendingIsr: null,
+          followers: Object.fromEntries(
+            p.replicas
+              .filter((b) => b !== me)
+              .map((b) => [b, { leo: -1, lastCaughtUpMs: now, lastFetchLeaderLeo: 0, lastFetchMs: now }]),
+          ),
+        };
+        self.volatile.roles[key] = role;
+        assignEpoch(log, p.leaderEpoch);
+        maybeIncrementHighWatermark(ctx, self, key);
+      } else if (p.leader >= 0) {
+        if (
+          current?.role === 'follower' &&
+          current.leader === p.leader &&
+          current.leaderEpoch === p.leaderEpoch
+        ) {
+          continue;
+        }
+        self.volatile.roles[key] = { role: 'follower', leader: p.leader, leaderEpoch: p.leaderEpoch };
+        fetchFrom.add(p.leader);
+      } else {
+        delete self.volatile.roles[key]; // offline: nobody leads
+      }
+    }
+  }
+  for (const key of Object.keys(self.volatile.roles)) if (!seen.has(key)) delete self.volatile.roles[key];
+  for (const key of Object.keys(self.durable.logs)) {
+    const log = self.durable.logs[key]!;
+    if (!self.volatile.image.topics[log.topic]) delete self.durable.logs[key]; // topic deleted
+  }
+  // Requests waiting on partitions this broker no longer leads get their answer now.
+  completeDelayedProduces(ctx, self);
+  completeParkedFetches(ctx, self);
+  for (const leader of fetchFrom) sendReplicaFetch(ctx, self, leader);
+}

@@ -1,0 +1,152 @@
+/**
+ * Wire shapes of the produce path: Metadata, InitProducerId, Produce, and the replica/consumer
+ * Fetch between brokers and clients. Plain data; a message body is never mutated once sent (the
+ * trace keeps it), and a RecordBatch is immutable once built: the leader makes a copy with its
+ * offsets and epoch instead of writing into the producer's batch.
+ */
+import type { ErrorCode } from '../errors';
+
+/** A record as the producer builds it; offsets come from the batch. */
+export interface BatchRecord {
+  key: string | null;
+  value: string | null;
+  /** CreateTime in virtual ms. */
+  timestamp: number;
+  headers?: Record<string, string>;
+}
+
+export interface RecordBatch {
+  /** -1 until the leader assigns offsets. */
+  baseOffset: number;
+  /** -1 until the leader appends it. */
+  partitionLeaderEpoch: number;
+  /** -1 for a producer without idempotence. */
+  producerId: number;
+  producerEpoch: number;
+  /** -1 for a producer without idempotence. */
+  baseSequence: number;
+  isTransactional: boolean;
+  /** Control batches hold transaction markers. */
+  isControl: boolean;
+  records: BatchRecord[];
+  /** Approximate serialized size (key + value + headers + per-record overhead). */
+  sizeBytes: number;
+}
+
+export const RECORD_OVERHEAD_BYTES = 12;
+export const BATCH_OVERHEAD_BYTES = 61;
+
+export function recordSize(
+  key: string | null,
+  value: string | null,
+  headers?: Record<string, string>,
+): number {
+  let size = RECORD_OVERHEAD_BYTES + (key?.length ?? 0) + (value?.length ?? 0);
+  if (headers) for (const k in headers) size += k.length + (headers[k]?.length ?? 0);
+  return size;
+}
+
+export function lastOffsetOf(batch: RecordBatch): number {
+  return batch.baseOffset + batch.records.length - 1;
+}
+
+// ----- Metadata -----
+
+export interface MetadataRequest {
+  /** null: every topic. */
+  topics: string[] | null;
+}
+
+export interface MetadataPartition {
+  partition: number;
+  error: ErrorCode | null;
+  /** -1 when there is no leader. */
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+}
+
+export interface MetadataResponse {
+  brokers: { id: number; node: string }[];
+  topics: { name: string; error: ErrorCode | null; partitions: MetadataPartition[] }[];
+}
+
+// ----- InitProducerId -----
+
+export interface InitProducerIdRequest {
+  transactionalId: string | null;
+  transactionTimeoutMs: number;
+}
+
+export interface InitProducerIdResponse {
+  error: ErrorCode | null;
+  producerId: number;
+  producerEpoch: number;
+}
+
+// ----- Produce -----
+
+/** acks as on the wire: 0, 1 or -1 (all). */
+export type Acks = 0 | 1 | -1;
+
+export interface ProduceRequest {
+  acks: Acks;
+  /** How long the leader may wait for acks=all replication before REQUEST_TIMED_OUT. */
+  timeoutMs: number;
+  transactionalId: string | null;
+  /** At most one batch per partition. */
+  partitions: { topic: string; partition: number; batch: RecordBatch }[];
+}
+
+export interface ProducePartitionResponse {
+  topic: string;
+  partition: number;
+  error: ErrorCode | null;
+  errorMessage?: string;
+  /** Offset of the batch's first record, -1 on error. */
+  baseOffset: number;
+}
+
+export interface ProduceResponse {
+  partitions: ProducePartitionResponse[];
+}
+
+// ----- Fetch (replicas and consumers) -----
+
+export interface FetchPartitionRequest {
+  topic: string;
+  partition: number;
+  fetchOffset: number;
+  /** The fetcher's view of the leader epoch: stale gives FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH. */
+  currentLeaderEpoch: number;
+  /** Epoch of the fetcher's last batch, for divergence detection (followers only; -1 otherwise). */
+  lastFetchedEpoch: number;
+}
+
+export interface ReplicaFetchRequest {
+  topic?: undefined;
+  /** Broker id of a follower; -1 for a consumer. */
+  replicaId: number;
+  maxWaitMs: number;
+  minBytes: number;
+  isolationLevel: 'read_uncommitted' | 'read_committed';
+  partitions: FetchPartitionRequest[];
+}
+
+export interface FetchPartitionResponse {
+  topic: string;
+  partition: number;
+  error: ErrorCode | null;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  batches: RecordBatch[];
+  /** Set when the fetcher's log diverged from the leader's: truncate to endOffset, then refetch. */
+  divergingEpoch?: { epoch: number; endOffset: number };
+}
+
+export interface ReplicaFetchResponse {
+  topic?: undefined;
+  partitions: FetchPartitionResponse[];
+}

@@ -1,0 +1,75 @@
+/**
+ * A raw client node for broker tests: it sends whatever request a test hands it and keeps every
+ * answer in its inbox, so tests can check the broker side of a protocol without a real client.
+ */
+import type { NodeBehaviour, RpcMessage } from '../kernel/kernel';
+import type { EngineModule } from '../module';
+import { SimulationImpl } from '../simulation';
+import { coreModule } from '../core-module';
+import { clusterModule } from '../cluster/module';
+import type { SimulationOptions } from '../types';
+import type { Simulation } from '../simulation';
+import { lastOffsetOf, recordSize, type ProduceRequest, type RecordBatch } from '../protocol/produce';
+
+export interface RawClientDurable {
+  inbox: RpcMessage[];
+}
+
+const rawClient: NodeBehaviour<RawClientDurable, Record<string, never>> = {
+  start: () => ({}),
+  onMessage: (_ctx, self, msg) => {
+    self.durable.inbox.push(msg);
+  },
+  onTimer: () => {},
+};
+
+const rawClientModule: EngineModule = {
+  name: 'raw-client',
+  behaviours: { test: rawClient as never },
+  setup(kernel) {
+    kernel.addNode<RawClientDurable>('test:client', 'test', { inbox: [] });
+  },
+};
+
+export function simulationWithRawClient(options: SimulationOptions): Simulation {
+  return new SimulationImpl(options, [coreModule, clusterModule, rawClientModule]);
+}
+
+/** Send a request from the raw client; returns the message id. */
+export function sendRaw(sim: Simulation, to: string, kind: string, body: unknown): number {
+  return sim.kernel.send('test:client', to, kind, body);
+}
+
+export function replyTo(sim: Simulation, requestId: number): RpcMessage | undefined {
+  const inbox = (sim.kernel.node('test:client')!.durable as RawClientDurable).inbox;
+  return inbox.find((m) => m.inReplyTo === requestId);
+}
+
+export function batchOf(
+  values: string[],
+  opts: { producerId?: number; producerEpoch?: number; baseSequence?: number; key?: string | null } = {},
+): RecordBatch {
+  const records = values.map((value) => ({ key: opts.key ?? null, value, timestamp: 0 }));
+  return {
+    baseOffset: -1,
+    partitionLeaderEpoch: -1,
+    producerId: opts.producerId ?? -1,
+    producerEpoch: opts.producerEpoch ?? 0,
+    baseSequence: opts.baseSequence ?? -1,
+    isTransactional: false,
+    isControl: false,
+    records,
+    sizeBytes: records.reduce((n, r) => n + recordSize(r.key, r.value), 61),
+  };
+}
+
+export function produce(
+  topic: string,
+  partition: number,
+  batch: RecordBatch,
+  acks: 0 | 1 | -1 = -1,
+): ProduceRequest {
+  return { acks, timeoutMs: 30_000, transactionalId: null, partitions: [{ topic, partition, batch }] };
+}
+
+export { lastOffsetOf };

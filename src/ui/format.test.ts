@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { formatCount, formatVirtualTime, nodeTitle } from './format';
+
+describe('virtual time', () => {
+  it('shows seconds with milliseconds under a minute', () => {
+    expect(formatVirtualTime(0)).toBe('0.000 s');
+    expect(formatVirtualTime(1000)).toBe('1.000 s');
+    expect(formatVirtualTime(59_999)).toBe('59.999 s');
+  });
+
+  it('shows minutes and hours past that', () => {
+    expect(formatVirtualTime(60_000)).toBe('1:00.000');
+    expect(formatVirtualTime(125_250)).toBe('2:05.250');
+    expect(formatVirtualTime(3_725_250)).toBe('1:02:05.250');
+  });
+
+  it('never shows a fraction of a millisecond or a negative time', () => {
+    expect(formatVirtualTime(1.9)).toBe('0.001 s');
+    expect(formatVirtualTime(-3)).toBe('0.000 s');
+  });
+});
+
+describe('labels', () => {
+  it('groups thousands the same way in every locale', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(12345)).toBe('12,345');
+  });
+
+  it('turns node ids into titles', () => {
+    expect(nodeTitle('broker-2')).toBe('Broker 2');
+    expect(nodeTitle('controller-1')).toBe('Controller 1');
+    expect(nodeTitle('producer:p1')).toBe('Producer p1');
+    expect(nodeTitle('odd')).toBe('odd');
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * Display formats. Integer arithmetic only, so the same virtual time always renders the same text
+ * (floating-point formatting of ms / 1000 could round differently at the edges).
+ */
+
+/** Virtual time: `1.250 s` under a minute, `2:05.250` from a minute on, `1:02:05.250` past an hour. */
+export function formatVirtualTime(ms: number): string {
+  const whole = Math.max(0, Math.floor(ms));
+  const millis = String(whole % 1000).padStart(3, '0');
+  const totalSeconds = Math.floor(whole / 1000);
+  if (totalSeconds < 60) return `${totalSeconds}.${millis} s`;
+  const seconds = String(totalSeconds % 60).padStart(2, '0');
+  const totalMinutes = Math.floor(totalSeconds / 60);
+  if (totalMinutes < 60) return `${totalMinutes}:${seconds}.${millis}`;
+  const minutes = String(totalMinutes % 60).padStart(2, '0');
+  return `${Math.floor(totalMinutes / 60)}:${minutes}:${seconds}.${millis}`;
+}
+
+/** `2,345`: always with an English thousands separator, whatever the browser's locale. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `broker-2` → `Broker 2`, `controller-1` → `Controller 1`, `producer:p1` → `Producer p1`. */
+export function nodeTitle(id: string): string {
+  const match = /^([a-z]+)[-:](.+)$/.exec(id);
+  if (!match) return id;
+  const [, kind = '', rest = ''] = match;
+  return `${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${rest}`;
+}
