@@ -23,3 +23,4 @@ export type * from './types';
 export { EngineError, isEngineError, type ErrorCode, type KafkaErrorCode } from './errors';
 export { formatEvent, formatTrace } from './kernel/trace';
 export { COMMAND_TYPES, validateCommand } from './validate';
+export { validateTopicName } from './cluster/topic-name';

@@ -99,3 +99,22 @@ describe('partition leadership', () => {
     }
   });
 });
+
+describe('preferred leader election', () => {
+  it('moves leadership back to the preferred replica once it has rejoined the ISR', () => {
+    const sim = untilReady(cluster(15, { brokerConfig: { 'leader.imbalance.check.interval.seconds': 10 } }));
+    sim.dispatch({ type: 'topic.create', topic: 'orders', partitions: 1, replicationFactor: 3 });
+    sim.runFor(100);
+    const preferred = partition(sim, 'orders', 0).replicas[0]!;
+    sim.dispatch({ type: 'broker.crash', broker: preferred });
+    expect(sim.runUntil((s) => partition(s, 'orders', 0).leader !== preferred, 12_000)).toBe(true);
+    sim.dispatch({ type: 'broker.restart', broker: preferred });
+    expect(sim.runUntil((s) => partition(s, 'orders', 0).isr.includes(preferred), 15_000)).toBe(true);
+    const since = lastSeq(sim);
+    expect(sim.runUntil((s) => partition(s, 'orders', 0).leader === preferred, 12_000)).toBe(true);
+    expect(eventsOf(sim, 'partition.changed', since).at(-1)).toMatchObject({
+      leader: preferred,
+      reason: 'preferred',
+    });
+  });
+});
