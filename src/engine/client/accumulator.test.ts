@@ -13,7 +13,12 @@ import {
   wireBatch,
 } from './accumulator';
 import { resolveProducerConfig, type ProducerConfig } from './producer-config';
-import { initialVolatile, type PartitionQueue, type ProducerBatch, type ProducerVolatile } from './producer-state';
+import {
+  initialVolatile,
+  type PartitionQueue,
+  type ProducerBatch,
+  type ProducerVolatile,
+} from './producer-state';
 
 const rec = (value: string): BatchRecord => ({ key: null, value, timestamp: 0 });
 const size = (r: BatchRecord) => recordSize(r.key, r.value);
@@ -22,7 +27,8 @@ function setup(config: Record<string, number> = {}) {
   const v: ProducerVolatile = initialVolatile(0);
   const q = newQueue('orders', 0);
   const cfg: ProducerConfig = resolveProducerConfig(config);
-  const add = (value: string, nowMs = 0, commandId = 0) => appendRecord(v, q, rec(value), size(rec(value)), commandId, nowMs, cfg);
+  const add = (value: string, nowMs = 0, commandId = 0) =>
+    appendRecord(v, q, rec(value), size(rec(value)), commandId, nowMs, cfg);
   return { v, q, cfg, add };
 }
 

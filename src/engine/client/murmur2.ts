@@ -92,7 +92,10 @@ function encodeUtf8(s: string): Uint8Array {
  */
 export function partitionForKey(key: string | Uint8Array, numPartitions: number): number {
   if (!Number.isInteger(numPartitions) || numPartitions < 1) {
-    throw new EngineError('INVALID_COMMAND', `numPartitions must be a positive integer, got ${numPartitions}.`);
+    throw new EngineError(
+      'INVALID_COMMAND',
+      `numPartitions must be a positive integer, got ${numPartitions}.`,
+    );
   }
   const bytes = typeof key === 'string' ? utf8Bytes(key) : key;
   return toPositive(murmur2(bytes)) % numPartitions;

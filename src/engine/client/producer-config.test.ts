@@ -49,9 +49,11 @@ describe('producer config: Kafka defaults', () => {
 });
 
 describe('producer config: rejected values', () => {
-  it('names an unknown key', () => rejects({ 'bootstrap.broker': 'broker-1' }, /^Unknown producer config name: bootstrap\.broker$/));
+  it('names an unknown key', () =>
+    rejects({ 'bootstrap.broker': 'broker-1' }, /^Unknown producer config name: bootstrap\.broker$/));
   it('rejects a bad acks', () => rejects({ acks: 2 }, /acks: String must be one of: all, -1, 0, 1/));
-  it('rejects a negative linger.ms', () => rejects({ 'linger.ms': -1 }, /linger\.ms: Value must be at least 0/));
+  it('rejects a negative linger.ms', () =>
+    rejects({ 'linger.ms': -1 }, /linger\.ms: Value must be at least 0/));
   it('rejects a non-integer', () => rejects({ 'batch.size': 'big' }, /batch\.size: Expected an integer/));
   it('rejects retries above Integer.MAX_VALUE', () => rejects({ retries: 2147483648 }, /retries/));
   it('rejects max.in.flight of 0', () =>
@@ -62,19 +64,20 @@ describe('producer config: rejected values', () => {
 });
 
 describe('producer config: idempotence (reference §6)', () => {
-  it.each([
-    [{ acks: 1 }],
-    [{ acks: 0 }],
-    [{ retries: 0 }],
-    [{ 'max.in.flight.requests.per.connection': 6 }],
-  ])('a conflicting %j silently turns default idempotence off', (config) => {
-    expect(resolveProducerConfig(config).idempotent).toBe(false);
-  });
+  it.each([[{ acks: 1 }], [{ acks: 0 }], [{ retries: 0 }], [{ 'max.in.flight.requests.per.connection': 6 }]])(
+    'a conflicting %j silently turns default idempotence off',
+    (config) => {
+      expect(resolveProducerConfig(config).idempotent).toBe(false);
+    },
+  );
 
   it.each([
     [{ acks: 1 }, /Must set acks to all in order to use the idempotent producer/],
     [{ retries: 0 }, /Must set retries to non-zero when using the idempotent producer/],
-    [{ 'max.in.flight.requests.per.connection': 6 }, /max\.in\.flight\.requests\.per\.connection to at most 5/],
+    [
+      { 'max.in.flight.requests.per.connection': 6 },
+      /max\.in\.flight\.requests\.per\.connection to at most 5/,
+    ],
   ])('an explicit enable.idempotence=true with %j is an error', (config, message) => {
     rejects({ ...config, 'enable.idempotence': true }, message);
   });
@@ -85,7 +88,11 @@ describe('producer config: idempotence (reference §6)', () => {
   });
 
   it('keeps idempotence on with acks=all and max.in.flight=5 set explicitly', () => {
-    const c = resolveProducerConfig({ 'enable.idempotence': true, acks: 'all', 'max.in.flight.requests.per.connection': 5 });
+    const c = resolveProducerConfig({
+      'enable.idempotence': true,
+      acks: 'all',
+      'max.in.flight.requests.per.connection': 5,
+    });
     expect(c.idempotent).toBe(true);
   });
 
@@ -95,7 +102,11 @@ describe('producer config: idempotence (reference §6)', () => {
 
   it.each([[{ 'enable.idempotence': false }], [{ acks: 1 }]])(
     'transactional.id without idempotence (%j) is an error',
-    (config) => rejects({ ...config, 'transactional.id': 'tx-1' }, /Cannot set a transactional\.id without also enabling idempotence/),
+    (config) =>
+      rejects(
+        { ...config, 'transactional.id': 'tx-1' },
+        /Cannot set a transactional\.id without also enabling idempotence/,
+      ),
   );
 });
 
@@ -108,7 +119,11 @@ describe('producer config: delivery.timeout.ms', () => {
   });
 
   it('an explicit value equal to the sum is fine', () => {
-    const c = resolveProducerConfig({ 'delivery.timeout.ms': 1100, 'linger.ms': 100, 'request.timeout.ms': 1000 });
+    const c = resolveProducerConfig({
+      'delivery.timeout.ms': 1100,
+      'linger.ms': 100,
+      'request.timeout.ms': 1000,
+    });
     expect(c.deliveryTimeoutMs).toBe(1100);
   });
 

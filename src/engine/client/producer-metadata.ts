@@ -66,16 +66,13 @@ export function onMetadataResponse(ctx: NodeContext, self: ProducerNode, msg: Rp
   const resolved: string[] = [];
   for (const t of body.topics) {
     const meta = v.topics[t.name];
-    if (!meta) continue;
-    if (t.error !== null) {
-      // Not (yet) known to that broker: records waiting for the topic keep waiting.
-      if (meta.numPartitions < 0) v.metadataNeeded = true;
-      continue;
-    }
+    // A topic-level error: not (yet) known to that broker. Records waiting for it keep waiting.
+    if (!meta || t.error !== null) continue;
     const wasUnknown = meta.numPartitions < 0;
     for (const p of t.partitions) applyPartition(meta, p);
     if (wasUnknown && meta.numPartitions > 0) resolved.push(t.name);
   }
+  for (const meta of Object.values(v.topics)) if (meta.numPartitions < 0) v.metadataNeeded = true;
   return resolved;
 }
 
@@ -105,10 +102,14 @@ export function onMetadataTimeout(self: ProducerNode, msgId: number): void {
 /** Idempotence: a producer id before the first Produce (reference §6). */
 export function maybeInitProducerId(ctx: NodeContext, self: ProducerNode, nowMs: number): void {
   const v = self.volatile;
-  if (!self.durable.config.idempotent || v.producerId >= 0 || v.initRequest || nowMs < v.initNotBeforeMs) return;
+  if (!self.durable.config.idempotent || v.producerId >= 0 || v.initRequest || nowMs < v.initNotBeforeMs)
+    return;
   const node = pickBroker(self);
   // transactional.id is stored but not sent until transactions exist: this is an idempotent producer.
-  const body: InitProducerIdRequest = { transactionalId: null, transactionTimeoutMs: NO_TRANSACTION_TIMEOUT_MS };
+  const body: InitProducerIdRequest = {
+    transactionalId: null,
+    transactionTimeoutMs: NO_TRANSACTION_TIMEOUT_MS,
+  };
   const msgId = ctx.send(node, 'InitProducerId', body);
   const timer = ctx.setTimer('initTimeout', self.durable.config.requestTimeoutMs, { msgId });
   v.initRequest = { msgId, node, timer };

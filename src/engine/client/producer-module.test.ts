@@ -48,7 +48,12 @@ describe('producer.create', () => {
     expect(sim.kernel.node('producer:p1')).toMatchObject({ kind: 'producer', alive: true });
     expect(sim.snapshot().producers).toMatchObject([{ id: 'p1', acks: 'all', idempotent: true }]);
     sim.dispatch({ type: 'producer.create', producer: 'p2', config: { acks: 1 } });
-    expect(sim.snapshot().producers[1]).toMatchObject({ id: 'p2', acks: 1, idempotent: false, producerId: null });
+    expect(sim.snapshot().producers[1]).toMatchObject({
+      id: 'p2',
+      acks: 1,
+      idempotent: false,
+      producerId: null,
+    });
   });
 
   it('DUPLICATE_NODE for an existing producer', () => {
@@ -115,7 +120,12 @@ describe('producer.send', () => {
   });
 
   it('UNKNOWN_TOPIC_OR_PARTITION for a partition beyond the partition count', () => {
-    rejects(world(), send({ partition: 3 }), 'UNKNOWN_TOPIC_OR_PARTITION', /3 partition\(s\): there is no partition 3/);
+    rejects(
+      world(),
+      send({ partition: 3 }),
+      'UNKNOWN_TOPIC_OR_PARTITION',
+      /3 partition\(s\): there is no partition 3/,
+    );
   });
 
   it('the highest existing partition is fine', () => {

@@ -39,13 +39,15 @@ export const producerModule: EngineModule = {
   commands: {
     'producer.create': (kernel, c) => {
       const id = producerNodeId(c.producer);
-      if (kernel.node(id)) throw new EngineError('DUPLICATE_NODE', `Producer "${c.producer}" already exists.`);
+      if (kernel.node(id))
+        throw new EngineError('DUPLICATE_NODE', `Producer "${c.producer}" already exists.`);
       const config = resolveProducerConfig(c.config ?? {});
       // Kafka's bootstrap.servers: every broker. The producer tries them starting from a random one.
       const bootstrap = Object.values(kernel.state.nodes)
         .filter((n) => n.kind === 'broker')
         .map((n) => n.id);
-      if (bootstrap.length === 0) throw new EngineError('INVALID_NODE_STATE', 'There is no broker to connect to.');
+      if (bootstrap.length === 0)
+        throw new EngineError('INVALID_NODE_STATE', 'There is no broker to connect to.');
       return () => kernel.addNode<ProducerDurable>(id, 'producer', { name: c.producer, config, bootstrap });
     },
     'producer.send': (kernel, c, commandId) => {
@@ -67,20 +69,18 @@ export const producerModule: EngineModule = {
     },
   },
   snapshot(kernel, snap) {
-    snap.producers = producerNodes(kernel).map(
-      (p): ProducerSnapshot => ({
-        id: p.durable.name,
-        node: p.id,
-        alive: p.alive,
-        acks: p.durable.config.acks,
-        idempotent: p.durable.config.idempotent,
-        producerId: p.volatile && p.volatile.producerId >= 0 ? p.volatile.producerId : null,
-        queued: p.volatile?.queuedRecords ?? 0,
-        inFlight: p.volatile?.inFlightBatches ?? 0,
-        acked: p.volatile?.acked ?? 0,
-        failed: p.volatile?.failed ?? 0,
-      }),
-    );
+    snap.producers = producerNodes(kernel).map((p): ProducerSnapshot => ({
+      id: p.durable.name,
+      node: p.id,
+      alive: p.alive,
+      acks: p.durable.config.acks,
+      idempotent: p.durable.config.idempotent,
+      producerId: p.volatile && p.volatile.producerId >= 0 ? p.volatile.producerId : null,
+      queued: p.volatile?.queuedRecords ?? 0,
+      inFlight: p.volatile?.inFlightBatches ?? 0,
+      acked: p.volatile?.acked ?? 0,
+      failed: p.volatile?.failed ?? 0,
+    }));
   },
 };
 
@@ -98,6 +98,7 @@ export function enqueueRecords(
   const id = liveProducer(sim.kernel, producer);
   sim.kernel.invoke<ProducerDurable, ProducerVolatile>(id, (ctx, self) => {
     const nowMs = ctx.now();
-    for (const r of records) acceptRecord(ctx, self, topic, { key: r.key, value: r.value, timestamp: nowMs }, -1, 0);
+    for (const r of records)
+      acceptRecord(ctx, self, topic, { key: r.key, value: r.value, timestamp: nowMs }, -1, 0);
   });
 }

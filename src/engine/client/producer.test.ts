@@ -24,8 +24,11 @@ function setup(config: Record<string, string | number | boolean> = {}, leaders =
   const sim = fakeCluster();
   fakeTopic(sim, 'orders', leaders);
   sim.dispatch({ type: 'producer.create', producer: 'p1', config });
-  const send = (key: string | null, value: string, extra: Partial<Extract<Command, { type: 'producer.send' }>> = {}) =>
-    sim.dispatch({ type: 'producer.send', producer: 'p1', topic: 'orders', key, value, ...extra });
+  const send = (
+    key: string | null,
+    value: string,
+    extra: Partial<Extract<Command, { type: 'producer.send' }>> = {},
+  ) => sim.dispatch({ type: 'producer.send', producer: 'p1', topic: 'orders', key, value, ...extra });
   return { sim, send };
 }
 
@@ -33,11 +36,18 @@ describe('producer: the happy path with idempotence (the default)', () => {
   it('gets a producer id, then metadata, then sends one batch per partition and acknowledges each record', () => {
     const { sim, send } = setup();
     sim.runFor(20);
-    expect(of(sim, 'producer.idAssigned')).toMatchObject([{ producer: 'p1', producerId: 1000, producerEpoch: 0 }]);
+    expect(of(sim, 'producer.idAssigned')).toMatchObject([
+      { producer: 'p1', producerId: 1000, producerEpoch: 0 },
+    ]);
     const ids = ['a', 'b', 'c'].map((k) => send(k, `v-${k}`));
     sim.runFor(50);
     const kinds = of(sim, 'rpc.sent').map((e) => e.kind);
-    expect(kinds.slice(0, 4)).toEqual(['InitProducerId', 'InitProducerIdResponse', 'Metadata', 'MetadataResponse']);
+    expect(kinds.slice(0, 4)).toEqual([
+      'InitProducerId',
+      'InitProducerIdResponse',
+      'Metadata',
+      'MetadataResponse',
+    ]);
     const acked = of(sim, 'producer.acked');
     expect(acked.map((a) => a.commandId).sort()).toEqual([...ids].sort());
     for (const [i, k] of ['a', 'b', 'c'].entries()) {
@@ -47,7 +57,18 @@ describe('producer: the happy path with idempotence (the default)', () => {
     }
     expect(of(sim, 'producer.queued')).toHaveLength(3);
     expect(sim.snapshot().producers).toEqual([
-      { id: 'p1', node: 'producer:p1', alive: true, acks: 'all', idempotent: true, producerId: 1000, queued: 0, inFlight: 0, acked: 3, failed: 0 },
+      {
+        id: 'p1',
+        node: 'producer:p1',
+        alive: true,
+        acks: 'all',
+        idempotent: true,
+        producerId: 1000,
+        queued: 0,
+        inFlight: 0,
+        acked: 3,
+        failed: 0,
+      },
     ]);
   });
 
@@ -56,7 +77,9 @@ describe('producer: the happy path with idempotence (the default)', () => {
     sim.runFor(20);
     for (let i = 0; i < 5; i++) send(null, `v${i}`, { partition: 1 });
     sim.runFor(50);
-    expect(of(sim, 'producer.batchSent')).toMatchObject([{ partition: 1, records: 5, baseSequence: 0, attempt: 1, broker: 2 }]);
+    expect(of(sim, 'producer.batchSent')).toMatchObject([
+      { partition: 1, records: 5, baseSequence: 0, attempt: 1, broker: 2 },
+    ]);
     expect(of(sim, 'producer.acked').map((a) => a.offset)).toEqual([0, 1, 2, 3, 4]);
   });
 
@@ -90,7 +113,9 @@ describe('producer: the happy path with idempotence (the default)', () => {
       [0, 2, 8],
       [2, 1, 0],
     ]);
-    expect(fakeLog(sim, 1, 'orders', 0).map((r) => r.value)).toEqual([...Array(10).keys()].map((i) => `v${i}`));
+    expect(fakeLog(sim, 1, 'orders', 0).map((r) => r.value)).toEqual(
+      [...Array(10).keys()].map((i) => `v${i}`),
+    );
   });
 
   it('groups partitions with the same leader into one Produce request', () => {
@@ -156,7 +181,9 @@ describe('producer: retries', () => {
     fakeFault(sim, { error: 'NOT_ENOUGH_REPLICAS' });
     send(null, 'x', { partition: 0 });
     sim.runFor(300);
-    expect(of(sim, 'producer.retrying')).toMatchObject([{ error: 'NOT_ENOUGH_REPLICAS', attempt: 2, partition: 0 }]);
+    expect(of(sim, 'producer.retrying')).toMatchObject([
+      { error: 'NOT_ENOUGH_REPLICAS', attempt: 2, partition: 0 },
+    ]);
     const sent = of(sim, 'producer.batchSent');
     expect(sent.map((b) => [b.attempt, b.baseSequence])).toEqual([
       [1, 0],
@@ -206,7 +233,9 @@ describe('producer: retries', () => {
     const id = send(null, 'x', { partition: 0 });
     sim.runFor(300);
     expect(of(sim, 'producer.retrying')).toHaveLength(0);
-    expect(of(sim, 'producer.failed')).toMatchObject([{ commandId: id, error: 'INVALID_RECORD', partition: 0 }]);
+    expect(of(sim, 'producer.failed')).toMatchObject([
+      { commandId: id, error: 'INVALID_RECORD', partition: 0 },
+    ]);
     expect(sim.snapshot().producers[0]).toMatchObject({ failed: 1, acked: 0 });
   });
 
@@ -217,7 +246,9 @@ describe('producer: retries', () => {
     sim.runFor(300);
     const [failed] = of(sim, 'producer.failed');
     expect(failed).toMatchObject({ error: 'NOT_ENOUGH_REPLICAS' });
-    expect(failed!.message).toMatch(/fewer in-sync replicas than required.*retries=0 exhausted after 1 attempt/);
+    expect(failed!.message).toMatch(
+      /fewer in-sync replicas than required.*retries=0 exhausted after 1 attempt/,
+    );
   });
 
   it('no response within request.timeout.ms counts as REQUEST_TIMED_OUT and is retried', () => {
@@ -254,7 +285,11 @@ describe('producer: delivery.timeout.ms', () => {
     send(null, 'warm-up', { partition: 1 });
     sim.runFor(100);
     const t0 = sim.now();
-    const ids = [send(null, 'a', { partition: 0 }), send(null, 'b', { partition: 0 }), send(null, 'c', { partition: 0 })];
+    const ids = [
+      send(null, 'a', { partition: 0 }),
+      send(null, 'b', { partition: 0 }),
+      send(null, 'c', { partition: 0 }),
+    ];
     sim.runFor(2000);
     const failed = of(sim, 'producer.failed');
     expect(failed.map((f) => f.commandId)).toEqual(ids);
@@ -274,7 +309,9 @@ describe('producer: delivery.timeout.ms', () => {
     sim.runFor(2000);
     const [failed] = of(sim, 'producer.failed');
     expect(failed).toMatchObject({ error: 'REQUEST_TIMED_OUT' });
-    expect(failed!.message).toMatch(/^Expiring 1 record\(s\) for orders-0: 1000 ms has passed since batch creation$/);
+    expect(failed!.message).toMatch(
+      /^Expiring 1 record\(s\) for orders-0: 1000 ms has passed since batch creation$/,
+    );
     expect(of(sim, 'producer.retrying').length).toBeGreaterThan(5);
   });
 
@@ -287,7 +324,9 @@ describe('producer: delivery.timeout.ms', () => {
     sim.runFor(3000);
     const [failed] = of(sim, 'producer.failed');
     expect(failed).toMatchObject({ error: 'NOT_ENOUGH_REPLICAS' });
-    expect(failed!.message).toMatch(/Not retried: \d+ ms has passed since batch creation \(delivery\.timeout\.ms=1000\)/);
+    expect(failed!.message).toMatch(
+      /Not retried: \d+ ms has passed since batch creation \(delivery\.timeout\.ms=1000\)/,
+    );
   });
 
   it('after an idempotent batch fails for good, the producer takes a new id and restarts sequences at 0', () => {
@@ -331,9 +370,13 @@ describe('producer: idempotent ordering after a failure (insertInSequenceOrder)'
     ]);
     // The retry of sequence 5 waited until sequence 1 was answered.
     const [, , , first, second] = of(sim, 'producer.batchSent');
-    const firstAck = of(sim, 'rpc.delivered').find((e) => e.kind === 'ProduceResponse' && e.atMs > first!.atMs)!;
+    const firstAck = of(sim, 'rpc.delivered').find(
+      (e) => e.kind === 'ProduceResponse' && e.atMs > first!.atMs,
+    )!;
     expect(second!.atMs).toBeGreaterThanOrEqual(firstAck.atMs);
-    expect(fakeLog(sim, 1, 'orders', 0).map((r) => r.value)).toEqual([...Array(9).keys()].map((i) => `v${i}`));
+    expect(fakeLog(sim, 1, 'orders', 0).map((r) => r.value)).toEqual(
+      [...Array(9).keys()].map((i) => `v${i}`),
+    );
     expect(of(sim, 'producer.acked').map((a) => a.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });
@@ -346,7 +389,9 @@ describe('producer: metadata and brokers', () => {
     sim.dispatch({ type: 'producer.create', producer: 'p1', config: { acks: 1, 'request.timeout.ms': 100 } });
     sim.dispatch({ type: 'producer.send', producer: 'p1', topic: 'orders', key: 'k', value: 'v' });
     sim.runFor(350);
-    const asked = of(sim, 'rpc.sent').filter((e) => e.kind === 'Metadata').map((e) => e.to);
+    const asked = of(sim, 'rpc.sent')
+      .filter((e) => e.kind === 'Metadata')
+      .map((e) => e.to);
     expect(asked).toHaveLength(4);
     expect(new Set(asked).size).toBe(3);
     expect(sim.snapshot().producers[0]).toMatchObject({ queued: 1 });
@@ -361,7 +406,11 @@ describe('producer: metadata and brokers', () => {
     const id = sim.dispatch({ type: 'producer.send', producer: 'p1', topic: 'orders', key: 'k', value: 'v' });
     sim.runFor(1000);
     expect(of(sim, 'producer.failed')).toMatchObject([
-      { commandId: id, error: 'REQUEST_TIMED_OUT', message: 'Topic orders not present in metadata after 500 ms.' },
+      {
+        commandId: id,
+        error: 'REQUEST_TIMED_OUT',
+        message: 'Topic orders not present in metadata after 500 ms.',
+      },
     ]);
     expect(of(sim, 'rpc.sent').filter((e) => e.kind === 'Metadata').length).toBeGreaterThan(1);
   });
@@ -404,7 +453,10 @@ describe('enqueueRecords (engine-internal fast path)', () => {
   it('is deterministic: the same calls give the same trace', () => {
     const run = () => {
       const { sim, send } = setup({ 'linger.ms': 5 });
-      enqueueRecords(sim, 'p1', 'orders', [{ key: null, value: 'a' }, { key: 'x', value: 'b' }]);
+      enqueueRecords(sim, 'p1', 'orders', [
+        { key: null, value: 'a' },
+        { key: 'x', value: 'b' },
+      ]);
       send(null, 'c');
       sim.runFor(200);
       return JSON.stringify(sim.events());

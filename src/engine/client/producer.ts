@@ -25,7 +25,14 @@ import {
   type ProducerVolatile,
   type TopicMeta,
 } from './producer-state';
-import { drain, expireBatches, failBatchlessRecord, nextWakeMs, onProduceResponse, onRequestTimeout } from './sender';
+import {
+  drain,
+  expireBatches,
+  failBatchlessRecord,
+  nextWakeMs,
+  onProduceResponse,
+  onRequestTimeout,
+} from './sender';
 import { recordStickyBytes, stickyPartition } from './sticky-partitioner';
 
 type ProducerTimer = 'send' | 'metadataTimeout' | 'initTimeout' | 'requestTimeout';
@@ -41,7 +48,8 @@ export const producerBehaviour: NodeBehaviour<ProducerDurable, ProducerVolatile>
   onMessage(ctx, self, msg) {
     switch (msg.kind) {
       case 'MetadataResponse':
-        for (const topic of onMetadataResponse(ctx, self, msg)) placePending(ctx, self, self.volatile.topics[topic]!);
+        for (const topic of onMetadataResponse(ctx, self, msg))
+          placePending(ctx, self, self.volatile.topics[topic]!);
         break;
       case 'InitProducerIdResponse':
         onInitProducerIdResponse(ctx, self, msg);

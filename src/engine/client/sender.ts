@@ -43,13 +43,15 @@ const STALE_METADATA: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 /** Kafka's own descriptions (Errors.java), used when the broker sends no message of its own. */
 const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   NOT_LEADER_OR_FOLLOWER: 'This server is not the leader for that topic-partition.',
-  LEADER_NOT_AVAILABLE: 'There is no leader for this topic-partition as we are in the middle of a leadership election.',
+  LEADER_NOT_AVAILABLE:
+    'There is no leader for this topic-partition as we are in the middle of a leadership election.',
   UNKNOWN_TOPIC_OR_PARTITION: 'This server does not host this topic-partition.',
   NOT_ENOUGH_REPLICAS: 'Messages are rejected since there are fewer in-sync replicas than required.',
-  NOT_ENOUGH_REPLICAS_AFTER_APPEND: 'Messages are written to the log, but to fewer in-sync replicas than required.',
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    'Messages are written to the log, but to fewer in-sync replicas than required.',
   REQUEST_TIMED_OUT: 'The request timed out.',
   OUT_OF_ORDER_SEQUENCE_NUMBER: 'The broker received an out of order sequence number.',
-  INVALID_PRODUCER_EPOCH: "Producer attempted to produce with an old epoch.",
+  INVALID_PRODUCER_EPOCH: 'Producer attempted to produce with an old epoch.',
   INVALID_REQUIRED_ACKS: 'Produce request specified an invalid value for required acks.',
 };
 
@@ -133,12 +135,7 @@ function prepare(self: ProducerNode, q: PartitionQueue, nowMs: number): Producer
   return batch;
 }
 
-function sendProduce(
-  ctx: NodeContext,
-  self: ProducerNode,
-  broker: number,
-  batches: ProducerBatch[],
-): void {
+function sendProduce(ctx: NodeContext, self: ProducerNode, broker: number, batches: ProducerBatch[]): void {
   const v = self.volatile;
   const config = self.durable.config;
   const node = v.brokers[broker] ?? brokerNodeId(broker);
@@ -211,7 +208,15 @@ export function onProduceResponse(ctx: NodeContext, self: ProducerNode, msg: Rpc
   for (const { q, batch } of done.settled) {
     const r = body.partitions.find((p) => p.topic === batch.topic && p.partition === batch.partition);
     if (!r) {
-      completeBatch(ctx, self, q, batch, 'REQUEST_TIMED_OUT', 'The ProduceResponse had no answer for this partition.', -1);
+      completeBatch(
+        ctx,
+        self,
+        q,
+        batch,
+        'REQUEST_TIMED_OUT',
+        'The ProduceResponse had no answer for this partition.',
+        -1,
+      );
     } else {
       completeBatch(ctx, self, q, batch, r.error, r.errorMessage, r.baseOffset);
     }
@@ -225,7 +230,8 @@ export function onRequestTimeout(ctx: NodeContext, self: ProducerNode, msgId: nu
   self.volatile.metadataNeeded = true;
   const ms = self.durable.config.requestTimeoutMs;
   const message = `Disconnected from ${done.req.node} due to timeout: no ProduceResponse within request.timeout.ms (${ms} ms).`;
-  for (const { q, batch } of done.settled) completeBatch(ctx, self, q, batch, 'REQUEST_TIMED_OUT', message, -1);
+  for (const { q, batch } of done.settled)
+    completeBatch(ctx, self, q, batch, 'REQUEST_TIMED_OUT', message, -1);
 }
 
 function completeBatch(
@@ -238,7 +244,8 @@ function completeBatch(
   baseOffset: number,
 ): void {
   // DUPLICATE_SEQUENCE_NUMBER means the broker already has this batch: it is written.
-  if (error === null || error === 'DUPLICATE_SEQUENCE_NUMBER') return succeedBatch(ctx, self, batch, baseOffset);
+  if (error === null || error === 'DUPLICATE_SEQUENCE_NUMBER')
+    return succeedBatch(ctx, self, batch, baseOffset);
   const v = self.volatile;
   const config = self.durable.config;
   const nowMs = ctx.now();

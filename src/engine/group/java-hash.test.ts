@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../errors';
-import { coordinatorPartition, JavaHashSet, javaHashMapOrder, javaStringHashCode, kafkaAbs } from './java-hash';
+import {
+  coordinatorPartition,
+  JavaHashSet,
+  javaHashMapOrder,
+  javaStringHashCode,
+  kafkaAbs,
+} from './java-hash';
 
 describe('Java String.hashCode', () => {
   it('matches known Java values', () => {

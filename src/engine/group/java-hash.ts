@@ -23,7 +23,10 @@ export function kafkaAbs(n: number): number {
  */
 export function coordinatorPartition(groupOrTxnId: string, numPartitions: number): number {
   if (!Number.isInteger(numPartitions) || numPartitions < 1) {
-    throw new EngineError('INVALID_COMMAND', `numPartitions must be a positive integer, got ${numPartitions}.`);
+    throw new EngineError(
+      'INVALID_COMMAND',
+      `numPartitions must be a positive integer, got ${numPartitions}.`,
+    );
   }
   return kafkaAbs(javaStringHashCode(groupOrTxnId)) % numPartitions;
 }
@@ -104,7 +107,8 @@ export class JavaHashSet<T> {
     const old = this.buckets;
     this.buckets = emptyBuckets(old.length * 2);
     // Walking old buckets in order keeps each new bucket in its old relative order, as Java's split does.
-    for (const bucket of old) for (const item of bucket) this.buckets[this.indexOf(this.hashOf(item))]!.push(item);
+    for (const bucket of old)
+      for (const item of bucket) this.buckets[this.indexOf(this.hashOf(item))]!.push(item);
   }
 }
 

@@ -57,7 +57,10 @@ function prepareMember(m: AssignorMember, seen: Set<string>): PreparedMember {
     invalid(`Member "${m.memberId}": topics must be an array of topic names.`);
   }
   const owned = m.ownedPartitions ?? [];
-  if (!Array.isArray(owned) || owned.some((tp) => typeof tp?.topic !== 'string' || !isNonNegativeInt(tp.partition))) {
+  if (
+    !Array.isArray(owned) ||
+    owned.some((tp) => typeof tp?.topic !== 'string' || !isNonNegativeInt(tp.partition))
+  ) {
     invalid(`Member "${m.memberId}": ownedPartitions must be {topic, partition} pairs.`);
   }
   if (m.generation !== undefined && !Number.isInteger(m.generation)) {
@@ -72,7 +75,10 @@ function prepareMember(m: AssignorMember, seen: Set<string>): PreparedMember {
   };
 }
 
-export function prepareInput(partitionsPerTopic: PartitionsPerTopic, members: readonly AssignorMember[]): AssignmentInput {
+export function prepareInput(
+  partitionsPerTopic: PartitionsPerTopic,
+  members: readonly AssignorMember[],
+): AssignmentInput {
   checkPartitionCounts(partitionsPerTopic);
   if (!Array.isArray(members)) invalid('members must be an array.');
   const seen = new Set<string>();
@@ -82,7 +88,9 @@ export function prepareInput(partitionsPerTopic: PartitionsPerTopic, members: re
 
   // AbstractPartitionAssignor: a HashSet of every subscribed topic, then a HashMap of those with metadata.
   const subscribed = javaHashMapOrder(ordered.flatMap((m) => m.topics));
-  const existing = subscribed.filter((t) => Object.hasOwn(partitionsPerTopic, t) && partitionsPerTopic[t]! > 0);
+  const existing = subscribed.filter(
+    (t) => Object.hasOwn(partitionsPerTopic, t) && partitionsPerTopic[t]! > 0,
+  );
   const topics = javaHashMapOrder(existing);
   const partitions = new Map(topics.map((t) => [t, partitionsPerTopic[t]!]));
   return { callerOrder: prepared.map((m) => m.memberId), members: ordered, byId, topics, partitions };

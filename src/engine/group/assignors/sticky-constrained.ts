@@ -107,7 +107,8 @@ function dealRoundRobin(
     let member: string;
     let fromWalk = true;
     if (cursor < underMin.length) member = underMin[cursor++]!;
-    else if (underMin.length === 0 && exactlyMin.length === 0) throw new Error('sticky: no unfilled member left');
+    else if (underMin.length === 0 && exactlyMin.length === 0)
+      throw new Error('sticky: no unfilled member left');
     else if (underMin.length === 0) {
       member = exactlyMin.shift()!;
       fromWalk = false;

@@ -51,7 +51,8 @@ class GeneralBuilder {
   build(): Map<string, TopicPartition[]> {
     // Topics with fewer potential consumers first: they have the least freedom.
     const sortedTopics = [...this.input.topics].sort(
-      (a, b) => this.topicConsumers.get(a)!.length - this.topicConsumers.get(b)!.length || compareStrings(a, b),
+      (a, b) =>
+        this.topicConsumers.get(a)!.length - this.topicConsumers.get(b)!.length || compareStrings(a, b),
     );
     const sortedAll = sortedTopics.flatMap((t) => partitionsOf(t, this.counts.get(t)!));
     const previous = this.previousOwners();
@@ -94,7 +95,11 @@ class GeneralBuilder {
     return kept;
   }
 
-  private balance(previous: Map<string, PreviousOwner>, sortedAll: TopicPartition[], unassigned: TopicPartition[]) {
+  private balance(
+    previous: Map<string, PreviousOwner>,
+    sortedAll: TopicPartition[],
+    unassigned: TopicPartition[],
+  ) {
     const initializing = [...this.current.values()].every((l) => l.length === 0);
     for (const tp of unassigned) {
       const to = this.leastLoaded(tp.topic);
@@ -136,12 +141,18 @@ class GeneralBuilder {
         const size = this.sizeOf(holder);
         const prev = previous.get(tpKey(tp));
         // Deviation: Kafka would also hand it back to a previous owner no longer subscribed to the topic.
-        if (prev !== undefined && this.isActiveSubscriber(prev.member, tp.topic) && size > this.sizeOf(prev.member) + 1) {
+        if (
+          prev !== undefined &&
+          this.isActiveSubscriber(prev.member, tp.topic) &&
+          size > this.sizeOf(prev.member) + 1
+        ) {
           this.moveTo(tp, prev.member);
           moved = modified = true;
           continue;
         }
-        const someoneLighter = this.topicConsumers.get(tp.topic)!.some((c) => this.current.has(c) && size > this.sizeOf(c) + 1);
+        const someoneLighter = this.topicConsumers
+          .get(tp.topic)!
+          .some((c) => this.current.has(c) && size > this.sizeOf(c) + 1);
         if (someoneLighter) {
           this.moveTo(tp, this.leastLoaded(tp.topic)!);
           moved = modified = true;
@@ -212,7 +223,8 @@ class GeneralBuilder {
   private balanceScore(assignment: Map<string, TopicPartition[]>): number {
     const sizes = [...assignment.values()].map((l) => l.length);
     let score = 0;
-    for (let i = 0; i < sizes.length; i++) for (let j = i + 1; j < sizes.length; j++) score += Math.abs(sizes[i]! - sizes[j]!);
+    for (let i = 0; i < sizes.length; i++)
+      for (let j = i + 1; j < sizes.length; j++) score += Math.abs(sizes[i]! - sizes[j]!);
     return score;
   }
 

@@ -13,7 +13,9 @@ export type { StickyResult };
 
 export function stickyAssignDetailed(input: AssignmentInput): StickyResult {
   const ownership = resolveOwnership(input);
-  return ownership.allSubscriptionsEqual ? constrainedAssign(input, ownership) : generalAssign(input, ownership);
+  return ownership.allSubscriptionsEqual
+    ? constrainedAssign(input, ownership)
+    : generalAssign(input, ownership);
 }
 
 /** Lists the result in the caller's member order. */
