@@ -2,7 +2,7 @@
  * The facade's implementation: a kernel plus the engine modules, driven by commands.
  */
 import { EngineError } from './errors';
-import { Kernel, type NodeBehaviour } from './kernel/kernel';
+import { Kernel, type KernelState, type NodeBehaviour } from './kernel/kernel';
 import { networkSnapshot } from './kernel/network';
 import type { CommandHandler, EngineModule } from './module';
 import { resolveOptions, type ResolvedOptions } from './options';
@@ -41,8 +41,22 @@ export interface Simulation {
   commandLog(): TimedCommand[];
   /** Time of the next scheduled entry (undefined when nothing is scheduled). */
   nextEventAtMs(): number | undefined;
+  /**
+   * A copy of the whole simulation state (a keyframe). Restoring it and replaying the same
+   * commands gives the same trace from that point on. Cost grows with the logs' size.
+   */
+  checkpoint(): SimulationCheckpoint;
+  /** Return to a checkpoint taken from this simulation: state, clock, trace and command log. */
+  restore(checkpoint: SimulationCheckpoint): void;
   /** The kernel, for engine tests and tools. Not for the UI. */
   readonly kernel: Kernel;
+}
+
+export interface SimulationCheckpoint {
+  state: KernelState;
+  traceLength: number;
+  logLength: number;
+  nextCommandId: number;
 }
 
 export class SimulationImpl implements Simulation {
@@ -151,6 +165,25 @@ export class SimulationImpl implements Simulation {
 
   commandLog(): TimedCommand[] {
     return structuredClone(this.log);
+  }
+
+  checkpoint(): SimulationCheckpoint {
+    return {
+      state: structuredClone(this.kernel.state),
+      traceLength: this.kernel.trace.length,
+      logLength: this.log.length,
+      nextCommandId: this.nextCommandId,
+    };
+  }
+
+  restore(c: SimulationCheckpoint): void {
+    if (c.traceLength > this.kernel.trace.length || c.logLength > this.log.length) {
+      throw new EngineError('INVALID_COMMAND', 'That checkpoint is from a different timeline.');
+    }
+    this.kernel.state = structuredClone(c.state);
+    this.kernel.trace.length = c.traceLength;
+    this.log.length = c.logLength;
+    this.nextCommandId = c.nextCommandId;
   }
 }
 
