@@ -81,6 +81,8 @@ export interface BrokerVolatile {
   voterCursor: number;
   metadataFetch: number | null;
   metadataFetchTimer: number | null;
+  /** Metadata fetches in a row that got no answer: each doubles the wait (a slow link is waited for). */
+  metadataFetchTimeouts: number;
   /** This broker's role for each partition it hosts. */
   roles: Record<string, PartitionRole>;
   delayedProduces: DelayedProduce[];

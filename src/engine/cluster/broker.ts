@@ -78,7 +78,8 @@ function fetchMetadata(ctx: NodeContext, self: BrokerNode): void {
   const v = self.volatile;
   v.metadataFetch = ctx.send(controllerTarget(self), 'Fetch', req);
   if (v.metadataFetchTimer !== null) ctx.cancelTimer(v.metadataFetchTimer);
-  v.metadataFetchTimer = ctx.setTimer('metadataFetchRetry', FETCH_MAX_WAIT_MS * 2);
+  const waitMs = Math.min(30_000, FETCH_MAX_WAIT_MS * 2 * 2 ** v.metadataFetchTimeouts);
+  v.metadataFetchTimer = ctx.setTimer('metadataFetchRetry', waitMs);
 }
 
 function onMetadataFetchResponse(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<FetchResponse>): void {
@@ -87,6 +88,7 @@ function onMetadataFetchResponse(ctx: NodeContext, self: BrokerNode, msg: RpcMes
   if (v.metadataFetchTimer !== null) ctx.cancelTimer(v.metadataFetchTimer);
   v.metadataFetchTimer = null;
   v.metadataFetch = null;
+  v.metadataFetchTimeouts = 0;
   const res = msg.body;
   if (res.error) {
     redirect(self, res.leaderId);
@@ -144,6 +146,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
       voterCursor: ctx.randomInt(self.durable.voters.length),
       metadataFetch: null,
       metadataFetchTimer: null,
+      metadataFetchTimeouts: 0,
       serving: false,
       roles: {},
       delayedProduces: [],
@@ -214,7 +217,11 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
         return;
       case 'metadataFetchRetry':
         self.volatile.metadataFetchTimer = null;
-        if (self.volatile.metadataFetch !== null) redirect(self, null); // no answer: try elsewhere
+        if (self.volatile.metadataFetch !== null) {
+          // No answer: try elsewhere, and wait longer next time in case the link is just slow.
+          redirect(self, null);
+          self.volatile.metadataFetchTimeouts++;
+        }
         return fetchMetadata(ctx, self);
     }
   },
