@@ -24,3 +24,14 @@ export { EngineError, isEngineError, type ErrorCode, type KafkaErrorCode } from 
 export { formatEvent, formatTrace } from './kernel/trace';
 export { COMMAND_TYPES, validateCommand } from './validate';
 export { validateTopicName } from './cluster/topic-name';
+export { murmur2, partitionForKey, toPositive } from './client/murmur2';
+export { coordinatorPartition } from './group/java-hash';
+export { assignPartitions, cooperativeStickyRound } from './group/assignors';
+export type {
+  AssignmentStrategy,
+  AssignorMember,
+  CooperativeRound,
+  GroupAssignment,
+  PartitionsPerTopic,
+  PartitionTransfer,
+} from './group/assignors';
