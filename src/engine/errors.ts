@@ -48,7 +48,8 @@ export type KafkaErrorCode =
   | 'STALE_BROKER_EPOCH'
   | 'INVALID_UPDATE_VERSION'
   | 'INELIGIBLE_REPLICA'
-  | 'PRODUCER_CLOSED';
+  | 'PRODUCER_CLOSED'
+  | 'NETWORK_EXCEPTION';
 
 /** Errors that belong to the simulator rather than to Kafka. */
 export type EngineOnlyErrorCode =

@@ -4,11 +4,12 @@
  */
 import { coreModule } from './core-module';
 import { clusterModule } from './cluster/module';
+import { producerModule } from './client/producer-module';
 import { replayInto, SimulationImpl, type Simulation } from './simulation';
 import type { SimulationOptions, TimedCommand } from './types';
 
 export function createSimulation(options: SimulationOptions): Simulation {
-  return new SimulationImpl(options, [coreModule, clusterModule]);
+  return new SimulationImpl(options, [coreModule, clusterModule, producerModule]);
 }
 
 /** A new simulation with `log` replayed into it: the same session, event for event. */

@@ -70,6 +70,12 @@ export interface NodeBehaviour<D = unknown, V = unknown> {
   start(ctx: NodeContext, self: NodeRecord<D, V>): V;
   onMessage(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: RpcMessage): void;
   onTimer(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, timer: Timer): void;
+  /**
+   * A message this node sent reached a node that is down. A crashed process's connections close,
+   * so a real client learns at once (connection refused or reset) instead of waiting for its
+   * request timeout. Losses and partitions stay silent, as they are on a real network.
+   */
+  onUndeliverable?(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: RpcMessage): void;
   /** Called as the node goes down, before its volatile state is dropped (rarely needed). */
   onCrash?(self: NodeRecord<D, V>): void;
 }
@@ -260,6 +266,9 @@ export class Kernel {
       this.emit('rpc.dropped', { ...base, reason });
     } else if (!rec || !rec.alive) {
       this.emit('rpc.dropped', { ...base, reason: 'node-down' });
+      const sender = this.state.nodes[msg.from];
+      if (sender?.alive)
+        this.behaviourOf(sender).onUndeliverable?.(this.ctx(sender.id), sender as never, msg);
     } else {
       this.emit('rpc.delivered', base);
       this.behaviourOf(rec).onMessage(this.ctx(rec.id), rec as never, msg);
