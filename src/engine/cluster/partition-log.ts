@@ -82,7 +82,7 @@ export function endOffsetForEpoch(
 
 export type SequenceCheck =
   | { kind: 'ok' }
-  | { kind: 'duplicate'; baseOffset: number }
+  | { kind: 'duplicate'; baseOffset: number; lastOffset: number }
   | { kind: 'error'; error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_PRODUCER_EPOCH'; message: string };
 
 const INT_MAX = 2147483647;
@@ -103,7 +103,12 @@ export function checkSequence(log: PartitionLog, batch: RecordBatch): SequenceCh
   }
   if (batch.producerEpoch === entry.epoch) {
     const dup = entry.batches.find((b) => b.firstSeq === firstSeq && b.lastSeq === lastSeq);
-    if (dup) return { kind: 'duplicate', baseOffset: dup.baseOffset };
+    if (dup)
+      return {
+        kind: 'duplicate',
+        baseOffset: dup.baseOffset,
+        lastOffset: dup.baseOffset + (dup.lastSeq - dup.firstSeq),
+      };
     const last = entry.batches.at(-1)?.lastSeq ?? -1;
     const inSequence = firstSeq === last + 1 || (firstSeq === 0 && last === INT_MAX);
     if (!inSequence) {

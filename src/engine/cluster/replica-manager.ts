@@ -112,6 +112,11 @@ export function handleProduce(ctx: NodeContext, self: BrokerNode, msg: RpcMessag
         baseSequence: batch.baseSequence,
       });
       results.push({ topic, partition, error: null, baseOffset: seq.baseOffset });
+      // A duplicate is answered with the original offsets, but acks=all still waits until the
+      // original batch is replicated (Kafka sends it through the same DelayedProduce).
+      if (req.acks === -1) {
+        waiting.push({ topic, partition, requiredOffset: seq.lastOffset + 1, index: results.length - 1 });
+      }
       continue;
     }
     const stamped = appendAsLeader(log, batch, role.leaderEpoch);

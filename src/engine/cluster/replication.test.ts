@@ -82,4 +82,22 @@ describe('replication and the high watermark', () => {
     expect(answer(sim, gap)!.partitions[0]!.error).toBe('OUT_OF_ORDER_SEQUENCE_NUMBER');
     expect(sim.readLog(leader, 'orders', 0).map((r) => r.value)).toEqual(['p', 'q']);
   });
+
+  it('acks=all answers a retried duplicate only once the original batch is replicated', () => {
+    const { sim, leader, followers } = setup(25);
+    const to = `broker-${leader}`;
+    for (const f of followers) sim.dispatch({ type: 'network.cut', from: `broker-${f}`, to });
+    const batch = batchOf(['once'], { producerId: 9, baseSequence: 0 });
+    const first = sendRaw(sim, to, 'Produce', produce('orders', 0, batch));
+    sim.runFor(200);
+    const retry = sendRaw(sim, to, 'Produce', produce('orders', 0, batch));
+    sim.runFor(2000);
+    expect(eventsOf(sim, 'partition.duplicateBatch')).toHaveLength(1);
+    expect(answer(sim, first)).toBeUndefined();
+    expect(answer(sim, retry)).toBeUndefined(); // not acknowledged: nobody else has it yet
+    sim.dispatch({ type: 'network.heal' } as never);
+    sim.runUntil((s) => answer(s, retry) !== undefined, 5000);
+    expect(answer(sim, retry)!.partitions[0]).toMatchObject({ error: null, baseOffset: 0 });
+    for (const b of [1, 2, 3]) expect(sim.readLog(b, 'orders', 0).map((r) => r.value)).toEqual(['once']);
+  });
 });
