@@ -94,4 +94,30 @@ describe('leader epochs and truncation', () => {
     sim.runFor(40_000);
     expect(answer(sim, id)!.partitions[0]!.error).toMatch(/REQUEST_TIMED_OUT|NOT_LEADER_OR_FOLLOWER/);
   });
+
+  it('the ISR shrinking below min.insync.replicas after an append freezes the HW: the request times out, the record stays in the log', () => {
+    // Kafka 3.7+ (KAFKA-15583): under min ISR the HW does not move, so NOT_ENOUGH_REPLICAS_AFTER_APPEND
+    // gives way to REQUEST_TIMED_OUT (reference §4.4). The write is in the log although it "failed".
+    const sim = untilReady(
+      simulationWithRawClient({ seed: 35, brokers: 3, brokerConfig: { 'replica.lag.time.max.ms': LAG_MS } }),
+    );
+    sim.dispatch({
+      type: 'topic.create',
+      topic: 'orders',
+      partitions: 1,
+      replicationFactor: 3,
+      config: { 'min.insync.replicas': 3 },
+    });
+    sim.runFor(1500);
+    const p = partition(sim);
+    const follower = p.replicas.find((b) => b !== p.leader)!;
+    sim.dispatch({ type: 'network.cut', from: `broker-${follower}`, to: `broker-${p.leader}` });
+    const req = produce('orders', 0, batchOf(['in-the-log']));
+    const id = sendRaw(sim, `broker-${p.leader}`, 'Produce', { ...req, timeoutMs: 3 * LAG_MS });
+    sim.runUntil((s) => answer(s, id) !== undefined, 4 * LAG_MS);
+    expect(partition(sim).isr).not.toContain(follower);
+    expect(answer(sim, id)!.partitions[0]!.error).toBe('REQUEST_TIMED_OUT');
+    expect(sim.readLog(p.leader, 'orders', 0).map((r) => r.value)).toEqual(['in-the-log']);
+    expect(partition(sim).replicaStates.find((r) => r.broker === p.leader)!.highWatermark).toBe(0);
+  });
 });

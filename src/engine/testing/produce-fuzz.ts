@@ -146,8 +146,21 @@ function act(
     const b: string[] = [];
     for (const x of nodes) (nextFloat(rng) < 0.5 ? a : b).push(x.id);
     if (a.length && b.length) fault = { type: 'network.partition', sides: [a, b] };
-  } else if (roll < 0.24) {
+  } else if (roll < 0.22) {
     fault = { type: 'network.heal' } as Command;
+  } else if (roll < 0.26) {
+    // A slow or lossy link, one direction, between two random nodes (or back to normal).
+    const from = nodes[nextInt(rng, nodes.length)]!.id;
+    const to = nodes[nextInt(rng, nodes.length)]!.id;
+    if (from !== to) {
+      const kind = nextInt(rng, 3);
+      fault =
+        kind === 0
+          ? { type: 'link.configure', from, to, latencyMs: 200 + nextInt(rng, 3000) }
+          : kind === 1
+            ? { type: 'link.configure', from, to, lossRate: nextInt(rng, 50) / 100 }
+            : { type: 'link.configure', from, to, latencyMs: 3, lossRate: 0 };
+    }
   } else {
     // Write to whoever the committed metadata says leads (a client would learn it from Metadata).
     const p = sim.snapshot().topics.find((t) => t.name === TOPIC)?.partitions[0];
