@@ -143,6 +143,8 @@ export class SimulationImpl implements Simulation {
       brokers: [],
       topics: [],
       producers: [],
+      consumers: [],
+      groups: [],
     };
     for (const m of this.modules) m.snapshot?.(this.kernel, snap);
     return structuredClone(snap);

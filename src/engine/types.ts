@@ -236,6 +236,61 @@ export interface EventMap {
     producerId: number;
     baseSequence: number;
   };
+  // Consume path
+  /** Records handed to the application by poll(). */
+  'consumer.received': {
+    consumer: string;
+    records: { topic: string; partition: number; offset: number; key: string | null; value: string | null }[];
+  };
+  'consumer.assigned': {
+    consumer: string;
+    groupId: string | null;
+    generation: number;
+    partitions: TopicPartition[];
+  };
+  'consumer.revoked': { consumer: string; groupId: string; partitions: TopicPartition[] };
+  'consumer.committed': {
+    consumer: string;
+    groupId: string;
+    offsets: (TopicPartition & { offset: number })[];
+  };
+  'consumer.commitFailed': { consumer: string; groupId: string; error: string; message: string };
+  /** The position moved without consuming: seek, reset by auto.offset.reset, or the committed offset. */
+  'consumer.positionSet': {
+    consumer: string;
+    topic: string;
+    partition: number;
+    offset: number;
+    reason: 'seek' | 'committed' | 'reset-earliest' | 'reset-latest' | 'timestamp';
+  };
+  'consumer.failed': { consumer: string; error: string; message: string };
+  'group.stateChanged': {
+    groupId: string;
+    broker: number;
+    from: GroupState;
+    to: GroupState;
+    generation: number;
+  };
+  'group.memberJoined': {
+    groupId: string;
+    memberId: string;
+    clientId: string;
+    groupInstanceId: string | null;
+  };
+  'group.memberRemoved': {
+    groupId: string;
+    memberId: string;
+    clientId: string;
+    reason: 'session-timeout' | 'left' | 'join-timeout' | 'sync-timeout';
+  };
+  'group.rebalanced': {
+    groupId: string;
+    generation: number;
+    leader: string;
+    protocol: string | null;
+    members: string[];
+  };
+  'group.offsetCommitted': { groupId: string; topic: string; partition: number; offset: number };
   /** Free-form note from a test node; real nodes use their own typed events. */
   'test.note': { node: NodeId; text: string };
 }
@@ -352,6 +407,52 @@ export interface TopicSnapshot {
   partitions: PartitionSnapshot[];
 }
 
+export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
+
+export interface ConsumerPartitionSnapshot {
+  topic: string;
+  partition: number;
+  /** Next offset to fetch; null before it is known. */
+  position: number | null;
+  /** The group's committed offset as the consumer last saw it; null if none. */
+  committed: number | null;
+  /** High watermark minus position, from the consumer's last fetch; null if unknown. */
+  lag: number | null;
+}
+
+export interface ConsumerSnapshot {
+  id: string;
+  node: NodeId;
+  alive: boolean;
+  groupId: string | null;
+  memberId: string | null;
+  generation: number;
+  /** Where the member is in the group protocol (or 'assigned' for manual assignment). */
+  state: 'unsubscribed' | 'finding-coordinator' | 'joining' | 'syncing' | 'stable' | 'assigned' | 'closed';
+  assignment: ConsumerPartitionSnapshot[];
+  /** Records handed to the application so far. */
+  received: number;
+}
+
+export interface GroupMemberSnapshot {
+  memberId: string;
+  clientId: string;
+  groupInstanceId: string | null;
+  assignment: TopicPartition[];
+}
+
+export interface GroupSnapshot {
+  groupId: string;
+  /** Broker id of the coordinator. */
+  coordinator: number;
+  state: GroupState;
+  generation: number;
+  protocol: string | null;
+  leader: string | null;
+  members: GroupMemberSnapshot[];
+  offsets: (TopicPartition & { offset: number })[];
+}
+
 export interface ClusterSnapshot {
   nowMs: number;
   seed: number;
@@ -361,4 +462,6 @@ export interface ClusterSnapshot {
   brokers: BrokerSnapshot[];
   topics: TopicSnapshot[];
   producers: ProducerSnapshot[];
+  consumers: ConsumerSnapshot[];
+  groups: GroupSnapshot[];
 }

@@ -2,6 +2,8 @@ import type { NodeRecord } from '../kernel/kernel';
 import type { Acks, ProducePartitionResponse, ReplicaFetchRequest } from '../protocol/produce';
 import type { NodeId } from '../types';
 import type { MetadataEntry, MetadataImage } from './metadata';
+import type { GroupState } from '../types';
+import type { Assignor, SubscriptionMetadata } from '../protocol/consume';
 import type { PartitionLog } from './partition-log';
 
 export interface BrokerDurable {
@@ -94,6 +96,67 @@ export interface BrokerVolatile {
   producerIdBlock: { next: number; end: number } | null;
   producerIdWaiters: { from: NodeId; requestId: number }[];
   producerIdRequested: boolean;
+  /** Groups this broker coordinates (it leads their __consumer_offsets partition). */
+  groups: Record<string, Group>;
+  internalWaits: InternalWait[];
+  /** A request to create __consumer_offsets is in flight. */
+  offsetsTopicRequested: boolean;
+}
+
+export interface GroupMember {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  /** Node the member talks from (for parked replies). */
+  node: NodeId;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  protocols: { name: Assignor; metadata: SubscriptionMetadata }[];
+  assignment: { topic: string; partition: number }[];
+  /** A JoinGroup waiting for the join phase to complete (request id). */
+  awaitingJoin: number | null;
+  /** A SyncGroup waiting for the leader's assignment (request id). */
+  awaitingSync: number | null;
+  lastHeartbeatMs: number;
+  /** Joined in the current rebalance and never completed one. */
+  isNew: boolean;
+}
+
+/** A consumer group as its coordinator holds it (ClassicGroup). */
+export interface Group {
+  groupId: string;
+  /** The __consumer_offsets partition that stores it. */
+  offsetsPartition: number;
+  state: GroupState;
+  generation: number;
+  protocol: Assignor | null;
+  leader: string | null;
+  members: Record<string, GroupMember>;
+  /** Member ids handed out with MEMBER_ID_REQUIRED that have not joined yet, with when. */
+  pending: Record<string, number>;
+  /** The current join/sync deadline timer; a fired timer that is not this one is stale. */
+  timer: number | null;
+  /** Initial rebalance (from Empty): how much delay budget is left. */
+  initialDelayRemainingMs: number | null;
+  /** A new member joined during the current initial delay (then the delay is extended). */
+  joinedDuringDelay: boolean;
+  /** Committed offsets by `topic-partition`. */
+  offsets: Record<string, { topic: string; partition: number; offset: number; metadata: string }>;
+}
+
+/** A reply that waits until an internal write (offsets, group metadata) is replicated. */
+export interface InternalWait {
+  key: string;
+  requiredOffset: number;
+  to: NodeId;
+  kind: string;
+  body: unknown;
+  inReplyTo: number;
+  /** Offsets to make visible in the group once the write commits. */
+  commit?: {
+    groupId: string;
+    offsets: { topic: string; partition: number; offset: number; metadata: string }[];
+  };
 }
 
 export type BrokerNode = NodeRecord<BrokerDurable, BrokerVolatile> & { volatile: BrokerVolatile };

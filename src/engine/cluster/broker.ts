@@ -14,6 +14,21 @@ import {
   onAllocateProducerIdsRetry,
 } from './broker-services';
 import { applyRoles } from './replica-roles';
+import {
+  coordinatedGroup,
+  handleFindCoordinator,
+  handleListOffsets,
+  handleOffsetCommit,
+  handleOffsetFetch,
+} from './coordinator-services';
+import {
+  expireMembers,
+  handleHeartbeat,
+  handleJoinGroup,
+  handleLeaveGroup,
+  handleSyncGroup,
+  onGroupTimer,
+} from './group-coordinator';
 import { onReplicaFetchResponse, onReplicaFetchTimeout, sendReplicaFetch } from './replica-fetcher';
 import {
   checkIsr,
@@ -33,6 +48,35 @@ import { FETCH_MAX_WAIT_MS } from './raft';
 const RETRY_BACKOFF_MS = 100;
 /** Retry delay for a registration that reached a controller that is not the leader. */
 const REGISTER_RETRY_MS = 250;
+/** How often the coordinator looks for members whose session expired. */
+const GROUP_TICK_MS = 500;
+
+/** Group requests go to the group's state if this broker coordinates it; else the error goes back. */
+function routeGroupRequest(ctx: NodeContext, self: BrokerNode, msg: RpcMessage): void {
+  const body = msg.body as { groupId: string };
+  const g = coordinatedGroup(self, body.groupId);
+  if (typeof g === 'string') {
+    const kind = `${msg.kind}Response`;
+    const extra =
+      msg.kind === 'SyncGroup'
+        ? { partitions: [] }
+        : msg.kind === 'JoinGroup'
+          ? { generationId: -1, protocolName: null, leader: '', memberId: '', members: [] }
+          : {};
+    ctx.send(msg.from, kind, { error: g, ...extra }, msg.id);
+    return;
+  }
+  switch (msg.kind) {
+    case 'JoinGroup':
+      return handleJoinGroup(ctx, self, msg as never, g);
+    case 'SyncGroup':
+      return handleSyncGroup(ctx, self, msg as never, g);
+    case 'Heartbeat':
+      return handleHeartbeat(ctx, self, msg as never, g);
+    case 'LeaveGroup':
+      return handleLeaveGroup(ctx, self, msg as never, g);
+  }
+}
 
 function controllerTarget(self: BrokerNode): NodeId {
   const v = self.volatile;
@@ -156,6 +200,9 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
       producerIdBlock: null,
       producerIdWaiters: [],
       producerIdRequested: false,
+      groups: {},
+      internalWaits: [],
+      offsetsTopicRequested: false,
     };
     self.volatile = v;
     const node = self as BrokerNode;
@@ -163,6 +210,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
     fetchMetadata(ctx, node);
     ctx.setTimer('heartbeat', brokerSetting(ctx.config, 'broker.heartbeat.interval.ms'));
     ctx.setTimer('isrCheck', brokerSetting(ctx.config, 'replica.lag.time.max.ms') / 2);
+    ctx.setTimer('groupTick', GROUP_TICK_MS);
     return v;
   },
   onMessage(ctx, self, msg) {
@@ -186,6 +234,22 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
         return onAllocateProducerIdsResponse(ctx, self, msg as never);
       case 'AlterPartitionResponse':
         return onAlterPartitionResponse(ctx, self, msg as never);
+      case 'FindCoordinator':
+        return handleFindCoordinator(ctx, self, msg as never);
+      case 'JoinGroup':
+      case 'SyncGroup':
+      case 'Heartbeat':
+      case 'LeaveGroup':
+        return routeGroupRequest(ctx, self, msg);
+      case 'OffsetCommit':
+        return handleOffsetCommit(ctx, self, msg as never);
+      case 'OffsetFetch':
+        return handleOffsetFetch(ctx, self, msg as never);
+      case 'ListOffsets':
+        return handleListOffsets(ctx, self, msg as never);
+      case 'CreateTopicsResponse':
+        self.volatile.offsetsTopicRequested = false;
+        return;
     }
   },
   onTimer(ctx, self, timer) {
@@ -212,6 +276,17 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
         return onAlterPartitionTimeout(self, (timer.data as { requestId: number }).requestId);
       case 'allocateProducerIdsRetry':
         return onAllocateProducerIdsRetry(ctx, self);
+      case 'groupTick':
+        expireMembers(ctx, self);
+        ctx.setTimer('groupTick', GROUP_TICK_MS);
+        return;
+      case 'groupJoinDelay':
+      case 'groupJoinDeadline':
+      case 'groupSyncDeadline':
+        return onGroupTimer(ctx, self, timer.name, (timer.data as { groupId: string }).groupId, timer.id);
+      case 'offsetsTopicRetry':
+        self.volatile.offsetsTopicRequested = false;
+        return;
       case 'registerRetry':
         if (self.volatile.brokerEpoch === null) register(ctx, self);
         return;

@@ -10,7 +10,13 @@ import type { NodeId } from '../types';
 import type { ControllerDurable, ControllerNode, ControllerVolatile } from './controller-state';
 import type { MetadataRecord } from './metadata';
 import { initialVolatile, Raft } from './raft';
-import { fenceBrokerRecords, preferredLeaderRecords, unfenceBrokerRecords } from './replication-control';
+import {
+  createTopicRecords,
+  fenceBrokerRecords,
+  preferredLeaderRecords,
+  unfenceBrokerRecords,
+} from './replication-control';
+import type { CreateInternalTopicRequest } from './coordinator-services';
 import { narrateCommitted } from './narration';
 import { isAcceptable } from './metadata';
 import type { AlterPartitionRequest, AlterPartitionResponse } from './replica-manager';
@@ -226,6 +232,41 @@ function onAllocateProducerIds(
   });
 }
 
+/** A broker asks for an internal topic (__consumer_offsets) on first use. */
+function onCreateInternalTopic(
+  ctx: NodeContext,
+  self: ControllerNode,
+  msg: RpcMessage<CreateInternalTopicRequest>,
+) {
+  const leader = self.volatile.leader!;
+  const req = msg.body;
+  if (!leader.working.topics[req.name]) {
+    try {
+      const topicId = Array.from(
+        { length: 22 },
+        () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[ctx.randomInt(64)],
+      ).join('');
+      appendRecords(
+        ctx,
+        self,
+        createTopicRecords(
+          leader.working,
+          ctx.config,
+          req.name,
+          topicId,
+          req.partitions,
+          req.replicationFactor,
+          req.config,
+          ctx.randomInt,
+        ),
+      );
+    } catch {
+      // Not enough brokers yet: the broker asks again later.
+    }
+  }
+  replyAfterCommit(ctx, self, msg, 'CreateTopicsResponse', { leaderId: self.id });
+}
+
 function notController(ctx: NodeContext, self: ControllerNode, msg: RpcMessage, kind: string) {
   ctx.send(
     msg.from,
@@ -266,6 +307,9 @@ export const controllerBehaviour: NodeBehaviour<ControllerDurable, ControllerVol
       case 'AlterPartition':
         if (self.volatile.role !== 'leader') return notController(ctx, self, msg, 'AlterPartitionResponse');
         return onAlterPartition(ctx, self, msg as never);
+      case 'CreateTopics':
+        if (self.volatile.role !== 'leader') return notController(ctx, self, msg, 'CreateTopicsResponse');
+        return onCreateInternalTopic(ctx, self, msg as never);
       case 'AllocateProducerIds':
         if (self.volatile.role !== 'leader')
           return notController(ctx, self, msg, 'AllocateProducerIdsResponse');

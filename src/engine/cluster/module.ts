@@ -7,13 +7,21 @@ import { brokerNodeId } from '../core-module';
 import { EngineError } from '../errors';
 import type { Kernel } from '../kernel/kernel';
 import type { EngineModule } from '../module';
-import type { BrokerSnapshot, ClusterSnapshot, ControllerSnapshot, NodeId, TopicSnapshot } from '../types';
+import type {
+  GroupSnapshot,
+  BrokerSnapshot,
+  ClusterSnapshot,
+  ControllerSnapshot,
+  NodeId,
+  TopicSnapshot,
+} from '../types';
 import { brokerBehaviour } from './broker';
 import type { BrokerDurable, BrokerNode } from './broker-state';
 import { appendRecords, controllerBehaviour } from './controller';
 import type { ControllerDurable, ControllerNode } from './controller-state';
 import { type MetadataImage } from './metadata';
 import { clusterView } from './narration';
+import { coordinatedGroup } from './coordinator-services';
 import { toLogRecords, tpKey } from './partition-log';
 import { checkCreateTopic, createTopicRecords } from './replication-control';
 import { findCollision, validateTopicName } from './topic-name';
@@ -115,6 +123,7 @@ export const clusterModule: EngineModule = {
     snap.quorum = quorumSnapshot(kernel, view.committedOffset);
     snap.brokers = brokerSnapshots(kernel, view.image);
     snap.topics = topicSnapshots(view.image, brokerNodes(kernel));
+    snap.groups = groupSnapshots(brokerNodes(kernel));
   },
   readLog(kernel, broker, topic, partition) {
     const node = brokerNodes(kernel).find((b) => b.durable.brokerId === broker);
@@ -122,6 +131,37 @@ export const clusterModule: EngineModule = {
     return log ? toLogRecords(log) : undefined;
   },
 };
+
+/** Groups as their live coordinators hold them. */
+function groupSnapshots(brokers: BrokerNode[]): GroupSnapshot[] {
+  const out: GroupSnapshot[] = [];
+  for (const b of brokers) {
+    if (!b.alive || !b.volatile) continue;
+    for (const g of Object.values(b.volatile.groups)) {
+      if (typeof coordinatedGroup(b, g.groupId) === 'string') continue;
+      out.push({
+        groupId: g.groupId,
+        coordinator: b.durable.brokerId,
+        state: g.state,
+        generation: g.generation,
+        protocol: g.protocol,
+        leader: g.leader,
+        members: Object.values(g.members).map((m) => ({
+          memberId: m.memberId,
+          clientId: m.clientId,
+          groupInstanceId: m.groupInstanceId,
+          assignment: m.assignment.map((tp) => ({ ...tp })),
+        })),
+        offsets: Object.values(g.offsets).map((o) => ({
+          topic: o.topic,
+          partition: o.partition,
+          offset: o.offset,
+        })),
+      });
+    }
+  }
+  return out.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+}
 
 function brokerNodes(kernel: Kernel): BrokerNode[] {
   return Object.values(kernel.state.nodes).filter((n): n is BrokerNode => n.kind === 'broker');

@@ -16,6 +16,7 @@ import {
   type ReplicaFetchResponse,
 } from '../protocol/produce';
 import type { BrokerNode, LeaderRole } from './broker-state';
+import { flushInternalWaits } from './group-storage';
 import { isAcceptable } from './metadata';
 import {
   appendAsLeader,
@@ -188,6 +189,7 @@ export function completeDelayedProduces(ctx: NodeContext, self: BrokerNode): voi
     ctx.send(d.from, 'ProduceResponse', { partitions: d.results } satisfies ProduceResponse, d.requestId);
   }
   self.volatile.delayedProduces = still;
+  flushInternalWaits(ctx, self);
 }
 
 export function onProduceTimeout(ctx: NodeContext, self: BrokerNode, requestId: number): void {

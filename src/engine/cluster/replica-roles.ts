@@ -13,9 +13,11 @@ import {
   maybeIncrementHighWatermark,
 } from './replica-manager';
 import { sendReplicaFetch } from './replica-fetcher';
+import { loadGroups, OFFSETS_TOPIC, unloadGroups } from './group-storage';
 
 export function applyRoles(ctx: NodeContext, self: BrokerNode): void {
   if (!self.volatile.serving) return;
+  const ledBefore = ledOffsetsPartitions(self);
   const me = self.durable.brokerId;
   const seen = new Set<string>();
   const fetchFrom = new Set<number>();
@@ -72,8 +74,23 @@ export function applyRoles(ctx: NodeContext, self: BrokerNode): void {
     const log = self.durable.logs[key]!;
     if (!self.volatile.image.topics[log.topic]) delete self.durable.logs[key]; // topic deleted
   }
+  // Coordinator moves: a new leader of a __consumer_offsets partition loads its groups.
+  const ledAfter = ledOffsetsPartitions(self);
+  for (const p of ledBefore) if (!ledAfter.includes(p)) unloadGroups(ctx, self, p);
+  for (const p of ledAfter) {
+    if (!ledBefore.includes(p)) loadGroups(self, p, self.durable.logs[tpKey(OFFSETS_TOPIC, p)]!);
+  }
   // Requests waiting on partitions this broker no longer leads get their answer now.
   completeDelayedProduces(ctx, self);
   completeParkedFetches(ctx, self);
   for (const leader of fetchFrom) sendReplicaFetch(ctx, self, leader);
+}
+
+function ledOffsetsPartitions(self: BrokerNode): number[] {
+  const out: number[] = [];
+  for (const [key, role] of Object.entries(self.volatile.roles)) {
+    if (role.role === 'leader' && key.startsWith(`${OFFSETS_TOPIC}-`))
+      out.push(Number(key.slice(OFFSETS_TOPIC.length + 1)));
+  }
+  return out;
 }

@@ -1,0 +1,169 @@
+/**
+ * Consumer-facing broker services around the group coordinator: FindCoordinator (creating
+ * __consumer_offsets on first use, as Kafka does), routing group requests to the coordinator's
+ * group state, OffsetCommit / OffsetFetch (reference §3.5) and ListOffsets (reference §8.5).
+ */
+import { brokerSetting } from '../config';
+import type { ErrorCode } from '../errors';
+import { coordinatorPartition } from '../group/java-hash';
+import type { NodeContext, RpcMessage } from '../kernel/kernel';
+import { brokerNodeId } from '../core-module';
+import type {
+  FindCoordinatorRequest,
+  FindCoordinatorResponse,
+  ListOffsetsRequest,
+  ListOffsetsResponse,
+  OffsetCommitRequest,
+  OffsetCommitResponse,
+  OffsetFetchRequest,
+  OffsetFetchResponse,
+} from '../protocol/consume';
+import type { BrokerNode, Group } from './broker-state';
+import { groupFor } from './group-coordinator';
+import { appendInternal, OFFSETS_TOPIC, offsetKey, type OffsetValue } from './group-storage';
+import { tpKey } from './partition-log';
+import { leaderRole } from './replica-manager';
+
+export interface CreateInternalTopicRequest {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  config: Record<string, string>;
+}
+
+export function handleFindCoordinator(
+  ctx: NodeContext,
+  self: BrokerNode,
+  msg: RpcMessage<FindCoordinatorRequest>,
+) {
+  const reply = (body: FindCoordinatorResponse) =>
+    ctx.send(msg.from, 'FindCoordinatorResponse', body, msg.id);
+  const topic = self.volatile.image.topics[OFFSETS_TOPIC];
+  if (!topic) {
+    requestOffsetsTopic(ctx, self);
+    return reply({ error: 'COORDINATOR_NOT_AVAILABLE', nodeId: -1, node: null });
+  }
+  const p = topic.partitions[coordinatorPartition(msg.body.key, topic.partitions.length)];
+  if (!p || p.leader < 0) return reply({ error: 'COORDINATOR_NOT_AVAILABLE', nodeId: -1, node: null });
+  reply({ error: null, nodeId: p.leader, node: brokerNodeId(p.leader) });
+}
+
+/** Ask the active controller to create __consumer_offsets (offsets.topic.* settings). */
+function requestOffsetsTopic(ctx: NodeContext, self: BrokerNode): void {
+  if (self.volatile.offsetsTopicRequested) return;
+  self.volatile.offsetsTopicRequested = true;
+  const usable = Object.values(self.volatile.image.brokers).filter((b) => !b.fenced).length;
+  const req: CreateInternalTopicRequest = {
+    name: OFFSETS_TOPIC,
+    partitions: brokerSetting(ctx.config, 'offsets.topic.num.partitions'),
+    replicationFactor: Math.max(
+      1,
+      Math.min(brokerSetting(ctx.config, 'offsets.topic.replication.factor'), usable),
+    ),
+    config: { 'cleanup.policy': 'compact' },
+  };
+  const target =
+    self.volatile.controllerHint ??
+    self.durable.voters[self.volatile.voterCursor % self.durable.voters.length]!;
+  ctx.send(target, 'CreateTopics', req);
+  ctx.setTimer('offsetsTopicRetry', 2000);
+}
+
+/** The group's state if this broker is its coordinator, else the error to answer with. */
+export function coordinatedGroup(self: BrokerNode, groupId: string): Group | ErrorCode {
+  const topic = self.volatile.image.topics[OFFSETS_TOPIC];
+  if (!topic) return 'COORDINATOR_NOT_AVAILABLE';
+  const partition = coordinatorPartition(groupId, topic.partitions.length);
+  if (!leaderRole(self, tpKey(OFFSETS_TOPIC, partition))) return 'NOT_COORDINATOR';
+  return groupFor(self, groupId, partition);
+}
+
+export function handleOffsetCommit(
+  ctx: NodeContext,
+  self: BrokerNode,
+  msg: RpcMessage<OffsetCommitRequest>,
+): void {
+  const req = msg.body;
+  const answer = (error: ErrorCode | null) => {
+    const res: OffsetCommitResponse = {
+      partitions: req.offsets.map((o) => ({ topic: o.topic, partition: o.partition, error })),
+    };
+    ctx.send(msg.from, 'OffsetCommitResponse', res, msg.id);
+  };
+  const g = coordinatedGroup(self, req.groupId);
+  if (typeof g === 'string') return answer(g);
+  // ClassicGroup#validateOffsetCommit (reference §3.5).
+  if (g.state === 'Dead') return answer('COORDINATOR_NOT_AVAILABLE');
+  const simple = req.generationId < 0 && req.memberId === '';
+  if (simple && g.state !== 'Empty') return answer('ILLEGAL_GENERATION');
+  if (!simple) {
+    if (!g.members[req.memberId]) return answer('UNKNOWN_MEMBER_ID');
+    if (req.generationId !== g.generation) return answer('ILLEGAL_GENERATION');
+    if (g.state === 'CompletingRebalance') return answer('REBALANCE_IN_PROGRESS');
+    g.members[req.memberId]!.lastHeartbeatMs = ctx.now();
+  }
+  const now = ctx.now();
+  const records = req.offsets.map((o) => ({
+    key: offsetKey(req.groupId, o.topic, o.partition),
+    value: { offset: o.offset, metadata: o.metadata, commitTimestamp: now } satisfies OffsetValue,
+  }));
+  const body: OffsetCommitResponse = {
+    partitions: req.offsets.map((o) => ({ topic: o.topic, partition: o.partition, error: null })),
+  };
+  appendInternal(ctx, self, g.offsetsPartition, records, {
+    to: msg.from,
+    kind: 'OffsetCommitResponse',
+    body,
+    inReplyTo: msg.id,
+    commit: { groupId: req.groupId, offsets: req.offsets.map((o) => ({ ...o })) },
+  });
+}
+
+export function handleOffsetFetch(
+  ctx: NodeContext,
+  self: BrokerNode,
+  msg: RpcMessage<OffsetFetchRequest>,
+): void {
+  const g = coordinatedGroup(self, msg.body.groupId);
+  const res: OffsetFetchResponse =
+    typeof g === 'string'
+      ? { error: g, partitions: [] }
+      : {
+          error: null,
+          partitions: msg.body.partitions.map((p) => ({
+            ...p,
+            offset: g.offsets[tpKey(p.topic, p.partition)]?.offset ?? -1,
+            error: null,
+          })),
+        };
+  ctx.send(msg.from, 'OffsetFetchResponse', res, msg.id);
+}
+
+export function handleListOffsets(
+  ctx: NodeContext,
+  self: BrokerNode,
+  msg: RpcMessage<ListOffsetsRequest>,
+): void {
+  const res: ListOffsetsResponse = {
+    partitions: msg.body.partitions.map((p) => {
+      const key = tpKey(p.topic, p.partition);
+      const log = self.durable.logs[key];
+      if (!leaderRole(self, key) || !log)
+        return { ...p, error: 'NOT_LEADER_OR_FOLLOWER', offset: -1, timestamp: -1 };
+      if (p.timestamp === -2) return { ...p, error: null, offset: log.logStartOffset, timestamp: -1 };
+      if (p.timestamp === -1) return { ...p, error: null, offset: log.highWatermark, timestamp: -1 };
+      // The first offset whose timestamp is at or after the one asked, below the HW; else -1.
+      for (const b of log.batches) {
+        for (let i = 0; i < b.records.length; i++) {
+          const offset = b.baseOffset + i;
+          if (offset >= log.highWatermark) break;
+          if (b.records[i]!.timestamp >= p.timestamp) {
+            return { ...p, error: null, offset, timestamp: b.records[i]!.timestamp };
+          }
+        }
+      }
+      return { ...p, error: null, offset: -1, timestamp: -1 };
+    }),
+  };
+  ctx.send(msg.from, 'ListOffsetsResponse', res, msg.id);
+}

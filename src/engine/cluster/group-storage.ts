@@ -1,0 +1,183 @@
+/**
+ * Consumer groups live in the replicated internal topic `__consumer_offsets` (reference §3.5):
+ * offset commits and group metadata are records there, keyed so the latest per key wins (the topic
+ * is compacted). Records are readable JSON, so a learner inspecting the topic sees what it holds.
+ * A broker that becomes leader of one of its partitions rebuilds those groups from the log.
+ */
+import type { NodeContext } from '../kernel/kernel';
+import { recordSize, type BatchRecord, type RecordBatch } from '../protocol/produce';
+import type { BrokerNode, Group, InternalWait } from './broker-state';
+import { appendAsLeader, tpKey, type PartitionLog } from './partition-log';
+import { completeParkedFetches, leaderRole, maybeIncrementHighWatermark } from './replica-manager';
+
+export const OFFSETS_TOPIC = '__consumer_offsets';
+
+export interface OffsetValue {
+  offset: number;
+  metadata: string;
+  commitTimestamp: number;
+}
+
+export interface GroupMetadataValue {
+  generation: number;
+  protocol: string | null;
+  leader: string | null;
+  members: {
+    memberId: string;
+    groupInstanceId: string | null;
+    clientId: string;
+    assignment: { topic: string; partition: number }[];
+  }[];
+}
+
+export const offsetKey = (groupId: string, topic: string, partition: number) =>
+  `offset:${groupId}:${topic}:${partition}`;
+export const groupKey = (groupId: string) => `group:${groupId}`;
+
+export function emptyGroup(groupId: string, offsetsPartition: number): Group {
+  return {
+    groupId,
+    offsetsPartition,
+    state: 'Empty',
+    generation: 0,
+    protocol: null,
+    leader: null,
+    members: {},
+    pending: {},
+    timer: null,
+    initialDelayRemainingMs: null,
+    joinedDuringDelay: false,
+    offsets: {},
+  };
+}
+
+function batchOf(records: BatchRecord[]): RecordBatch {
+  return {
+    baseOffset: -1,
+    partitionLeaderEpoch: -1,
+    producerId: -1,
+    producerEpoch: -1,
+    baseSequence: -1,
+    isTransactional: false,
+    isControl: false,
+    records,
+    sizeBytes: records.reduce((n, r) => n + recordSize(r.key, r.value), 61),
+  };
+}
+
+/**
+ * Append records to a __consumer_offsets partition this broker leads; `wait` (if any) is answered
+ * once the records are replicated (the HW passes them). Returns false if this broker does not lead it.
+ */
+export function appendInternal(
+  ctx: NodeContext,
+  self: BrokerNode,
+  partition: number,
+  records: { key: string; value: unknown }[],
+  wait?: Omit<InternalWait, 'key' | 'requiredOffset'>,
+): boolean {
+  const key = tpKey(OFFSETS_TOPIC, partition);
+  const role = leaderRole(self, key);
+  const log = self.durable.logs[key];
+  if (!role || !log) return false;
+  const now = ctx.now();
+  const stamped = appendAsLeader(
+    log,
+    batchOf(records.map((r) => ({ key: r.key, value: JSON.stringify(r.value), timestamp: now }))),
+    role.leaderEpoch,
+  );
+  if (wait) {
+    self.volatile.internalWaits.push({ ...wait, key, requiredOffset: stamped.baseOffset + records.length });
+  }
+  if (maybeIncrementHighWatermark(ctx, self, key)) flushInternalWaits(ctx, self);
+  completeParkedFetches(ctx, self);
+  return true;
+}
+
+/** Answer internal writes that are now replicated (or can no longer be). */
+export function flushInternalWaits(ctx: NodeContext, self: BrokerNode): void {
+  const waits = self.volatile.internalWaits;
+  if (waits.length === 0) return;
+  const still: InternalWait[] = [];
+  for (const w of waits) {
+    const log = self.durable.logs[w.key];
+    const leading = leaderRole(self, w.key) !== undefined;
+    if (leading && log && log.highWatermark < w.requiredOffset) {
+      still.push(w);
+      continue;
+    }
+    if (!leading) {
+      ctx.send(w.to, w.kind, notCoordinatorBody(w), w.inReplyTo);
+      continue;
+    }
+    if (w.commit) {
+      const group = self.volatile.groups[w.commit.groupId];
+      for (const o of w.commit.offsets) {
+        if (group) group.offsets[tpKey(o.topic, o.partition)] = o;
+        ctx.emit('group.offsetCommitted', {
+          groupId: w.commit.groupId,
+          topic: o.topic,
+          partition: o.partition,
+          offset: o.offset,
+        });
+      }
+    }
+    ctx.send(w.to, w.kind, w.body, w.inReplyTo);
+  }
+  self.volatile.internalWaits = still;
+}
+
+function notCoordinatorBody(w: InternalWait): unknown {
+  if (w.kind === 'OffsetCommitResponse' && w.commit) {
+    return {
+      partitions: w.commit.offsets.map((o) => ({
+        topic: o.topic,
+        partition: o.partition,
+        error: 'NOT_COORDINATOR',
+      })),
+    };
+  }
+  return { error: 'NOT_COORDINATOR' };
+}
+
+/** Rebuild the groups stored in one __consumer_offsets partition from its log (latest value per key wins). */
+export function loadGroups(self: BrokerNode, partition: number, log: PartitionLog): void {
+  const groups = self.volatile.groups;
+  for (const b of log.batches) {
+    for (const r of b.records) {
+      if (!r.key || r.value === null) continue;
+      const [kind, groupId, ...rest] = r.key.split(':');
+      if (!groupId) continue;
+      const group = (groups[groupId] ??= emptyGroup(groupId, partition));
+      if (kind === 'offset') {
+        const partitionNo = Number(rest.pop());
+        const topic = rest.join(':');
+        const v = JSON.parse(r.value) as OffsetValue;
+        group.offsets[tpKey(topic, partitionNo)] = {
+          topic,
+          partition: partitionNo,
+          offset: v.offset,
+          metadata: v.metadata,
+        };
+      } else if (kind === 'group') {
+        const v = JSON.parse(r.value) as GroupMetadataValue;
+        group.generation = v.generation;
+      }
+    }
+  }
+}
+
+/** Forget the groups of a partition this broker no longer leads. */
+export function unloadGroups(ctx: NodeContext, self: BrokerNode, partition: number): void {
+  for (const [id, g] of Object.entries(self.volatile.groups)) {
+    if (g.offsetsPartition !== partition) continue;
+    if (g.timer !== null) ctx.cancelTimer(g.timer);
+    for (const m of Object.values(g.members)) {
+      if (m.awaitingJoin !== null)
+        ctx.send(m.node, 'JoinGroupResponse', { error: 'NOT_COORDINATOR' }, m.awaitingJoin);
+      if (m.awaitingSync !== null)
+        ctx.send(m.node, 'SyncGroupResponse', { error: 'NOT_COORDINATOR', partitions: [] }, m.awaitingSync);
+    }
+    delete self.volatile.groups[id];
+  }
+}
