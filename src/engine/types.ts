@@ -291,6 +291,16 @@ export interface EventMap {
     members: string[];
   };
   'group.offsetCommitted': { groupId: string; topic: string; partition: number; offset: number };
+  // Log lifecycle
+  /** Retention deleted whole segments; the log now starts at logStartOffset. */
+  'log.segmentsDeleted': {
+    broker: number;
+    topic: string;
+    partition: number;
+    segments: number;
+    logStartOffset: number;
+    reason: 'retention.ms' | 'retention.bytes' | 'leader-log-start';
+  };
   /** Free-form note from a test node; real nodes use their own typed events. */
   'test.note': { node: NodeId; text: string };
 }
@@ -371,6 +381,8 @@ export interface ReplicaSnapshot {
   logStartOffset: number;
   logEndOffset: number;
   highWatermark: number;
+  /** Base offset of each segment, oldest first; the last is the active segment. */
+  segmentBaseOffsets: number[];
 }
 
 export interface ProducerSnapshot {

@@ -3,7 +3,9 @@
  * and follows the metadata log as a Raft observer, applying committed records to its image.
  * (Replication of partition data is added by the replica manager.)
  */
-import { brokerSetting } from '../config';
+import { brokerSetting, topicSetting } from '../config';
+import { retentionToApply } from './log-retention';
+import { deleteSegmentsBefore } from './partition-log';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
 import type { NodeId } from '../types';
 import type { BrokerDurable, BrokerNode, BrokerVolatile } from './broker-state';
@@ -50,6 +52,28 @@ const RETRY_BACKOFF_MS = 100;
 const REGISTER_RETRY_MS = 250;
 /** How often the coordinator looks for members whose session expired. */
 const GROUP_TICK_MS = 500;
+
+/** Each replica applies retention to its own logs, with its own high watermark. */
+function applyRetention(ctx: NodeContext, self: BrokerNode): void {
+  for (const log of Object.values(self.durable.logs)) {
+    const config = self.volatile.image.topics[log.topic]?.config ?? {};
+    const r = retentionToApply(log, ctx.now(), {
+      cleanupPolicy: topicSetting(ctx.config, config, 'cleanup.policy'),
+      retentionMs: topicSetting(ctx.config, config, 'retention.ms'),
+      retentionBytes: topicSetting(ctx.config, config, 'retention.bytes'),
+    });
+    if (!r) continue;
+    deleteSegmentsBefore(log, r.newLogStartOffset);
+    ctx.emit('log.segmentsDeleted', {
+      broker: self.durable.brokerId,
+      topic: log.topic,
+      partition: log.partition,
+      segments: r.segments,
+      logStartOffset: log.logStartOffset,
+      reason: r.reason,
+    });
+  }
+}
 
 /** Group requests go to the group's state if this broker coordinates it; else the error goes back. */
 function routeGroupRequest(ctx: NodeContext, self: BrokerNode, msg: RpcMessage): void {
@@ -211,6 +235,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
     ctx.setTimer('heartbeat', brokerSetting(ctx.config, 'broker.heartbeat.interval.ms'));
     ctx.setTimer('isrCheck', brokerSetting(ctx.config, 'replica.lag.time.max.ms') / 2);
     ctx.setTimer('groupTick', GROUP_TICK_MS);
+    ctx.setTimer('retentionCheck', brokerSetting(ctx.config, 'log.retention.check.interval.ms'));
     return v;
   },
   onMessage(ctx, self, msg) {
@@ -276,6 +301,10 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
         return onAlterPartitionTimeout(self, (timer.data as { requestId: number }).requestId);
       case 'allocateProducerIdsRetry':
         return onAllocateProducerIdsRetry(ctx, self);
+      case 'retentionCheck':
+        applyRetention(ctx, self);
+        ctx.setTimer('retentionCheck', brokerSetting(ctx.config, 'log.retention.check.interval.ms'));
+        return;
       case 'groupTick':
         expireMembers(ctx, self);
         ctx.setTimer('groupTick', GROUP_TICK_MS);

@@ -230,6 +230,7 @@ function topicSnapshots(image: MetadataImage, brokers: BrokerNode[]): TopicSnaps
               logStartOffset: log.logStartOffset,
               logEndOffset: log.logEndOffset,
               highWatermark: log.highWatermark,
+              segmentBaseOffsets: log.segments.map((seg) => seg.baseOffset),
             },
           ];
         }),

@@ -24,9 +24,30 @@ export interface ProducerStateEntry {
   batches: ProducerBatchMeta[];
 }
 
+/** A segment: the unit of retention (reference §8.2). Its batches are those from baseOffset on. */
+export interface SegmentInfo {
+  baseOffset: number;
+  sizeBytes: number;
+  /** Timestamp of its first record (for segment.ms). */
+  firstTimestamp: number;
+  /** Largest record timestamp (for retention.ms). */
+  maxTimestamp: number;
+}
+
+export interface SegmentSettings {
+  segmentBytes: number;
+  segmentMs: number;
+}
+
+export const DEFAULT_SEGMENTS: SegmentSettings = { segmentBytes: 1073741824, segmentMs: 604800000 };
+
 export interface PartitionLog {
   topic: string;
   partition: number;
+  /** Topic-level segment.bytes / segment.ms (topic configs do not change after creation here). */
+  settings: SegmentSettings;
+  /** Ascending; the last one is the active segment. Never empty. */
+  segments: SegmentInfo[];
   batches: RecordBatch[];
   logStartOffset: number;
   logEndOffset: number;
@@ -37,10 +58,16 @@ export interface PartitionLog {
   producers: Record<number, ProducerStateEntry>;
 }
 
-export function createLog(topic: string, partition: number): PartitionLog {
+export function createLog(
+  topic: string,
+  partition: number,
+  settings: SegmentSettings = DEFAULT_SEGMENTS,
+): PartitionLog {
   return {
     topic,
     partition,
+    settings,
+    segments: [emptySegment(0)],
     batches: [],
     logStartOffset: 0,
     logEndOffset: 0,
@@ -170,7 +197,33 @@ export function appendAsFollower(log: PartitionLog, batch: RecordBatch): boolean
   return true;
 }
 
+function emptySegment(baseOffset: number): SegmentInfo {
+  return { baseOffset, sizeBytes: 0, firstTimestamp: -1, maxTimestamp: -1 };
+}
+
+function maxTimestampOf(batch: RecordBatch): number {
+  let max = -1;
+  for (const r of batch.records) if (r.timestamp > max) max = r.timestamp;
+  return max;
+}
+
+/** LogSegment.shouldRoll: by size, or by the time span of the segment (reference §8.2). */
+function maybeRoll(log: PartitionLog, batch: RecordBatch, maxTs: number): SegmentInfo {
+  const active = log.segments[log.segments.length - 1]!;
+  const bySize = active.sizeBytes > log.settings.segmentBytes - batch.sizeBytes;
+  const byTime = active.sizeBytes > 0 && maxTs - active.firstTimestamp > log.settings.segmentMs;
+  if (active.sizeBytes === 0 || (!bySize && !byTime)) return active;
+  const next = emptySegment(batch.baseOffset);
+  log.segments.push(next);
+  return next;
+}
+
 function pushBatch(log: PartitionLog, batch: RecordBatch): void {
+  const maxTs = maxTimestampOf(batch);
+  const segment = maybeRoll(log, batch, maxTs);
+  if (segment.sizeBytes === 0) segment.firstTimestamp = batch.records[0]?.timestamp ?? maxTs;
+  segment.sizeBytes += batch.sizeBytes;
+  segment.maxTimestamp = Math.max(segment.maxTimestamp, maxTs);
   log.batches.push(batch);
   log.logEndOffset = lastOffsetOf(batch) + 1;
   updateProducerState(log, batch);
@@ -191,11 +244,54 @@ export function truncateTo(log: PartitionLog, offset: number): number {
     };
   }
   log.logEndOffset = Math.max(offset, log.logStartOffset);
+  rebuildSegmentsAfterTruncation(log);
   while (log.epochs.length > 0 && log.epochs[log.epochs.length - 1]!.startOffset >= log.logEndOffset)
     log.epochs.pop();
   if (log.highWatermark > log.logEndOffset) log.highWatermark = log.logEndOffset;
   rebuildProducerState(log);
   return removed;
+}
+
+function rebuildSegmentsAfterTruncation(log: PartitionLog): void {
+  while (log.segments.length > 1 && log.segments[log.segments.length - 1]!.baseOffset >= log.logEndOffset)
+    log.segments.pop();
+  const last = log.segments[log.segments.length - 1]!;
+  const inLast = log.batches.filter((b) => b.baseOffset >= last.baseOffset);
+  last.sizeBytes = inLast.reduce((n, b) => n + b.sizeBytes, 0);
+  last.maxTimestamp = inLast.reduce((m, b) => Math.max(m, maxTimestampOf(b)), -1);
+  last.firstTimestamp = inLast[0]?.records[0]?.timestamp ?? -1;
+}
+
+/**
+ * Delete whole segments below `newStart` (retention), moving the log start offset. Batches and
+ * epoch-cache entries before it go too (the epoch that covers the new start stays).
+ */
+export function deleteSegmentsBefore(log: PartitionLog, newStart: number): number {
+  if (newStart <= log.logStartOffset) return 0;
+  let removed = 0;
+  while (log.segments.length > 0 && (log.segments[1]?.baseOffset ?? log.logEndOffset) <= newStart) {
+    log.segments.shift();
+    removed++;
+  }
+  if (log.segments.length === 0 || log.segments[0]!.baseOffset > newStart)
+    log.segments.unshift(emptySegment(newStart));
+  log.segments[0]!.baseOffset = newStart;
+  while (log.batches.length > 0 && lastOffsetOf(log.batches[0]!) < newStart) log.batches.shift();
+  log.logStartOffset = newStart;
+  while (log.epochs.length > 1 && log.epochs[1]!.startOffset <= newStart) log.epochs.shift();
+  if (log.highWatermark < newStart) log.highWatermark = newStart;
+  return removed;
+}
+
+/** Empty the log and start it at `offset` (a follower behind the leader's retention). */
+export function truncateFullyAndStartAt(log: PartitionLog, offset: number): void {
+  log.batches = [];
+  log.segments = [emptySegment(offset)];
+  log.logStartOffset = offset;
+  log.logEndOffset = offset;
+  log.highWatermark = offset;
+  log.epochs = [];
+  log.producers = {};
 }
 
 /** Index of the batch holding `offset` (binary search), or -1. */

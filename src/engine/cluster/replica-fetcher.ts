@@ -8,7 +8,15 @@ import type { NodeContext, RpcMessage } from '../kernel/kernel';
 import { lastOffsetOf, type ReplicaFetchRequest, type ReplicaFetchResponse } from '../protocol/produce';
 import { brokerNodeId } from '../core-module';
 import type { BrokerNode, FetcherState } from './broker-state';
-import { appendAsFollower, endOffsetForEpoch, latestEpoch, tpKey, truncateTo } from './partition-log';
+import {
+  appendAsFollower,
+  deleteSegmentsBefore,
+  endOffsetForEpoch,
+  latestEpoch,
+  tpKey,
+  truncateFullyAndStartAt,
+  truncateTo,
+} from './partition-log';
 
 /** A fetcher that got only errors waits this long before asking again (replica.fetch.backoff.ms). */
 const ERROR_BACKOFF_MS = 1000;
@@ -95,6 +103,11 @@ export function onReplicaFetchResponse(
     const role = self.volatile.roles[key];
     const log = self.durable.logs[key];
     if (!role || role.role !== 'follower' || role.leader !== leader || !log) continue;
+    if (p.error === 'OFFSET_OUT_OF_RANGE' && p.logStartOffset > log.logEndOffset) {
+      // The leader deleted what this follower still needs: start over at the leader's log start.
+      truncateFullyAndStartAt(log, p.logStartOffset);
+      continue;
+    }
     if (p.error) {
       errors++;
       continue;
@@ -131,6 +144,18 @@ export function onReplicaFetchResponse(
       });
     }
     log.highWatermark = Math.min(p.highWatermark, log.logEndOffset);
+    // The leader deleted segments: a follower's log starts no earlier than the leader's.
+    if (p.logStartOffset > log.logStartOffset && p.logStartOffset <= log.logEndOffset) {
+      const segments = deleteSegmentsBefore(log, p.logStartOffset);
+      ctx.emit('log.segmentsDeleted', {
+        broker: self.durable.brokerId,
+        topic: p.topic,
+        partition: p.partition,
+        segments,
+        logStartOffset: log.logStartOffset,
+        reason: 'leader-log-start',
+      });
+    }
   }
   if (errors > 0 && errors === msg.body.partitions.length) {
     ctx.setTimer('replicaFetchBackoff', ERROR_BACKOFF_MS, { leader });

@@ -295,7 +295,10 @@ function readPartition(
     }
   }
   if (p.fetchOffset > log.logEndOffset || p.fetchOffset < log.logStartOffset) {
-    return error('OFFSET_OUT_OF_RANGE');
+    const out = error('OFFSET_OUT_OF_RANGE');
+    out.response.logStartOffset = log.logStartOffset;
+    out.response.highWatermark = log.highWatermark;
+    return out;
   }
   let hwMoved = false;
   if (req.replicaId >= 0) {

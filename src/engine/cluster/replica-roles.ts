@@ -5,6 +5,7 @@
  * election, reference §4.2); a lost leadership answers waiting requests with NOT_LEADER_OR_FOLLOWER.
  */
 import type { NodeContext } from '../kernel/kernel';
+import { topicSetting } from '../config';
 import type { BrokerNode, LeaderRole } from './broker-state';
 import { assignEpoch, createLog, tpKey } from './partition-log';
 import {
@@ -26,7 +27,10 @@ export function applyRoles(ctx: NodeContext, self: BrokerNode): void {
       if (!p || !p.replicas.includes(me)) continue;
       const key = tpKey(topic.name, p.partition);
       seen.add(key);
-      const log = (self.durable.logs[key] ??= createLog(topic.name, p.partition));
+      const log = (self.durable.logs[key] ??= createLog(topic.name, p.partition, {
+        segmentBytes: topicSetting(ctx.config, topic.config, 'segment.bytes'),
+        segmentMs: topicSetting(ctx.config, topic.config, 'segment.ms'),
+      }));
       const current = self.volatile.roles[key];
       if (p.leader === me) {
         if (current?.role === 'leader' && current.leaderEpoch === p.leaderEpoch) {
