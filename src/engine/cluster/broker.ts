@@ -204,6 +204,36 @@ function onControllerReply(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<C
   }
 }
 
+type MessageHandler = (ctx: NodeContext, self: BrokerNode, msg: RpcMessage) => void;
+
+/** What a broker does with each kind of message it can receive. Unknown kinds are ignored. */
+const MESSAGE_HANDLERS: Record<string, MessageHandler> = {
+  // Metadata comes from controllers, partition data from other brokers.
+  FetchResponse: (ctx, self, msg) =>
+    msg.from.startsWith('controller-')
+      ? onMetadataFetchResponse(ctx, self, msg as never)
+      : onReplicaFetchResponse(ctx, self, msg as never),
+  BrokerRegistrationResponse: (ctx, self, msg) => onControllerReply(ctx, self, msg as never),
+  BrokerHeartbeatResponse: (ctx, self, msg) => onControllerReply(ctx, self, msg as never),
+  Produce: (ctx, self, msg) => handleProduce(ctx, self, msg as never),
+  Fetch: (ctx, self, msg) => handleFetch(ctx, self, msg as never),
+  Metadata: (ctx, self, msg) => handleMetadata(ctx, self, msg as never),
+  InitProducerId: (ctx, self, msg) => handleInitProducerId(ctx, self, msg as never),
+  AllocateProducerIdsResponse: (ctx, self, msg) => onAllocateProducerIdsResponse(ctx, self, msg as never),
+  AlterPartitionResponse: (ctx, self, msg) => onAlterPartitionResponse(ctx, self, msg as never),
+  FindCoordinator: (ctx, self, msg) => handleFindCoordinator(ctx, self, msg as never),
+  JoinGroup: routeGroupRequest,
+  SyncGroup: routeGroupRequest,
+  Heartbeat: routeGroupRequest,
+  LeaveGroup: routeGroupRequest,
+  OffsetCommit: (ctx, self, msg) => handleOffsetCommit(ctx, self, msg as never),
+  OffsetFetch: (ctx, self, msg) => handleOffsetFetch(ctx, self, msg as never),
+  ListOffsets: (ctx, self, msg) => handleListOffsets(ctx, self, msg as never),
+  CreateTopicsResponse: (_ctx, self) => {
+    self.volatile.offsetsTopicRequested = false;
+  },
+};
+
 export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
   start(ctx, self) {
     const v: BrokerVolatile = {
@@ -239,43 +269,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
     return v;
   },
   onMessage(ctx, self, msg) {
-    switch (msg.kind) {
-      case 'FetchResponse':
-        // Metadata comes from controllers, partition data from other brokers.
-        if (msg.from.startsWith('controller-')) return onMetadataFetchResponse(ctx, self, msg as never);
-        return onReplicaFetchResponse(ctx, self, msg as never);
-      case 'BrokerRegistrationResponse':
-      case 'BrokerHeartbeatResponse':
-        return onControllerReply(ctx, self, msg as never);
-      case 'Produce':
-        return handleProduce(ctx, self, msg as never);
-      case 'Fetch':
-        return handleFetch(ctx, self, msg as never);
-      case 'Metadata':
-        return handleMetadata(ctx, self, msg as never);
-      case 'InitProducerId':
-        return handleInitProducerId(ctx, self, msg as never);
-      case 'AllocateProducerIdsResponse':
-        return onAllocateProducerIdsResponse(ctx, self, msg as never);
-      case 'AlterPartitionResponse':
-        return onAlterPartitionResponse(ctx, self, msg as never);
-      case 'FindCoordinator':
-        return handleFindCoordinator(ctx, self, msg as never);
-      case 'JoinGroup':
-      case 'SyncGroup':
-      case 'Heartbeat':
-      case 'LeaveGroup':
-        return routeGroupRequest(ctx, self, msg);
-      case 'OffsetCommit':
-        return handleOffsetCommit(ctx, self, msg as never);
-      case 'OffsetFetch':
-        return handleOffsetFetch(ctx, self, msg as never);
-      case 'ListOffsets':
-        return handleListOffsets(ctx, self, msg as never);
-      case 'CreateTopicsResponse':
-        self.volatile.offsetsTopicRequested = false;
-        return;
-    }
+    MESSAGE_HANDLERS[msg.kind]?.(ctx, self, msg);
   },
   onTimer(ctx, self, timer) {
     switch (timer.name) {
