@@ -5,11 +5,12 @@
 import { coreModule } from './core-module';
 import { clusterModule } from './cluster/module';
 import { producerModule } from './client/producer-module';
+import { consumerModule } from './client/consumer-module';
 import { replayInto, SimulationImpl, type Simulation } from './simulation';
 import type { SimulationOptions, TimedCommand } from './types';
 
 export function createSimulation(options: SimulationOptions): Simulation {
-  return new SimulationImpl(options, [coreModule, clusterModule, producerModule]);
+  return new SimulationImpl(options, [coreModule, clusterModule, producerModule, consumerModule]);
 }
 
 /** A new simulation with `log` replayed into it: the same session, event for event. */

@@ -1,0 +1,52 @@
+/**
+ * What a safety sweep asks of consumers: who owns which partition in which generation. Within one
+ * generation of a group no partition may belong to two members (reference §3.3; cooperative
+ * rebalancing keeps this by moving a partition only after its old owner revoked it, §2.3).
+ * Omniscient helpers for tests: they read node state directly.
+ */
+import type { Simulation } from '../simulation';
+import type { TopicPartition } from '../types';
+import { consumerNodes } from './consumer-module';
+
+export interface ConsumerOwnership {
+  consumer: string;
+  groupId: string;
+  memberId: string;
+  generation: number;
+  /** The partitions the consumer holds now (its current assignment). */
+  partitions: TopicPartition[];
+}
+
+/** Every live, subscribed consumer that is in a generation, with what it owns. */
+export function groupOwnership(sim: Simulation): ConsumerOwnership[] {
+  const out: ConsumerOwnership[] = [];
+  for (const n of consumerNodes(sim.kernel)) {
+    const v = n.alive ? n.volatile : null;
+    const g = v?.group;
+    if (!v || !g || n.durable.closed || n.durable.subscription === null || g.generation < 0) continue;
+    out.push({
+      consumer: n.durable.name,
+      groupId: n.durable.groupId!,
+      memberId: g.memberId,
+      generation: g.generation,
+      partitions: Object.values(v.assigned).map((p) => ({ topic: p.topic, partition: p.partition })),
+    });
+  }
+  return out;
+}
+
+/** A description of the first partition owned by two members of one group generation, or null. */
+export function checkExclusiveOwnership(sim: Simulation): string | null {
+  const owners = new Map<string, string>();
+  for (const o of groupOwnership(sim)) {
+    for (const tp of o.partitions) {
+      const key = `${o.groupId}@${o.generation}/${tp.topic}-${tp.partition}`;
+      const prev = owners.get(key);
+      if (prev !== undefined) {
+        return `${tp.topic}-${tp.partition} is owned by both ${prev} and ${o.consumer} in generation ${o.generation} of group ${o.groupId}`;
+      }
+      owners.set(key, o.consumer);
+    }
+  }
+  return null;
+}
