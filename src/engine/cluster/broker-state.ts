@@ -144,19 +144,22 @@ export interface Group {
   offsets: Record<string, { topic: string; partition: number; offset: number; metadata: string }>;
 }
 
-/** A reply that waits until an internal write (offsets, group metadata) is replicated. */
+/**
+ * An internal write (offsets, group metadata) waiting to be replicated; then, or when it cannot be
+ * (deadline offsets.commit.timeout.ms, or leadership lost), its reply or completion runs.
+ */
 export interface InternalWait {
   key: string;
   requiredOffset: number;
-  to: NodeId;
-  kind: string;
-  body: unknown;
-  inReplyTo: number;
+  deadlineMs: number;
+  reply?: { to: NodeId; kind: string; body: unknown; inReplyTo: number };
   /** Offsets to make visible in the group once the write commits. */
   commit?: {
     groupId: string;
     offsets: { topic: string; partition: number; offset: number; metadata: string }[];
   };
+  /** A rebalance's assignment being persisted: the group goes Stable once it commits. */
+  sync?: { groupId: string; generation: number };
 }
 
 export type BrokerNode = NodeRecord<BrokerDurable, BrokerVolatile> & { volatile: BrokerVolatile };

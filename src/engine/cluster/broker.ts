@@ -5,6 +5,7 @@
  */
 import { brokerSetting, topicSetting } from '../config';
 import { retentionToApply } from './log-retention';
+import { flushInternalWaits } from './group-storage';
 import { deleteSegmentsBefore } from './partition-log';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
 import type { NodeId } from '../types';
@@ -301,6 +302,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
         return;
       case 'groupTick':
         expireMembers(ctx, self);
+        flushInternalWaits(ctx, self); // enforce offsets.commit.timeout.ms
         ctx.setTimer('groupTick', GROUP_TICK_MS);
         return;
       case 'groupJoinDelay':

@@ -111,10 +111,7 @@ export function handleOffsetCommit(
     partitions: req.offsets.map((o) => ({ topic: o.topic, partition: o.partition, error: null })),
   };
   appendInternal(ctx, self, g.offsetsPartition, records, {
-    to: msg.from,
-    kind: 'OffsetCommitResponse',
-    body,
-    inReplyTo: msg.id,
+    reply: { to: msg.from, kind: 'OffsetCommitResponse', body, inReplyTo: msg.id },
     commit: { groupId: req.groupId, offsets: req.offsets.map((o) => ({ ...o })) },
   });
 }

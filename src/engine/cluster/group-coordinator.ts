@@ -337,11 +337,19 @@ export function handleSyncGroup(
   m.awaitingSync = msg.id;
   m.node = msg.from;
   if (req.memberId !== g.leader) return;
-  // The leader's assignment: members it leaves out get nothing. Persist, then go Stable.
+  // The leader's assignment: members it leaves out get nothing. It is persisted first; the group
+  // goes Stable and the members get their assignments only once the write is replicated
+  // (reference §3.3 step 6): a coordinator cut off from its followers cannot finish a rebalance.
   for (const x of Object.values(g.members)) {
     x.assignment = req.assignments.find((a) => a.memberId === x.memberId)?.partitions ?? [];
   }
   persistGroup(ctx, self, g);
+}
+
+/** The assignment of `generation` is replicated: Stable, and every waiting member gets its part. */
+export function completeSync(ctx: NodeContext, self: BrokerNode, groupId: string, generation: number): void {
+  const g = self.volatile.groups[groupId];
+  if (!g || g.state !== 'CompletingRebalance' || g.generation !== generation) return;
   if (g.timer !== null) ctx.cancelTimer(g.timer);
   g.timer = null;
   setState(ctx, self, g, 'Stable');
@@ -359,6 +367,25 @@ export function handleSyncGroup(
   });
 }
 
+/** Persisting the assignment failed: waiting members get the error and the group rebalances again. */
+export function failSync(
+  ctx: NodeContext,
+  self: BrokerNode,
+  groupId: string,
+  generation: number,
+  error: ErrorCode,
+): void {
+  const g = self.volatile.groups[groupId];
+  if (!g || g.state !== 'CompletingRebalance' || g.generation !== generation) return;
+  for (const x of Object.values(g.members)) {
+    x.assignment = [];
+    if (x.awaitingSync === null) continue;
+    ctx.send(x.node, 'SyncGroupResponse', { error, partitions: [] }, x.awaitingSync);
+    x.awaitingSync = null;
+  }
+  prepareRebalance(ctx, self, g);
+}
+
 function persistGroup(ctx: NodeContext, self: BrokerNode, g: Group): void {
   const value: GroupMetadataValue = {
     generation: g.generation,
@@ -371,7 +398,10 @@ function persistGroup(ctx: NodeContext, self: BrokerNode, g: Group): void {
       assignment: m.assignment,
     })),
   };
-  appendInternal(ctx, self, g.offsetsPartition, [{ key: groupKey(g.groupId), value }]);
+  const written = appendInternal(ctx, self, g.offsetsPartition, [{ key: groupKey(g.groupId), value }], {
+    sync: { groupId: g.groupId, generation: g.generation },
+  });
+  if (!written) failSync(ctx, self, g.groupId, g.generation, 'NOT_COORDINATOR');
 }
 
 export function handleHeartbeat(

@@ -80,6 +80,8 @@ export interface NodeBehaviour<D = unknown, V = unknown> {
   onCrash?(self: NodeRecord<D, V>): void;
 }
 
+const MAX_OPEN_REQUESTS = 4096;
+
 type Entry =
   | { type: 'deliver'; msg: RpcMessage; drop: DropReason | null }
   | { type: 'timer'; node: NodeId; incarnation: number; timer: Timer };
@@ -97,6 +99,12 @@ export interface KernelState {
   network: NetworkState;
   /** In creation order. */
   nodes: Record<NodeId, NodeRecord>;
+  /**
+   * Requests each node has received and not yet answered, kept only for senders that care
+   * (behaviours with onUndeliverable): if the node crashes, those senders learn at once, as a reset
+   * connection would tell them, instead of waiting out their request timeouts.
+   */
+  openRequests: Record<NodeId, Record<number, RpcMessage>>;
   config: Record<string, unknown>;
   /**
    * Bookkeeping of engine modules that no node may read: e.g. the cluster's omniscient view of the
@@ -131,6 +139,7 @@ export class Kernel {
       netRng: deriveStream(options.seed, 'network'),
       network: createNetwork(options.network),
       nodes: {},
+      openRequests: {},
       config: options.config ?? {},
       shared: {},
     };
@@ -182,6 +191,14 @@ export class Kernel {
     rec.alive = false;
     rec.volatile = null;
     this.emit(`${rec.kind}.crashed`, { node: id });
+    // Connections to the dead process reset: whoever waits on it for an answer learns now.
+    const open = this.state.openRequests[id];
+    delete this.state.openRequests[id];
+    for (const msg of Object.values(open ?? {})) {
+      const sender = this.state.nodes[msg.from];
+      if (sender?.alive)
+        this.behaviourOf(sender).onUndeliverable?.(this.ctx(sender.id), sender as never, msg);
+    }
   }
 
   restart(id: NodeId): void {
@@ -271,6 +288,7 @@ export class Kernel {
         this.behaviourOf(sender).onUndeliverable?.(this.ctx(sender.id), sender as never, msg);
     } else {
       this.emit('rpc.delivered', base);
+      if (msg.inReplyTo === undefined) this.trackOpenRequest(msg);
       this.behaviourOf(rec).onMessage(this.ctx(rec.id), rec as never, msg);
     }
   }
@@ -319,7 +337,21 @@ export class Kernel {
     };
   }
 
+  private trackOpenRequest(msg: RpcMessage): void {
+    const sender = this.state.nodes[msg.from];
+    if (!sender || !this.behaviourOf(sender).onUndeliverable) return;
+    const open = (this.state.openRequests[msg.to] ??= {});
+    open[msg.id] = msg;
+    // Requests that are never answered (acks=0) must not pile up: keep the newest few thousand.
+    const ids = Object.keys(open);
+    if (ids.length > MAX_OPEN_REQUESTS) delete open[Number(ids[0])];
+  }
+
   send(from: NodeId, to: NodeId, kind: string, body: unknown, inReplyTo?: number): number {
+    if (inReplyTo !== undefined) {
+      const open = this.state.openRequests[from];
+      if (open) delete open[inReplyTo];
+    }
     const id = this.state.nextMessageId++;
     const sentAtMs = this.state.nowMs;
     const plan = planDelivery(this.state.network, this.state.netRng, from, to, sentAtMs);
