@@ -52,6 +52,12 @@ function run(seed: number): { sim: Simulation; violation: string | null } {
   const rng = deriveStream(seed, 'consumer-sweep');
   const topics = { n: 0 };
   let violation: string | null = null;
+  let seen = 0;
+  const check = () => {
+    const hw = checkReceivedBelowHw(sim, seen);
+    seen = hw.next;
+    return hw.violation ?? checkExclusiveOwnership(sim);
+  };
   for (let round = 0; round < 30 && !violation; round++) {
     for (let i = 0; i < 5; i++) {
       const n = round * 5 + i;
@@ -66,20 +72,67 @@ function run(seed: number): { sim: Simulation; violation: string | null } {
     }
     for (let t = 0; t < 40 && !violation; t++) {
       sim.runFor(50);
-      violation = checkExclusiveOwnership(sim);
+      violation = check();
     }
   }
   tryDispatch(sim, { type: 'network.heal' } as Command);
   for (const n of sim.snapshot().nodes) if (!n.alive) tryDispatch(sim, { type: 'node.restart', node: n.id });
   for (let t = 0; t < 60_000 / 250 && !violation; t++) {
     sim.runFor(250);
-    violation = checkExclusiveOwnership(sim);
+    violation = check();
   }
   return { sim, violation };
 }
 
+/**
+ * No record is handed to the application at or above the high watermark: every received offset is
+ * below the highest HW any replica of that partition has reached (HWs only grow on a leader).
+ */
+function checkReceivedBelowHw(sim: Simulation, from: number): { next: number; violation: string | null } {
+  const events = sim.events(from);
+  for (const e of events) {
+    if (e.type !== 'consumer.received') continue;
+    for (const r of e.records) {
+      const hw = Math.max(
+        ...Object.values(sim.kernel.state.nodes)
+          .filter((n) => n.kind === 'broker')
+          .map(
+            (n) =>
+              (n.durable as { logs: Record<string, { highWatermark: number }> }).logs[
+                `${r.topic}-${r.partition}`
+              ]?.highWatermark ?? 0,
+          ),
+      );
+      if (r.offset >= hw)
+        return {
+          next: from + events.length,
+          violation: `${e.consumer} received ${r.topic}-${r.partition}/${r.offset} at or above the HW ${hw}`,
+        };
+    }
+  }
+  return { next: from + events.length, violation: null };
+}
+
+/** A group's committed offset for a partition never moves back, unless a seek or reset moved a position. */
+function commitsMoveForward(sim: Simulation): string | null {
+  const last = new Map<string, number>();
+  for (const e of sim.events()) {
+    if (e.type === 'consumer.positionSet' && e.reason !== 'committed')
+      last.delete(`${e.topic}-${e.partition}`);
+    if (e.type !== 'group.offsetCommitted') continue;
+    const key = `${e.topic}-${e.partition}`;
+    const prev = last.get(key);
+    if (prev !== undefined && e.offset < prev)
+      return `group ${e.groupId} committed ${key} back from ${prev} to ${e.offset}`;
+    last.set(key, e.offset);
+  }
+  return null;
+}
+
 function problemsOf(sim: Simulation): string[] {
   const problems: string[] = [];
+  const backwards = commitsMoveForward(sim);
+  if (backwards) problems.push(backwards);
   const snap = sim.snapshot();
   const states = snap.consumers.map((c) => `${c.id}:${c.state}/${c.generation}`);
   if (snap.consumers.some((c) => c.state !== 'stable' || c.generation !== snap.consumers[0]!.generation)) {
@@ -112,7 +165,7 @@ function problemsOf(sim: Simulation): string[] {
 }
 
 describe('consumer group under random faults', () => {
-  it(`keeps ownership exclusive, converges, and delivers every acknowledged record (${SEEDS} seeds)`, () => {
+  it(`keeps ownership exclusive, reads below the HW, commits forward, converges, and delivers every acknowledged record (${SEEDS} seeds)`, () => {
     let receivedTotal = 0;
     for (let seed = 1; seed <= SEEDS; seed++) {
       const { sim, violation } = run(seed);
