@@ -9,8 +9,11 @@ import { recordSize, type BatchRecord, type RecordBatch } from '../protocol/prod
 import type { BrokerNode, Group, InternalWait } from './broker-state';
 import { appendAsLeader, tpKey, type PartitionLog } from './partition-log';
 import { completeParkedFetches, leaderRole, maybeIncrementHighWatermark } from './replica-manager';
+import { completeSync, failSync } from './group-coordinator';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
+/** offsets.commit.timeout.ms: how long a write to __consumer_offsets may take to replicate. */
+export const OFFSETS_COMMIT_TIMEOUT_MS = 5000;
 
 export interface OffsetValue {
   offset: number;
@@ -74,7 +77,7 @@ export function appendInternal(
   self: BrokerNode,
   partition: number,
   records: { key: string; value: unknown }[],
-  wait?: Omit<InternalWait, 'key' | 'requiredOffset'>,
+  wait?: Omit<InternalWait, 'key' | 'requiredOffset' | 'deadlineMs'>,
 ): boolean {
   const key = tpKey(OFFSETS_TOPIC, partition);
   const role = leaderRole(self, key);
@@ -87,14 +90,19 @@ export function appendInternal(
     role.leaderEpoch,
   );
   if (wait) {
-    self.volatile.internalWaits.push({ ...wait, key, requiredOffset: stamped.baseOffset + records.length });
+    self.volatile.internalWaits.push({
+      ...wait,
+      key,
+      requiredOffset: stamped.baseOffset + records.length,
+      deadlineMs: now + OFFSETS_COMMIT_TIMEOUT_MS,
+    });
   }
   if (maybeIncrementHighWatermark(ctx, self, key)) flushInternalWaits(ctx, self);
   completeParkedFetches(ctx, self);
   return true;
 }
 
-/** Answer internal writes that are now replicated (or can no longer be). */
+/** Answer internal writes that are now replicated, or that can no longer be. */
 export function flushInternalWaits(ctx: NodeContext, self: BrokerNode): void {
   const waits = self.volatile.internalWaits;
   if (waits.length === 0) return;
@@ -102,12 +110,14 @@ export function flushInternalWaits(ctx: NodeContext, self: BrokerNode): void {
   for (const w of waits) {
     const log = self.durable.logs[w.key];
     const leading = leaderRole(self, w.key) !== undefined;
-    if (leading && log && log.highWatermark < w.requiredOffset) {
+    const replicated = leading && log !== undefined && log.highWatermark >= w.requiredOffset;
+    if (!replicated && leading && ctx.now() < w.deadlineMs) {
       still.push(w);
       continue;
     }
-    if (!leading) {
-      ctx.send(w.to, w.kind, notCoordinatorBody(w), w.inReplyTo);
+    if (!replicated) {
+      // Kafka maps a failed or timed-out write to COORDINATOR_NOT_AVAILABLE (NOT_COORDINATOR if it moved).
+      failWait(ctx, self, w, leading ? 'COORDINATOR_NOT_AVAILABLE' : 'NOT_COORDINATOR');
       continue;
     }
     if (w.commit) {
@@ -122,22 +132,25 @@ export function flushInternalWaits(ctx: NodeContext, self: BrokerNode): void {
         });
       }
     }
-    ctx.send(w.to, w.kind, w.body, w.inReplyTo);
+    if (w.sync) completeSync(ctx, self, w.sync.groupId, w.sync.generation);
+    if (w.reply) ctx.send(w.reply.to, w.reply.kind, w.reply.body, w.reply.inReplyTo);
   }
   self.volatile.internalWaits = still;
 }
 
-function notCoordinatorBody(w: InternalWait): unknown {
-  if (w.kind === 'OffsetCommitResponse' && w.commit) {
-    return {
-      partitions: w.commit.offsets.map((o) => ({
-        topic: o.topic,
-        partition: o.partition,
-        error: 'NOT_COORDINATOR',
-      })),
-    };
-  }
-  return { error: 'NOT_COORDINATOR' };
+function failWait(
+  ctx: NodeContext,
+  self: BrokerNode,
+  w: InternalWait,
+  error: 'COORDINATOR_NOT_AVAILABLE' | 'NOT_COORDINATOR',
+) {
+  if (w.sync) failSync(ctx, self, w.sync.groupId, w.sync.generation, error);
+  if (!w.reply) return;
+  const body =
+    w.reply.kind === 'OffsetCommitResponse' && w.commit
+      ? { partitions: w.commit.offsets.map((o) => ({ topic: o.topic, partition: o.partition, error })) }
+      : { error };
+  ctx.send(w.reply.to, w.reply.kind, body, w.reply.inReplyTo);
 }
 
 /** Rebuild the groups stored in one __consumer_offsets partition from its log (latest value per key wins). */
