@@ -1,10 +1,15 @@
 /**
- * `npm run bench`: the engine benchmarks (Node). Each prints `name: value unit (baseline value
- * unit, ratio R)`; a baseline is measured in the same run on the same machine.
+ * `npm run bench`: the engine benchmarks (Node), then the UI's messages in flight and the worker's
+ * storage and time travel (headless Chromium). Each prints `name: value unit (baseline value unit, ratio R)`; a baseline is
+ * measured in the same run on the same machine.
  */
 import { benchKernel } from './kernel.bench';
 import { benchProduce } from './produce.bench';
+import { benchFlights } from './flight.bench';
+import { benchStorage } from './storage.bench';
 
 console.log('StreamLab engine benchmarks (Node ' + process.version + ')');
 benchKernel();
 benchProduce();
+await benchFlights();
+await benchStorage();

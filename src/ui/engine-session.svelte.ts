@@ -1,12 +1,22 @@
 /**
- * The running session as the UI sees it: reactive state fed by the engine worker, and playback.
- * The UI drives time: each animation frame asks the worker for (wall ms elapsed × speed) virtual ms
- * and the worker answers with one batch. requestAnimationFrame stops in hidden tabs, and the session
- * also pauses explicitly on `visibilitychange`, so a background tab costs nothing.
+ * The running session as the UI sees it: reactive state fed by the engine worker, playback, time
+ * travel and sharing. The UI drives time: each animation frame asks the worker for (wall ms
+ * elapsed × speed) virtual ms and the worker answers with one batch. requestAnimationFrame stops in
+ * hidden tabs, and the session also pauses explicitly on `visibilitychange`, so a background tab
+ * costs nothing.
  */
 import type { ClusterSnapshot, Command, EngineEvent } from '../engine';
-import { EngineClient, type DispatchResult, type EnginePort } from '../worker/engine-client';
-import type { Batch, StorageState, WorkerMessage } from '../worker/protocol';
+import {
+  EngineClient,
+  type DispatchResult,
+  type EnginePort,
+  type LogPageResult,
+} from '../worker/engine-client';
+import type { Batch, SessionOrigin, StorageState, WorkerMessage } from '../worker/protocol';
+import type { Scenario } from '../worker/scenario';
+import { decodeScenarioFromLink, scenarioCodeIn } from '../worker/scenario-codec';
+import { planFor, readTabSession, writeTabSession } from './open-plan';
+import { downloadScenario, readScenarioFile, shareLink } from './sharing';
 import type { UrlConfig } from './url-config';
 
 export type EngineStatus = 'starting' | 'ready' | 'failed';
@@ -15,18 +25,26 @@ export type EngineStatus = 'starting' | 'ready' | 'failed';
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5] as const;
 export type Speed = (typeof SPEEDS)[number];
 
-export const BROKERS = 3;
 /** A frame longer than this (a stalled tab, a debugger pause) counts as this long. */
 const MAX_FRAME_WALL_MS = 100;
 /** How much wall time the worker may fall behind before time is dropped instead of owed. */
 const MAX_OWED_WALL_MS = 250;
 /** The UI keeps only the newest events; the full trace lives in the worker. */
 const RECENT_EVENTS_MAX = 200;
+/** How far "step to the next …" looks before giving up, in virtual time. */
+export const STEP_LIMIT_MS = 10 * 60_000;
 
 export interface WorkerLike extends EnginePort {
   addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
   addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
   terminate(): void;
+}
+
+/** What the session needs from the page (a test can hand in its own). */
+export interface PageEnv {
+  location: Pick<Location, 'search' | 'hash' | 'href' | 'origin' | 'pathname'>;
+  tabStorage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+  createWorker: () => WorkerLike;
 }
 
 function createEngineWorker(): WorkerLike {
@@ -36,46 +54,92 @@ function createEngineWorker(): WorkerLike {
   });
 }
 
+export function browserEnv(): PageEnv {
+  let tabStorage: Storage | undefined;
+  try {
+    tabStorage = window.sessionStorage;
+  } catch {
+    tabStorage = undefined; // blocked by privacy settings
+  }
+  return { location: window.location, tabStorage, createWorker: createEngineWorker };
+}
+
 export class EngineSession {
   status = $state<EngineStatus>('starting');
   snapshot = $state.raw<ClusterSnapshot | undefined>(undefined);
   nowMs = $state(0);
   playing = $state(false);
   speed = $state<Speed>(1);
-  storage = $state.raw<StorageState>({ persistent: true });
+  storage = $state.raw<StorageState>({ persistent: true, saved: true });
   /** The latest unexpected failure, shown to the learner; the session keeps running if it can. */
   problem = $state<string | undefined>(undefined);
+  /** A link or file that could not be opened: what was wrong with it. */
+  importProblem = $state<string | undefined>(undefined);
+  /** Something worth knowing that is not a failure (a shared scenario refused by the engine). */
+  notice = $state<string | undefined>(undefined);
   eventCount = $state(0);
   recentEvents = $state.raw<EngineEvent[]>([]);
+  /** The end of the timeline; `nowMs` below it means we are looking at the past. */
+  endMs = $state(0);
+  canRestoreFuture = $state(false);
+  /** Recorded future lies ahead: acting now starts a new timeline. */
+  inPast = $state(false);
+  /** A step forward is searching for its event (it may take several frames). */
+  stepping = $state(false);
+  origin = $state<SessionOrigin | undefined>(undefined);
 
   readonly seed: number;
   private readonly config: UrlConfig;
-  private readonly createWorker: () => WorkerLike;
+  private readonly env: PageEnv;
   private worker: WorkerLike | undefined;
   private client: EngineClient | undefined;
   private frame: number | undefined;
   private lastFrameAt: number | undefined;
   private carryMs = 0;
   private resumeWhenVisible = false;
+  /** Views that need every event (messages in flight, narration): `recentEvents` is capped. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- plumbing, nothing renders from it
+  private readonly batchListeners = new Set<(batch: Batch) => void>();
 
-  constructor(config: UrlConfig, createWorker: () => WorkerLike = createEngineWorker) {
+  constructor(config: UrlConfig, env: PageEnv = browserEnv()) {
     this.config = config;
     this.seed = config.seed;
     this.playing = !config.paused;
-    this.createWorker = createWorker;
+    this.env = env;
   }
 
   /** Start the worker and the engine. Returns the cleanup (for onMount). */
   start(): () => void {
-    const worker = this.createWorker();
+    const worker = this.env.createWorker();
     this.worker = worker;
-    worker.addEventListener('error', (event) => {
-      this.fail(event.message || 'The engine worker could not start.');
-    });
-    this.client = new EngineClient(worker, (message) => this.receive(message));
-    this.client.init({ seed: this.config.seed, brokers: BROKERS }, this.config.atMs);
+    worker.addEventListener('error', (event) =>
+      this.fail(event.message || 'The engine worker could not start.'),
+    );
+    const client = new EngineClient(worker, (message) => this.receive(message));
+    this.client = client;
+    void this.open(client);
     document.addEventListener('visibilitychange', this.onVisibilityChange);
+    window.addEventListener('pagehide', this.onPageHide);
     return () => this.stop();
+  }
+
+  /** Decode a shared scenario in the URL (if any), then ask the worker to open the right session. */
+  private async open(client: EngineClient): Promise<void> {
+    const { location } = this.env;
+    const code = scenarioCodeIn(location);
+    let scenario: Scenario | undefined;
+    if (code !== undefined) {
+      const decoded = await decodeScenarioFromLink(code);
+      if (decoded.ok) scenario = decoded.scenario;
+      else this.importProblem = decoded.message;
+    }
+    const tab = readTabSession(this.env.tabStorage);
+    const plan = planFor(this.config, location.href, tab, scenario);
+    // A session from storage or a link opens paused, exactly where it was left or shared: it
+    // should not run away before the learner has looked at it.
+    if (plan.kind !== 'fresh' && !this.config.pinned) this.playing = false;
+    if (plan.kind === 'restore') this.playing = false;
+    client.init(plan);
   }
 
   play(): void {
@@ -99,14 +163,108 @@ export class EngineSession {
     this.speed = speed;
   }
 
+  /** Call `listener` with every batch, in order, before the reactive state changes. */
+  onBatch(listener: (batch: Batch) => void): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
+  }
+
   async dispatch(command: Command): Promise<DispatchResult> {
     if (!this.client) return { ok: false, code: 'FAULT', message: 'The engine has not started.' };
     return this.client.dispatch(command);
   }
 
+  /** A burst of commands in one request (the producer panel's "send 1000"). */
+  async dispatchMany(commands: Command[]): Promise<DispatchResult> {
+    if (!this.client) return { ok: false, code: 'FAULT', message: 'The engine has not started.' };
+    return this.client.dispatchMany(commands);
+  }
+
+  /** A page of one replica's log, for the inspector. */
+  async readLog(at: {
+    broker: number;
+    topic: string;
+    partition: number;
+    from: number;
+    count: number;
+  }): Promise<LogPageResult> {
+    if (!this.client) return { ok: false, code: 'FAULT', message: 'The engine has not started.' };
+    return this.client.readLog(at);
+  }
+
+  // ----- time travel (each pauses first: moving by hand and playing do not mix) -----
+
+  stepBack(): void {
+    this.takeOver();
+    this.client?.stepBack();
+  }
+
+  /** Forward to the next event, or the next event of `eventType`. */
+  async stepForward(eventType?: string): Promise<void> {
+    this.takeOver();
+    this.stepping = true;
+    const result = await this.client?.run(
+      eventType ? { kind: 'eventType', eventType } : { kind: 'event' },
+      STEP_LIMIT_MS,
+    );
+    this.stepping = false;
+    this.notice =
+      result === 'limit'
+        ? `No ${eventType ?? ''} event within ${STEP_LIMIT_MS / 60_000} minutes of virtual time.`
+        : undefined;
+  }
+
+  seek(atMs: number): void {
+    this.takeOver();
+    this.client?.seek(atMs);
+  }
+
+  restoreFuture(): void {
+    this.takeOver();
+    this.client?.restoreFuture();
+  }
+
+  /** A move by hand supersedes playing and any step still searching forward. */
+  private takeOver(): void {
+    this.pause();
+    this.client?.cancelRun();
+  }
+
+  // ----- sharing -----
+
+  async shareLink(): Promise<string | { error: string }> {
+    const scenario = await this.client?.exportScenario();
+    if (!scenario || 'error' in scenario) return { error: scenario?.error ?? 'The engine has not started.' };
+    return shareLink(scenario, this.env.location);
+  }
+
+  async download(): Promise<void> {
+    const scenario = await this.client?.exportScenario();
+    if (scenario && !('error' in scenario)) downloadScenario(scenario);
+  }
+
+  /** Open a scenario file in place of this session; a bad file changes nothing but the message. */
+  async importFile(file: File): Promise<void> {
+    const parsed = await readScenarioFile(file);
+    if (!parsed.ok) {
+      this.importProblem = parsed.message;
+      return;
+    }
+    this.pause();
+    const loaded = await this.client?.load(parsed.scenario);
+    this.importProblem = loaded?.ok === false ? loaded.message : undefined;
+  }
+
+  dismissImportProblem(): void {
+    this.importProblem = undefined;
+  }
+
+  // ----- plumbing -----
+
   private stop(): void {
     this.halt();
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
+    window.removeEventListener('pagehide', this.onPageHide);
     this.worker?.terminate();
     this.worker = undefined;
     this.client = undefined;
@@ -117,8 +275,14 @@ export class EngineSession {
       case 'ready':
         this.status = 'ready';
         this.storage = message.storage;
+        this.notice = message.notice;
+        this.adoptSession(message.session.id, message.session.origin);
         this.apply(message.batch);
         this.loop();
+        return;
+      case 'loaded':
+        this.adoptSession(message.session.id, message.session.origin);
+        this.apply(message.batch);
         return;
       case 'batch':
       case 'dispatched':
@@ -132,18 +296,32 @@ export class EngineSession {
         else this.problem = message.message;
         return;
       case 'rejected':
-        return; // answered through the dispatch promise; the caller decides how to show it
+      case 'exported':
+      case 'loadFailed':
+      case 'logPage':
+        return; // answered through the request's promise
       default:
         // Exhaustive at compile time; the UI imports engine types only, so no runtime assertNever.
         message satisfies never;
     }
   }
 
+  /** Remember the session for this tab, under the URL that is open now, so a reload restores it. */
+  private adoptSession(id: string, origin: SessionOrigin): void {
+    this.origin = origin;
+    writeTabSession(this.env.tabStorage, id, this.env.location.href);
+  }
+
   private apply(batch: Batch): void {
+    for (const listener of this.batchListeners) listener(batch);
     this.snapshot = batch.snapshot;
     this.nowMs = batch.nowMs;
-    if (batch.events.length > 0) {
-      this.eventCount += batch.events.length;
+    this.eventCount = batch.traceLength;
+    this.endMs = batch.timeline.endMs;
+    this.canRestoreFuture = batch.timeline.canRestoreFuture;
+    this.inPast = batch.timeline.inPast;
+    if (batch.reset) this.recentEvents = batch.events.slice(-RECENT_EVENTS_MAX);
+    else if (batch.events.length > 0) {
       this.recentEvents = [...this.recentEvents, ...batch.events].slice(-RECENT_EVENTS_MAX);
     }
   }
@@ -184,6 +362,7 @@ export class EngineSession {
 
   private readonly onVisibilityChange = (): void => {
     if (document.visibilityState === 'hidden') {
+      this.client?.flush(); // the tab may never come back: save the position now
       if (!this.playing) return;
       this.pause();
       this.resumeWhenVisible = true; // paused by the tab, not by the learner: resume on return
@@ -191,4 +370,6 @@ export class EngineSession {
       this.play();
     }
   };
+
+  private readonly onPageHide = (): void => this.client?.flush();
 }

@@ -3,23 +3,27 @@ import { parseUrlConfig } from './url-config';
 
 describe('the URL config', () => {
   it('defaults to seed 1, playing, from time zero', () => {
-    expect(parseUrlConfig('')).toEqual({ seed: 1, paused: false });
+    expect(parseUrlConfig('')).toEqual({ seed: 1, paused: false, pinned: false });
   });
 
   it('reads the seed and a bare ?paused', () => {
-    expect(parseUrlConfig('?seed=42&paused')).toEqual({ seed: 42, paused: true });
-    expect(parseUrlConfig('?seed=-7')).toEqual({ seed: -7, paused: false });
+    expect(parseUrlConfig('?seed=42&paused')).toEqual({ seed: 42, paused: true, pinned: true });
+    expect(parseUrlConfig('?seed=-7')).toEqual({ seed: -7, paused: false, pinned: true });
   });
 
   it('treats ?at as run-to-then-pause', () => {
-    expect(parseUrlConfig('?seed=1&at=1000')).toEqual({ seed: 1, paused: true, atMs: 1000 });
-    expect(parseUrlConfig('?at=0&paused')).toEqual({ seed: 1, paused: true, atMs: 0 });
+    expect(parseUrlConfig('?seed=1&at=1000')).toEqual({ seed: 1, paused: true, atMs: 1000, pinned: true });
+    expect(parseUrlConfig('?at=0&paused')).toEqual({ seed: 1, paused: true, atMs: 0, pinned: true });
+  });
+
+  it('ignores a time too far away to replay quickly', () => {
+    expect(parseUrlConfig('?at=3600001')).toEqual({ seed: 1, paused: false, pinned: true });
   });
 
   it('falls back to defaults on anything that is not a whole number', () => {
     for (const bad of ['abc', '1.5', '1e3', '', '0x10', '99999999999999999']) {
-      expect(parseUrlConfig(`?seed=${bad}&at=${bad}`)).toEqual({ seed: 1, paused: false });
+      expect(parseUrlConfig(`?seed=${bad}&at=${bad}`)).toEqual({ seed: 1, paused: false, pinned: true });
     }
-    expect(parseUrlConfig('?at=-5')).toEqual({ seed: 1, paused: false });
+    expect(parseUrlConfig('?at=-5')).toEqual({ seed: 1, paused: false, pinned: true });
   });
 });

@@ -1,15 +1,19 @@
 /**
  * What the page's URL pins: `?seed=N` (default 1), `?paused`, `?at=MS` (run to that virtual time,
  * then pause). Seed-pinned URLs make a session reproducible, which is what visual tests and shared
- * links rely on.
+ * links rely on. A shared scenario travels in the hash (`#scenario=`, see scenario-codec.ts).
  */
 export interface UrlConfig {
   seed: number;
   paused: boolean;
   atMs?: number;
+  /** The URL pins a session (seed, time or pause): open a new one rather than resume the last. */
+  pinned: boolean;
 }
 
 export const DEFAULT_SEED = 1;
+/** `?at` beyond an hour of virtual time is ignored: replaying it would take too long. */
+export const AT_MS_MAX = 3_600_000;
 
 /** A non-negative safe integer written in plain decimal digits, or undefined. */
 function wholeNumber(text: string | null, allowNegative = false): number | undefined {
@@ -24,7 +28,9 @@ export function parseUrlConfig(search: string): UrlConfig {
   // Anything unparseable falls back to the default rather than failing: a typo in a shared link
   // should still open the app.
   const seed = wholeNumber(params.get('seed'), true) ?? DEFAULT_SEED;
-  const atMs = wholeNumber(params.get('at'));
+  const at = wholeNumber(params.get('at'));
+  const atMs = at !== undefined && at <= AT_MS_MAX ? at : undefined;
   const paused = params.has('paused') || atMs !== undefined;
-  return atMs === undefined ? { seed, paused } : { seed, paused, atMs };
+  const pinned = params.has('seed') || params.has('at') || params.has('paused');
+  return atMs === undefined ? { seed, paused, pinned } : { seed, paused, atMs, pinned };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EngineClient, type EnginePort } from './engine-client';
 import { EngineHost } from './engine-host';
-import type { WorkerMessage, WorkerRequest } from './protocol';
+import type { BatchMessage, WorkerMessage, WorkerRequest } from './protocol';
+import { LocalLockRegistry } from './session-locks';
 import { MemorySessionStore } from './session-store';
 
 /** A port whose replies the test delivers by hand, to control timing exactly. */
@@ -17,9 +18,22 @@ function manualPort() {
   return { port, sent, reply: (m: WorkerMessage) => deliver(m) };
 }
 
-const emptyBatch = (nowMs: number) => ({
-  type: 'batch' as const,
-  batch: { events: [], nowMs, snapshot: { nowMs, seed: 1, nodes: [] } as never },
+const batch = (
+  cause: BatchMessage['cause'],
+  nowMs: number,
+  extra: Partial<BatchMessage> = {},
+): BatchMessage => ({
+  type: 'batch',
+  cause,
+  batch: {
+    events: [],
+    reset: false,
+    traceLength: 0,
+    nowMs,
+    snapshot: { nowMs, seed: 1, nodes: [] } as never,
+    timeline: { endMs: nowMs, inPast: false, canRestoreFuture: false },
+  },
+  ...extra,
 });
 
 describe('the engine client', () => {
@@ -30,9 +44,9 @@ describe('the engine client', () => {
     client.advance(17);
     client.advance(16);
     expect(sent).toEqual([{ type: 'advance', ms: 16 }]);
-    reply(emptyBatch(16));
+    reply(batch('advance', 16));
     expect(sent.at(-1)).toEqual({ type: 'advance', ms: 33 });
-    reply(emptyBatch(49));
+    reply(batch('advance', 49));
     expect(sent).toHaveLength(2);
   });
 
@@ -41,8 +55,46 @@ describe('the engine client', () => {
     const client = new EngineClient(port, () => {});
     client.advance(16, 100);
     for (let i = 0; i < 20; i++) client.advance(16, 100);
-    reply(emptyBatch(16));
+    reply(batch('advance', 16));
     expect(sent.at(-1)).toEqual({ type: 'advance', ms: 100 });
+  });
+
+  it('pursues only the newest seek target while one is in flight, and continues an unfinished one', () => {
+    const { port, sent, reply } = manualPort();
+    const client = new EngineClient(port, () => {});
+    client.seek(100);
+    client.seek(200);
+    client.seek(300);
+    expect(sent).toEqual([{ type: 'seek', atMs: 100 }]);
+    reply(batch('seek', 100, { done: true }));
+    expect(sent.at(-1)).toEqual({ type: 'seek', atMs: 300 });
+    reply(batch('seek', 250, { done: false })); // out of budget on the way
+    expect(sent.at(-1)).toEqual({ type: 'seek', atMs: 300 });
+    reply(batch('seek', 300, { done: true }));
+    expect(sent).toHaveLength(3);
+  });
+
+  it('continues a run sliced by the budget with the same deadline, until it is done', async () => {
+    const { port, sent, reply } = manualPort();
+    const client = new EngineClient(port, () => {});
+    const done = client.run({ kind: 'eventType', eventType: 'partition.changed' }, 60_000);
+    expect(sent).toEqual([
+      { type: 'run', condition: { kind: 'eventType', eventType: 'partition.changed' }, limitMs: 60_000 },
+    ]);
+    reply(batch('run', 500, { run: 'budget', untilMs: 60_000 }));
+    expect(sent.at(-1)).toMatchObject({ type: 'run', untilMs: 60_000 });
+    reply(batch('run', 900, { run: 'matched', untilMs: 60_000 }));
+    await expect(done).resolves.toBe('matched');
+  });
+
+  it('stops a run that was cancelled at its next slice', async () => {
+    const { port, sent, reply } = manualPort();
+    const client = new EngineClient(port, () => {});
+    const done = client.run({ kind: 'event' }, 1000);
+    client.cancelRun();
+    reply(batch('run', 5, { run: 'budget', untilMs: 1000 }));
+    expect(sent).toHaveLength(1);
+    await expect(done).resolves.toBe('cancelled');
   });
 
   it('does not stay stuck when an advance faults', () => {
@@ -62,11 +114,12 @@ describe('the engine client', () => {
     expect(seen).toEqual([]);
   });
 
-  it('talks to a real host over a MessageChannel: accepted and rejected commands resolve their promises', async () => {
+  it('talks to a real host over a MessageChannel: commands, export and a refused load resolve their promises', async () => {
     const channel = new MessageChannel();
     const host = new EngineHost({
       post: (m) => channel.port2.postMessage(m),
       openStore: async () => ({ store: new MemorySessionStore(), persistent: false, reason: 'test' }),
+      locks: new LocalLockRegistry().tab(),
     });
     channel.port2.onmessage = (event) => void host.receive(event.data);
     const seen: WorkerMessage[] = [];
@@ -77,7 +130,7 @@ describe('the engine client', () => {
       if (m.type === 'ready') onReady();
     });
     channel.port1.start(); // addEventListener, unlike onmessage, does not start a MessagePort
-    client.init({ seed: 3, brokers: 3 }, 50);
+    client.init({ kind: 'fresh', session: { options: { seed: 3, brokers: 3 }, atMs: 50 } });
     await ready;
     await expect(client.dispatch({ type: 'broker.crash', broker: 1 })).resolves.toEqual({
       ok: true,
@@ -87,7 +140,12 @@ describe('the engine client', () => {
       ok: false,
       code: 'INVALID_NODE_STATE',
     });
-    expect(seen.map((m) => m.type)).toEqual(['ready', 'dispatched', 'rejected']);
+    const scenario = await client.exportScenario();
+    expect(scenario).toMatchObject({ format: 'streamlab.scenario', atMs: 50, commands: [{ atMs: 50 }] });
+    if ('error' in scenario) throw new Error(scenario.error);
+    const refused = await client.load({ ...scenario, options: { seed: 3, brokers: 0 } });
+    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/brokers/) });
+    expect(seen.map((m) => m.type)).toEqual(['ready', 'dispatched', 'rejected', 'exported', 'loadFailed']);
     channel.port1.close();
   });
 });

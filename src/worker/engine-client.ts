@@ -1,10 +1,21 @@
 /**
- * The UI side of the worker protocol: correlates dispatch replies with their requests and keeps at
- * most one `advance` in flight, so a slow simulation is never buried under a backlog of frames.
+ * The UI side of the worker protocol. It correlates replies with their requests, and it keeps the
+ * requests that come in floods to one in flight each: an `advance` per frame (time owed meanwhile
+ * is sent as one request), a `seek` per scrubber move (only the newest target matters), and a
+ * `run` that the worker answers in frame-sized slices (continued here until it is done or
+ * cancelled). A slow simulation is never buried under a backlog.
  */
-import type { Command, CommandId, ErrorCode, SimulationOptions } from '../engine';
+import type { Command, CommandId, ErrorCode, LogRecord } from '../engine';
 import { assertNever } from '../engine/errors';
-import { isWorkerMessage, type WorkerMessage, type WorkerRequest } from './protocol';
+import {
+  isWorkerMessage,
+  type OpenPlan,
+  type RunResult,
+  type StopCondition,
+  type WorkerMessage,
+  type WorkerRequest,
+} from './protocol';
+import type { Scenario } from './scenario';
 
 /** What the client needs from a Worker (a MessagePort works too, which the tests use). */
 export interface EnginePort {
@@ -17,13 +28,34 @@ export type DispatchResult =
   /** `FAULT`: the worker failed unexpectedly while applying the command. */
   | { ok: false; code: ErrorCode | 'FAULT'; message: string };
 
+export type LoadResult = { ok: true } | { ok: false; message: string };
+
+export type LogPageResult =
+  | { ok: true; total: number; from: number; records: LogRecord[] }
+  | { ok: false; code: ErrorCode | 'FAULT'; message: string };
+
+/** Replies that answer one request, by requestId. */
+type Reply = Extract<
+  WorkerMessage,
+  { type: 'dispatched' | 'rejected' | 'exported' | 'loaded' | 'loadFailed' | 'logPage' | 'fault' }
+>;
+
+interface RunState {
+  condition: StopCondition;
+  resolve: (result: RunResult | 'cancelled') => void;
+  cancelled: boolean;
+}
+
 export class EngineClient {
   private readonly port: EnginePort;
   private readonly listener: (message: WorkerMessage) => void;
-  private readonly pending = new Map<number, (result: DispatchResult) => void>();
+  private readonly pending = new Map<number, (reply: Reply) => void>();
   private nextRequestId = 1;
   private advancing = false;
   private owedMs = 0;
+  private seeking = false;
+  private seekTarget: number | undefined;
+  private running: RunState | undefined;
 
   /** `listener` sees every message after the client has done its own bookkeeping. */
   constructor(port: EnginePort, listener: (message: WorkerMessage) => void) {
@@ -32,9 +64,9 @@ export class EngineClient {
     port.addEventListener('message', (event) => this.receive(event.data));
   }
 
-  init(options: SimulationOptions, atMs?: number): void {
+  init(open: OpenPlan): void {
     this.owedMs = 0;
-    this.port.postMessage(atMs === undefined ? { type: 'init', options } : { type: 'init', options, atMs });
+    this.port.postMessage({ type: 'init', open });
   }
 
   /**
@@ -47,11 +79,120 @@ export class EngineClient {
     if (!this.advancing) this.sendOwed();
   }
 
+  /** Go to virtual time `atMs`. Only the newest target is pursued. */
+  seek(atMs: number): void {
+    this.seekTarget = Math.max(0, Math.round(atMs));
+    if (!this.seeking) this.sendSeek();
+  }
+
+  stepBack(): void {
+    this.port.postMessage({ type: 'stepBack' });
+  }
+
+  restoreFuture(): void {
+    this.port.postMessage({ type: 'restoreFuture' });
+  }
+
+  /** Run until `condition` (or `limitMs` of virtual time); resolves with why it stopped. */
+  run(condition: StopCondition, limitMs: number): Promise<RunResult | 'cancelled'> {
+    this.cancelRun();
+    return new Promise((resolve) => {
+      this.running = { condition, resolve, cancelled: false };
+      this.port.postMessage({ type: 'run', condition, limitMs });
+    });
+  }
+
+  /** Stop a run at its next slice. */
+  cancelRun(): void {
+    if (this.running) this.running.cancelled = true;
+  }
+
   dispatch(command: Command): Promise<DispatchResult> {
+    return this.request(
+      (requestId) => ({ type: 'dispatch', requestId, command }),
+      (reply) => {
+        if (reply.type === 'dispatched') return { ok: true, commandId: reply.commandId };
+        if (reply.type === 'rejected') return { ok: false, code: reply.code, message: reply.message };
+        return {
+          ok: false,
+          code: 'FAULT',
+          message: reply.type === 'fault' ? reply.message : 'unexpected reply',
+        };
+      },
+    );
+  }
+
+  /** Many commands in one request (a burst of sends): answered once, like `dispatch`. */
+  dispatchMany(commands: Command[]): Promise<DispatchResult> {
+    return this.request(
+      (requestId) => ({ type: 'dispatchMany', requestId, commands }),
+      (reply) => {
+        if (reply.type === 'dispatched') return { ok: true, commandId: reply.commandId };
+        if (reply.type === 'rejected') return { ok: false, code: reply.code, message: reply.message };
+        return {
+          ok: false,
+          code: 'FAULT',
+          message: reply.type === 'fault' ? reply.message : 'unexpected reply',
+        };
+      },
+    );
+  }
+
+  /** A page of one replica's log (for the inspector). */
+  readLog(at: {
+    broker: number;
+    topic: string;
+    partition: number;
+    from: number;
+    count: number;
+  }): Promise<LogPageResult> {
+    return this.request(
+      (requestId) => ({ type: 'readLog', requestId, ...at }),
+      (reply) => {
+        if (reply.type === 'logPage')
+          return { ok: true, total: reply.total, from: reply.from, records: reply.records };
+        if (reply.type === 'rejected') return { ok: false, code: reply.code, message: reply.message };
+        return {
+          ok: false,
+          code: 'FAULT',
+          message: reply.type === 'fault' ? reply.message : 'unexpected reply',
+        };
+      },
+    );
+  }
+
+  exportScenario(): Promise<Scenario | { error: string }> {
+    return this.request(
+      (requestId) => ({ type: 'export', requestId }),
+      (reply) =>
+        reply.type === 'exported'
+          ? reply.scenario
+          : { error: reply.type === 'fault' ? reply.message : 'unexpected reply' },
+    );
+  }
+
+  load(scenario: Scenario): Promise<LoadResult> {
+    return this.request(
+      (requestId) => ({ type: 'load', requestId, scenario }),
+      (reply) => {
+        if (reply.type === 'loaded') return { ok: true };
+        if (reply.type === 'loadFailed' || reply.type === 'fault')
+          return { ok: false, message: reply.message };
+        return { ok: false, message: 'unexpected reply' };
+      },
+    );
+  }
+
+  /** Save now (the page is being hidden). */
+  flush(): void {
+    this.port.postMessage({ type: 'flush' });
+  }
+
+  private request<T>(make: (requestId: number) => WorkerRequest, settle: (reply: Reply) => T): Promise<T> {
     const requestId = this.nextRequestId++;
     return new Promise((resolve) => {
-      this.pending.set(requestId, resolve);
-      this.port.postMessage({ type: 'dispatch', requestId, command });
+      this.pending.set(requestId, (reply) => resolve(settle(reply)));
+      this.port.postMessage(make(requestId));
     });
   }
 
@@ -63,29 +204,80 @@ export class EngineClient {
     this.port.postMessage({ type: 'advance', ms });
   }
 
-  private settle(requestId: number | undefined, result: DispatchResult): void {
-    if (requestId === undefined) return;
-    this.pending.get(requestId)?.(result);
-    this.pending.delete(requestId);
+  private sendSeek(): void {
+    if (this.seekTarget === undefined) return;
+    this.seeking = true;
+    this.port.postMessage({ type: 'seek', atMs: this.seekTarget });
+  }
+
+  private settle(reply: Reply): void {
+    if (reply.requestId === undefined) return;
+    this.pending.get(reply.requestId)?.(reply);
+    this.pending.delete(reply.requestId);
+  }
+
+  private onBatch(message: Extract<WorkerMessage, { type: 'batch' }>): void {
+    switch (message.cause) {
+      case 'advance':
+        this.advancing = false;
+        this.sendOwed();
+        return;
+      case 'seek':
+        this.seeking = false;
+        // Reached: forget the target unless a newer one arrived meanwhile (then pursue that).
+        if (message.done && message.batch.nowMs === this.seekTarget) this.seekTarget = undefined;
+        this.sendSeek();
+        return;
+      case 'run': {
+        const run = this.running;
+        if (!run) return;
+        if (message.run === 'budget' && !run.cancelled && message.untilMs !== undefined) {
+          this.port.postMessage({
+            type: 'run',
+            condition: run.condition,
+            limitMs: 0,
+            untilMs: message.untilMs,
+          });
+          return;
+        }
+        this.running = undefined;
+        run.resolve(run.cancelled ? 'cancelled' : (message.run ?? 'limit'));
+        return;
+      }
+      case 'stepBack':
+      case 'restoreFuture':
+        return;
+      default:
+        assertNever(message.cause, 'batch cause');
+    }
   }
 
   private receive(data: unknown): void {
     if (!isWorkerMessage(data)) return;
     switch (data.type) {
       case 'batch':
-        this.advancing = false;
-        this.sendOwed();
+        this.onBatch(data);
         break;
       case 'dispatched':
-        this.settle(data.requestId, { ok: true, commandId: data.commandId });
-        break;
       case 'rejected':
-        this.settle(data.requestId, { ok: false, code: data.code, message: data.message });
+      case 'exported':
+      case 'loaded':
+      case 'loadFailed':
+      case 'logPage':
+        this.settle(data);
         break;
       case 'fault':
-        // A failed advance must not leave the clock stuck waiting for a batch that never comes.
+        // A failed request must not leave its flood control stuck waiting for a batch.
         if (data.request === 'advance') this.advancing = false;
-        this.settle(data.requestId, { ok: false, code: 'FAULT', message: data.message });
+        if (data.request === 'seek') {
+          this.seeking = false;
+          this.seekTarget = undefined;
+        }
+        if (data.request === 'run' && this.running) {
+          this.running.resolve('limit');
+          this.running = undefined;
+        }
+        this.settle(data);
         break;
       case 'ready':
       case 'storage':

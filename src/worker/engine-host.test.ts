@@ -1,23 +1,45 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { replaySimulation, type SimulationOptions } from '../engine';
-import { CURRENT_SESSION_ID, EngineHost } from './engine-host';
-import type { WorkerMessage } from './protocol';
-import { MemorySessionStore, openSessionStore, type SessionStore, type OpenedStore } from './session-store';
+import { formatTrace, replaySimulation, type SimulationOptions } from '../engine';
+import { EngineHost } from './engine-host';
+import type { Batch, OpenPlan, WorkerMessage } from './protocol';
+import { LocalLockRegistry, type SessionLocks } from './session-locks';
+import { MemorySessionStore, openSessionStore, type SessionStore } from './session-store';
 
 const options: SimulationOptions = { seed: 1, brokers: 3 };
+const fresh = (atMs?: number): OpenPlan => ({
+  kind: 'fresh',
+  session: atMs === undefined ? { options } : { options, atMs },
+});
 let dbCount = 0;
+let ids = 0;
 
-/** A host wired to a message list, with a store of its own. */
-function hostWith(open: () => Promise<OpenedStore>) {
+/** A "tab": a host with its own message list, on a shared database and lock registry. */
+function tab(store: SessionStore, locks: SessionLocks) {
   const messages: WorkerMessage[] = [];
-  const host = new EngineHost({ post: (m) => messages.push(structuredClone(m)), openStore: open });
-  return { host, messages };
+  const host = new EngineHost({
+    post: (m) => messages.push(structuredClone(m)),
+    openStore: async () => ({ store, persistent: true }),
+    locks,
+    newId: () => `session-${++ids}`,
+  });
+  const last = <T extends WorkerMessage['type']>(type: T) =>
+    messages.filter((m): m is Extract<WorkerMessage, { type: T }> => m.type === type).at(-1);
+  const lastBatch = (): Batch | undefined => {
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const m = messages[i]!;
+      if ('batch' in m) return m.batch;
+    }
+    return undefined;
+  };
+  return { host, messages, last, lastBatch, locks };
 }
 
-async function idbHost() {
-  const store = await openSessionStore(`streamlab-host-test-${++dbCount}`);
-  return { ...hostWith(async () => ({ store, persistent: true })), store };
+async function browser() {
+  const name = `streamlab-host-test-${++dbCount}`;
+  const store = await openSessionStore(name);
+  const locks = new LocalLockRegistry();
+  return { name, store, locks, tab: () => tab(store, locks.tab()) };
 }
 
 function only<T extends WorkerMessage['type']>(messages: WorkerMessage[], type: T) {
@@ -25,103 +47,358 @@ function only<T extends WorkerMessage['type']>(messages: WorkerMessage[], type: 
 }
 
 describe('the engine host', () => {
-  it('starts the simulation, runs it to the pinned time and reports ready with one batch', async () => {
-    const { host, messages } = await idbHost();
-    await host.receive({ type: 'init', options, atMs: 1000 });
+  it('starts a session, runs it to the pinned time and reports ready with one batch', async () => {
+    const b = await browser();
+    const { host, messages } = b.tab();
+    await host.receive({ type: 'init', open: fresh(1000) });
     expect(messages).toHaveLength(1);
     const [ready] = only(messages, 'ready');
-    expect(ready?.storage).toEqual({ persistent: true });
+    expect(ready?.storage).toEqual({ persistent: true, saved: false }); // the position follows shortly
+    expect(ready?.session.origin).toBe('new');
     expect(ready?.batch.nowMs).toBe(1000);
-    expect(ready?.batch.snapshot.seed).toBe(1);
+    expect(ready?.batch.reset).toBe(true);
     expect(ready?.batch.snapshot.nodes.filter((n) => n.kind === 'broker')).toHaveLength(3);
   });
 
   it('answers each advance with exactly one batch, and never sends an event twice', async () => {
-    const { host, messages } = await idbHost();
-    await host.receive({ type: 'init', options });
+    const b = await browser();
+    const { host, messages } = b.tab();
+    await host.receive({ type: 'init', open: fresh() });
     for (const ms of [16, 17, 250, 0, 1000]) await host.receive({ type: 'advance', ms });
     const batches = only(messages, 'batch');
-    expect(batches.map((b) => b.batch.nowMs)).toEqual([16, 33, 283, 283, 1283]);
+    expect(batches.map((m) => m.batch.nowMs)).toEqual([16, 33, 283, 283, 1283]);
     const seqs = [...only(messages, 'ready'), ...batches].flatMap((m) => m.batch.events.map((e) => e.seq));
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(batches.at(-1)?.batch.traceLength).toBe(seqs.length);
   });
 
   it('reports a rejected command with the engine’s code and keeps running', async () => {
-    const { host, messages } = await idbHost();
-    await host.receive({ type: 'init', options });
+    const b = await browser();
+    const { host, messages } = b.tab();
+    await host.receive({ type: 'init', open: fresh() });
     await host.receive({ type: 'dispatch', requestId: 7, command: { type: 'broker.crash', broker: 42 } });
     await host.receive({ type: 'advance', ms: 10 });
-    const [rejected] = only(messages, 'rejected');
-    expect(rejected).toMatchObject({ requestId: 7, code: 'UNKNOWN_NODE' });
-    expect(rejected?.message).toMatch(/broker-42/);
+    expect(only(messages, 'rejected')[0]).toMatchObject({ requestId: 7, code: 'UNKNOWN_NODE' });
     expect(only(messages, 'batch')[0]?.batch.nowMs).toBe(10);
     expect(only(messages, 'fault')).toEqual([]);
   });
 
-  it('applies an accepted command at once and saves it, so the session can be replayed', async () => {
-    const { host, messages, store } = await idbHost();
-    await host.receive({ type: 'init', options, atMs: 200 });
-    await host.receive({ type: 'dispatch', requestId: 1, command: { type: 'broker.crash', broker: 2 } });
-    await host.receive({ type: 'advance', ms: 300 });
-    const [dispatched] = only(messages, 'dispatched');
-    expect(dispatched?.requestId).toBe(1);
-    expect(dispatched?.batch.events.map((e) => e.type)).toContain('command.accepted');
-    expect(dispatched?.batch.snapshot.nodes.find((n) => n.id === 'broker-2')?.alive).toBe(false);
-
-    await host.flushed();
-    const saved = await store.loadSession(CURRENT_SESSION_ID);
-    expect(saved?.options).toEqual(options);
-    expect(saved?.commandLog.map((c) => c.command)).toEqual([{ type: 'broker.crash', broker: 2 }]);
-
-    if (!saved) throw new Error('the session was not saved');
-    const replayed = replaySimulation(saved.options, saved.commandLog);
-    replayed.runFor(500 - replayed.now());
-    expect(replayed.snapshot()).toEqual(only(messages, 'batch').at(-1)?.batch.snapshot);
-  });
-
   it('reports misuse as a fault instead of dying', async () => {
-    const { host, messages } = await idbHost();
+    const b = await browser();
+    const { host, messages } = b.tab();
     await host.receive({ type: 'advance', ms: 10 });
     await host.receive({ hello: 'world' });
-    await host.receive({ type: 'init', options: { seed: 1, brokers: 0 } });
-    await host.receive({ type: 'init', options });
+    await host.receive({
+      type: 'init',
+      open: { kind: 'fresh', session: { options: { seed: 1, brokers: 0 } } },
+    });
+    await host.receive({ type: 'init', open: fresh() });
     await host.receive({ type: 'advance', ms: -5 });
+    await host.receive({ type: 'run', condition: { kind: 'eval', code: 'alert(1)' }, limitMs: 10 });
     await host.receive({ type: 'advance', ms: 5 });
-    expect(messages.map((m) => m.type)).toEqual(['fault', 'fault', 'fault', 'ready', 'fault', 'batch']);
-    expect(only(messages, 'fault')[0]).toMatchObject({ request: 'advance', message: /not been started/ });
+    expect(messages.map((m) => m.type)).toEqual([
+      'fault',
+      'fault',
+      'fault',
+      'ready',
+      'fault',
+      'fault',
+      'batch',
+    ]);
     expect(only(messages, 'fault')[2]?.message).toMatch(/brokers/);
+    expect(only(messages, 'fault')[4]?.message).toMatch(/not a condition/);
+  });
+});
+
+describe('time travel through the host', () => {
+  it('steps back, seeks, runs to an event type and forks; each answer is one batch', async () => {
+    const b = await browser();
+    const { host, messages, lastBatch } = b.tab();
+    await host.receive({ type: 'init', open: fresh(3000) });
+    await host.receive({
+      type: 'dispatch',
+      requestId: 1,
+      command: { type: 'topic.create', topic: 't', partitions: 1, replicationFactor: 3 },
+    });
+    await host.receive({
+      type: 'run',
+      condition: { kind: 'eventType', eventType: 'topic.created' },
+      limitMs: 5000,
+    });
+    expect(only(messages, 'batch').at(-1)).toMatchObject({ cause: 'run', run: 'matched' });
+    await host.receive({ type: 'advance', ms: 500 });
+    const atEnd = lastBatch()!;
+
+    await host.receive({ type: 'stepBack' });
+    const back = lastBatch()!;
+    expect(back.reset).toBe(true);
+    expect(back.traceLength).toBeLessThan(atEnd.traceLength);
+    expect(back.timeline.endMs).toBe(atEnd.nowMs);
+
+    await host.receive({ type: 'seek', atMs: 1000 });
+    expect(lastBatch()?.nowMs).toBe(1000);
+    await host.receive({ type: 'seek', atMs: atEnd.nowMs });
+    expect(lastBatch()?.snapshot).toEqual(atEnd.snapshot);
+
+    await host.receive({ type: 'seek', atMs: 2000 });
+    await host.receive({ type: 'dispatch', requestId: 2, command: { type: 'broker.crash', broker: 2 } });
+    expect(lastBatch()?.timeline).toEqual({ endMs: 2000, inPast: false, canRestoreFuture: true });
+    await host.receive({ type: 'restoreFuture' });
+    expect(lastBatch()?.timeline).toEqual({ endMs: atEnd.nowMs, inPast: true, canRestoreFuture: false });
+    await host.receive({ type: 'seek', atMs: atEnd.nowMs });
+    expect(lastBatch()?.snapshot).toEqual(atEnd.snapshot);
+  });
+});
+
+describe('saving and restoring sessions', () => {
+  /** A tab that plays a busy session: a topic, a producer, sends, a crash. */
+  async function busyTab(t: ReturnType<typeof tab>) {
+    await t.host.receive({ type: 'init', open: fresh(3000) });
+    let id = 1;
+    const send = (command: object) => t.host.receive({ type: 'dispatch', requestId: id++, command });
+    await send({ type: 'topic.create', topic: 'orders', partitions: 2, replicationFactor: 3 });
+    await t.host.receive({ type: 'advance', ms: 500 });
+    await send({ type: 'producer.create', producer: 'p1' });
+    await t.host.receive({ type: 'advance', ms: 300 });
+    for (let i = 0; i < 200; i++) {
+      await send({
+        type: 'producer.send',
+        producer: 'p1',
+        topic: 'orders',
+        key: `k${i % 7}`,
+        value: `v${i}`,
+      });
+      if (i % 10 === 0) await t.host.receive({ type: 'advance', ms: 20 });
+    }
+    await send({ type: 'broker.crash', broker: 3 });
+    await t.host.receive({ type: 'advance', ms: 2000 });
+  }
+
+  it('a reload restores the same snapshot, the same trace and the same place in time', async () => {
+    const b = await browser();
+    const first = b.tab();
+    await busyTab(first);
+    await first.host.receive({ type: 'seek', atMs: 4100 });
+    await first.host.receive({ type: 'stepBack' });
+    const before = first.lastBatch()!;
+    const trace = formatTrace(first.host.current!.timeline.sim.events());
+    const id = only(first.messages, 'ready')[0]!.session.id;
+    await first.host.flushed();
+
+    // The page reloads: the old worker is gone (and its lock with it); a new one starts on the
+    // same database with the same tab session id.
+    first.locks.release(id);
+    const second = tab(b.store, b.locks.tab());
+    await second.host.receive({
+      type: 'init',
+      open: { kind: 'restore', sessionId: id, fallback: { options } },
+    });
+    const ready = only(second.messages, 'ready')[0]!;
+    expect(ready.session).toEqual({ id, origin: 'restored' });
+    expect(ready.batch.nowMs).toBe(before.nowMs);
+    expect(ready.batch.traceLength).toBe(before.traceLength);
+    expect(ready.batch.snapshot).toEqual(before.snapshot);
+    expect(ready.batch.timeline).toEqual({ ...before.timeline, canRestoreFuture: false });
+    expect(formatTrace(second.host.current!.timeline.sim.events())).toBe(trace);
   });
 
+  it('mirrors every replica log into chunked segments that match the simulation', async () => {
+    const b = await browser();
+    const t = b.tab();
+    await busyTab(t);
+    await t.host.flushed();
+    const { id, timeline } = t.host.current!;
+    const logs = (await b.store.openLogStore(id))!;
+    const sim = timeline.sim;
+    const expected = sim
+      .snapshot()
+      .topics.flatMap((topic) =>
+        topic.partitions.flatMap((p) =>
+          p.replicaStates.map((r) => ({ id: `broker-${r.broker}/${topic.name}-${p.partition}`, r, p })),
+        ),
+      );
+    expect(await logs.logs()).toEqual(expected.map((e) => e.id).sort());
+    for (const { id: log, r, p } of expected) {
+      expect(await logs.bounds(log)).toEqual({ startOffset: r.logStartOffset, endOffset: r.logEndOffset });
+      const stored = (await logs.read(log, 0, Infinity)).flatMap((batch) =>
+        batch.records.map((x) => x.value),
+      );
+      const live = sim.readLog(r.broker, 'orders', p.partition).map((x) => x.value);
+      expect(stored).toEqual(live);
+    }
+  });
+
+  it('a tab closed in the middle of writing reopens to a consistent prefix', async () => {
+    const b = await browser();
+    const t = b.tab();
+    await busyTab(t);
+    await t.host.flushed();
+    const id = t.host.current!.id;
+    // More work, then the tab dies while its writes are in flight: the database closes under them.
+    for (let i = 0; i < 30; i++) {
+      await t.host.receive({
+        type: 'dispatch',
+        requestId: 1000 + i,
+        command: { type: 'producer.send', producer: 'p1', topic: 'orders', key: null, value: `late-${i}` },
+      });
+      await t.host.receive({ type: 'advance', ms: 15 });
+    }
+    await t.host.receive({ type: 'flush' });
+    b.store.close();
+
+    const store = await openSessionStore(b.name);
+    const stored = (await store.loadSession(id))!;
+    // Whatever survived is a prefix of what was written, and replays to a session that matches
+    // every stored log segment.
+    const replay = replaySimulation(options, stored.commandLog);
+    const full = t.host.current!.timeline.recorded().commands;
+    expect(full.slice(0, stored.commandLog.length)).toEqual(stored.commandLog);
+    const reopened = tab(store, new LocalLockRegistry().tab());
+    await reopened.host.receive({
+      type: 'init',
+      open: { kind: 'restore', sessionId: id, fallback: { options } },
+    });
+    expect(only(reopened.messages, 'ready')[0]?.session.origin).toBe('restored');
+    await reopened.host.flushed();
+    const sim = reopened.host.current!.timeline.sim;
+    const logs = (await store.openLogStore(id))!;
+    for (const log of await logs.logs()) {
+      const [node, tp] = log.split('/');
+      const partition = Number(tp!.split('-').at(-1));
+      const stored2 = (await logs.read(log, 0, Infinity)).flatMap((x) => x.records.map((r) => r.value));
+      expect(stored2).toEqual(
+        sim.readLog(Number(node!.split('-')[1]), 'orders', partition).map((r) => r.value),
+      );
+    }
+    expect(replay.commandLog()).toEqual(stored.commandLog);
+    store.close();
+  });
+
+  it('a second tab on the same session works on a copy; a plain visit resumes the newest free session', async () => {
+    const b = await browser();
+    const first = b.tab();
+    await first.host.receive({ type: 'init', open: fresh(500) });
+    await first.host.receive({
+      type: 'dispatch',
+      requestId: 1,
+      command: { type: 'broker.crash', broker: 1 },
+    });
+    await first.host.flushed();
+    const id = only(first.messages, 'ready')[0]!.session.id;
+
+    const duplicate = b.tab(); // a duplicated tab carries the same tab session id
+    await duplicate.host.receive({
+      type: 'init',
+      open: { kind: 'restore', sessionId: id, fallback: { options } },
+    });
+    const copy = only(duplicate.messages, 'ready')[0]!;
+    expect(copy.session.origin).toBe('copied');
+    expect(copy.session.id).not.toBe(id);
+    expect(copy.batch.snapshot).toEqual(first.lastBatch()!.snapshot);
+    // Both write; neither disturbs the other.
+    await duplicate.host.receive({
+      type: 'dispatch',
+      requestId: 2,
+      command: { type: 'broker.crash', broker: 2 },
+    });
+    await first.host.receive({ type: 'advance', ms: 100 });
+    await Promise.all([first.host.flushed(), duplicate.host.flushed()]);
+    const a = await b.store.loadSession(id);
+    const c = await b.store.loadSession(copy.session.id);
+    expect(a?.commandLog.map((x) => x.command)).toEqual([{ type: 'broker.crash', broker: 1 }]);
+    expect(c?.commandLog.map((x) => x.command)).toEqual([
+      { type: 'broker.crash', broker: 1 },
+      { type: 'broker.crash', broker: 2 },
+    ]);
+
+    const third = b.tab();
+    await third.host.receive({ type: 'init', open: { kind: 'latest', fallback: { options } } });
+    expect(only(third.messages, 'ready')[0]?.session.origin).toBe('new'); // both are open elsewhere
+  });
+
+  it('exports the session as a scenario that loads back to the identical session', async () => {
+    const b = await browser();
+    const t = b.tab();
+    await busyTab(t);
+    await t.host.receive({ type: 'seek', atMs: 3900 });
+    await t.host.receive({ type: 'export', requestId: 5 });
+    const scenario = only(t.messages, 'exported')[0]!.scenario;
+    const here = t.lastBatch()!;
+
+    const other = (await browser()).tab();
+    await other.host.receive({ type: 'init', open: { kind: 'scenario', scenario, fallback: { options } } });
+    const ready = only(other.messages, 'ready')[0]!;
+    expect(ready.session.origin).toBe('shared');
+    expect(ready.batch.snapshot).toEqual(here.snapshot);
+    expect(ready.batch.traceLength).toBe(here.traceLength);
+    expect(ready.batch.timeline.endMs).toBe(here.timeline.endMs);
+
+    // A scenario the engine refuses changes nothing.
+    const bad = {
+      ...scenario,
+      commands: [{ atMs: 5, processed: 0, command: { type: 'broker.crash', broker: 99 } }],
+    };
+    await other.host.receive({ type: 'load', requestId: 9, scenario: bad });
+    expect(only(other.messages, 'loadFailed')[0]?.message).toBe(
+      'This scenario could not be opened: The command log does not match this simulation.',
+    );
+    await other.host.receive({ type: 'advance', ms: 0 });
+    expect(other.lastBatch()?.snapshot).toEqual(here.snapshot);
+  });
+});
+
+describe('storage failures', () => {
   it('runs in memory and says so when IndexedDB cannot open', async () => {
-    const { host, messages } = hostWith(async () => ({
-      store: new MemorySessionStore(),
-      persistent: false,
-      reason: 'private mode',
-    }));
-    await host.receive({ type: 'init', options });
+    const host = new EngineHost({
+      post: () => {},
+      openStore: async () => ({ store: new MemorySessionStore(), persistent: false, reason: 'private mode' }),
+      locks: new LocalLockRegistry().tab(),
+    });
+    const messages: WorkerMessage[] = [];
+    (host as unknown as { post: (m: WorkerMessage) => void }).post = (m) => messages.push(m);
+    await host.receive({ type: 'init', open: fresh() });
     expect(only(messages, 'ready')[0]?.storage).toEqual({ persistent: false, reason: 'private mode' });
   });
 
-  it('falls back to memory when a write fails later, keeps the log and tells the UI', async () => {
-    const failing: SessionStore = {
-      persistent: true,
-      saveSession: async () => {},
-      appendCommands: async () => {
-        throw new Error('QuotaExceededError');
-      },
-      loadSession: async () => undefined,
-      deleteSession: async () => {},
-      close: () => {},
-    };
-    const { host, messages } = hostWith(async () => ({ store: failing, persistent: true }));
-    await host.receive({ type: 'init', options });
-    await host.receive({ type: 'dispatch', requestId: 1, command: { type: 'broker.crash', broker: 1 } });
-    await host.receive({ type: 'dispatch', requestId: 2, command: { type: 'broker.crash', broker: 3 } });
-    await host.flushed();
-    expect(only(messages, 'storage')).toEqual([
-      { type: 'storage', storage: { persistent: false, reason: 'QuotaExceededError' } },
-    ]);
-    expect(only(messages, 'dispatched')).toHaveLength(2);
-    expect(only(messages, 'fault')).toEqual([]);
+  it('falls back to memory when a log write hits the quota, keeps the session and tells the UI', async () => {
+    const b = await browser();
+    const t = b.tab();
+    await t.host.receive({ type: 'init', open: fresh(3000) });
+    await t.host.flushed();
+    // From now on every segment write fails the way a full disk does.
+    const logs = (await b.store.openLogStore(t.host.current!.id))!;
+    const proto = Object.getPrototypeOf(logs) as { append: (...a: unknown[]) => Promise<void> };
+    const append = proto.append;
+    proto.append = () => Promise.reject(new DOMException('quota', 'QuotaExceededError'));
+    try {
+      await t.host.receive({
+        type: 'dispatch',
+        requestId: 1,
+        command: { type: 'topic.create', topic: 't', partitions: 1, replicationFactor: 3 },
+      });
+      await t.host.receive({
+        type: 'dispatch',
+        requestId: 2,
+        command: { type: 'producer.create', producer: 'p' },
+      });
+      await t.host.receive({ type: 'advance', ms: 300 });
+      await t.host.receive({
+        type: 'dispatch',
+        requestId: 3,
+        command: { type: 'producer.send', producer: 'p', topic: 't', key: null, value: 'x' },
+      });
+      await t.host.receive({ type: 'advance', ms: 300 });
+      await t.host.flushed();
+    } finally {
+      proto.append = append;
+    }
+    expect(t.last('storage')?.storage).toEqual({
+      persistent: false,
+      reason: 'the browser’s storage quota is used up',
+    });
+    expect(only(t.messages, 'fault')).toEqual([]);
+    // It keeps running, in memory.
+    await t.host.receive({ type: 'advance', ms: 100 });
+    expect(t.lastBatch()?.nowMs).toBe(3700);
   });
 });

@@ -1,52 +1,71 @@
 /**
- * The worker side of the protocol, without the worker: it owns one simulation, answers requests
- * through `post`, and saves the session write-behind. Keeping it free of worker globals lets the
- * unit tests drive it directly in Node.
+ * The worker side of the protocol, without the worker: it owns the session's timeline, answers
+ * requests through `post`, and keeps the session saved (SessionWriter). Keeping it free of worker
+ * globals lets the unit tests drive it directly in Node.
  */
-import {
-  createSimulation,
-  isEngineError,
-  type Command,
-  type Simulation,
-  type SimulationOptions,
-} from '../engine';
+import { isEngineError, type Command } from '../engine';
 import { assertNever } from '../engine/errors';
-import type { Batch, StorageState, WorkerMessage, WorkerRequest } from './protocol';
-import { isWorkerRequest } from './protocol';
 import {
-  errorText,
-  MemorySessionStore,
-  openStoreOrMemory,
-  type OpenedStore,
-  type SessionStore,
-} from './session-store';
+  isWorkerRequest,
+  RECENT_EVENTS,
+  type Batch,
+  type OpenPlan,
+  type SessionInfo,
+  type StorageState,
+  type WorkerMessage,
+  type WorkerRequest,
+} from './protocol';
+import type { Scenario } from './scenario';
+import { defaultLocks, type SessionLocks } from './session-locks';
+import { openPlan, scenarioOf, timelineFromScenario, type OpenedSession } from './session-open';
+import { errorText, openStoreOrMemory, type OpenedStore, type SessionStore } from './session-store';
+import { SessionWriter } from './session-writer';
+import { isStopCondition } from './stop-conditions';
+import { LogPages } from './log-pages';
+import type { Budget, Timeline } from './timeline';
 
-/** One session slot for now: a reload overwrites it (restoring it is the time-travel issue's job). */
-export const CURRENT_SESSION_ID = 'current';
+/** Wall time one request may spend moving the timeline before it answers (a frame, roughly). */
+export const REQUEST_BUDGET_MS = 12;
+/** More new events than this in one batch are sent as a reset with the newest ones. */
+const MAX_EVENTS_PER_BATCH = 2000;
+/** Sessions kept in IndexedDB; older ones no tab has open are deleted. */
+export const SESSIONS_KEPT = 10;
 
 export interface EngineHostOptions {
   post(message: WorkerMessage): void;
   openStore?: () => Promise<OpenedStore>;
+  locks?: SessionLocks;
+  newId?: () => string;
+  /** Wall clock for budgets (performance.now in the worker). */
+  clock?: () => number;
+}
+
+interface Session {
+  info: SessionInfo;
+  timeline: Timeline;
+  writer: SessionWriter;
+  lastSeq: number;
 }
 
 export class EngineHost {
   private readonly post: (message: WorkerMessage) => void;
   private readonly openStore: () => Promise<OpenedStore>;
+  private readonly locks: SessionLocks;
+  private readonly newId: () => string;
+  private readonly clock: () => number;
   private store: SessionStore | undefined;
-  private storage: StorageState = { persistent: true };
-  private sim: Simulation | undefined;
-  /** The options as the UI gave them (not the resolved ones), which is what a replay needs. */
-  private options: SimulationOptions | undefined;
-  private lastSeq = 0;
-  private savedCommands = 0;
-  /** Requests are handled strictly in arrival order, even though `init` has to wait for storage. */
+  private storage: StorageState = { persistent: true, saved: true };
+  private readonly logPages = new LogPages();
+  private session: Session | undefined;
+  /** Requests are handled strictly in arrival order, even though some wait for storage. */
   private queue: Promise<void> = Promise.resolve();
-  /** Storage writes run in order too, behind the simulation (write-behind). */
-  private writes: Promise<void> = Promise.resolve();
 
   constructor(options: EngineHostOptions) {
     this.post = options.post;
     this.openStore = options.openStore ?? (() => openStoreOrMemory());
+    this.locks = options.locks ?? defaultLocks();
+    this.newId = options.newId ?? newSessionId;
+    this.clock = options.clock ?? (() => performance.now());
   }
 
   /** Entry point for every incoming message. Never throws: failures become `fault` messages. */
@@ -59,120 +78,263 @@ export class EngineHost {
     return this.queue;
   }
 
-  /** Resolves once every storage write queued so far has settled (tests wait on this). */
-  flushed(): Promise<void> {
-    return this.writes;
+  /** Resolves once every storage write issued so far has settled (tests wait on this). */
+  async flushed(): Promise<void> {
+    await this.queue;
+    await this.session?.writer.settled();
+  }
+
+  /** The session in use, for tests and the benchmark. */
+  get current(): { id: string; timeline: Timeline; writer: SessionWriter } | undefined {
+    return (
+      this.session && {
+        id: this.session.info.id,
+        timeline: this.session.timeline,
+        writer: this.session.writer,
+      }
+    );
   }
 
   private async handle(request: WorkerRequest): Promise<void> {
     switch (request.type) {
       case 'init':
-        return this.init(request.options, request.atMs);
+        return this.init(request.open);
       case 'advance':
         return this.advance(request.ms);
+      case 'run':
+        return this.run(request.condition, request.limitMs, request.untilMs);
+      case 'seek':
+        return this.seek(request.atMs);
+      case 'stepBack':
+        return this.move('stepBack', (t) => void t.stepBack());
+      case 'restoreFuture':
+        return this.move('restoreFuture', (t) => void t.restoreFuture());
       case 'dispatch':
         return this.dispatch(request.requestId, request.command);
+      case 'export':
+        this.post({
+          type: 'exported',
+          requestId: request.requestId,
+          scenario: scenarioOf(this.running().timeline),
+        });
+        return;
+      case 'load':
+        return this.load(request.requestId, request.scenario);
+      case 'dispatchMany':
+        return this.dispatchMany(request.requestId, request.commands);
+      case 'readLog':
+        return this.readLog(request);
+      case 'flush':
+        return this.session?.writer.flush(true);
       default:
         return assertNever(request, 'request');
     }
   }
 
-  private async init(options: SimulationOptions, atMs?: number): Promise<void> {
-    // Storage is opened once; a later init (a new seed) keeps whatever storage is in use by then.
-    if (!this.store) {
-      const opened = await this.openStore();
-      this.store = opened.store;
-      this.storage = opened.persistent ? { persistent: true } : { persistent: false, reason: opened.reason };
-    }
-    const sim = createSimulation(options);
-    this.sim = sim;
-    this.options = options;
-    this.lastSeq = 0;
-    this.savedCommands = 0;
-    if (atMs !== undefined) sim.runFor(wholeMs(atMs));
-    this.persistWholeSession(sim, options);
-    this.post({ type: 'ready', batch: this.batch(sim), storage: this.storage });
+  private async init(plan: OpenPlan): Promise<void> {
+    const store = await this.ensureStore();
+    const opened = await openPlan(plan, { store, locks: this.locks, newId: this.newId });
+    await this.adopt(opened);
+    const session = this.running();
+    this.post({
+      type: 'ready',
+      batch: this.batch(session, true),
+      storage: this.storage,
+      session: session.info,
+      ...(opened.notice ? { notice: opened.notice } : {}),
+    });
+    void this.forgetOldSessions();
   }
 
   private advance(ms: number): void {
-    const sim = this.running();
-    sim.runFor(wholeMs(ms));
-    this.post({ type: 'batch', batch: this.batch(sim) });
+    const session = this.running();
+    session.timeline.advance(wholeMs(ms));
+    this.answer(session, 'advance');
+  }
+
+  private run(condition: unknown, limitMs: number, untilMs?: number): void {
+    if (!isStopCondition(condition)) throw new Error('That is not a condition the engine can wait for.');
+    const session = this.running();
+    const now = session.timeline.nowMs();
+    const until = untilMs === undefined ? now + wholeMs(limitMs) : wholeMs(untilMs);
+    const run = session.timeline.runUntil(condition, Math.max(0, until - now), this.budget());
+    this.answer(session, 'run', { run, untilMs: until });
+  }
+
+  private seek(atMs: number): void {
+    const session = this.running();
+    const done = session.timeline.seek(wholeMs(atMs), this.budget());
+    this.answer(session, 'seek', { done });
+  }
+
+  private move(cause: 'stepBack' | 'restoreFuture', how: (t: Timeline) => void): void {
+    const session = this.running();
+    how(session.timeline);
+    this.answer(session, cause);
   }
 
   private dispatch(requestId: number, command: Command): void {
-    const sim = this.running();
+    const session = this.running();
     let commandId: number;
     try {
-      commandId = sim.dispatch(command);
+      commandId = session.timeline.dispatch(command);
     } catch (e) {
       if (!isEngineError(e)) throw e;
       this.post({ type: 'rejected', requestId, code: e.code, message: e.message });
       return;
     }
-    this.post({ type: 'dispatched', requestId, commandId, batch: this.batch(sim) });
-    this.persistNewCommands(sim);
+    // In the past, a command forks: the newest events are then a different story, hence a reset.
+    this.post({ type: 'dispatched', requestId, commandId, batch: this.batch(session, false) });
+    session.writer.changed();
   }
 
-  private running(): Simulation {
-    if (!this.sim) throw new Error('The engine has not been started yet.');
-    return this.sim;
-  }
-
-  private batch(sim: Simulation): Batch {
-    const events = sim.events(this.lastSeq);
-    const last = events.at(-1);
-    if (last) this.lastSeq = last.seq;
-    return { events, snapshot: sim.snapshot(), nowMs: sim.now() };
-  }
-
-  /** Append whatever the store does not have yet; reading the log at write time keeps it exact. */
-  private persistNewCommands(sim: Simulation): void {
-    this.persist(sim, async (store) => {
-      const log = sim.commandLog();
-      if (log.length > this.savedCommands) {
-        await store.appendCommands(CURRENT_SESSION_ID, this.savedCommands, log.slice(this.savedCommands));
-      }
-      this.savedCommands = log.length;
-    });
-  }
-
-  private persistWholeSession(sim: Simulation, options: SimulationOptions): void {
-    this.persist(sim, (store) => this.saveWhole(store, sim, options));
-  }
-
-  private async saveWhole(store: SessionStore, sim: Simulation, options: SimulationOptions): Promise<void> {
-    const commandLog = sim.commandLog();
-    await store.saveSession({ id: CURRENT_SESSION_ID, options, commandLog });
-    this.savedCommands = commandLog.length;
-  }
-
-  /**
-   * Queue a write. If IndexedDB fails (quota, a revoked permission), fall back to memory for good,
-   * save the whole session there and tell the UI; the simulation never waits on storage.
-   */
-  private persist(sim: Simulation, write: (store: SessionStore) => Promise<void>): void {
-    const options = this.options;
-    this.writes = this.writes.then(async () => {
-      const store = this.store;
-      if (!store || !options || sim !== this.sim) return; // superseded by a newer init
+  /** A burst of commands (the producer panel's "send 1000"): one answer, one batch. */
+  private dispatchMany(requestId: number, commands: Command[]): void {
+    const session = this.running();
+    let last: number | undefined;
+    for (const command of commands) {
       try {
-        await write(store);
+        last = session.timeline.dispatch(command);
       } catch (e) {
-        if (!store.persistent) {
-          this.fault(e);
+        if (!isEngineError(e)) throw e;
+        if (last === undefined) {
+          this.post({ type: 'rejected', requestId, code: e.code, message: e.message });
           return;
         }
-        const memory = new MemorySessionStore();
-        this.store = memory;
-        this.storage = { persistent: false, reason: errorText(e) };
-        store.close();
-        await this.saveWhole(memory, sim, options);
-        this.post({ type: 'storage', storage: this.storage });
+        break; // the applied ones stand, as if sent one by one
       }
+    }
+    if (last === undefined) throw new Error('dispatchMany needs at least one command.');
+    this.post({ type: 'dispatched', requestId, commandId: last, batch: this.batch(session, false) });
+    session.writer.changed();
+  }
+
+  private readLog(request: Extract<WorkerRequest, { type: 'readLog' }>): void {
+    const { timeline } = this.running();
+    try {
+      const page = this.logPages.page(timeline.sim, timeline.traceLength(), request);
+      this.post({ type: 'logPage', requestId: request.requestId, from: request.from, ...page });
+    } catch (e) {
+      if (!isEngineError(e)) throw e;
+      this.post({ type: 'rejected', requestId: request.requestId, code: e.code, message: e.message });
+    }
+  }
+
+  /** Replace the session by a scenario; on any failure the current session stays as it was. */
+  private async load(requestId: number, scenario: Scenario): Promise<void> {
+    let timeline: Timeline;
+    try {
+      timeline = timelineFromScenario(scenario);
+    } catch (e) {
+      this.post({
+        type: 'loadFailed',
+        requestId,
+        message: `This scenario could not be opened: ${errorText(e)}`,
+      });
+      return;
+    }
+    const id = this.newId();
+    await this.locks.acquire(id);
+    await this.adopt({ id, origin: 'shared', timeline, isNew: true });
+    const session = this.running();
+    this.post({ type: 'loaded', requestId, batch: this.batch(session, true), session: session.info });
+  }
+
+  /** Make `opened` the current session and start saving it. */
+  private async adopt(opened: OpenedSession): Promise<void> {
+    const previous = this.session;
+    if (previous) {
+      previous.writer.stop();
+      this.store = previous.writer.currentStore;
+      this.locks.release(previous.info.id);
+    }
+    // Reports during start are carried by the answer (ready, loaded); later ones are posted.
+    let writer: SessionWriter | undefined = undefined;
+    writer = await SessionWriter.start({
+      store: this.store!,
+      id: opened.id,
+      timeline: opened.timeline,
+      isNew: opened.isNew,
+      storage: this.storage,
+      report: (storage) => {
+        this.storage = storage;
+        if (writer && this.session?.writer === writer) this.post({ type: 'storage', storage });
+      },
     });
-    // Keep the chain alive whatever happens above: one bad write must not stop later ones.
-    this.writes = this.writes.catch((e: unknown) => this.fault(e));
+    this.storage = writer.storage;
+    this.session = {
+      info: { id: opened.id, origin: opened.origin },
+      timeline: opened.timeline,
+      writer,
+      lastSeq: 0,
+    };
+  }
+
+  private async ensureStore(): Promise<SessionStore> {
+    if (!this.store) {
+      const opened = await this.openStore();
+      this.store = opened.store;
+      this.storage = opened.persistent
+        ? { persistent: true, saved: true }
+        : { persistent: false, reason: opened.reason };
+    }
+    return this.store;
+  }
+
+  /** Keep the newest SESSIONS_KEPT sessions; never touch one a tab has open. */
+  private async forgetOldSessions(): Promise<void> {
+    const store = this.store;
+    if (!store?.persistent) return;
+    try {
+      const held = await this.locks.held();
+      const old = (await store.listSessions()).slice(SESSIONS_KEPT).filter((s) => !held.has(s.id));
+      for (const s of old) await store.deleteSession(s.id);
+    } catch {
+      // Housekeeping only: a failure here is reported by the next real write, if it matters.
+    }
+  }
+
+  private running(): Session {
+    if (!this.session) throw new Error('The engine has not been started yet.');
+    return this.session;
+  }
+
+  private budget(): Budget {
+    const deadline = this.clock() + REQUEST_BUDGET_MS;
+    return { exhausted: () => this.clock() > deadline };
+  }
+
+  private answer(
+    session: Session,
+    cause: 'advance' | 'run' | 'seek' | 'stepBack' | 'restoreFuture',
+    extra = {},
+  ): void {
+    this.post({ type: 'batch', batch: this.batch(session, false), cause, ...extra });
+    session.writer.changed();
+  }
+
+  private batch(session: Session, reset: boolean): Batch {
+    const { timeline } = session;
+    const trace = timeline.sim.kernel.trace;
+    const jumped =
+      reset || session.lastSeq > trace.length || trace.length - session.lastSeq > MAX_EVENTS_PER_BATCH;
+    // After a jump back, events past lastSeq may be a different story: resend the newest ones.
+    const events = jumped
+      ? trace.slice(Math.max(0, trace.length - RECENT_EVENTS))
+      : trace.slice(session.lastSeq);
+    session.lastSeq = trace.length;
+    return {
+      events,
+      reset: jumped,
+      traceLength: trace.length,
+      snapshot: timeline.sim.snapshot(),
+      nowMs: timeline.nowMs(),
+      timeline: {
+        endMs: timeline.timelineEndMs(),
+        inPast: timeline.hasFuture(),
+        canRestoreFuture: timeline.canRestoreFuture(),
+      },
+    };
   }
 
   private fault(e: unknown, request?: WorkerRequest): void {
@@ -180,13 +342,24 @@ export class EngineHost {
       type: 'fault',
       message: errorText(e),
       ...(request ? { request: request.type } : {}),
-      ...(request?.type === 'dispatch' ? { requestId: request.requestId } : {}),
+      ...(request && 'requestId' in request ? { requestId: request.requestId } : {}),
     });
   }
 }
 
-/** The engine advances in whole milliseconds; anything else is a caller bug, reported as such. */
+/**
+ * A random session id. `crypto.randomUUID` exists only in secure contexts (https, localhost); a
+ * page served over plain http on a LAN address still has `getRandomValues`.
+ */
+export function newSessionId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
+}
+
+/** The engine moves in whole milliseconds; anything else is a caller bug, reported as such. */
 function wholeMs(ms: number): number {
-  if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`cannot advance by ${ms} ms`);
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`cannot move by ${ms} ms`);
   return ms;
 }

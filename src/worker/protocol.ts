@@ -9,23 +9,75 @@ import type {
   CommandId,
   EngineEvent,
   ErrorCode,
+  LogRecord,
   SimulationOptions,
 } from '../engine';
+import type { Scenario } from './scenario';
+import type { RunResult, StopCondition } from './stop-conditions';
+
+export type { RunResult, StopCondition } from './stop-conditions';
+
+/** How many of the newest events a batch carries when the position jumps (`reset`). */
+export const RECENT_EVENTS = 200;
 
 // ---------------------------------------------------------------------------------------------
 // UI → worker
 
-/** Start (or restart) the simulation. `atMs`: run to that virtual time before the first batch. */
-export interface InitRequest {
-  type: 'init';
+/** A new session: options, and optionally a virtual time to run to before the first batch. */
+export interface FreshSession {
   options: SimulationOptions;
   atMs?: number;
+}
+
+/** Which session to open when the page loads. */
+export type OpenPlan =
+  /** This tab's session (a reload); `fallback` if it is gone. */
+  | { kind: 'restore'; sessionId: string; fallback: FreshSession }
+  /** The most recent session no other tab has open (a plain visit); `fallback` if none. */
+  | { kind: 'latest'; fallback: FreshSession }
+  /** A new session (a seed-pinned URL). */
+  | { kind: 'fresh'; session: FreshSession }
+  /** A shared scenario (already schema-checked); `fallback` if the engine refuses it. */
+  | { kind: 'scenario'; scenario: Scenario; fallback: FreshSession };
+
+export interface InitRequest {
+  type: 'init';
+  open: OpenPlan;
 }
 
 /** Advance virtual time by `ms` (an integer ≥ 0) and answer with one batch. */
 export interface AdvanceRequest {
   type: 'advance';
   ms: number;
+}
+
+/**
+ * Run until `condition` holds or `limitMs` of virtual time pass. The worker stops early when a
+ * frame's worth of wall time is spent (`run: 'budget'`); the UI asks again to continue.
+ */
+export interface RunRequest {
+  type: 'run';
+  condition: StopCondition;
+  /** Give up once virtual time passes `limitMs` from now ... */
+  limitMs: number;
+  /** ... or, when continuing a run, this absolute time (from the previous answer). */
+  untilMs?: number;
+}
+
+/** Go to virtual time `atMs` (back or forward). Answered with `done: false` if it must continue. */
+export interface SeekRequest {
+  type: 'seek';
+  atMs: number;
+}
+
+/** Back to just before the newest group of events. */
+export interface StepBackRequest {
+  type: 'stepBack';
+}
+
+/** Undo the last fork: bring back the future it abandoned (once). */
+export interface RestoreFutureRequest {
+  type: 'restoreFuture';
 }
 
 /** Apply a command now. Answered by `dispatched` or `rejected` with the same `requestId`. */
@@ -35,34 +87,125 @@ export interface DispatchRequest {
   command: Command;
 }
 
-export type WorkerRequest = InitRequest | AdvanceRequest | DispatchRequest;
+/** Answer with the session as a scenario (for a share link or a file). */
+export interface ExportRequest {
+  type: 'export';
+  requestId: number;
+}
+
+/** Replace the session by a scenario (an imported file). Nothing changes if it fails. */
+export interface LoadRequest {
+  type: 'load';
+  requestId: number;
+  scenario: Scenario;
+}
+
+/**
+ * Apply many commands at once (a burst of sends), in order, answered like one `dispatch`: one
+ * batch instead of a batch per command. Stops at the first refused command; if none was applied
+ * the answer is `rejected`, otherwise `dispatched` with the last command's id.
+ */
+export interface DispatchManyRequest {
+  type: 'dispatchMany';
+  requestId: number;
+  commands: Command[];
+}
+
+/**
+ * Read `count` records of one replica's log, starting at the `from`-th record it holds (the
+ * inspector's virtualised list pages through long logs). Answered by `logPage` or `rejected`.
+ */
+export interface ReadLogRequest {
+  type: 'readLog';
+  requestId: number;
+  broker: number;
+  topic: string;
+  partition: number;
+  from: number;
+  count: number;
+}
+
+/** The page is being hidden or closed: save the position now rather than in a moment. */
+export interface FlushRequest {
+  type: 'flush';
+}
+
+export type WorkerRequest =
+  | InitRequest
+  | AdvanceRequest
+  | RunRequest
+  | SeekRequest
+  | StepBackRequest
+  | RestoreFutureRequest
+  | DispatchRequest
+  | ExportRequest
+  | LoadRequest
+  | DispatchManyRequest
+  | ReadLogRequest
+  | FlushRequest;
 
 // ---------------------------------------------------------------------------------------------
 // worker → UI
 
+/** Where the session sits on its timeline. */
+export interface TimelineState {
+  /** The furthest virtual time reached or recorded (never less than the batch's `nowMs`). */
+  endMs: number;
+  /** Recorded future lies ahead (even inside one millisecond): acting now forks the timeline. */
+  inPast: boolean;
+  /** A fork abandoned a future that can still be brought back. */
+  canRestoreFuture: boolean;
+}
+
 /**
  * Everything that happened since the previous batch, and the cluster as it is now. The worker
- * answers each `advance` with exactly one `batch` message (and carries one in `ready` and
- * `dispatched`), never one message per event: postMessage is the bottleneck, arrays are cheap.
+ * answers each request with exactly one batch, never one message per event: postMessage is the
+ * bottleneck, arrays are cheap. After a jump (back in time, a load) `reset` is set and `events`
+ * holds the newest RECENT_EVENTS events instead of the new ones.
  */
 export interface Batch {
   events: EngineEvent[];
+  reset: boolean;
+  /** Events in the trace up to this point. */
+  traceLength: number;
   snapshot: ClusterSnapshot;
   nowMs: number;
+  timeline: TimelineState;
 }
 
-/** Where the session is being saved: IndexedDB, or memory only when IndexedDB is unusable. */
-export type StorageState = { persistent: true } | { persistent: false; reason: string };
+/**
+ * Where the session is being saved: IndexedDB (`saved`: every change so far has committed), or
+ * memory only when IndexedDB is unusable.
+ */
+export type StorageState = { persistent: true; saved: boolean } | { persistent: false; reason: string };
+
+/** How the session came to be: new, this tab's after a reload, the last one resumed, a copy, a shared one. */
+export type SessionOrigin = 'new' | 'restored' | 'resumed' | 'copied' | 'shared';
+
+export interface SessionInfo {
+  id: string;
+  origin: SessionOrigin;
+}
 
 export interface ReadyMessage {
   type: 'ready';
   batch: Batch;
   storage: StorageState;
+  session: SessionInfo;
+  /** Something the learner should know (a shared scenario the engine refused, say). */
+  notice?: string;
 }
 
 export interface BatchMessage {
   type: 'batch';
   batch: Batch;
+  /** Which request this answers. */
+  cause: 'advance' | 'run' | 'seek' | 'stepBack' | 'restoreFuture';
+  /** For `run`: why it stopped, and the deadline to continue with after `budget`. */
+  run?: RunResult;
+  untilMs?: number;
+  /** For `seek`: false when the wall-time budget ran out first (ask again to continue). */
+  done?: boolean;
 }
 
 /** The command was accepted; `batch` already holds its `command.accepted` event. */
@@ -81,7 +224,28 @@ export interface RejectedMessage {
   message: string;
 }
 
-/** Storage changed state after start (a write failed, so the session now lives in memory only). */
+export interface ExportedMessage {
+  type: 'exported';
+  requestId: number;
+  scenario: Scenario;
+}
+
+/** The scenario replaced the session. */
+export interface LoadedMessage {
+  type: 'loaded';
+  requestId: number;
+  batch: Batch;
+  session: SessionInfo;
+}
+
+/** The scenario could not be opened; the session is exactly as it was. */
+export interface LoadFailedMessage {
+  type: 'loadFailed';
+  requestId: number;
+  message: string;
+}
+
+/** Storage changed state: saving/saved, or a write failed and the session now lives in memory. */
 export interface StorageMessage {
   type: 'storage';
   storage: StorageState;
@@ -95,19 +259,54 @@ export interface FaultMessage {
   type: 'fault';
   message: string;
   request?: WorkerRequest['type'];
-  /** Set when the failing request was a dispatch, so its caller is answered too. */
+  /** Set when the failing request had a requestId, so its caller is answered too. */
   requestId?: number;
 }
 
-export type WorkerMessage =
-  ReadyMessage | BatchMessage | DispatchedMessage | RejectedMessage | StorageMessage | FaultMessage;
+/** A page of a replica's log: `records` start at its `from`-th record; `total` records in all. */
+export interface LogPageMessage {
+  type: 'logPage';
+  requestId: number;
+  total: number;
+  from: number;
+  records: LogRecord[];
+}
 
-const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>(['init', 'advance', 'dispatch']);
+export type WorkerMessage =
+  | LogPageMessage
+  | ReadyMessage
+  | BatchMessage
+  | DispatchedMessage
+  | RejectedMessage
+  | ExportedMessage
+  | LoadedMessage
+  | LoadFailedMessage
+  | StorageMessage
+  | FaultMessage;
+
+const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>([
+  'init',
+  'advance',
+  'run',
+  'seek',
+  'stepBack',
+  'restoreFuture',
+  'dispatch',
+  'export',
+  'load',
+  'dispatchMany',
+  'readLog',
+  'flush',
+]);
 const MESSAGE_TYPES: ReadonlySet<unknown> = new Set<WorkerMessage['type']>([
   'ready',
   'batch',
   'dispatched',
   'rejected',
+  'exported',
+  'loaded',
+  'loadFailed',
+  'logPage',
   'storage',
   'fault',
 ]);
@@ -115,7 +314,8 @@ const MESSAGE_TYPES: ReadonlySet<unknown> = new Set<WorkerMessage['type']>([
 /**
  * Runtime guards for what arrives through postMessage (its data is untyped). Both ends are built
  * from this file, so checking the discriminant is enough to tell a protocol message from noise
- * (browser extensions and devtools can post to a page too).
+ * (browser extensions and devtools can post to a page too); fields that steer work (a condition,
+ * a time) are checked again where they are used.
  */
 export function isWorkerRequest(data: unknown): data is WorkerRequest {
   return typeof data === 'object' && data !== null && 'type' in data && REQUEST_TYPES.has(data.type);

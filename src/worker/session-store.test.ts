@@ -2,10 +2,10 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TimedCommand } from '../engine';
+import { stampedBatches } from '../engine/storage/log-store-contract';
+import { DB_VERSION, MIGRATIONS, openStreamLabDb } from './db';
 import {
-  DB_VERSION,
   MemorySessionStore,
-  MIGRATIONS,
   openSessionStore,
   openStoreOrMemory,
   type SessionStore,
@@ -18,17 +18,25 @@ const crash = (broker: number, atMs: number, processed: number): TimedCommand =>
   command: { type: 'broker.crash', broker },
 });
 
-const session = (id: string, commandLog: TimedCommand[] = []): StoredSession => ({
+const session = (
+  id: string,
+  commandLog: TimedCommand[] = [],
+  extra: Partial<StoredSession> = {},
+): StoredSession => ({
   id,
   options: { seed: 7, brokers: 3, network: { latencyMsMin: 2, latencyMsMax: 6 } },
   commandLog,
+  endMs: commandLog.at(-1)?.atMs ?? 0,
+  updatedAt: 0,
+  ...extra,
 });
 
 // Every test gets a database of its own, so tests never see each other's sessions.
 let dbCount = 0;
 const opened: SessionStore[] = [];
-async function freshStore(): Promise<SessionStore> {
-  const store = await openSessionStore(`streamlab-test-${++dbCount}`);
+let wallMs = 1000;
+async function freshStore(name = `streamlab-test-${++dbCount}`): Promise<SessionStore> {
+  const store = await openSessionStore(name, () => wallMs++);
   opened.push(store);
   return store;
 }
@@ -38,11 +46,14 @@ afterEach(() => {
 });
 
 describe('the IndexedDB session store', () => {
-  it('stores a session’s seed, options and command log and reads them back', async () => {
+  it('stores a session’s options, command log and position and reads them back', async () => {
     const store = await freshStore();
-    const saved = session('current', [crash(1, 120, 4), crash(2, 300, 9)]);
+    const saved = session('s', [crash(1, 120, 4), crash(2, 300, 9)], {
+      position: { actions: 14, nowMs: 310, commands: 2 },
+      endMs: 400,
+    });
     await store.saveSession(saved);
-    expect(await store.loadSession('current')).toEqual(saved);
+    expect(await store.loadSession('s')).toEqual({ ...saved, updatedAt: expect.any(Number) });
     expect(store.persistent).toBe(true);
   });
 
@@ -51,64 +62,115 @@ describe('the IndexedDB session store', () => {
     expect(await store.loadSession('nope')).toBeUndefined();
   });
 
-  it('appends commands after the ones it has, in order', async () => {
+  it('appends commands, and a fork rewrites the log from where it forked', async () => {
     const store = await freshStore();
-    await store.saveSession(session('current', [crash(1, 10, 1)]));
-    await store.appendCommands('current', 1, [crash(2, 20, 2)]);
-    await store.appendCommands('current', 2, [crash(3, 30, 3), crash(1, 40, 4)]);
-    const loaded = await store.loadSession('current');
-    expect(loaded?.commandLog.map((c) => c.atMs)).toEqual([10, 20, 30, 40]);
+    await store.saveSession(session('s', [crash(1, 10, 1)]));
+    await store.writeCommands('s', 1, [crash(2, 20, 2), crash(3, 30, 3)]);
+    await store.writeCommands('s', 2, [crash(1, 25, 2)]);
+    expect((await store.loadSession('s'))?.commandLog.map((c) => c.atMs)).toEqual([10, 20, 25]);
   });
 
-  it('refuses an append that would leave a gap or overwrite, and changes nothing', async () => {
+  it('refuses a write that would leave a gap, and changes nothing', async () => {
     const store = await freshStore();
-    await store.saveSession(session('current', [crash(1, 10, 1)]));
-    await expect(store.appendCommands('current', 3, [crash(2, 20, 2)])).rejects.toThrow(/cannot append at 3/);
-    await expect(store.appendCommands('current', 0, [crash(2, 20, 2)])).rejects.toThrow(/cannot append at 0/);
-    await expect(store.appendCommands('other', 0, [crash(2, 20, 2)])).rejects.toThrow(/no stored session/);
-    expect((await store.loadSession('current'))?.commandLog).toEqual([crash(1, 10, 1)]);
+    await store.saveSession(session('s', [crash(1, 10, 1)]));
+    await expect(store.writeCommands('s', 3, [crash(2, 20, 2)])).rejects.toThrow(/cannot write at 3/);
+    const again = await freshStore(); // the failed queue refuses everything after: use another store
+    await again.saveSession(session('t', [crash(1, 10, 1)]));
+    await expect(again.writeCommands('other', 0, [crash(2, 20, 2)])).rejects.toThrow(/no stored session/);
+    expect((await store.loadSession('s'))?.commandLog).toEqual([crash(1, 10, 1)]);
   });
 
-  it('replaces a session wholesale, dropping the old log', async () => {
-    const store = await freshStore();
-    await store.saveSession(session('current', [crash(1, 10, 1), crash(2, 20, 2), crash(3, 30, 3)]));
-    await store.saveSession(session('current', [crash(2, 5, 0)]));
-    expect((await store.loadSession('current'))?.commandLog).toEqual([crash(2, 5, 0)]);
-  });
-
-  it('keeps sessions apart and deletes one without touching another', async () => {
+  it('lists sessions newest first and deletes one with everything it owns', async () => {
     const store = await freshStore();
     await store.saveSession(session('a', [crash(1, 10, 1)]));
     await store.saveSession(session('b', [crash(2, 20, 2)]));
+    const logs = await store.openLogStore('a');
+    await logs?.append('broker-1/t-0', stampedBatches(0, 2, 10));
+    expect((await store.listSessions()).map((s) => s.id)).toEqual(['b', 'a']);
     await store.deleteSession('a');
     expect(await store.loadSession('a')).toBeUndefined();
     expect((await store.loadSession('b'))?.commandLog).toEqual([crash(2, 20, 2)]);
+    expect(await (await store.openLogStore('a'))?.logs()).toEqual([]);
   });
 
-  it('survives closing and reopening the database', async () => {
+  it('never keeps a position that needs a command it does not have', async () => {
+    const store = await freshStore();
+    await store.saveSession(session('s', [crash(1, 10, 1)]));
+    await store.savePosition('s', { actions: 40, nowMs: 50, commands: 2 }, 60);
+    const loaded = await store.loadSession('s');
+    expect(loaded?.position).toBeUndefined();
+    expect(loaded?.endMs).toBe(60);
+  });
+});
+
+describe('a torn write (the tab closed in the middle of writing)', () => {
+  it('leaves a consistent prefix: the commands up to the first missing one, and no position past them', async () => {
     const name = `streamlab-test-${++dbCount}`;
-    const first = await openSessionStore(name);
-    await first.saveSession(session('current', [crash(1, 10, 1)]));
-    first.close();
-    const second = await openSessionStore(name);
-    opened.push(second);
-    expect((await second.loadSession('current'))?.commandLog).toEqual([crash(1, 10, 1)]);
+    const store = await freshStore(name);
+    await store.saveSession(session('s', [crash(1, 10, 1)]));
+    await store.writeCommands('s', 1, [crash(2, 20, 2), crash(3, 30, 3), crash(1, 40, 4)]);
+    await store.savePosition('s', { actions: 44, nowMs: 45, commands: 4 }, 50);
+    // What a tear can look like at the record level: a later command survived, an earlier one not,
+    // and the session record claims more than is there.
+    const db = await openDB(name);
+    await db.delete('commands', ['s', 2]);
+    db.close();
+    const loaded = await (await freshStore(name)).loadSession('s');
+    expect(loaded?.commandLog.map((c) => c.atMs)).toEqual([10, 20]);
+    expect(loaded?.position).toBeUndefined(); // it needed 4 commands
+  });
+
+  it('never lets a later write land after an earlier one failed', async () => {
+    const store = await freshStore();
+    await store.saveSession(session('s', [crash(1, 10, 1)]));
+    const writes = [
+      store.writeCommands('s', 5, [crash(2, 20, 2)]), // fails: a gap
+      store.writeCommands('s', 1, [crash(3, 30, 3)]), // would succeed on its own
+    ];
+    const results = await Promise.allSettled(writes);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((await store.loadSession('s'))?.commandLog).toEqual([crash(1, 10, 1)]);
   });
 });
 
 describe('the schema', () => {
-  it('is at version 1, one migration per version', () => {
-    expect(DB_VERSION).toBe(1);
+  it('is at version 2, one migration per version', () => {
+    expect(DB_VERSION).toBe(2);
     expect(MIGRATIONS).toHaveLength(DB_VERSION);
   });
 
-  it('creates the sessions and commands stores on first open', async () => {
+  it('creates every store on first open', async () => {
     const name = `streamlab-test-${++dbCount}`;
-    (await openSessionStore(name)).close();
+    (await openStreamLabDb(name)).close();
     const db = await openDB(name);
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['commands', 'sessions']);
+    expect([...db.objectStoreNames].sort()).toEqual(['commands', 'logs', 'segments', 'sessions']);
     db.close();
+  });
+
+  it('upgrades a version 1 database and keeps its session, which resumes at the end of its log', async () => {
+    const name = `streamlab-test-${++dbCount}`;
+    // A database exactly as version 1 of StreamLab left it.
+    const v1 = await openStreamLabDb(name, 1);
+    await v1.put('sessions', { id: 'current', options: { seed: 3, brokers: 3 }, commandCount: 2 });
+    await v1.put('commands', { sessionId: 'current', index: 0, entry: crash(1, 100, 5) });
+    await v1.put('commands', { sessionId: 'current', index: 1, entry: crash(2, 700, 40) });
+    v1.close();
+
+    const store = await freshStore(name);
+    const loaded = await store.loadSession('current');
+    expect(loaded).toEqual({
+      id: 'current',
+      options: { seed: 3, brokers: 3 },
+      commandLog: [crash(1, 100, 5), crash(2, 700, 40)],
+      endMs: 700,
+      updatedAt: 0,
+    });
+    expect(await store.listSessions()).toEqual([{ id: 'current', updatedAt: 0, commandCount: 2 }]);
+    // and the new stores work for it
+    const logs = await store.openLogStore('current');
+    await logs?.append('broker-1/t-0', stampedBatches(0, 1, 5));
+    expect(await logs?.bounds('broker-1/t-0')).toEqual({ startOffset: 0, endOffset: 5 });
   });
 });
 
@@ -121,9 +183,10 @@ describe('falling back to memory', () => {
   it('keeps working in memory, with the reason, when IndexedDB throws', async () => {
     const result = await openStoreOrMemory(() => Promise.reject(new Error('QuotaExceededError')));
     expect(result).toMatchObject({ persistent: false, reason: 'QuotaExceededError' });
-    await result.store.saveSession(session('current'));
-    await result.store.appendCommands('current', 0, [crash(1, 10, 1)]);
-    expect((await result.store.loadSession('current'))?.commandLog).toEqual([crash(1, 10, 1)]);
+    await result.store.saveSession(session('s'));
+    await result.store.writeCommands('s', 0, [crash(1, 10, 1)]);
+    expect((await result.store.loadSession('s'))?.commandLog).toEqual([crash(1, 10, 1)]);
+    expect(await result.store.openLogStore('s')).toBeUndefined();
   });
 
   it('does not wait forever for an open that hangs', async () => {
@@ -133,10 +196,10 @@ describe('falling back to memory', () => {
 
   it('gives back copies from memory, so later changes by the caller do not leak in', async () => {
     const store = new MemorySessionStore();
-    const saved = session('current', [crash(1, 10, 1)]);
+    const saved = session('s', [crash(1, 10, 1)]);
     await store.saveSession(saved);
     saved.commandLog.push(crash(2, 20, 2));
-    expect((await store.loadSession('current'))?.commandLog).toHaveLength(1);
+    expect((await store.loadSession('s'))?.commandLog).toHaveLength(1);
     expect(store.persistent).toBe(false);
   });
 });

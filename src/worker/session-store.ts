@@ -1,152 +1,175 @@
 /**
- * Session storage: the seed, the options and the timed command log, which together rebuild a
- * session exactly (`replaySimulation`). IndexedDB through `idb`; an in-memory store with the same
- * interface stands in when IndexedDB is missing or broken (private mode, quota, a blocked open),
- * so the app keeps running either way.
+ * Session storage: a session's options, its timed command log (the truth: replaying it rebuilds the
+ * session exactly), where the learner was on its timeline, and — through `logStore` — the replica
+ * logs mirrored as chunked segments (segment-store.ts). IndexedDB through `idb`; an in-memory
+ * store with the same interface stands in when IndexedDB is missing or broken (private mode,
+ * quota, a blocked open), so the app keeps running either way.
  *
- * Commands are stored one record each under [sessionId, index] so that saving after a command is
- * one small append, not a rewrite of the whole log. Each write is one transaction, so a write torn
- * by closing the tab leaves a consistent prefix of the log.
+ * Every write goes through one WriteQueue: pipelined, in order, and all-or-nothing per
+ * transaction, so a write torn by closing the tab leaves a consistent prefix of the session.
  */
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { SimulationOptions, TimedCommand } from '../engine';
+import type { LogStore } from '../engine/storage/log-store';
+import {
+  openStreamLabDb,
+  sessionRange,
+  type CommandRecord,
+  type Db,
+  type SessionRecord,
+  type StoredPosition,
+} from './db';
+import { IdbLogStore } from './segment-store';
+import { WriteQueue } from './write-queue';
 
-export const DB_NAME = 'streamlab';
+export type { StoredPosition } from './db';
 
 export interface StoredSession {
   id: string;
   options: SimulationOptions;
   commandLog: TimedCommand[];
+  /** Undefined: at the end of the command log (sessions saved before positions existed). */
+  position?: StoredPosition;
+  endMs: number;
+  updatedAt: number;
+}
+
+export interface SessionSummary {
+  id: string;
+  updatedAt: number;
+  commandCount: number;
 }
 
 export interface SessionStore {
   /** False for the in-memory stand-in: nothing survives a reload. */
   readonly persistent: boolean;
-  /** Create or replace a session, its whole command log included. */
+  /** Create or replace a session: its options and whole command log; its old logs are dropped. */
   saveSession(session: StoredSession): Promise<void>;
-  /** Add log entries `fromIndex, fromIndex + 1, ...` to an existing session. */
-  appendCommands(id: string, fromIndex: number, entries: readonly TimedCommand[]): Promise<void>;
+  /** Replace the log from `fromIndex` on by `entries` (a fork rewrites the future). */
+  writeCommands(id: string, fromIndex: number, entries: readonly TimedCommand[]): Promise<void>;
+  savePosition(id: string, position: StoredPosition, endMs: number): Promise<void>;
   loadSession(id: string): Promise<StoredSession | undefined>;
+  /** Most recently written first. */
+  listSessions(): Promise<SessionSummary[]>;
   deleteSession(id: string): Promise<void>;
+  /** The replica logs of one session, or undefined when logs are not kept (memory). */
+  openLogStore(id: string): Promise<LogStore | undefined>;
+  /** Resolves when every write issued so far has committed (or failed). */
+  settled(): Promise<void>;
   close(): void;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Schema and migrations
-
-interface SessionRecord {
-  id: string;
-  options: SimulationOptions;
-  /** How many command records belong to this session; records past it are leftovers. */
-  commandCount: number;
-}
-
-interface CommandRecord {
-  sessionId: string;
-  index: number;
-  entry: TimedCommand;
-}
-
-interface StreamLabDB extends DBSchema {
-  sessions: { key: string; value: SessionRecord };
-  commands: { key: [string, number]; value: CommandRecord };
-}
-
-type Db = IDBPDatabase<StreamLabDB>;
-type UpgradeTx = IDBPTransaction<StreamLabDB, StoreNames<StreamLabDB>[], 'versionchange'>;
-type Migration = (db: Db, tx: UpgradeTx) => void;
-
-/**
- * MIGRATIONS[v] upgrades a database at version v to version v + 1. To change the schema, append a
- * migration (it may read and rewrite records through `tx`); never edit one that has shipped, since
- * learners' browsers hold databases at every earlier version.
- */
-export const MIGRATIONS: readonly Migration[] = [
-  // 0 → 1: sessions and their command logs.
-  (db) => {
-    db.createObjectStore('sessions', { keyPath: 'id' });
-    db.createObjectStore('commands', { keyPath: ['sessionId', 'index'] });
-  },
-];
-
-export const DB_VERSION = MIGRATIONS.length;
-
-function upgrade(db: Db, oldVersion: number, newVersion: number | null, tx: UpgradeTx): void {
-  for (let v = oldVersion; v < (newVersion ?? DB_VERSION); v++) {
-    const migrate = MIGRATIONS[v];
-    if (!migrate) throw new Error(`no migration from database version ${v}`);
-    migrate(db, tx);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // IndexedDB store
 
-function commandsOf(id: string): IDBKeyRange {
-  return IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]);
-}
-
-/** Roll back a read-write transaction and fail the operation with `message`. */
-function abort(
-  tx: IDBPTransaction<StreamLabDB, StoreNames<StreamLabDB>[], 'readwrite'>,
-  message: string,
-): never {
-  tx.abort();
-  tx.done.catch(() => {}); // the abort is the expected outcome here, not an unhandled rejection
-  throw new Error(message);
+/** Keys of one session's commands from `fromIndex` on. */
+function commandsFrom(id: string, fromIndex: number): IDBKeyRange {
+  return IDBKeyRange.bound([id, fromIndex], [id, Number.MAX_SAFE_INTEGER]);
 }
 
 class IdbSessionStore implements SessionStore {
   readonly persistent = true;
-  constructor(private readonly db: Db) {}
+  private readonly queue: WriteQueue;
 
-  async saveSession(session: StoredSession): Promise<void> {
-    const { id, options, commandLog } = session;
-    const tx = this.db.transaction(['sessions', 'commands'], 'readwrite');
-    const commands = tx.objectStore('commands');
-    // Requests in one transaction run in order; awaiting them all together (with `tx.done`) makes
-    // every failure a handled rejection and the write all-or-nothing.
-    await Promise.all([
-      commands.delete(commandsOf(id)),
-      tx.objectStore('sessions').put({ id, options, commandCount: commandLog.length }),
-      ...commandLog.map((entry, index) => commands.put({ sessionId: id, index, entry })),
-      tx.done,
-    ]);
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+  ) {
+    this.queue = new WriteQueue(db);
   }
 
-  async appendCommands(id: string, fromIndex: number, entries: readonly TimedCommand[]): Promise<void> {
-    const tx = this.db.transaction(['sessions', 'commands'], 'readwrite');
-    const sessions = tx.objectStore('sessions');
-    const record = await sessions.get(id);
-    if (!record) abort(tx, `no stored session "${id}"`);
-    if (fromIndex !== record.commandCount) {
-      abort(tx, `session "${id}" has ${record.commandCount} commands; cannot append at ${fromIndex}`);
-    }
-    const commands = tx.objectStore('commands');
-    await Promise.all([
-      ...entries.map((entry, i) => commands.put({ sessionId: id, index: fromIndex + i, entry })),
-      sessions.put({ ...record, commandCount: fromIndex + entries.length }),
-      tx.done,
-    ]);
+  saveSession(session: StoredSession): Promise<void> {
+    const { id, options, commandLog, position, endMs } = session;
+    return this.queue.run(async (tx) => {
+      const commands = tx.objectStore('commands');
+      await Promise.all([
+        commands.delete(sessionRange(id)),
+        tx.objectStore('segments').delete(sessionRange(id)),
+        tx.objectStore('logs').delete(sessionRange(id)),
+        tx.objectStore('sessions').put({
+          id,
+          options,
+          commandCount: commandLog.length,
+          ...(position ? { position } : {}),
+          endMs,
+          updatedAt: this.clock(),
+        }),
+        ...commandLog.map((entry, index) => commands.put({ sessionId: id, index, entry })),
+      ]);
+    });
+  }
+
+  writeCommands(id: string, fromIndex: number, entries: readonly TimedCommand[]): Promise<void> {
+    const copies = structuredClone(entries);
+    return this.queue.run(async (tx) => {
+      const sessions = tx.objectStore('sessions');
+      const record = await sessions.get(id);
+      if (!record) throw new Error(`no stored session "${id}"`);
+      if (fromIndex > record.commandCount) {
+        throw new Error(`session "${id}" has ${record.commandCount} commands; cannot write at ${fromIndex}`);
+      }
+      const commands = tx.objectStore('commands');
+      const commandCount = fromIndex + copies.length;
+      await Promise.all([
+        commands.delete(commandsFrom(id, fromIndex)),
+        ...copies.map((entry, i) => commands.put({ sessionId: id, index: fromIndex + i, entry })),
+        sessions.put({ ...record, commandCount, updatedAt: this.clock() }),
+      ]);
+    });
+  }
+
+  savePosition(id: string, position: StoredPosition, endMs: number): Promise<void> {
+    return this.queue.run(async (tx) => {
+      const sessions = tx.objectStore('sessions');
+      const record = await sessions.get(id);
+      if (!record) throw new Error(`no stored session "${id}"`);
+      // Never point past the commands stored: a position needs every command before it.
+      const clamped = position.commands <= record.commandCount ? position : undefined;
+      await sessions.put({
+        ...record,
+        ...(clamped ? { position: clamped } : {}),
+        endMs,
+        updatedAt: this.clock(),
+      });
+    });
   }
 
   async loadSession(id: string): Promise<StoredSession | undefined> {
+    await this.queue.settled();
     const tx = this.db.transaction(['sessions', 'commands'], 'readonly');
-    const record = await tx.objectStore('sessions').get(id);
-    if (!record) return undefined;
-    const rows = await tx.objectStore('commands').getAll(commandsOf(id));
-    await tx.done;
-    const commandLog = rows.filter((r) => r.index < record.commandCount).map((r) => r.entry);
-    return { id, options: record.options, commandLog };
-  }
-
-  async deleteSession(id: string): Promise<void> {
-    const tx = this.db.transaction(['sessions', 'commands'], 'readwrite');
-    await Promise.all([
-      tx.objectStore('sessions').delete(id),
-      tx.objectStore('commands').delete(commandsOf(id)),
+    const [record, rows] = await Promise.all([
+      tx.objectStore('sessions').get(id),
+      tx.objectStore('commands').getAll(sessionRange(id)),
       tx.done,
     ]);
+    if (!record) return undefined;
+    return fromRecords(record, rows);
+  }
+
+  async listSessions(): Promise<SessionSummary[]> {
+    await this.queue.settled();
+    const records = await this.db.getAll('sessions');
+    return records
+      .map((r) => ({ id: r.id, updatedAt: r.updatedAt ?? 0, commandCount: r.commandCount }))
+      .sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  deleteSession(id: string): Promise<void> {
+    return this.queue.run(async (tx) => {
+      await Promise.all(
+        (['sessions', 'commands', 'segments', 'logs'] as const).map((s) =>
+          tx.objectStore(s).delete(s === 'sessions' ? id : sessionRange(id)),
+        ),
+      );
+    });
+  }
+
+  async openLogStore(id: string): Promise<LogStore> {
+    await this.queue.settled();
+    return IdbLogStore.open(this.db, this.queue, id);
+  }
+
+  settled(): Promise<void> {
+    return this.queue.settled();
   }
 
   close(): void {
@@ -154,13 +177,32 @@ class IdbSessionStore implements SessionStore {
   }
 }
 
+/**
+ * A session from its records, keeping only what a torn write cannot have broken: the commands
+ * 0..n-1 without a gap (n ≤ the count the session record claims) and a position that needs no
+ * command beyond them.
+ */
+function fromRecords(record: SessionRecord, rows: CommandRecord[]): StoredSession {
+  const commandLog: TimedCommand[] = [];
+  for (const row of rows) {
+    if (row.index !== commandLog.length || row.index >= record.commandCount) break;
+    commandLog.push(row.entry);
+  }
+  const position =
+    record.position && record.position.commands <= commandLog.length ? record.position : undefined;
+  return {
+    id: record.id,
+    options: record.options,
+    commandLog,
+    ...(position ? { position } : {}),
+    endMs: record.endMs ?? commandLog.at(-1)?.atMs ?? 0,
+    updatedAt: record.updatedAt ?? 0,
+  };
+}
+
 /** Opens the IndexedDB store; rejects when IndexedDB is missing or refuses to open. */
-export async function openSessionStore(name = DB_NAME): Promise<SessionStore> {
-  if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available');
-  const db = await openDB<StreamLabDB>(name, DB_VERSION, {
-    upgrade: (database, oldVersion, newVersion, tx) => upgrade(database, oldVersion, newVersion, tx),
-  });
-  return new IdbSessionStore(db);
+export async function openSessionStore(name?: string, clock: () => number = Date.now): Promise<SessionStore> {
+  return new IdbSessionStore(await openStreamLabDb(name), clock);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,15 +216,22 @@ export class MemorySessionStore implements SessionStore {
     this.sessions.set(session.id, structuredClone(session));
   }
 
-  async appendCommands(id: string, fromIndex: number, entries: readonly TimedCommand[]): Promise<void> {
+  async writeCommands(id: string, fromIndex: number, entries: readonly TimedCommand[]): Promise<void> {
     const session = this.sessions.get(id);
     if (!session) throw new Error(`no stored session "${id}"`);
-    if (fromIndex !== session.commandLog.length) {
+    if (fromIndex > session.commandLog.length) {
       throw new Error(
-        `session "${id}" has ${session.commandLog.length} commands; cannot append at ${fromIndex}`,
+        `session "${id}" has ${session.commandLog.length} commands; cannot write at ${fromIndex}`,
       );
     }
-    session.commandLog.push(...structuredClone(entries));
+    session.commandLog.splice(fromIndex, Infinity, ...structuredClone(entries));
+  }
+
+  async savePosition(id: string, position: StoredPosition, endMs: number): Promise<void> {
+    const session = this.sessions.get(id);
+    if (!session) throw new Error(`no stored session "${id}"`);
+    session.position = { ...position };
+    session.endMs = endMs;
   }
 
   async loadSession(id: string): Promise<StoredSession | undefined> {
@@ -190,9 +239,22 @@ export class MemorySessionStore implements SessionStore {
     return session && structuredClone(session);
   }
 
+  async listSessions(): Promise<SessionSummary[]> {
+    return [...this.sessions.values()]
+      .map((s) => ({ id: s.id, updatedAt: s.updatedAt, commandCount: s.commandLog.length }))
+      .sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
   async deleteSession(id: string): Promise<void> {
     this.sessions.delete(id);
   }
+
+  /** Memory keeps no second copy of the logs: the simulation already holds them. */
+  async openLogStore(): Promise<undefined> {
+    return undefined;
+  }
+
+  async settled(): Promise<void> {}
 
   close(): void {}
 }
@@ -229,5 +291,8 @@ export async function openStoreOrMemory(
 }
 
 export function errorText(e: unknown): string {
+  if (e instanceof DOMException && e.name === 'QuotaExceededError') {
+    return 'the browser’s storage quota is used up';
+  }
   return e instanceof Error ? e.message : String(e);
 }

@@ -1,0 +1,198 @@
+/**
+ * The cluster diagram's geometry, computed with d3 scales from the snapshot's shape and the width
+ * available; the Svelte components only draw what this returns (DESIGN §4: d3 computes, Svelte
+ * draws). Pure and deterministic: the same cluster at the same width is the same picture.
+ *
+ *                │ producers            controller quorum      (one row: height is precious)
+ *   label column │ broker columns: header box, then one replica slot per partition row
+ *
+ * Every node gets an anchor: the point its messages leave from and arrive at.
+ */
+import { scaleBand, scaleLinear } from 'd3';
+import type { Anchor } from '../flight/flight-geometry';
+
+export interface LayoutInput {
+  width: number;
+  controllers: readonly string[];
+  brokers: readonly number[];
+  clients: readonly string[];
+  partitions: readonly { topic: string; partition: number }[];
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface NodeBox extends Box {
+  id: string;
+}
+
+export interface BrokerColumn extends Box {
+  id: number;
+  node: string;
+}
+
+export interface PartitionRow {
+  key: string;
+  topic: string;
+  partition: number;
+  y: number;
+  h: number;
+}
+
+export interface ClusterLayout {
+  width: number;
+  height: number;
+  labelWidth: number;
+  /** Where the captions over the top row's two groups sit (x of each group's left edge). */
+  titleY: number;
+  controllerTitleX: number;
+  clientTitleX: number;
+  controllers: NodeBox[];
+  /** Broker header boxes; a column's replica slots share its x and w. */
+  brokers: BrokerColumn[];
+  rows: PartitionRow[];
+  /** Where the "no topics yet" hint goes when there are no rows. */
+  emptyRows: Box;
+  clients: NodeBox[];
+  anchors: Map<string, Anchor>;
+  /** The middle of the free band between the top row and the brokers (message routes use it). */
+  laneY: number;
+  /** Log cells a replica slot has room for. */
+  cellsPerReplica: number;
+}
+
+export const LABEL_WIDTH = 104;
+const PAD = 4;
+const TITLE_H = 18;
+const TOP_H = 46;
+const BOX_W_MAX = 176;
+const BROKER_H = 46;
+/** Room between the top row and the brokers for the curved routes of messages. */
+const BAND_GAP = 30;
+export const ROW_H = 42;
+const ROW_GAP = 6;
+const EMPTY_ROWS_H = 64;
+export const CELL_W = 12;
+export const CELL_GAP = 2;
+export const SLOT_PAD = 8;
+const CELLS_MAX = 24;
+
+export function layoutCluster(input: LayoutInput): ClusterLayout {
+  const width = Math.max(input.width, 320);
+  const left = LABEL_WIDTH;
+  const right = width - PAD;
+  const anchors = new Map<string, Anchor>();
+  const anchor = (b: Box): Anchor => ({ x: b.x + b.w / 2, y: b.y + b.h / 2, hw: b.w / 2, hh: b.h / 2 });
+
+  // Top row: producers on the left, the controller quorum on the right, half a box between the
+  // groups. With no clients the controllers sit over the middle of the brokers.
+  const titleY = PAD;
+  const topY = titleY + TITLE_H;
+  const nClients = input.clients.length;
+  const unit = (right - left) / (nClients + input.controllers.length + (nClients > 0 ? 0.5 : 0));
+  const group = (ids: readonly string[], from: number, to: number, outer: number) => {
+    const band = scaleBand<string>().domain(ids).range([from, to]).paddingInner(0.1).paddingOuter(outer);
+    const w = Math.min(band.bandwidth(), BOX_W_MAX);
+    return ids.map((id) => ({
+      id,
+      x: (band(id) ?? from) + (band.bandwidth() - w) / 2,
+      y: topY,
+      w,
+      h: TOP_H,
+    }));
+  };
+  const clients = group(input.clients, left, left + nClients * unit, 0);
+  const controllers = group(
+    input.controllers,
+    nClients > 0 ? right - input.controllers.length * unit : left,
+    right,
+    nClients > 0 ? 0 : 0.5,
+  );
+  for (const b of [...clients, ...controllers]) anchors.set(b.id, anchor(b));
+
+  const brokersY = topY + TOP_H + BAND_GAP;
+  const columns = scaleBand<number>().domain(input.brokers).range([left, right]).paddingInner(0.05);
+  const brokers = input.brokers.map((id) => ({
+    id,
+    node: `broker-${id}`,
+    x: columns(id) ?? left,
+    y: brokersY,
+    w: columns.bandwidth(),
+    h: BROKER_H,
+  }));
+  for (const b of brokers) anchors.set(b.node, anchor(b));
+
+  const rowsY = brokersY + BROKER_H + ROW_GAP * 2;
+  const rowY = scaleLinear()
+    .domain([0, 1])
+    .range([rowsY, rowsY + ROW_H + ROW_GAP]);
+  const rows = input.partitions.map((p, i) => ({
+    key: `${p.topic}-${p.partition}`,
+    topic: p.topic,
+    partition: p.partition,
+    y: rowY(i),
+    h: ROW_H,
+  }));
+  const rowsEnd = rows.length > 0 ? rowY(rows.length) - ROW_GAP : rowsY + EMPTY_ROWS_H;
+  const emptyRows = { x: left, y: rowsY, w: right - left, h: EMPTY_ROWS_H };
+
+  const slotInner = columns.bandwidth() - 2 * SLOT_PAD;
+  const cellsPerReplica = Math.max(
+    3,
+    Math.min(CELLS_MAX, Math.floor((slotInner + CELL_GAP) / (CELL_W + CELL_GAP))),
+  );
+
+  return {
+    width,
+    height: rowsEnd + PAD,
+    labelWidth: LABEL_WIDTH,
+    titleY,
+    controllerTitleX: controllers[0]?.x ?? left,
+    clientTitleX: clients[0]?.x ?? left,
+    controllers,
+    brokers,
+    rows,
+    emptyRows,
+    clients,
+    anchors,
+    laneY: topY + TOP_H + BAND_GAP / 2,
+    cellsPerReplica,
+  };
+}
+
+export type CellState = 'missing' | 'committed' | 'uncommitted' | 'empty';
+
+export interface LogWindow {
+  /** First offset shown; the window is [start, start + cells). */
+  start: number;
+  cells: number;
+}
+
+/**
+ * The offsets a partition's replicas all show, aligned so that the same offset sits in the same
+ * column on every broker: it ends one past the furthest log end (the next offset to be written),
+ * so a follower that lags shows empty cells where the leader has records.
+ */
+export function logWindow(replicas: readonly { logEndOffset: number }[], cells: number): LogWindow {
+  const end = Math.max(0, ...replicas.map((r) => r.logEndOffset)) + 1;
+  return { start: Math.max(0, end - cells), cells };
+}
+
+export function cellState(
+  offset: number,
+  replica: { logStartOffset: number; logEndOffset: number; highWatermark: number },
+): CellState {
+  if (offset < replica.logStartOffset) return 'missing';
+  if (offset >= replica.logEndOffset) return 'empty';
+  return offset < replica.highWatermark ? 'committed' : 'uncommitted';
+}
+
+/** x of the boundary before `offset` inside a slot whose cells start at `x0`. */
+export function offsetX(window: LogWindow, x0: number, offset: number): number {
+  const clamped = Math.min(Math.max(offset, window.start), window.start + window.cells);
+  return x0 + (clamped - window.start) * (CELL_W + CELL_GAP) - CELL_GAP / 2;
+}

@@ -1,0 +1,152 @@
+/**
+ * What the views keep from the stream of event batches: messages in flight, the lives of sends,
+ * the narrated sentences and the fault markers. The session keeps only the newest 200 events, so
+ * these subscribe to every batch (EngineSession.onBatch) instead of reading `recentEvents`.
+ *
+ * The trackers are plain data; a version counter per tracker is the reactive signal, so a batch
+ * of thousands of events costs one update, not one per event.
+ */
+import type { Batch } from '../../worker/protocol';
+import type { ClusterSnapshot, Command } from '../../engine';
+import { FlightTracker } from '../flight/flight-tracker';
+import { Narrator, describeCommand, mergeSentences, type Sentence } from '../narration/narrate';
+import { SendTracker } from '../produce/send-tracker';
+import { groupLag } from '../consume/group-lag';
+
+export interface FaultMark {
+  commandId: number;
+  atMs: number;
+  command: Command;
+  text: string;
+}
+
+const FAULT_TYPES: ReadonlySet<Command['type']> = new Set([
+  'broker.crash',
+  'broker.restart',
+  'node.crash',
+  'node.restart',
+  'consumer.crash',
+  'network.partition',
+  'network.cut',
+  'network.heal',
+  'link.configure',
+]);
+
+const SENTENCES_MAX = 200;
+
+export interface LagSample {
+  atMs: number;
+  lag: number;
+}
+
+/** One lag sample per group per this much virtual time, and at most this many kept. */
+const LAG_EVERY_MS = 100;
+const LAG_SAMPLES_MAX = 600;
+
+export interface BatchSource {
+  snapshot: ClusterSnapshot | undefined;
+  onBatch(listener: (batch: Batch) => void): () => void;
+}
+
+export class ViewFeed {
+  readonly flights = new FlightTracker();
+  readonly sends = new SendTracker();
+  flightsVersion = $state(0);
+  sendsVersion = $state(0);
+  sentences = $state.raw<Sentence[]>([]);
+  faults = $state.raw<FaultMark[]>([]);
+  /** Each group's total lag over virtual time, for the lag chart. */
+  lag = $state.raw<Record<string, LagSample[]>>({});
+
+  private readonly narrator = new Narrator();
+  private lastSeq = 0;
+  private nowMs = 0;
+
+  connect(source: BatchSource): () => void {
+    return source.onBatch((batch) => this.apply(batch, source.snapshot));
+  }
+
+  apply(batch: Batch, before: ClusterSnapshot | undefined): void {
+    this.flights.apply(batch);
+    this.flightsVersion++;
+    const first = batch.events[0];
+    if (first?.seq === 1) this.restart();
+    else if (batch.nowMs < this.nowMs || (batch.reset && first && first.seq <= this.lastSeq)) {
+      // Back in time: what was said after the new position has not happened on this timeline (yet),
+      // and the batch repeats recent history rather than telling anything new.
+      this.rewind(batch.nowMs);
+      this.lastSeq = batch.events.at(-1)?.seq ?? this.lastSeq;
+      this.nowMs = batch.nowMs;
+      return;
+    }
+    // Forward (a reset forward carries only the newest events: a burst, or a session opened
+    // part-way, so the story starts where the events do).
+    const events = batch.events.filter((e) => e.seq > this.lastSeq);
+    const skipped = (events[0]?.seq ?? this.lastSeq + 1) - this.lastSeq - 1;
+    if (batch.reset && skipped > 0 && this.lastSeq > 0) {
+      // The worker sends only the newest events when too many happened at once: say so, rather
+      // than let a partial count ("782 acknowledged") pass for the whole story.
+      this.sentences = [
+        ...this.sentences,
+        {
+          id: events[0]!.seq - 0.5,
+          atMs: events[0]!.atMs,
+          tone: 'info' as const,
+          text: `Too much happened at once to tell it all: ${skipped.toLocaleString('en-US')} events are not narrated here. The diagram shows the result.`,
+        },
+      ].slice(-SENTENCES_MAX);
+    }
+    if (events.length > 0) {
+      this.sends.apply(events);
+      this.sendsVersion++;
+      const said = this.narrator.narrate(events, before);
+      if (said.length > 0) this.sentences = mergeSentences(this.sentences, said).slice(-SENTENCES_MAX);
+      const marks: FaultMark[] = [];
+      for (const e of events) {
+        if (e.type !== 'command.accepted' || !FAULT_TYPES.has(e.command.type)) continue;
+        const text = describeCommand(e.command) ?? e.command.type;
+        marks.push({ commandId: e.commandId, atMs: e.atMs, command: e.command, text });
+      }
+      if (marks.length > 0) this.faults = [...this.faults, ...marks];
+      this.lastSeq = events.at(-1)!.seq;
+    }
+    this.nowMs = batch.nowMs;
+    this.sampleLag(batch.snapshot);
+  }
+
+  private sampleLag(snapshot: ClusterSnapshot): void {
+    if (snapshot.groups.length === 0) return;
+    let changed = false;
+    const next = { ...this.lag };
+    for (const g of snapshot.groups) {
+      const samples = next[g.groupId] ?? [];
+      const last = samples.at(-1);
+      if (last && snapshot.nowMs - last.atMs < LAG_EVERY_MS) continue;
+      // Before its first assignment a group's partitions are unknown: no point, rather than a 0.
+      const partitions = groupLag(snapshot, g);
+      if (partitions.length === 0) continue;
+      const lag = partitions.reduce((sum, p) => sum + p.lag, 0);
+      next[g.groupId] = [...samples, { atMs: snapshot.nowMs, lag }].slice(-LAG_SAMPLES_MAX);
+      changed = true;
+    }
+    if (changed) this.lag = next;
+  }
+
+  /** A new simulation: nothing from the old one applies. */
+  private restart(): void {
+    this.narrator.reset();
+    this.sends.reset();
+    this.sentences = [];
+    this.faults = [];
+    this.lag = {};
+  }
+
+  /** The playhead went back: what happened after it has not happened (yet) on this timeline. */
+  private rewind(toMs: number): void {
+    this.sentences = this.sentences.filter((s) => s.atMs <= toMs);
+    this.faults = this.faults.filter((f) => f.atMs <= toMs);
+    this.lag = Object.fromEntries(
+      Object.entries(this.lag).map(([g, samples]) => [g, samples.filter((s) => s.atMs <= toMs)]),
+    );
+  }
+}

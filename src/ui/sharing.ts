@@ -1,0 +1,50 @@
+/**
+ * Sharing, on the page's side: a link that opens the same session, a file to download, and reading
+ * a file someone chose. The checks themselves (sizes, schema) live with the codec; this module only
+ * deals with the browser (URLs, Blobs, Files).
+ */
+import { SCENARIO_LIMITS, type ParsedScenario, type Scenario } from '../worker/scenario';
+import { encodeScenarioForLink, scenarioFromJson, scenarioToJson } from '../worker/scenario-codec';
+
+/** A link to this page that opens `scenario`: the page's own address, `#scenario=` and the code. */
+export async function shareLink(
+  scenario: Scenario,
+  page: { origin: string; pathname: string },
+): Promise<string> {
+  return `${page.origin}${page.pathname}#scenario=${await encodeScenarioForLink(scenario)}`;
+}
+
+export function scenarioFileName(scenario: Scenario): string {
+  return `streamlab-seed-${scenario.options.seed}-at-${scenario.atMs}ms.json`;
+}
+
+/** Offer the scenario as a JSON file (an object URL, revoked once the download has started). */
+export function downloadScenario(scenario: Scenario, doc: Document = document): void {
+  const url = URL.createObjectURL(new Blob([scenarioToJson(scenario)], { type: 'application/json' }));
+  const a = doc.createElement('a');
+  a.href = url;
+  a.download = scenarioFileName(scenario);
+  a.rel = 'noopener';
+  doc.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** Read a chosen file as a scenario; its size is checked before a byte of it is read. */
+export async function readScenarioFile(file: Pick<File, 'size' | 'text' | 'name'>): Promise<ParsedScenario> {
+  if (file.size > SCENARIO_LIMITS.fileBytes) {
+    const kb = (n: number) => `${Math.round(n / 1000)} kB`;
+    return {
+      ok: false,
+      message: `This file is too large (${kb(file.size)}; the limit is ${kb(SCENARIO_LIMITS.fileBytes)}).`,
+    };
+  }
+  let text: string;
+  try {
+    text = await file.text();
+  } catch {
+    return { ok: false, message: 'This file could not be read.' };
+  }
+  return scenarioFromJson(text);
+}

@@ -1,0 +1,142 @@
+/**
+ * Turning an open plan (this tab's session, the latest one, a new one, a shared scenario) into a
+ * timeline, and a scenario into a timeline and back. Everything that can fail here fails before
+ * anything is replaced: the caller swaps the new timeline in only once it exists.
+ */
+import { isEngineError, validateCommand, type TimedCommand } from '../engine';
+import type { FreshSession, OpenPlan, SessionOrigin } from './protocol';
+import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from './scenario';
+import type { SessionLocks } from './session-locks';
+import { errorText, type SessionStore, type StoredSession } from './session-store';
+import { Timeline } from './timeline';
+
+export interface OpenedSession {
+  id: string;
+  origin: SessionOrigin;
+  timeline: Timeline;
+  /** True when the store does not hold this session yet (it must be saved whole). */
+  isNew: boolean;
+  notice?: string;
+}
+
+export interface OpenContext {
+  store: SessionStore;
+  locks: SessionLocks;
+  newId: () => string;
+}
+
+export async function openPlan(plan: OpenPlan, ctx: OpenContext): Promise<OpenedSession> {
+  switch (plan.kind) {
+    case 'fresh':
+      return fresh(plan.session, ctx);
+    case 'scenario':
+      try {
+        return await claimNew(timelineFromScenario(plan.scenario), 'shared', ctx);
+      } catch (e) {
+        const notice = `The shared scenario could not be opened: ${errorText(e)}`;
+        return { ...(await fresh(plan.fallback, ctx)), notice };
+      }
+    case 'restore':
+      return (await restore(plan.sessionId, ctx)) ?? fresh(plan.fallback, ctx);
+    case 'latest':
+      return (await latest(ctx)) ?? fresh(plan.fallback, ctx);
+  }
+}
+
+async function fresh(session: FreshSession, ctx: OpenContext): Promise<OpenedSession> {
+  const timeline = new Timeline(session.options);
+  if (session.atMs !== undefined) timeline.seek(session.atMs);
+  return claimNew(timeline, 'new', ctx);
+}
+
+async function claimNew(timeline: Timeline, origin: SessionOrigin, ctx: OpenContext): Promise<OpenedSession> {
+  const id = ctx.newId();
+  await ctx.locks.acquire(id);
+  return { id, origin, timeline, isNew: true };
+}
+
+/** This tab's session after a reload; a copy if another tab has it open meanwhile. */
+async function restore(id: string, ctx: OpenContext): Promise<OpenedSession | undefined> {
+  const mine = await ctx.locks.acquire(id);
+  const stored = await ctx.store.loadSession(id);
+  if (!stored) {
+    if (mine) ctx.locks.release(id);
+    return undefined;
+  }
+  const opened = replayStored(stored);
+  if (!opened.timeline) {
+    if (mine) ctx.locks.release(id);
+    return undefined;
+  }
+  if (mine) return { id, origin: 'restored', timeline: opened.timeline, isNew: false };
+  return claimNew(opened.timeline, 'copied', ctx);
+}
+
+/** The most recently saved session that no tab has open. */
+async function latest(ctx: OpenContext): Promise<OpenedSession | undefined> {
+  const held = await ctx.locks.held();
+  for (const summary of await ctx.store.listSessions()) {
+    if (held.has(summary.id) || !(await ctx.locks.acquire(summary.id))) continue;
+    const stored = await ctx.store.loadSession(summary.id);
+    const timeline = stored && replayStored(stored).timeline;
+    if (timeline) return { id: summary.id, origin: 'resumed', timeline, isNew: false };
+    ctx.locks.release(summary.id);
+  }
+  return undefined;
+}
+
+/** Replay a stored session to where the learner was; undefined if the engine cannot (a newer StreamLab). */
+export function replayStored(stored: StoredSession): { timeline?: Timeline; error?: string } {
+  try {
+    const timeline = new Timeline(stored.options, { commands: stored.commandLog, endMs: stored.endMs });
+    if (stored.position) timeline.seekPosition(stored.position);
+    else timeline.seek(stored.endMs);
+    return { timeline };
+  } catch (e) {
+    return { error: errorText(e) };
+  }
+}
+
+/** Build the timeline a scenario describes. Throws (EngineError, TimelineError) with a clear message. */
+export function timelineFromScenario(scenario: Scenario): Timeline {
+  const commands: TimedCommand[] = scenario.commands.map((entry, i) => {
+    try {
+      return { atMs: entry.atMs, processed: entry.processed, command: validateCommand(entry.command) };
+    } catch (e) {
+      const why = isEngineError(e) ? e.message : errorText(e);
+      throw new Error(`command ${i + 1} (${entry.command.type}): ${why}`, { cause: e });
+    }
+  });
+  const timeline = new Timeline(scenario.options, { commands, endMs: scenario.endMs });
+  if (scenario.actions !== undefined)
+    timeline.seekPosition({ actions: scenario.actions, nowMs: scenario.atMs });
+  else timeline.seek(scenario.atMs);
+  return timeline;
+}
+
+export function scenarioOf(timeline: Timeline): Scenario {
+  const { commands, endMs } = timeline.recorded();
+  const { actions, nowMs } = timeline.position();
+  return {
+    format: SCENARIO_FORMAT,
+    version: SCENARIO_VERSION,
+    options: structuredClone(timeline.options),
+    commands,
+    atMs: nowMs,
+    actions,
+    endMs,
+  };
+}
+
+export function storedOf(id: string, timeline: Timeline): StoredSession {
+  const { commands, endMs } = timeline.recorded();
+  const { actions, nowMs } = timeline.position();
+  return {
+    id,
+    options: structuredClone(timeline.options),
+    commandLog: [...commands],
+    position: { actions, nowMs, commands: timeline.appliedCommands() },
+    endMs,
+    updatedAt: 0,
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Keeps one session saved, write-behind: the simulation never waits for storage.
+ *
+ * - Commands are written as soon as they are accepted (they are small, and they are the truth);
+ * - the derived data — replica log segments (through the LogMirror) and the position — follows at
+ *   most FLUSH_DELAY_MS later, one sync at a time, so a busy simulation batches its log writes
+ *   instead of rewriting a segment every frame.
+ *
+ * All of it goes through the store's one write queue, so it commits in that order: a command
+ * always lands before any data derived from it. If a write fails (the quota is used up, the
+ * database went away), the session moves to memory for good, whole, and the UI is told why.
+ */
+import type { LogStore } from '../engine/storage/log-store';
+import { LogMirror } from './log-mirror';
+import type { StorageState } from './protocol';
+import { storedOf } from './session-open';
+import { errorText, MemorySessionStore, type SessionStore } from './session-store';
+import type { Timeline } from './timeline';
+
+/** How long after a change the position and logs are saved. */
+export const FLUSH_DELAY_MS = 200;
+
+export class SessionWriter {
+  private mirror: LogMirror | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private syncing = false;
+  private dirty = false;
+  private pendingWrites = 0;
+  private stopped = false;
+  private state: StorageState;
+
+  private constructor(
+    private store: SessionStore,
+    readonly id: string,
+    private readonly timeline: Timeline,
+    private readonly report: (storage: StorageState) => void,
+    initial: StorageState,
+  ) {
+    this.state = initial;
+  }
+
+  /**
+   * Start saving `timeline` as session `id`. A new session is saved whole first; a stored one
+   * keeps its segments where they match the replay (a reload), and the rest is rewritten.
+   */
+  static async start(options: {
+    store: SessionStore;
+    id: string;
+    timeline: Timeline;
+    isNew: boolean;
+    storage: StorageState;
+    report: (storage: StorageState) => void;
+  }): Promise<SessionWriter> {
+    const { store, id, timeline, isNew, report, storage } = options;
+    const writer = new SessionWriter(store, id, timeline, report, storage);
+    timeline.takeCommandChanges(); // everything up to now is written below or already stored
+    try {
+      if (isNew) await store.saveSession(storedOf(id, timeline));
+      const logs: LogStore | undefined = await store.openLogStore(id);
+      writer.mirror =
+        logs && (isNew ? LogMirror.fresh(logs) : await LogMirror.attach(logs, timeline.sim.kernel.state));
+    } catch (e) {
+      await writer.fallBack(e);
+    }
+    writer.changed();
+    return writer;
+  }
+
+  get storage(): StorageState {
+    return this.state;
+  }
+
+  /** The store in use: memory once IndexedDB has failed. */
+  get currentStore(): SessionStore {
+    return this.store;
+  }
+
+  /** Records handed to the log store (for the benchmark). */
+  get recordsWritten(): number {
+    return this.mirror?.recordsWritten ?? 0;
+  }
+
+  /** The timeline moved or changed: write new commands now, the rest shortly. */
+  changed(): void {
+    if (this.stopped) return;
+    const commands = this.timeline.takeCommandChanges();
+    if (commands) this.track(this.store.writeCommands(this.id, commands.from, commands.commands));
+    this.dirty = true;
+    this.setSaved(false);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, FLUSH_DELAY_MS);
+  }
+
+  /**
+   * Save the position and logs. While the simulation keeps moving, logs are written a whole
+   * segment at a time; once it has come to rest (nothing changed during the last save) — or when
+   * asked (`final`: the page is going away) — the rest of the logs follows too.
+   */
+  async flush(final = false): Promise<void> {
+    if (this.stopped) return;
+    if (this.syncing) {
+      this.dirty = true; // picked up when the sync in progress ends
+      return;
+    }
+    this.dirty = false;
+    this.syncing = true;
+    const { actions, nowMs } = this.timeline.position();
+    const position = { actions, nowMs, commands: this.timeline.appliedCommands() };
+    const logs = this.mirror?.sync(this.timeline.sim.kernel.state, { final });
+    const saved = this.store.savePosition(this.id, position, this.timeline.timelineEndMs());
+    await this.track(Promise.all([logs, saved]));
+    this.syncing = false;
+    if (this.dirty) this.changed();
+    else if (!final && this.timer === undefined)
+      await this.flush(true); // at rest: write the rest
+    // "Saved" only once everything is written and the simulation has come to rest, so the
+    // indicator does not flicker while it plays.
+    else if (final && this.pendingWrites === 0 && this.timer === undefined) this.setSaved(true);
+  }
+
+  /** Every write issued so far has settled (tests and the benchmark wait on this). */
+  async settled(): Promise<void> {
+    while (this.timer !== undefined || this.syncing) {
+      if (this.timer !== undefined) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        await this.flush(true);
+      } else {
+        await this.store.settled();
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    }
+    await this.store.settled();
+  }
+
+  /** Stop saving (the tab switched to another session); pending writes still land. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private async track(write: Promise<unknown>): Promise<void> {
+    this.pendingWrites++;
+    this.setSaved(false);
+    try {
+      await write;
+    } catch (e) {
+      await this.fallBack(e);
+    } finally {
+      this.pendingWrites--;
+    }
+  }
+
+  private setSaved(saved: boolean): void {
+    if (!this.state.persistent || this.state.saved === saved) return;
+    this.state = { persistent: true, saved };
+    this.report(this.state);
+  }
+
+  /** IndexedDB failed: keep the whole session in memory from now on, and say so. */
+  private async fallBack(e: unknown): Promise<void> {
+    if (!this.store.persistent) return;
+    const failed = this.store;
+    const memory = new MemorySessionStore();
+    this.store = memory;
+    this.mirror = undefined;
+    this.state = { persistent: false, reason: errorText(e) };
+    failed.close();
+    await memory.saveSession(storedOf(this.id, this.timeline));
+    this.report(this.state);
+  }
+}
