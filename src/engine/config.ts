@@ -76,6 +76,24 @@ function spec(key: string): KeySpec | undefined {
   return Object.hasOwn(CONFIG_KEYS, key) ? (CONFIG_KEYS as Record<string, KeySpec>)[key] : undefined;
 }
 
+/** Kafka's ConfigException wording, as INVALID_CONFIG. Shared by broker, topic and client configs. */
+export function invalidConfig(key: string, value: ConfigValue, why: string): never {
+  throw new EngineError(
+    'INVALID_CONFIG',
+    `Invalid value ${JSON.stringify(value)} for configuration ${key}: ${why}`,
+  );
+}
+
+/** An integer config value (a number, or a string of digits) within [min, max]. */
+export function parseIntConfig(key: string, value: ConfigValue, min: number, max?: number): number {
+  const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n))
+    return invalidConfig(key, value, 'Expected an integer.');
+  if (n < min) return invalidConfig(key, value, `Value must be at least ${min}`);
+  if (max !== undefined && n > max) return invalidConfig(key, value, `Value must be no more than ${max}`);
+  return n;
+}
+
 /** Check one value against its key; returns the normalised value or throws INVALID_CONFIG. */
 export function checkConfigValue(key: string, value: ConfigValue, where: string): ConfigValue {
   const s = spec(key);

@@ -4,6 +4,7 @@
  * Kafka has one. Validation runs in the `consumer.create` handler, so a bad config is rejected
  * before the consumer exists.
  */
+import { invalidConfig, parseIntConfig } from '../config';
 import { EngineError } from '../errors';
 import { ASSIGNMENT_STRATEGIES, type AssignmentStrategy } from '../group/assignors';
 import type { ConfigValue } from '../types';
@@ -82,32 +83,21 @@ export const CONSUMER_CONFIG_KEYS: readonly string[] = [
   ...Object.keys(INT_KEYS),
 ];
 
-function invalid(key: string, value: ConfigValue, why: string): never {
-  throw new EngineError(
-    'INVALID_CONFIG',
-    `Invalid value ${JSON.stringify(value)} for configuration ${key}: ${why}`,
-  );
-}
-
 function parseInt32(key: IntKey, value: ConfigValue): number {
   const spec: IntSpec = INT_KEYS[key];
-  const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) return invalid(key, value, 'Expected an integer.');
-  if (n < spec.min) return invalid(key, value, `Value must be at least ${spec.min}`);
-  if (n > INT_MAX) return invalid(key, value, `Value must be no more than ${INT_MAX}`);
-  return n;
+  return parseIntConfig(key, value, spec.min, INT_MAX);
 }
 
 function parseBool(key: string, value: ConfigValue): boolean {
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
-  return invalid(key, value, 'Expected value to be either true or false');
+  return invalidConfig(key, value, 'Expected value to be either true or false');
 }
 
 function parseChoice<T extends string>(key: string, value: ConfigValue, choices: readonly T[]): T {
   const s = String(value).trim().toLowerCase();
   if ((choices as readonly string[]).includes(s)) return s as T;
-  return invalid(key, value, `String must be one of: ${choices.join(', ')}`);
+  return invalidConfig(key, value, `String must be one of: ${choices.join(', ')}`);
 }
 
 /** A LIST config: a comma-separated string, as Kafka parses one. Names or class names. */
@@ -117,7 +107,7 @@ function parseStrategies(value: ConfigValue): AssignmentStrategy[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  if (items.length === 0) return invalid(key, value, 'At least one assignor must be given.');
+  if (items.length === 0) return invalidConfig(key, value, 'At least one assignor must be given.');
   const out: AssignmentStrategy[] = [];
   for (const item of items) {
     const simple = item.slice(item.lastIndexOf('.') + 1);
@@ -125,7 +115,7 @@ function parseStrategies(value: ConfigValue): AssignmentStrategy[] {
       ? (item as AssignmentStrategy)
       : ASSIGNOR_CLASSES[simple];
     if (!name) {
-      return invalid(
+      return invalidConfig(
         key,
         value,
         `Class ${item} cannot be found. Expected one of: ${ASSIGNMENT_STRATEGIES.join(', ')}`,

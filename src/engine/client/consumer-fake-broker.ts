@@ -14,11 +14,11 @@ import type { FindCoordinatorResponse, ListOffsetsRequest, ListOffsetsResponse }
 import type {
   FetchPartitionResponse,
   MetadataRequest,
-  MetadataResponse,
   RecordBatch,
   ReplicaFetchRequest,
 } from '../protocol/produce';
 import type { NodeId } from '../types';
+import { fakeMetadataResponse } from '../testing/fake-broker';
 import { completeJoin, handleGroupRequest, newFakeGroup, type FakeGroup } from './consumer-fake-group';
 
 export interface FakeConsumeFault {
@@ -246,25 +246,8 @@ const fakeBroker: NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile> = {
     }
     if (msg.kind === 'Metadata') {
       const names = (msg.body as MetadataRequest).topics ?? Object.keys(s.topics);
-      const body: MetadataResponse = {
-        brokers: Object.entries(s.brokers).map(([id, node]) => ({ id: Number(id), node })),
-        topics: names.map((name) => {
-          const t = s.topics[name];
-          if (!t) return { name, error: 'UNKNOWN_TOPIC_OR_PARTITION', partitions: [] };
-          return {
-            name,
-            error: null,
-            partitions: t.leaders.map((leader, partition) => ({
-              partition,
-              error: leader < 0 ? 'LEADER_NOT_AVAILABLE' : null,
-              leader,
-              leaderEpoch: t.leaderEpochs[partition] ?? 0,
-              replicas: [],
-              isr: [],
-            })),
-          };
-        }),
-      };
+      const brokers = Object.entries(s.brokers).map(([id, node]) => ({ id: Number(id), node }));
+      const body = fakeMetadataResponse(s.topics, brokers, names);
       ctx.send(msg.from, 'MetadataResponse', body, msg.id);
     } else if (msg.kind === 'FindCoordinator') {
       const body: FindCoordinatorResponse = {

@@ -4,6 +4,7 @@
  * reference §6; `KafkaProducer.configureDeliveryTimeout`). Validation runs in the `producer.create`
  * handler, so a bad config is rejected before the producer exists.
  */
+import { invalidConfig, parseIntConfig } from '../config';
 import { EngineError } from '../errors';
 import type { ConfigValue } from '../types';
 
@@ -60,21 +61,9 @@ export const PRODUCER_CONFIG_KEYS: readonly string[] = [
 /** The most requests in flight per connection that still keeps idempotent ordering (reference §6). */
 export const MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
 
-function invalid(key: string, value: ConfigValue, why: string): never {
-  throw new EngineError(
-    'INVALID_CONFIG',
-    `Invalid value ${JSON.stringify(value)} for configuration ${key}: ${why}`,
-  );
-}
-
 function parseInt32(key: IntKey, value: ConfigValue): number {
   const spec: IntSpec = INT_KEYS[key];
-  const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) return invalid(key, value, 'Expected an integer.');
-  if (n < spec.min) return invalid(key, value, `Value must be at least ${spec.min}`);
-  if (spec.max !== undefined && n > spec.max)
-    return invalid(key, value, `Value must be no more than ${spec.max}`);
-  return n;
+  return parseIntConfig(key, value, spec.min, spec.max);
 }
 
 /** Kafka accepts "all", "-1", "0", "1" (as strings or numbers); -1 means all. */
@@ -83,13 +72,13 @@ function parseAcks(value: ConfigValue): ProducerAcks {
   if (s === 'all' || s === '-1') return 'all';
   if (s === '0') return 0;
   if (s === '1') return 1;
-  return invalid('acks', value, 'String must be one of: all, -1, 0, 1');
+  return invalidConfig('acks', value, 'String must be one of: all, -1, 0, 1');
 }
 
 function parseBool(key: string, value: ConfigValue): boolean {
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
-  return invalid(key, value, 'Expected value to be either true or false');
+  return invalidConfig(key, value, 'Expected value to be either true or false');
 }
 
 /**
@@ -108,7 +97,7 @@ export function resolveProducerConfig(given: Readonly<Record<string, ConfigValue
     else if (key === 'enable.idempotence') idempotence = parseBool(key, value);
     else if (key === 'transactional.id') {
       if (typeof value !== 'string' || value.trim() === '') {
-        invalid(key, value, 'String must be non-empty');
+        invalidConfig(key, value, 'String must be non-empty');
       }
       transactionalId = value;
     } else if (Object.hasOwn(INT_KEYS, key)) ints[key as IntKey] = parseInt32(key as IntKey, value);

@@ -67,6 +67,33 @@ export interface FakeBrokerDurable {
   producers: Record<string, RetainedBatch[]>;
 }
 
+/** A Metadata answer from a fake broker's scripted topics (leaders and leader epochs only). */
+export function fakeMetadataResponse(
+  topics: Record<string, { leaders: number[]; leaderEpochs: number[] }>,
+  brokers: { id: number; node: string }[],
+  names: string[],
+): MetadataResponse {
+  return {
+    brokers,
+    topics: names.map((name) => {
+      const t = topics[name];
+      if (!t) return { name, error: 'UNKNOWN_TOPIC_OR_PARTITION', partitions: [] };
+      return {
+        name,
+        error: null,
+        partitions: t.leaders.map((leader, partition) => ({
+          partition,
+          error: leader < 0 ? 'LEADER_NOT_AVAILABLE' : null,
+          leader,
+          leaderEpoch: t.leaderEpochs[partition] ?? 0,
+          replicas: [],
+          isr: [],
+        })),
+      };
+    }),
+  };
+}
+
 function fakeState(s: Record<string, unknown>): FakeShared {
   s.fake ??= { topics: {}, faults: [], nextProducerId: 1000, mute: [] } satisfies FakeShared;
   return s.fake as FakeShared;
@@ -143,28 +170,11 @@ const fakeBroker: NodeBehaviour<FakeBrokerDurable, Record<string, never>> = {
       if (s.mute.includes(brokerId)) return;
       const req = msg.body as MetadataRequest;
       const names = req.topics ?? Object.keys(s.topics);
-      const body: MetadataResponse = {
-        brokers: Object.values(ctx.shared().fakeBrokers as Record<number, string>).map((node, i) => ({
-          id: i + 1,
-          node,
-        })),
-        topics: names.map((name) => {
-          const t = s.topics[name];
-          if (!t) return { name, error: 'UNKNOWN_TOPIC_OR_PARTITION', partitions: [] };
-          return {
-            name,
-            error: null,
-            partitions: t.leaders.map((leader, partition) => ({
-              partition,
-              error: leader < 0 ? 'LEADER_NOT_AVAILABLE' : null,
-              leader,
-              leaderEpoch: t.leaderEpochs[partition] ?? 0,
-              replicas: [],
-              isr: [],
-            })),
-          };
-        }),
-      };
+      const brokers = Object.values(ctx.shared().fakeBrokers as Record<number, string>).map((node, i) => ({
+        id: i + 1,
+        node,
+      }));
+      const body = fakeMetadataResponse(s.topics, brokers, names);
       ctx.send(msg.from, 'MetadataResponse', body, msg.id);
     } else if (msg.kind === 'InitProducerId') {
       if (s.mute.includes(brokerId)) return;
