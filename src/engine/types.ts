@@ -264,6 +264,13 @@ export interface EventMap {
     reason: 'seek' | 'committed' | 'reset-earliest' | 'reset-latest' | 'timestamp';
   };
   'consumer.failed': { consumer: string; error: string; message: string };
+  /** The application did not poll within max.poll.interval.ms: the member left its group. */
+  'consumer.pollTimeout': {
+    consumer: string;
+    groupId: string;
+    maxPollIntervalMs: number;
+    lastPollMs: number;
+  };
   'group.stateChanged': {
     groupId: string;
     broker: number;
@@ -440,7 +447,19 @@ export interface ConsumerSnapshot {
   memberId: string | null;
   generation: number;
   /** Where the member is in the group protocol (or 'assigned' for manual assignment). */
-  state: 'unsubscribed' | 'finding-coordinator' | 'joining' | 'syncing' | 'stable' | 'assigned' | 'closed';
+  state:
+    | 'unsubscribed'
+    | 'finding-coordinator'
+    | 'joining'
+    | 'syncing'
+    | 'stable'
+    | 'assigned'
+    | 'failed'
+    | 'closed';
+  /** Why the consumer stopped taking part in its group (state 'failed'): Kafka's error name. */
+  error: string | null;
+  /** The simulated application is processing the last poll's records until then (else null). */
+  processingUntilMs: number | null;
   assignment: ConsumerPartitionSnapshot[];
   /** Records handed to the application so far. */
   received: number;

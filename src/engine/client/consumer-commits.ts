@@ -18,6 +18,7 @@ import {
   stableGeneration,
 } from './consumer-membership';
 import {
+  appBusy,
   sendRequest,
   tpKey,
   wakeAt,
@@ -243,6 +244,12 @@ function settleCommit(
 export function autoCommit(ctx: NodeContext, self: ConsumerNode): void {
   const v = self.volatile;
   if (v.closing || v.group?.failed) return;
+  // Kafka auto-commits inside poll(): while the application is busy, the commit waits for its next
+  // poll, so it never covers records still being processed.
+  if (appBusy(v, ctx.now())) {
+    v.autoCommitDue = true;
+    return;
+  }
   // A member in the middle of a rebalance has no generation to commit under: skip this round.
   if (isGroupMember(self) && !stableGeneration(self)) return;
   const offsets = consumedOffsets(self);

@@ -24,6 +24,7 @@ describe('consumer config: Kafka defaults (reference §3.1, §9)', () => {
       sessionTimeoutMs: 45000,
       heartbeatIntervalMs: 3000,
       maxPollIntervalMs: 300000,
+      processingMsPerRecord: 0,
       maxPollRecords: 500,
       fetchMinBytes: 1,
       fetchMaxWaitMs: 500,

@@ -20,12 +20,20 @@ export interface ConsumerConfig {
   autoCommitIntervalMs: number;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
-  /** Sent as the JoinGroup rebalance timeout (reference §3.1). */
+  /**
+   * Sent as the JoinGroup rebalance timeout (reference §3.1), and the client's own deadline: an
+   * application that does not call poll() again within it leaves the group.
+   */
   maxPollIntervalMs: number;
+  /**
+   * StreamLab's simulated application, not a Kafka setting: virtual ms it spends on each record
+   * poll() returns before it polls again (0: it keeps up with anything).
+   */
+  processingMsPerRecord: number;
   maxPollRecords: number;
   fetchMinBytes: number;
   fetchMaxWaitMs: number;
-  /** Accepted and stored; the Fetch request has no per-partition limit yet (the broker applies its own). */
+  /** Sent per partition with every Fetch; the broker returns about this much (at least one batch). */
   maxPartitionFetchBytes: number;
   /** Sent with Fetch and ListOffsets; read_committed matters once transactions exist. */
   isolationLevel: IsolationLevel;
@@ -55,6 +63,7 @@ const INT_KEYS = {
   'max.partition.fetch.bytes': { default: 1048576, min: 0 },
   'request.timeout.ms': { default: 30000, min: 0 },
   'retry.backoff.ms': { default: 100, min: 0 },
+  'processing.ms.per.record': { default: 0, min: 0 },
 } as const satisfies Record<string, IntSpec>;
 
 type IntKey = keyof typeof INT_KEYS;
@@ -208,6 +217,7 @@ export function resolveConsumerConfig(
     sessionTimeoutMs: ints['session.timeout.ms'],
     heartbeatIntervalMs: ints['heartbeat.interval.ms'],
     maxPollIntervalMs: ints['max.poll.interval.ms'],
+    processingMsPerRecord: ints['processing.ms.per.record'],
     maxPollRecords: ints['max.poll.records'],
     fetchMinBytes: ints['fetch.min.bytes'],
     fetchMaxWaitMs: ints['fetch.max.wait.ms'],

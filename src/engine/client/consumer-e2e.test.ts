@@ -198,4 +198,54 @@ describe('consuming from a real cluster', () => {
     sim.runFor(10_000);
     expect(JSON.stringify(sim.events(checkpoint.traceLength))).toBe(after);
   });
+
+  it('an application slower than max.poll.interval.ms is kicked out; its uncommitted records are read again', () => {
+    const sim = ready(71, 2);
+    produce(sim, 40);
+    // c1 spends 1 s per record and takes 10 per poll: 10 s between polls, max.poll.interval.ms is 5 s.
+    subscribe(sim, 'c1', 'g', {
+      'processing.ms.per.record': 1000,
+      'max.poll.records': 10,
+      'max.poll.interval.ms': 5000,
+    });
+    sim.runUntil((s) => received(s, 'c1').length > 0, 20_000);
+    const firstPoll = of(sim, 'consumer.received').find((e) => e.consumer === 'c1')!;
+    expect(consumers(sim).c1!.processingUntilMs).toBe(sim.now() + 10_000);
+    const firstMemberId = consumers(sim).c1!.memberId;
+    expect(firstMemberId).toMatch(/^c1-/);
+    subscribe(sim, 'c2', 'g');
+    runChecked(sim, 8000);
+    // The heartbeat thread notices at exactly 5 s after the poll and leaves the group.
+    const timeout = of(sim, 'consumer.pollTimeout')[0]!;
+    expect(timeout).toMatchObject({ consumer: 'c1', groupId: 'g', maxPollIntervalMs: 5000 });
+    expect(timeout.atMs).toBe(firstPoll.atMs + 5000);
+    const leave = of(sim, 'rpc.sent').find((e) => e.kind === 'LeaveGroup')!;
+    expect(leave.atMs).toBe(timeout.atMs);
+    expect(of(sim, 'group.memberRemoved')).toMatchObject([{ clientId: 'c1', reason: 'left' }]);
+    // c1 committed nothing while it was busy, so c2 starts from the beginning and reads c1's records again.
+    sim.runUntil((s) => consumers(s).c2!.assignment.length === 2, 20_000);
+    runChecked(sim, 6000);
+    const firstBatch = firstPoll.records.map((r) => `${r.partition}/${r.offset}`);
+    const byC2 = new Set(received(sim, 'c2').map((r) => `${r.partition}/${r.offset}`));
+    expect(firstBatch.every((k) => byC2.has(k))).toBe(true);
+    // Back in poll() after its 10 s, c1 rejoins with a new member id; the group rebalances again.
+    sim.runUntil((s) => consumers(s).c1!.state === 'stable' && consumers(s).c2!.state === 'stable', 30_000);
+    expect(consumers(sim).c1!.memberId).not.toBe(firstMemberId);
+    expect(of(sim, 'group.memberJoined').filter((e) => e.clientId === 'c1').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('max.partition.fetch.bytes limits each fetch to about that much, but always returns a whole first batch', () => {
+    const sim = ready(73, 1);
+    for (let i = 0; i < 6; i++) {
+      produce(sim, 1, i);
+      sim.runFor(200); // one batch per record
+    }
+    subscribe(sim, 'small', 'g1', { 'max.partition.fetch.bytes': 1 });
+    subscribe(sim, 'big', 'g2');
+    sim.runUntil((s) => received(s, 'small').length === 6 && received(s, 'big').length === 6, 30_000);
+    const polls = (c: string) => of(sim, 'consumer.received').filter((e) => e.consumer === c);
+    expect(polls('small').every((e) => e.records.length === 1)).toBe(true);
+    expect(polls('small')).toHaveLength(6);
+    expect(polls('big').length).toBeLessThan(6);
+  });
 });

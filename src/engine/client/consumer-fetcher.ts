@@ -13,6 +13,7 @@ import { brokerNode, leaderEpochOf, leaderOf, requestMetadata } from './consumer
 import { resetByPolicy } from './consumer-positions';
 import {
   appBlocked,
+  appBusy,
   tpKey,
   wakeAt,
   sendRequest,
@@ -66,6 +67,7 @@ function sendFetch(ctx: NodeContext, self: ConsumerNode, leader: number, parts: 
         // KIP-320: a stale leader answers FENCED_LEADER_EPOCH instead of serving old data.
         currentLeaderEpoch: leaderEpochOf(self, p.topic, p.partition),
         lastFetchedEpoch: -1,
+        partitionMaxBytes: config.maxPartitionFetchBytes,
       };
     }),
   };
@@ -156,6 +158,7 @@ export function onFetchFailed(ctx: NodeContext, self: ConsumerNode, req: Outstan
 export function poll(ctx: NodeContext, self: ConsumerNode): void {
   const v = self.volatile;
   if (v.buffer.length === 0 || v.pollTimer !== null || appBlocked(v)) return;
+  if (appBusy(v, ctx.now())) return wakeAt(ctx, v, v.busyUntilMs);
   const max = self.durable.config.maxPollRecords;
   const out: ReceivedRecord[] = [];
   while (v.buffer.length > 0 && out.length < max) {
@@ -180,6 +183,11 @@ export function poll(ctx: NodeContext, self: ConsumerNode): void {
   v.received += out.length;
   ctx.emit('consumer.received', { consumer: self.durable.name, records: out });
   const config = self.durable.config;
+  v.polledAtMs = ctx.now();
+  if (config.processingMsPerRecord > 0) {
+    v.busyUntilMs = ctx.now() + out.length * config.processingMsPerRecord;
+    wakeAt(ctx, v, v.busyUntilMs);
+  }
   // auto.commit.interval.ms=0: the auto-commit timer is always expired, so every poll commits.
   if (config.enableAutoCommit && config.autoCommitIntervalMs === 0) {
     const g = v.group;

@@ -26,7 +26,14 @@ import {
 import { consumedOffsets, queueCommit } from './consumer-commits';
 import { failGroup, markCoordinatorUnknown, requestRejoin, resetGeneration } from './consumer-membership';
 import { pickBroker } from './consumer-metadata';
-import { hasRequest, sendRequest, wakeAt, type ConsumerNode, type Outstanding } from './consumer-state';
+import {
+  appBusy,
+  hasRequest,
+  sendRequest,
+  wakeAt,
+  type ConsumerNode,
+  type Outstanding,
+} from './consumer-state';
 
 /** AbstractCoordinator.JOIN_GROUP_TIMEOUT_LAPSE: a JoinGroup may wait out the whole rebalance. */
 const JOIN_GROUP_TIMEOUT_LAPSE_MS = 5000;
@@ -74,6 +81,8 @@ export function maybeJoin(ctx: NodeContext, self: ConsumerNode, nowMs: number): 
   const v = self.volatile;
   const g = v.group;
   if (!g || g.failed || self.durable.subscription === null || v.closing) return;
+  // Joining happens inside poll(): an application busy with its records rejoins when it polls again.
+  if (appBusy(v, nowMs)) return wakeAt(ctx, v, v.busyUntilMs);
   if (g.phase === 'stable' && g.rejoinNeeded) g.phase = 'idle';
   if (!g.coordinator) return;
   if (g.phase === 'idle') {
@@ -294,17 +303,40 @@ export function onHeartbeatResponse(
  * LeaveGroup on close (maybeLeaveGroup): only a dynamic member with an id and a known coordinator.
  * Static members never leave (reference §3.4): their session timeout decides. Returns the request id.
  */
-export function sendLeave(ctx: NodeContext, self: ConsumerNode): number | null {
+export function sendLeave(
+  ctx: NodeContext,
+  self: ConsumerNode,
+  reason = 'the consumer is being closed',
+): number | null {
   const g = self.volatile.group;
   if (!g || !g.coordinator || g.memberId === '' || self.durable.config.groupInstanceId !== null) return null;
-  const body: LeaveGroupRequest = {
-    groupId: self.durable.groupId!,
-    memberId: g.memberId,
-    reason: 'the consumer is being closed',
-  };
+  const body: LeaveGroupRequest = { groupId: self.durable.groupId!, memberId: g.memberId, reason };
   const msgId = sendRequest(ctx, self, g.coordinator.node, 'LeaveGroup', body, { kind: 'LeaveGroup' });
   g.memberId = '';
   g.generation = -1;
   g.phase = 'idle';
   return msgId;
+}
+
+/**
+ * Kafka's heartbeat thread when the application has not called poll() for max.poll.interval.ms:
+ * the member leaves the group (dynamic members send LeaveGroup; static ones only forget their
+ * generation), so the others can take its partitions. It rejoins on its next poll, and whatever it
+ * had not committed is read again by someone: at-least-once, visibly.
+ */
+export function maybePollTimeout(ctx: NodeContext, self: ConsumerNode, nowMs: number): void {
+  const v = self.volatile;
+  const g = v.group;
+  if (!g || g.failed || v.closing || !appBusy(v, nowMs)) return;
+  if (g.generation < 0 && g.memberId === '') return; // not in the group: nothing to leave
+  const deadline = v.polledAtMs + self.durable.config.maxPollIntervalMs;
+  if (nowMs < deadline) return wakeAt(ctx, v, deadline);
+  ctx.emit('consumer.pollTimeout', {
+    consumer: self.durable.name,
+    groupId: self.durable.groupId!,
+    maxPollIntervalMs: self.durable.config.maxPollIntervalMs,
+    lastPollMs: v.polledAtMs,
+  });
+  sendLeave(ctx, self, 'consumer poll timeout has expired');
+  resetGeneration(ctx, self, true);
 }

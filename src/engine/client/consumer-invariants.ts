@@ -28,7 +28,10 @@ export function groupOwnership(sim: Simulation): ConsumerOwnership[] {
       consumer: n.durable.name,
       groupId: n.durable.groupId!,
       memberId: g.memberId,
-      generation: g.generation,
+      // The generation whose SyncGroup handed out what the member holds. A member that joined a newer
+      // generation (possibly at a zombie coordinator that cannot complete it) still holds the older
+      // assignment until a sync succeeds or the generation is reset, as in Kafka.
+      generation: g.lastAssignmentGeneration,
       partitions: Object.values(v.assigned).map((p) => ({ topic: p.topic, partition: p.partition })),
     });
   }

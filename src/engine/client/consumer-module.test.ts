@@ -63,6 +63,8 @@ describe('consumer.create', () => {
         memberId: null,
         generation: -1,
         state: 'unsubscribed',
+        error: null,
+        processingUntilMs: null,
         assignment: [],
         received: 0,
       },

@@ -180,6 +180,8 @@ function consumerSnapshot(n: ConsumerRecord): ConsumerSnapshot {
     memberId: g && g.memberId !== '' ? g.memberId : null,
     generation: g?.generation ?? -1,
     state: stateOf(d, v),
+    error: g?.failed ?? null,
+    processingUntilMs: v && v.busyUntilMs > 0 ? v.busyUntilMs : null,
     assignment: v
       ? Object.values(v.assigned).map((p): ConsumerPartitionSnapshot => ({
           topic: p.topic,
@@ -202,7 +204,8 @@ function stateOf(d: ConsumerDurable, v: ConsumerVolatile | null): ConsumerSnapsh
   if (!v) return 'unsubscribed';
   if (d.manual !== null) return 'assigned';
   const g = v.group;
-  if (d.subscription === null || !g || g.failed) return 'unsubscribed';
+  if (g?.failed) return 'failed';
+  if (d.subscription === null || !g) return 'unsubscribed';
   if (!g.coordinator && g.phase !== 'stable') return 'finding-coordinator';
   switch (g.phase) {
     case 'idle':

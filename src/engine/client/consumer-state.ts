@@ -177,6 +177,12 @@ export interface ConsumerVolatile {
   /** Synchronous commits pending: the application thread is blocked in commitSync meanwhile. */
   syncCommits: number;
   pollTimer: number | null;
+  /** When the last poll() handed records out (Kafka's poll timer starts there). */
+  polledAtMs: number;
+  /** The simulated application processes the last poll's records until then, outside poll(). */
+  busyUntilMs: number;
+  /** The auto-commit interval passed while the application was busy: commit at its next poll. */
+  autoCommitDue: boolean;
   wakeAtMs: number;
   wakeTimer: number | null;
   closing: CloseState | null;
@@ -224,6 +230,9 @@ export function initialVolatile(durable: ConsumerDurable, brokerCursor: number):
     nextCommitId: 1,
     syncCommits: 0,
     pollTimer: null,
+    polledAtMs: 0,
+    busyUntilMs: 0,
+    autoCommitDue: false,
     wakeAtMs: 0,
     wakeTimer: null,
     closing: null,
@@ -259,6 +268,15 @@ export function assignedList(v: ConsumerVolatile): TopicPartition[] {
 /** Is the simulated application inside a blocking call (commitSync, a rebalance callback, close)? */
 export function appBlocked(v: ConsumerVolatile): boolean {
   return v.syncCommits > 0 || v.closing !== null;
+}
+
+/**
+ * Is the simulated application busy with the records of its last poll? Kafka's classic consumer
+ * does its group work (joining, syncing, auto-commit) inside poll(), so all of that waits; the
+ * heartbeat thread goes on, and so does a fetch already sent.
+ */
+export function appBusy(v: ConsumerVolatile, nowMs: number): boolean {
+  return nowMs < v.busyUntilMs;
 }
 
 /**

@@ -15,7 +15,7 @@ import { cluster, eventsOf, tail, untilReady } from '../testing/scenario';
 import type { Command, ConfigValue } from '../types';
 import { checkExclusiveOwnership } from './consumer-invariants';
 
-const SEEDS = 16;
+const SEEDS = 40;
 const CONSUMERS = ['c1', 'c2', 'c3'];
 
 function tryDispatch(sim: Simulation, command: Command): void {

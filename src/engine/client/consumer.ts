@@ -32,6 +32,7 @@ import {
   onFindCoordinatorResponse,
   onHeartbeatResponse,
   onHeartbeatTimer,
+  maybePollTimeout,
   onJoinGroupResponse,
   onSyncGroupResponse,
 } from './consumer-group';
@@ -191,8 +192,10 @@ function onFailure(ctx: NodeContext, self: ConsumerNode, req: Outstanding, error
 export function runConsumer(ctx: NodeContext, self: ConsumerNode): void {
   if (self.durable.closed) return;
   const nowMs = ctx.now();
+  backToPoll(ctx, self, nowMs);
   maybeRequestMetadata(ctx, self, nowMs);
   if (self.volatile.group) {
+    maybePollTimeout(ctx, self, nowMs);
     maybeFindCoordinator(ctx, self, nowMs);
     maybeJoin(ctx, self, nowMs);
     sendQueuedCommits(ctx, self, nowMs);
@@ -202,4 +205,15 @@ export function runConsumer(ctx: NodeContext, self: ConsumerNode): void {
   poll(ctx, self);
   maybeFetch(ctx, self, nowMs);
   maybeClose(ctx, self);
+}
+
+/** The simulated application finished the last poll's records and calls poll() again. */
+function backToPoll(ctx: NodeContext, self: ConsumerNode, nowMs: number): void {
+  const v = self.volatile;
+  if (v.busyUntilMs === 0 || nowMs < v.busyUntilMs) return;
+  v.busyUntilMs = 0;
+  if (v.autoCommitDue) {
+    v.autoCommitDue = false;
+    autoCommit(ctx, self);
+  }
 }

@@ -306,7 +306,7 @@ function readPartition(
   }
   // Followers read up to the log end; consumers up to the high watermark (reference §4.2, §7.4).
   const limit = req.replicaId >= 0 ? log.logEndOffset : log.highWatermark;
-  const maxBytes = brokerSetting(ctx.config, 'replica.fetch.max.bytes');
+  const maxBytes = p.partitionMaxBytes ?? brokerSetting(ctx.config, 'replica.fetch.max.bytes');
   const batches = readBatches(log, p.fetchOffset, limit, maxBytes);
   return {
     response: { ...ok, batches, highWatermark: log.highWatermark, lastStableOffset: log.highWatermark },

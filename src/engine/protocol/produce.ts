@@ -122,6 +122,12 @@ export interface FetchPartitionRequest {
   currentLeaderEpoch: number;
   /** Epoch of the fetcher's last batch, for divergence detection (followers only; -1 otherwise). */
   lastFetchedEpoch: number;
+  /**
+   * The most this partition may return (a consumer's max.partition.fetch.bytes). The first batch
+   * comes back whole even when larger, so a big record never blocks the fetcher (KIP-74). Absent:
+   * the broker's replica.fetch.max.bytes (followers).
+   */
+  partitionMaxBytes?: number;
 }
 
 export interface ReplicaFetchRequest {
