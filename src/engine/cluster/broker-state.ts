@@ -85,6 +85,8 @@ export interface BrokerVolatile {
   metadataFetchTimer: number | null;
   /** Metadata fetches in a row that got no answer: each doubles the wait (a slow link is waited for). */
   metadataFetchTimeouts: number;
+  /** When the metadata fetch in flight was sent. */
+  metadataFetchSentAtMs: number;
   /** This broker's role for each partition it hosts. */
   roles: Record<string, PartitionRole>;
   delayedProduces: DelayedProduce[];

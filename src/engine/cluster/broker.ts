@@ -146,6 +146,7 @@ function fetchMetadata(ctx: NodeContext, self: BrokerNode): void {
   };
   const v = self.volatile;
   v.metadataFetch = ctx.send(controllerTarget(self), 'Fetch', req);
+  v.metadataFetchSentAtMs = ctx.now();
   if (v.metadataFetchTimer !== null) ctx.cancelTimer(v.metadataFetchTimer);
   const waitMs = Math.min(30_000, FETCH_MAX_WAIT_MS * 2 * 2 ** v.metadataFetchTimeouts);
   v.metadataFetchTimer = ctx.setTimer('metadataFetchRetry', waitMs);
@@ -186,6 +187,15 @@ function onControllerReply(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<C
     return;
   }
   v.controllerHint = msg.from;
+  // The controller answers again after metadata fetches timed out. If the fetch in flight should
+  // have been answered by now at this link's speed, it was lost (a healed partition): ask again now
+  // instead of waiting out the doubled retry timer. On a merely slow link, keep waiting for it.
+  const oneWayMs = msg.deliverAtMs - msg.sentAtMs;
+  const fetchOverdue = ctx.now() - v.metadataFetchSentAtMs > 2 * oneWayMs + FETCH_MAX_WAIT_MS;
+  if (v.metadataFetchTimeouts > 0 && fetchOverdue && msg.from === controllerTarget(self)) {
+    v.metadataFetchTimeouts = 0;
+    fetchMetadata(ctx, self);
+  }
   if (res.error === 'STALE_BROKER_EPOCH') {
     v.brokerEpoch = null;
     register(ctx, self);
@@ -246,6 +256,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
       metadataFetch: null,
       metadataFetchTimer: null,
       metadataFetchTimeouts: 0,
+      metadataFetchSentAtMs: 0,
       serving: false,
       roles: {},
       delayedProduces: [],

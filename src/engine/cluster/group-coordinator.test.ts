@@ -102,6 +102,30 @@ describe('the group coordinator', () => {
     });
   });
 
+  it('a coordinator that loses the offsets partition while alive marks the group Dead there', () => {
+    const sim = ready(64);
+    const coordinator = findCoordinator(sim, 'g');
+    const first = call<JoinGroupResponse>(sim, coordinator, 'JoinGroup', join(''));
+    call<JoinGroupResponse>(sim, coordinator, 'JoinGroup', join(first.memberId));
+    const others = sim
+      .snapshot()
+      .nodes.map((n) => n.id)
+      .filter((id) => id !== coordinator);
+    sim.dispatch({ type: 'network.partition', sides: [[coordinator], others] });
+    sim.runFor(15_000); // fenced: another replica leads the offsets partition
+    const moved = findCoordinator(sim, 'g');
+    expect(moved).not.toBe(coordinator);
+    expect(eventsOf(sim, 'group.stateChanged').some((e) => e.to === 'Dead')).toBe(false);
+    sim.dispatch({ type: 'network.heal' });
+    // Back in touch, the old coordinator catches up on metadata at once (it does not wait out its
+    // doubled retry timer) and learns it is a follower now.
+    sim.runFor(3000);
+    const broker = sim.snapshot().brokers.find((b) => b.node === coordinator)!.id;
+    expect(eventsOf(sim, 'group.stateChanged').filter((e) => e.to === 'Dead')).toMatchObject([
+      { groupId: 'g', broker, from: 'Empty' }, // the raw member never heartbeated: it timed out
+    ]);
+  });
+
   it('keeps committed offsets in __consumer_offsets: they survive a coordinator failover', () => {
     const sim = ready(62);
     const coordinator = findCoordinator(sim, 'g');

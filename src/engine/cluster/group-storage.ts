@@ -180,11 +180,22 @@ export function loadGroups(self: BrokerNode, partition: number, log: PartitionLo
   }
 }
 
-/** Forget the groups of a partition this broker no longer leads. */
+/**
+ * Forget the groups of a partition this broker no longer leads: each goes Dead here (Kafka's
+ * onResignation), its waiting members are told NOT_COORDINATOR and look for the new coordinator,
+ * which loads the group from __consumer_offsets.
+ */
 export function unloadGroups(ctx: NodeContext, self: BrokerNode, partition: number): void {
   for (const [id, g] of Object.entries(self.volatile.groups)) {
     if (g.offsetsPartition !== partition) continue;
     if (g.timer !== null) ctx.cancelTimer(g.timer);
+    ctx.emit('group.stateChanged', {
+      groupId: id,
+      broker: self.durable.brokerId,
+      from: g.state,
+      to: 'Dead',
+      generation: g.generation,
+    });
     for (const m of Object.values(g.members)) {
       if (m.awaitingJoin !== null)
         ctx.send(m.node, 'JoinGroupResponse', { error: 'NOT_COORDINATOR' }, m.awaitingJoin);
