@@ -4,7 +4,8 @@
  * Checked throughout: no partition has two owners within one generation. Checked after the cluster
  * settles: the group converges (everyone stable in one generation, every partition owned), every
  * acknowledged record was received, and every received record is the committed log's record at
- * that offset (so none was read above the high watermark and later truncated).
+ * that offset (so none was read above the high watermark and later truncated); a partition that
+ * changes hands resumes from the group's committed offset.
  */
 import { describe, expect, it } from 'vitest';
 import { isEngineError } from '../errors';
@@ -129,10 +130,40 @@ function commitsMoveForward(sim: Simulation): string | null {
   return null;
 }
 
+/**
+ * A partition that changes hands resumes at the group's committed offset: never below the last
+ * offset committed (replicated) before the coordinator answered the OffsetFetch, so nothing
+ * committed is read twice by design, and never past what the group committed (the acked-records
+ * check below covers skipping). The records after it are read again: at-least-once.
+ */
+function resumesFromCommitted(sim: Simulation): string | null {
+  const committed = new Map<string, number>();
+  const committedAtAnswer = new Map<number, Map<string, number>>(); // OffsetFetch request id → view
+  const answerTo = new Map<string, number>(); // consumer node → latest OffsetFetchResponse's request
+  for (const e of sim.events()) {
+    if (e.type === 'group.offsetCommitted') committed.set(`${e.topic}-${e.partition}`, e.offset);
+    if (e.type === 'rpc.sent' && e.kind === 'OffsetFetchResponse') {
+      committedAtAnswer.set(e.inReplyTo!, new Map(committed));
+      answerTo.set(e.to, e.inReplyTo!);
+    }
+    if (e.type !== 'consumer.positionSet' || e.reason !== 'committed') continue;
+    const key = `${e.topic}-${e.partition}`;
+    const request = answerTo.get(`consumer:${e.consumer}`);
+    const floor = request === undefined ? undefined : committedAtAnswer.get(request)?.get(key);
+    if (floor === undefined)
+      return `${e.consumer} resumed ${key} at ${e.offset} without any committed offset to resume from`;
+    if (e.offset < floor)
+      return `${e.consumer} resumed ${key} at ${e.offset}, below the offset ${floor} committed before it asked`;
+  }
+  return null;
+}
+
 function problemsOf(sim: Simulation): string[] {
   const problems: string[] = [];
   const backwards = commitsMoveForward(sim);
   if (backwards) problems.push(backwards);
+  const resume = resumesFromCommitted(sim);
+  if (resume) problems.push(resume);
   const snap = sim.snapshot();
   const states = snap.consumers.map((c) => `${c.id}:${c.state}/${c.generation}`);
   if (snap.consumers.some((c) => c.state !== 'stable' || c.generation !== snap.consumers[0]!.generation)) {
