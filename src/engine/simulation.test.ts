@@ -110,11 +110,22 @@ describe('the facade', () => {
     expect(net.partitionSides).toEqual([['broker-1'], ['broker-2', 'broker-3']]);
     expect(net.cuts).toEqual([{ from: 'controller-1', to: 'broker-2' }]);
     expect(net.links).toEqual([{ from: 'broker-1', to: 'broker-2', latencyMs: 300 }]);
-    sim.dispatch({ type: 'network.heal' } as Command);
+    sim.dispatch({ type: 'network.heal' });
     net = sim.snapshot().network;
     expect(net.partitionSides).toEqual([]);
     expect(net.cuts).toEqual([]);
     expect(net.links).toHaveLength(1);
+  });
+
+  it('link.configure with null puts a link setting back to the normal network', () => {
+    const sim = createSimulation({ seed: 1, brokers: 3 });
+    const link = { type: 'link.configure', from: 'broker-1', to: 'broker-2' } as const;
+    sim.dispatch({ ...link, latencyMs: 300, lossRate: 0.5 });
+    sim.dispatch({ ...link, latencyMs: null });
+    expect(sim.snapshot().network.links).toEqual([{ from: 'broker-1', to: 'broker-2', lossRate: 0.5 }]);
+    sim.dispatch({ ...link, lossRate: null });
+    expect(sim.snapshot().network.links).toEqual([]);
+    expect(() => sim.dispatch({ ...link, latencyMs: -1 })).toThrow(/latencyMs.*an integer ≥ 0 or null/);
   });
 
   it('runUntil stops when the condition holds or the time is up', () => {

@@ -91,9 +91,10 @@ export interface CommandMap {
   /** Cut the link from `from` to `to`; both directions unless `oneWay`. */
   'network.cut': { from: NodeId; to: NodeId; oneWay?: boolean };
   /** Remove every partition and cut. Link latency and loss settings stay. */
-  'network.heal': Record<string, never>;
+  'network.heal': Record<never, never>;
   /** Slow or lossy link, one direction. `latencyMs` replaces the network's latency range. */
-  'link.configure': { from: NodeId; to: NodeId; latencyMs?: number; lossRate?: number };
+  /** `null` puts a setting back to the cluster's normal network (drawn latency, no loss). */
+  'link.configure': { from: NodeId; to: NodeId; latencyMs?: number | null; lossRate?: number | null };
 }
 
 export type CommandType = keyof CommandMap;
@@ -141,7 +142,7 @@ export interface EventMap {
   'network.partitioned': { sides: NodeId[][] };
   'network.disconnected': { from: NodeId; to: NodeId; oneWay: boolean };
   'network.healed': Record<string, never>;
-  'link.configured': { from: NodeId; to: NodeId; latencyMs?: number; lossRate?: number };
+  'link.configured': { from: NodeId; to: NodeId; latencyMs?: number | null; lossRate?: number | null };
   // KRaft quorum
   'raft.electionStarted': { node: NodeId; epoch: number };
   'raft.voted': { node: NodeId; candidate: NodeId; epoch: number };

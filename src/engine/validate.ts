@@ -19,6 +19,10 @@ const posInt: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 1 ? nu
 const bool: Check = (v) => (typeof v === 'boolean' ? null : 'true or false');
 const rate: Check = (v) => (typeof v === 'number' && v >= 0 && v <= 1 ? null : 'a number from 0 to 1');
 const anyString: Check = (v) => (typeof v === 'string' ? null : 'a string');
+const nullable =
+  (check: Check): Check =>
+  (v) =>
+    v === null || check(v) === null ? null : `${check(v)} or null`;
 const nullableString: Check = (v) => (v === null || typeof v === 'string' ? null : 'a string or null');
 const arrayOf =
   (item: Check, min = 0): Check =>
@@ -100,7 +104,7 @@ const SPECS: Record<CommandType, Spec> = {
   'network.heal': { required: {} },
   'link.configure': {
     required: { from: str, to: str },
-    optional: { latencyMs: nonNegInt, lossRate: rate },
+    optional: { latencyMs: nullable(nonNegInt), lossRate: nullable(rate) },
   },
 };
 

@@ -106,9 +106,16 @@ export function heal(net: NetworkState): void {
   net.cuts = {};
 }
 
-export function configureLink(net: NetworkState, from: NodeId, to: NodeId, config: LinkConfig): void {
+/** A change to one link: a number sets a setting, `null` puts it back to the network's default. */
+export type LinkChange = { [K in keyof LinkConfig]?: LinkConfig[K] | null };
+
+export function configureLink(net: NetworkState, from: NodeId, to: NodeId, change: LinkChange): void {
   const key = linkKey(from, to);
-  const merged: LinkConfig = { ...net.links[key], ...config };
+  const merged: LinkConfig = { ...net.links[key] };
+  for (const k of ['latencyMs', 'lossRate'] as const) {
+    if (change[k] === null) delete merged[k];
+    else if (change[k] !== undefined) merged[k] = change[k];
+  }
   if (merged.latencyMs === undefined && merged.lossRate === undefined) delete net.links[key];
   else net.links[key] = merged;
 }

@@ -127,8 +127,10 @@ export function describeCommand(command: Command): string | undefined {
       return 'You healed the network.';
     case 'link.configure': {
       const parts: string[] = [];
-      if (command.latencyMs !== undefined) parts.push(`${command.latencyMs} ms`);
-      if (command.lossRate !== undefined) parts.push(`${Math.round(command.lossRate * 100)}% loss`);
+      if (command.latencyMs === null) parts.push('normal latency');
+      else if (command.latencyMs !== undefined) parts.push(`${command.latencyMs} ms`);
+      if (command.lossRate === null) parts.push('no loss');
+      else if (command.lossRate !== undefined) parts.push(`${Math.round(command.lossRate * 100)}% loss`);
       return `You set the link ${command.from} → ${command.to} to ${parts.join(', ') || 'normal'}.`;
     }
     default:
@@ -138,8 +140,10 @@ export function describeCommand(command: Command): string | undefined {
 
 function linkText(e: EventOf<'link.configured'>): string {
   const parts: string[] = [];
-  if (e.latencyMs !== undefined) parts.push(`take ${e.latencyMs} ms`);
-  if (e.lossRate !== undefined) parts.push(`are lost ${Math.round(e.lossRate * 100)}% of the time`);
+  if (e.latencyMs === null) parts.push('take the normal time');
+  else if (e.latencyMs !== undefined) parts.push(`take ${e.latencyMs} ms`);
+  if (e.lossRate === null) parts.push('are no longer lost');
+  else if (e.lossRate !== undefined) parts.push(`are lost ${Math.round(e.lossRate * 100)}% of the time`);
   return `Messages from ${e.from} to ${e.to} now ${parts.length > 0 ? list(parts) : 'use the normal network'}.`;
 }
 
