@@ -12,6 +12,29 @@ function teachingCluster() {
 }
 
 describe('narration', () => {
+  it('explains a consumer that took longer than max.poll.interval.ms', () => {
+    const sim = teachingCluster();
+    sim.dispatch({ type: 'producer.create', producer: 'p1' });
+    for (let i = 0; i < 5; i++)
+      sim.dispatch({ type: 'producer.send', producer: 'p1', topic: 'orders', key: null, value: `v${i}` });
+    sim.dispatch({
+      type: 'consumer.create',
+      consumer: 'slow',
+      groupId: 'g',
+      config: {
+        'auto.offset.reset': 'earliest',
+        'processing.ms.per.record': 2000,
+        'max.poll.interval.ms': 3000,
+      },
+    });
+    sim.dispatch({ type: 'consumer.subscribe', consumer: 'slow', topics: ['orders'] });
+    sim.runUntil((s) => s.events().some((e) => e.type === 'consumer.pollTimeout'), 30_000);
+    const texts = new Narrator().narrate(sim.events()).map((t) => t.text);
+    expect(texts).toContain(
+      'slow spent longer than max.poll.interval.ms (3000 ms) on its records without polling again, so it left group g. Its partitions go to the others, and whatever it had not committed will be read again.',
+    );
+  });
+
   it('says who left the ISR and why, then who rejoined', () => {
     const sim = teachingCluster();
     const narrator = new Narrator();

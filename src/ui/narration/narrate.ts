@@ -78,6 +78,7 @@ const GROUP_STATES: Record<string, string> = {
   CompletingRebalance: ': waiting for the leader’s assignment',
   Stable: ': every member has its partitions',
   Empty: ': no members, offsets kept',
+  Dead: ': this broker no longer leads the group’s __consumer_offsets partition, so another broker coordinates it now',
 };
 
 const RESIGN_REASONS = {
@@ -338,6 +339,11 @@ export class Narrator {
         return { tone: 'bad', text: `${e.consumer}’s offset commit failed: ${e.error}. ${e.message}` };
       case 'consumer.failed':
         return { tone: 'bad', text: `${e.consumer} failed: ${e.error}. ${e.message}` };
+      case 'consumer.pollTimeout':
+        return {
+          tone: 'bad',
+          text: `${e.consumer} spent longer than max.poll.interval.ms (${e.maxPollIntervalMs} ms) on its records without polling again, so it left group ${e.groupId}. Its partitions go to the others, and whatever it had not committed will be read again.`,
+        };
       case 'partition.duplicateBatch':
         return {
           tone: 'info',
