@@ -43,4 +43,27 @@ describe('checkpoints (keyframes for time travel)', () => {
     ).toEqual(['broker-3']);
     expect(sim.commandLog().map((c) => c.command)).toEqual([{ type: 'broker.crash', broker: 3 }]);
   });
+
+  it('a fresh simulation resumes from a stored checkpoint given the command log that led to it', () => {
+    const original = createSimulation({ seed: 7, brokers: 3 });
+    original.runFor(4000);
+    original.dispatch({ type: 'topic.create', topic: 'orders', partitions: 2, replicationFactor: 3 });
+    original.runFor(3000);
+    const stored = structuredClone(original.checkpoint());
+    const commands = original.commandLog();
+    original.dispatch({ type: 'broker.crash', broker: 1 });
+    original.runFor(12_000);
+    const future = formatTrace(original.events(stored.traceLength));
+
+    const fresh = createSimulation({ seed: 7, brokers: 3 });
+    fresh.runFor(30_000); // its own trace, long enough to hold the checkpoint's place
+    expect(() => fresh.restore(stored)).toThrow(/different timeline/);
+    expect(() => fresh.restore(stored, { commandLog: [] })).toThrow(/does not lead to this checkpoint/);
+    fresh.restore(stored, { commandLog: commands });
+    expect(fresh.commandLog()).toEqual(commands);
+    fresh.dispatch({ type: 'broker.crash', broker: 1 });
+    fresh.runFor(12_000);
+    expect(formatTrace(fresh.events(stored.traceLength))).toBe(future);
+    expect(fresh.snapshot()).toEqual(original.snapshot());
+  });
 });

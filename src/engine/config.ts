@@ -65,6 +65,15 @@ export const CONFIG_KEYS = {
     topic: true,
   },
   'log.retention.check.interval.ms': { kind: 'int', default: 300000, min: 1 },
+  // Compaction (reference §8.4): how often each broker's log cleaner looks for dirty logs.
+  'log.cleaner.enable': { kind: 'bool', default: true },
+  'log.cleaner.backoff.ms': { kind: 'int', default: 15000, min: 1 },
+  // Transactions (reference §7.1)
+  'transaction.state.log.num.partitions': { kind: 'int', default: 50, min: 1 },
+  'transaction.state.log.replication.factor': { kind: 'int', default: 3, min: 1 },
+  'transaction.state.log.min.isr': { kind: 'int', default: 2, min: 1 },
+  'transaction.max.timeout.ms': { kind: 'int', default: 900000, min: 1 },
+  'transaction.abort.timed.out.transaction.cleaner.interval.ms': { kind: 'int', default: 10000, min: 1 },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

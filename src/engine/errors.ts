@@ -49,6 +49,10 @@ export type KafkaErrorCode =
   | 'INVALID_UPDATE_VERSION'
   | 'INELIGIBLE_REPLICA'
   | 'PRODUCER_CLOSED'
+  /** The client's TransactionAbortedException: a record's transaction was aborted before it was sent. */
+  | 'TRANSACTION_ABORTED'
+  /** OffsetFetch: a transactional offset commit for the partition is pending (KIP-447). */
+  | 'UNSTABLE_OFFSET_COMMIT'
   | 'NETWORK_EXCEPTION';
 
 /** Errors that belong to the simulator rather than to Kafka. */
@@ -66,7 +70,10 @@ export type EngineOnlyErrorCode =
   /** Options given to createSimulation are out of range. */
   | 'INVALID_OPTIONS';
 
-export type ErrorCode = KafkaErrorCode | EngineOnlyErrorCode;
+/** Errors of the message queue (src/engine/queue), named after Amazon SQS's. */
+export type QueueErrorCode = 'QUEUE_DOES_NOT_EXIST' | 'QUEUE_ALREADY_EXISTS' | 'RECEIPT_HANDLE_IS_INVALID';
+
+export type ErrorCode = KafkaErrorCode | EngineOnlyErrorCode | QueueErrorCode;
 
 export class EngineError extends Error {
   readonly code: ErrorCode;

@@ -6,11 +6,18 @@ import { coreModule } from './core-module';
 import { clusterModule } from './cluster/module';
 import { producerModule } from './client/producer-module';
 import { consumerModule } from './client/consumer-module';
+import { queueModule } from './queue/queue-module';
 import { replayInto, SimulationImpl, type Simulation } from './simulation';
 import type { SimulationOptions, TimedCommand } from './types';
 
 export function createSimulation(options: SimulationOptions): Simulation {
-  return new SimulationImpl(options, [coreModule, clusterModule, producerModule, consumerModule]);
+  return new SimulationImpl(options, [
+    coreModule,
+    clusterModule,
+    producerModule,
+    consumerModule,
+    queueModule,
+  ]);
 }
 
 /** A new simulation with `log` replayed into it: the same session, event for event. */
@@ -22,6 +29,8 @@ export function replaySimulation(options: SimulationOptions, log: readonly Timed
 
 export type { Simulation } from './simulation';
 export type * from './types';
+export type * from './queue/queue-types';
+export { decideTransaction, initiateTransaction } from './queue/account-logic';
 export { EngineError, isEngineError, type ErrorCode, type KafkaErrorCode } from './errors';
 export { formatEvent, formatTrace } from './kernel/trace';
 export { COMMAND_TYPES, validateCommand } from './validate';

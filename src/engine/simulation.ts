@@ -46,8 +46,12 @@ export interface Simulation {
    * commands gives the same trace from that point on. Cost grows with the logs' size.
    */
   checkpoint(): SimulationCheckpoint;
-  /** Return to a checkpoint taken from this simulation: state, clock, trace and command log. */
-  restore(checkpoint: SimulationCheckpoint): void;
+  /**
+   * Return to a checkpoint taken from this simulation: state, clock, trace and command log. A
+   * fresh simulation can also resume from a stored checkpoint of the same session by being given
+   * the command log that led to it (`past.commandLog`, exactly `checkpoint.logLength` entries).
+   */
+  restore(checkpoint: SimulationCheckpoint, past?: { commandLog: readonly TimedCommand[] }): void;
   /** The kernel, for engine tests and tools. Not for the UI. */
   readonly kernel: Kernel;
 }
@@ -178,7 +182,14 @@ export class SimulationImpl implements Simulation {
     };
   }
 
-  restore(c: SimulationCheckpoint): void {
+  restore(c: SimulationCheckpoint, past?: { commandLog: readonly TimedCommand[] }): void {
+    if (past) {
+      if (past.commandLog.length !== c.logLength)
+        throw new EngineError('INVALID_COMMAND', 'That command log does not lead to this checkpoint.');
+      // Shared, not copied: a recorded entry is never changed.
+      this.log.length = 0;
+      for (const entry of past.commandLog) this.log.push(entry);
+    }
     if (c.traceLength > this.kernel.trace.length || c.logLength > this.log.length) {
       throw new EngineError('INVALID_COMMAND', 'That checkpoint is from a different timeline.');
     }

@@ -3,9 +3,11 @@
  * serialisable data, because it crosses the worker boundary and is stored in IndexedDB.
  */
 
+import type { QueueCommandMap, QueueEventMap, QueueSnapshot, ServiceSnapshot } from './queue/queue-types';
+
 /** `broker-1`, `controller-1`, `producer:p1`, `consumer:c1`, `test:a` (tests only). */
 export type NodeId = string;
-export type NodeKind = 'broker' | 'controller' | 'producer' | 'consumer' | 'test';
+export type NodeKind = 'broker' | 'controller' | 'producer' | 'consumer' | 'test' | 'queue' | 'service';
 export type CommandId = number;
 
 export interface TopicPartition {
@@ -57,7 +59,8 @@ export interface SimulationOptions {
 
 export type SeekTarget = number | 'beginning' | 'end' | { timestampMs: number };
 
-export interface CommandMap {
+/** Queue commands (src/engine/queue/queue-types.ts) are merged in. */
+export interface CommandMap extends QueueCommandMap {
   'topic.create': {
     topic: string;
     partitions: number;
@@ -73,6 +76,18 @@ export interface CommandMap {
     value: string;
     partition?: number;
     headers?: Record<string, string>;
+    /** Send a tombstone (a null value; `value` is ignored): on a compacted topic it deletes the key. */
+    tombstone?: boolean;
+  };
+  /** Transactions (reference §7): a producer with `transactional.id` begins, commits or aborts. */
+  'producer.beginTransaction': { producer: string };
+  'producer.commitTransaction': { producer: string };
+  'producer.abortTransaction': { producer: string };
+  /** Consumed offsets committed as part of the transaction (read-process-write). */
+  'producer.sendOffsetsToTransaction': {
+    producer: string;
+    groupId: string;
+    offsets: (TopicPartition & { offset: number })[];
   };
   'consumer.create': { consumer: string; groupId?: string; config?: Record<string, ConfigValue> };
   'consumer.subscribe': { consumer: string; topics: string[] };
@@ -114,7 +129,8 @@ export interface TimedCommand {
 
 export type DropReason = 'partition' | 'cut' | 'loss' | 'node-down';
 
-export interface EventMap {
+/** Queue events (src/engine/queue/queue-types.ts) are merged in. */
+export interface EventMap extends QueueEventMap {
   'command.accepted': { commandId: CommandId; command: Command };
   'rpc.sent': {
     id: number;
@@ -309,8 +325,57 @@ export interface EventMap {
     logStartOffset: number;
     reason: 'retention.ms' | 'retention.bytes' | 'leader-log-start';
   };
+  /** Compaction cleaned a replica's log: older values of each key (and expired tombstones) are gone. */
+  'log.compacted': {
+    broker: number;
+    topic: string;
+    partition: number;
+    removed: number;
+    tombstonesRemoved: number;
+    cleanedUpTo: number;
+  };
+  // Transactions (reference §7)
+  /** The application began a transaction (local to the producer, as in Kafka). */
+  'producer.transactionBegun': { producer: string; transactionalId: string };
+  /** EndTxn was accepted: the decision is durable at the coordinator (markers follow). */
+  'producer.transactionCommitted': { producer: string; transactionalId: string };
+  'producer.transactionAborted': { producer: string; transactionalId: string; reason: string };
+  /** A newer instance with the same transactional.id took over: this one can do nothing more. */
+  'producer.fenced': { producer: string; transactionalId: string; producerEpoch: number; error: string };
+  'transaction.stateChanged': {
+    transactionalId: string;
+    broker: number;
+    from: string;
+    to: string;
+    producerId: number;
+    producerEpoch: number;
+  };
+  /** The coordinator saw the transaction's first partition. */
+  'transaction.begun': { transactionalId: string; broker: number; producerId: number; producerEpoch: number };
+  'transaction.committed': TransactionOutcome;
+  'transaction.aborted': TransactionOutcome;
+  /** A partition leader wrote a COMMIT or ABORT control record (it takes an offset). */
+  'partition.markerWritten': {
+    broker: number;
+    topic: string;
+    partition: number;
+    offset: number;
+    producerId: number;
+    producerEpoch: number;
+    control: 'COMMIT' | 'ABORT';
+  };
   /** Free-form note from a test node; real nodes use their own typed events. */
   'test.note': { node: NodeId; text: string };
+}
+
+export interface TransactionOutcome {
+  transactionalId: string;
+  broker: number;
+  producerId: number;
+  producerEpoch: number;
+  partitions: TopicPartition[];
+  /** 'requested' by the producer, 'timeout' (transaction.timeout.ms) or 'fenced' (a new instance). */
+  reason: 'requested' | 'timeout' | 'fenced';
 }
 
 export type EventType = keyof EventMap;
@@ -391,6 +456,10 @@ export interface ReplicaSnapshot {
   highWatermark: number;
   /** Base offset of each segment, oldest first; the last is the active segment. */
   segmentBaseOffsets: number[];
+  /** Last stable offset: read_committed consumers read below it (reference §7.4). */
+  lastStableOffset?: number;
+  /** Offsets of transaction markers (control records) in the log, for drawing. */
+  controlOffsets?: number[];
 }
 
 export interface ProducerSnapshot {
@@ -406,6 +475,32 @@ export interface ProducerSnapshot {
   inFlight: number;
   acked: number;
   failed: number;
+  transactionalId?: string | null;
+  producerEpoch?: number | null;
+  /** The transaction manager's state (Kafka's TransactionManager.State), null if not transactional. */
+  transactionState?: ProducerTransactionState | null;
+}
+
+export type ProducerTransactionState =
+  | 'UNINITIALIZED'
+  | 'INITIALIZING'
+  | 'READY'
+  | 'IN_TRANSACTION'
+  | 'COMMITTING_TRANSACTION'
+  | 'ABORTING_TRANSACTION'
+  | 'ABORTABLE_ERROR'
+  | 'FENCED';
+
+/** A transaction as its coordinator holds it. */
+export interface TransactionSnapshot {
+  transactionalId: string;
+  coordinator: number;
+  producerId: number;
+  producerEpoch: number;
+  state: string;
+  partitions: TopicPartition[];
+  txnStartMs: number;
+  timeoutMs: number;
 }
 
 export interface PartitionSnapshot {
@@ -496,4 +591,10 @@ export interface ClusterSnapshot {
   producers: ProducerSnapshot[];
   consumers: ConsumerSnapshot[];
   groups: GroupSnapshot[];
+  /** Transactions, from their coordinators (__transaction_state). */
+  transactions?: TransactionSnapshot[];
+  /** Message queues (src/engine/queue); set by the queue module, empty when none exist. */
+  queues?: QueueSnapshot[];
+  /** Queue senders, workers, batch jobs and account services. */
+  services?: ServiceSnapshot[];
 }

@@ -80,7 +80,17 @@ const SPECS: Record<CommandType, Spec> = {
   'producer.create': { required: { producer: str }, optional: { config: recordOf(configValue) } },
   'producer.send': {
     required: { producer: str, topic: str, key: nullableString, value: anyString },
-    optional: { partition: nonNegInt, headers: recordOf(anyString) },
+    optional: { partition: nonNegInt, headers: recordOf(anyString), tombstone: bool },
+  },
+  'producer.beginTransaction': { required: { producer: str } },
+  'producer.commitTransaction': { required: { producer: str } },
+  'producer.abortTransaction': { required: { producer: str } },
+  'producer.sendOffsetsToTransaction': {
+    required: {
+      producer: str,
+      groupId: str,
+      offsets: arrayOf(objectWith({ topic: str, partition: nonNegInt, offset: nonNegInt }), 1),
+    },
   },
   'consumer.create': {
     required: { consumer: str },
@@ -105,6 +115,25 @@ const SPECS: Record<CommandType, Spec> = {
   'link.configure': {
     required: { from: str, to: str },
     optional: { latencyMs: nullable(nonNegInt), lossRate: nullable(rate) },
+  },
+  // The message queue (src/engine/queue).
+  'queue.create': { required: { queue: str }, optional: { visibilityTimeoutMs: posInt } },
+  'sender.create': {
+    required: { sender: str },
+    optional: { queue: str, everyMs: posInt, count: nonNegInt, bodyPrefix: anyString },
+  },
+  'queue.send': { required: { sender: str, queue: str, body: anyString } },
+  'worker.create': {
+    required: { worker: str, queue: str },
+    optional: { processingMs: nonNegInt, maxMessages: posInt, waitTimeMs: nonNegInt },
+  },
+  'batchJob.create': {
+    required: { job: str, everyMs: posInt },
+    optional: { queue: str, topic: str, processingMs: nonNegInt, perMessageMs: nonNegInt },
+  },
+  'accountService.create': {
+    required: { service: str, queue: str, topic: str, balances: recordOf(nonNegInt) },
+    optional: { processingMs: nonNegInt },
   },
 };
 

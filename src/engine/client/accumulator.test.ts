@@ -104,6 +104,24 @@ describe('accumulator: readiness and linger.ms', () => {
     expect(headReadyAtMs(q, cfg)).toBe(140);
   });
 
+  it('each retry doubles the wait, up to retry.backoff.max.ms (KIP-580)', () => {
+    const waits = (config: Record<string, number>) => {
+      const { q, v, cfg, add } = setup(config);
+      add('a', 0);
+      const b = takeHead(v, q);
+      b.lastAttemptMs = 0;
+      reenqueue(v, q, b, false);
+      return [1, 2, 3, 4, 5, 6].map((attempts) => {
+        b.attempts = attempts;
+        return headReadyAtMs(q, cfg);
+      });
+    };
+    expect(waits({})).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect(waits({ 'retry.backoff.max.ms': 300 })).toEqual([100, 200, 300, 300, 300, 300]);
+    // A backoff above the maximum is used as a fixed backoff, as Kafka does.
+    expect(waits({ 'retry.backoff.ms': 2000 })).toEqual([2000, 2000, 2000, 2000, 2000, 2000]);
+  });
+
   it('expires head batches after delivery.timeout.ms, oldest first', () => {
     const { q, v, add } = setup({ 'batch.size': 0 });
     add('a', 0);

@@ -74,13 +74,15 @@ export function appendRecord(
 
 /**
  * When the queue's head batch may be sent (ignoring leader and in-flight limits), after Kafka's
- * RecordAccumulator.partitionReady: a retried batch waits retry.backoff.ms from its last attempt,
- * a full or superseded batch goes at once, and an open one waits linger.ms from its creation.
+ * RecordAccumulator.partitionReady: a retried batch waits from its last attempt (retry.backoff.ms,
+ * doubling with each attempt up to retry.backoff.max.ms; Kafka adds ±20% jitter, left out here so a
+ * learner can see the doubling), a full or superseded batch goes at once, and an open one waits
+ * linger.ms from its creation.
  */
 export function headReadyAtMs(q: PartitionQueue, config: ProducerConfig): number {
   const head = q.batches[0];
   if (head === undefined) return -1;
-  if (head.attempts > 0) return head.lastAttemptMs + config.retryBackoffMs;
+  if (head.attempts > 0) return head.lastAttemptMs + retryBackoffMs(config, head.attempts);
   if (head.closed || q.batches.length > 1) return head.createdMs;
   return head.createdMs + config.lingerMs;
 }
@@ -188,4 +190,10 @@ export function firstInFlightSequence(q: PartitionQueue): number {
   for (const b of q.inFlight)
     if (b.baseSequence >= 0 && (first < 0 || b.baseSequence < first)) first = b.baseSequence;
   return first;
+}
+
+/** The wait before the next attempt of a batch already sent `attempts` times (KIP-580). */
+export function retryBackoffMs(config: ProducerConfig, attempts: number): number {
+  const doubled = config.retryBackoffMs * 2 ** Math.min(30, attempts - 1);
+  return Math.min(config.retryBackoffMaxMs, doubled);
 }

@@ -68,6 +68,7 @@ export function leaderAssignment(
     generation: m.metadata.generation,
   }));
   const result = assignPartitions(join.protocolName!, partitionsPerTopic, members);
+  g.assignedCounts = { ...partitionsPerTopic };
   return join.members.map((m) => ({ memberId: m.memberId, partitions: result[m.memberId] ?? [] }));
 }
 

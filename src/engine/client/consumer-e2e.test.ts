@@ -248,4 +248,35 @@ describe('consuming from a real cluster', () => {
     expect(polls('small')).toHaveLength(6);
     expect(polls('big').length).toBeLessThan(6);
   });
+
+  it('a group assigned before the brokers knew a topic is assigned again once they do', () => {
+    const sim = ready(79, 1);
+    subscribe(sim, 'c1', 'g');
+    sim.runUntil((s) => consumers(s).c1!.state === 'stable', 20_000);
+    // The controllers create 'later', but the brokers cannot hear about it yet.
+    const nodes = sim.snapshot().nodes.map((n) => n.id);
+    const controllers = nodes.filter((id) => id.startsWith('controller-'));
+    sim.dispatch({
+      type: 'network.partition',
+      sides: [controllers, nodes.filter((id) => !controllers.includes(id))],
+    });
+    sim.dispatch({ type: 'topic.create', topic: 'later', partitions: 2, replicationFactor: 3 });
+    sim.runFor(300);
+    sim.dispatch({ type: 'consumer.create', consumer: 'c2', groupId: 'g', config: FAST });
+    sim.dispatch({ type: 'consumer.subscribe', consumer: 'c2', topics: ['later'] });
+    sim.runUntil((s) => consumers(s).c2!.state === 'stable', 10_000);
+    expect(consumers(sim).c2!.assignment).toEqual([]); // the leader saw no partitions for 'later'
+    const asked = () =>
+      of(sim, 'rpc.sent').filter((e) => e.kind === 'Metadata' && e.from.startsWith('consumer:')).length;
+    const before = asked();
+    sim.runFor(3000);
+    // Members keep asking about the unknown topic, backing off to one request a second each.
+    expect(asked() - before).toBeLessThanOrEqual(12);
+    sim.dispatch({ type: 'network.heal' });
+    sim.runUntil((s) => consumers(s).c2!.assignment.length === 2, 15_000);
+    expect(consumers(sim).c2!.assignment.map((a) => `${a.topic}-${a.partition}`)).toEqual([
+      'later-0',
+      'later-1',
+    ]);
+  });
 });

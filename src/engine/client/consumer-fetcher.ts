@@ -7,7 +7,14 @@
  * Kafka's does.
  */
 import type { NodeContext } from '../kernel/kernel';
-import type { FetchPartitionResponse, ReplicaFetchRequest, ReplicaFetchResponse } from '../protocol/produce';
+import {
+  lastOffsetOf,
+  recordOffset,
+  type FetchPartitionResponse,
+  type ReplicaFetchRequest,
+  type ReplicaFetchResponse,
+} from '../protocol/produce';
+import { abortedBatches } from '../protocol/txn';
 import { queueCommit, consumedOffsets } from './consumer-commits';
 import { brokerNode, leaderEpochOf, leaderOf, requestMetadata } from './consumer-metadata';
 import { resetByPolicy } from './consumer-positions';
@@ -103,7 +110,9 @@ export function onFetchResponse(
     // Stale: revoked, sought or reset while the fetch was out (Kafka discards such data).
     if (sent === undefined || !p || p.need !== 'ready' || p.position !== sent) continue;
     if (r.error === null) {
-      p.highWatermark = r.highWatermark;
+      // Lag is measured to what this consumer may read: the LSO under read_committed (Kafka's records-lag).
+      p.highWatermark =
+        self.durable.config.isolationLevel === 'read_committed' ? r.lastStableOffset : r.highWatermark;
       buffer(v, p, key, sent, r);
     } else if (r.error === 'OFFSET_OUT_OF_RANGE') {
       resetByPolicy(ctx, self, p, sent);
@@ -125,16 +134,32 @@ function buffer(
 ): void {
   const records: ReceivedRecord[] = [];
   const { topic, partition } = p;
+  // read_committed: batches of aborted transactions are dropped (reference §7.4).
+  const aborted = abortedBatches(r.batches, r.abortedTransactions);
   for (const b of r.batches) {
-    if (b.isControl) continue; // transaction markers are never handed to the application
+    if (b.isControl || aborted?.has(b)) continue; // markers never reach the application
     const base = b.baseOffset;
     const rs = b.records;
+    if (b.offsetDeltas) {
+      // A compacted batch: its records' offsets have gaps.
+      for (let i = 0; i < rs.length; i++) {
+        const offset = recordOffset(b, i);
+        if (offset >= fetchOffset)
+          records.push({ topic, partition, offset, key: rs[i]!.key, value: rs[i]!.value });
+      }
+      continue;
+    }
     for (let i = base < fetchOffset ? fetchOffset - base : 0; i < rs.length; i++) {
       const rec = rs[i]!;
       records.push({ topic, partition, offset: base + i, key: rec.key, value: rec.value });
     }
   }
-  if (records.length === 0) return;
+  if (records.length === 0) {
+    // Only markers, aborted records or compacted gaps: the position still moves past them.
+    const last = r.batches[r.batches.length - 1];
+    if (last && lastOffsetOf(last) + 1 > fetchOffset) p.position = lastOffsetOf(last) + 1;
+    return;
+  }
   v.buffer.push({ key, records, next: 0, expectedPosition: fetchOffset });
   p.buffered = true;
 }

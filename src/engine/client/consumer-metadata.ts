@@ -8,6 +8,7 @@ import { brokerNodeId } from '../core-module';
 import type { NodeContext } from '../kernel/kernel';
 import type { MetadataPartition, MetadataRequest, MetadataResponse } from '../protocol/produce';
 import type { NodeId } from '../types';
+import { requestRejoin } from './consumer-membership';
 import { hasRequest, sendRequest, wakeAt, type ConsumerNode, type TopicMeta } from './consumer-state';
 
 /** The broker to ask next: brokers from the last Metadata answer, else the bootstrap list. */
@@ -72,7 +73,33 @@ export function onMetadataResponse(ctx: NodeContext, self: ConsumerNode, body: M
       break;
     }
   }
+  // A topic the cluster does not know (yet): keep asking, backing off exponentially up
+  // to Kafka's retry.backoff.max.ms, so a topic created later is noticed within a second.
+  // (The leader asks about every member's topics: it is the one that must notice.)
+  const unknown = metadataTopics(self).some((t) => (v.topics[t]?.numPartitions ?? -1) <= 0);
+  if (unknown) {
+    const backoff = self.durable.config.retryBackoffMs * 2 ** v.unknownTopicAnswers;
+    v.metadataNotBeforeMs = ctx.now() + Math.min(RETRY_BACKOFF_MAX_MS, backoff);
+    v.unknownTopicAnswers++;
+    requestMetadata(ctx, self);
+  } else {
+    v.unknownTopicAnswers = 0;
+  }
+  // The leader assigned with other partition counts than the cluster has now: assign again.
+  const g = v.group;
+  if (g?.assignedCounts && g.phase === 'stable' && g.leaderId === g.memberId) {
+    const changed = Object.entries(g.assignedCounts).some(
+      ([t, n]) => (v.topics[t]?.numPartitions ?? n) > 0 && v.topics[t]!.numPartitions !== n,
+    );
+    if (changed) {
+      g.assignedCounts = null;
+      requestRejoin(ctx, self);
+    }
+  }
 }
+
+/** Kafka's retry.backoff.max.ms (KIP-580): the longest a repeated metadata retry waits. */
+const RETRY_BACKOFF_MAX_MS = 1000;
 
 function applyPartition(meta: TopicMeta, p: MetadataPartition): void {
   while (meta.numPartitions <= p.partition) {

@@ -50,7 +50,7 @@ export interface PartitionState {
   pendingRequest: number | null;
   /** The group's committed offset as this consumer last saw it. */
   committed: number | null;
-  /** From the last fetch response: lag = highWatermark - position. */
+  /** From the last fetch response (its LSO for read_committed): lag = highWatermark - position. */
   highWatermark: number | null;
   /** A Fetch including this partition is in flight. */
   fetching: boolean;
@@ -118,6 +118,11 @@ export interface GroupMembership {
   lastAssignmentGeneration: number;
   /** Topics the leader needs partition counts for (other members' subscriptions). */
   groupTopics: string[];
+  /**
+   * The leader's partition counts when it last assigned (Kafka's assignmentSnapshot): metadata
+   * that differs later (a topic that appeared) makes it rejoin so the group is assigned again.
+   */
+  assignedCounts: Record<string, number> | null;
   /** A fatal group error: the member stopped taking part. */
   failed: string | null;
 }
@@ -164,6 +169,8 @@ export interface ConsumerVolatile {
   topics: Record<string, TopicMeta>;
   metadataNeeded: boolean;
   metadataNotBeforeMs: number;
+  /** Metadata answers in a row that did not know a subscribed topic (the retry backs off). */
+  unknownTopicAnswers: number;
   /** Requests in flight by message id. */
   requests: Record<number, Outstanding>;
   group: GroupMembership | null;
@@ -210,6 +217,7 @@ export function newMembership(): GroupMembership {
     lastAssignment: [],
     lastAssignmentGeneration: -1,
     groupTopics: [],
+    assignedCounts: null,
     failed: null,
   };
 }
@@ -221,6 +229,7 @@ export function initialVolatile(durable: ConsumerDurable, brokerCursor: number):
     topics: {},
     metadataNeeded: false,
     metadataNotBeforeMs: 0,
+    unknownTopicAnswers: 0,
     requests: {},
     group: durable.groupId !== null ? newMembership() : null,
     assigned: {},

@@ -6,6 +6,7 @@
 import type { ErrorCode } from '../errors';
 import type { NodeContext } from '../kernel/kernel';
 import { reenqueue } from './accumulator';
+import { fenceProducer, transactionBatchFailed } from './producer-txn';
 import type { PartitionQueue, ProducerBatch, ProducerNode } from './producer-state';
 
 /** Errors after which a batch may be sent again (Kafka's RetriableException subclasses). */
@@ -42,6 +43,7 @@ const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   REQUEST_TIMED_OUT: 'The request timed out.',
   OUT_OF_ORDER_SEQUENCE_NUMBER: 'The broker received an out of order sequence number.',
   INVALID_PRODUCER_EPOCH: 'Producer attempted to produce with an old epoch.',
+  PRODUCER_FENCED: 'There is a newer producer with the same transactionalId which fences the current one.',
   INVALID_REQUIRED_ACKS: 'Produce request specified an invalid value for required acks.',
 };
 
@@ -61,6 +63,11 @@ export function completeBatch(
   const v = self.volatile;
   const config = self.durable.config;
   const nowMs = ctx.now();
+  if (v.txn && (error === 'INVALID_PRODUCER_EPOCH' || error === 'PRODUCER_FENCED')) {
+    // A newer instance with the same transactional.id bumped the epoch (reference §7.3).
+    failBatch(ctx, self, batch, error, DESCRIPTIONS[error] ?? `The broker answered ${error}.`);
+    return fenceProducer(ctx, self, error);
+  }
   if (STALE_METADATA.has(error)) v.metadataNeeded = true;
   const message = errorMessage ?? DESCRIPTIONS[error] ?? `The broker answered ${error}.`;
   // Kafka's Sender.canRetry; for an idempotent producer an out-of-order sequence is retried too,
@@ -134,6 +141,11 @@ export function failBatch(
     });
   }
   v.failed += batch.records.length;
+  if (v.txn) {
+    // A transactional producer keeps its id: the transaction can only be aborted now.
+    if (error !== 'TRANSACTION_ABORTED' && error !== 'PRODUCER_FENCED') transactionBatchFailed(self, error);
+    return;
+  }
   if (self.durable.config.idempotent && batch.baseSequence >= 0 && batch.producerId === v.producerId) {
     resetProducerId(self);
   }

@@ -24,10 +24,12 @@ describe('producer config: Kafka defaults', () => {
       maxInFlight: 5,
       retries: 2147483647,
       retryBackoffMs: 100,
+      retryBackoffMaxMs: 1000,
       requestTimeoutMs: 30000,
       deliveryTimeoutMs: 120000,
       maxBlockMs: 60000,
       transactionalId: null,
+      transactionTimeoutMs: 60000,
     });
   });
 

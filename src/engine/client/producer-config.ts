@@ -22,12 +22,16 @@ export interface ProducerConfig {
   maxInFlight: number;
   retries: number;
   retryBackoffMs: number;
+  /** The longest a retry waits: each retry of a batch doubles the wait up to this (KIP-580). */
+  retryBackoffMaxMs: number;
   requestTimeoutMs: number;
   deliveryTimeoutMs: number;
   /** How long a record may wait for its topic's metadata before it fails (Kafka blocks send()). */
   maxBlockMs: number;
-  /** Stored for the transactions work to come; requires idempotence. */
+  /** Makes the producer transactional (reference §7); requires idempotence. */
   transactionalId: string | null;
+  /** transaction.timeout.ms: the coordinator aborts a transaction open longer than this. */
+  transactionTimeoutMs: number;
 }
 
 interface IntSpec {
@@ -43,9 +47,11 @@ const INT_KEYS = {
   'max.in.flight.requests.per.connection': { kind: 'int', default: 5, min: 1 },
   retries: { kind: 'int', default: INT_MAX, min: 0, max: INT_MAX },
   'retry.backoff.ms': { kind: 'int', default: 100, min: 0 },
+  'retry.backoff.max.ms': { kind: 'int', default: 1000, min: 0 },
   'request.timeout.ms': { kind: 'int', default: 30000, min: 0 },
   'delivery.timeout.ms': { kind: 'int', default: 120000, min: 0 },
   'max.block.ms': { kind: 'int', default: 60000, min: 0 },
+  'transaction.timeout.ms': { kind: 'int', default: 60000, min: 1 },
 } as const satisfies Record<string, IntSpec>;
 
 type IntKey = keyof typeof INT_KEYS;
@@ -156,10 +162,13 @@ export function resolveProducerConfig(given: Readonly<Record<string, ConfigValue
     maxInFlight: ints['max.in.flight.requests.per.connection'],
     retries: ints.retries,
     retryBackoffMs: ints['retry.backoff.ms'],
+    // Kafka: a retry.backoff.ms above the maximum is used as a fixed backoff instead.
+    retryBackoffMaxMs: Math.max(ints['retry.backoff.max.ms'], ints['retry.backoff.ms']),
     requestTimeoutMs: ints['request.timeout.ms'],
     deliveryTimeoutMs: ints['delivery.timeout.ms'],
     maxBlockMs: ints['max.block.ms'],
     transactionalId,
+    transactionTimeoutMs: ints['transaction.timeout.ms'],
   };
 }
 

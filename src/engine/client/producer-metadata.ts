@@ -30,7 +30,7 @@ export function newTopicMeta(name: string): TopicMeta {
 }
 
 /** The broker to ask: brokers from the last Metadata answer, else the bootstrap list. */
-function pickBroker(self: ProducerNode): NodeId {
+export function pickBroker(self: ProducerNode): NodeId {
   const known = Object.values(self.volatile.brokers);
   const candidates = known.length > 0 ? known : self.durable.bootstrap;
   return candidates[self.volatile.brokerCursor % candidates.length]!;

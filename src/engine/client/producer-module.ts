@@ -10,7 +10,9 @@ import type { EngineModule } from '../module';
 import type { BatchRecord } from '../protocol/produce';
 import type { Simulation } from '../simulation';
 import type { NodeId, ProducerSnapshot } from '../types';
-import { acceptRecord, acceptRecords, producerBehaviour } from './producer';
+import { acceptRecord, acceptRecords, producerBehaviour, runSender } from './producer';
+import { brokerSetting } from '../config';
+import { beginTransaction, endTransaction, inTransaction, sendOffsetsToTransaction } from './producer-txn';
 import { resolveProducerConfig } from './producer-config';
 import { producerNodeId, type ProducerDurable, type ProducerVolatile } from './producer-state';
 
@@ -19,6 +21,32 @@ function producerNodes(kernel: Kernel): NodeRecord<ProducerDurable, ProducerVola
     ProducerDurable,
     ProducerVolatile
   >[];
+}
+
+type ProducerRecord = NodeRecord<ProducerDurable, ProducerVolatile>;
+
+/** A live producer with transactional.id, in a state that allows `what` (else INVALID_TXN_STATE). */
+function transactionalProducer(kernel: Kernel, name: string, what: string, needsOpen: boolean): NodeId {
+  const id = liveProducer(kernel, name);
+  const node = kernel.node(id) as ProducerRecord;
+  const txn = node.volatile?.txn;
+  if (node.durable.config.transactionalId === null || !txn) {
+    throw new EngineError(
+      'INVALID_TXN_STATE',
+      `Producer "${name}" has no transactional.id: it cannot ${what}.`,
+    );
+  }
+  if (txn.state === 'FENCED') {
+    throw new EngineError(
+      'PRODUCER_FENCED',
+      `Producer "${name}" was fenced by a newer instance with transactional.id "${node.durable.config.transactionalId}".`,
+    );
+  }
+  const open = inTransaction(txn) || (txn.state === 'ABORTABLE_ERROR' && what === 'abort a transaction');
+  if (needsOpen ? !open : txn.state !== 'READY' && !(txn.state === 'INITIALIZING' && !txn.beginPending)) {
+    throw new EngineError('INVALID_TXN_STATE', `Cannot ${what} in transaction state ${txn.state}.`);
+  }
+  return id;
 }
 
 function liveProducer(kernel: Kernel, name: string): NodeId {
@@ -42,6 +70,13 @@ export const producerModule: EngineModule = {
       if (kernel.node(id))
         throw new EngineError('DUPLICATE_NODE', `Producer "${c.producer}" already exists.`);
       const config = resolveProducerConfig(c.config ?? {});
+      const maxTxnMs = brokerSetting(kernel.state.config, 'transaction.max.timeout.ms');
+      if (config.transactionalId !== null && config.transactionTimeoutMs > maxTxnMs) {
+        throw new EngineError(
+          'INVALID_TRANSACTION_TIMEOUT',
+          `transaction.timeout.ms=${config.transactionTimeoutMs} is larger than the brokers' transaction.max.timeout.ms=${maxTxnMs}.`,
+        );
+      }
       // Kafka's bootstrap.servers: every broker. The producer tries them starting from a random one.
       const bootstrap = Object.values(kernel.state.nodes)
         .filter((n) => n.kind === 'broker')
@@ -60,11 +95,51 @@ export const producerModule: EngineModule = {
           `Topic '${c.topic}' has ${topic.partitions.length} partition(s): there is no partition ${c.partition}.`,
         );
       }
+      const node = kernel.node(id) as ProducerRecord;
+      if (node.volatile?.txn) transactionalProducer(kernel, c.producer, 'send', true);
       return () =>
         kernel.invoke<ProducerDurable, ProducerVolatile>(id, (ctx, self) => {
-          const record: BatchRecord = { key: c.key, value: c.value, timestamp: ctx.now() };
+          const record: BatchRecord = {
+            key: c.key,
+            value: c.tombstone ? null : c.value,
+            timestamp: ctx.now(),
+          };
           if (c.headers) record.headers = c.headers;
           acceptRecord(ctx, self, c.topic, record, c.partition ?? -1, commandId);
+        });
+    },
+    'producer.beginTransaction': (kernel, c) => {
+      const id = transactionalProducer(kernel, c.producer, 'begin a transaction', false);
+      return () =>
+        kernel.invoke<ProducerDurable, ProducerVolatile>(id, (ctx, self) => beginTransaction(ctx, self));
+    },
+    'producer.commitTransaction': (kernel, c) => {
+      const id = transactionalProducer(kernel, c.producer, 'commit a transaction', true);
+      return () =>
+        kernel.invoke<ProducerDurable, ProducerVolatile>(id, (ctx, self) => {
+          endTransaction(ctx, self, 'COMMIT');
+          runSender(ctx, self);
+        });
+    },
+    'producer.abortTransaction': (kernel, c) => {
+      const id = transactionalProducer(kernel, c.producer, 'abort a transaction', true);
+      return () =>
+        kernel.invoke<ProducerDurable, ProducerVolatile>(id, (ctx, self) => {
+          endTransaction(ctx, self, 'ABORT');
+          runSender(ctx, self);
+        });
+    },
+    'producer.sendOffsetsToTransaction': (kernel, c) => {
+      const id = transactionalProducer(kernel, c.producer, 'send offsets to a transaction', true);
+      return () =>
+        kernel.invoke<ProducerDurable, ProducerVolatile>(id, (ctx, self) => {
+          sendOffsetsToTransaction(
+            ctx,
+            self,
+            c.groupId,
+            c.offsets.map((o) => ({ ...o })),
+          );
+          runSender(ctx, self);
         });
     },
   },
@@ -80,6 +155,10 @@ export const producerModule: EngineModule = {
       inFlight: p.volatile?.inFlightBatches ?? 0,
       acked: p.volatile?.acked ?? 0,
       failed: p.volatile?.failed ?? 0,
+      transactionalId: p.durable.config.transactionalId,
+      producerEpoch: p.volatile && p.volatile.producerId >= 0 ? p.volatile.producerEpoch : null,
+      transactionState:
+        p.durable.config.transactionalId === null ? null : (p.volatile?.txn?.state ?? 'UNINITIALIZED'),
     }));
   },
 };

@@ -147,7 +147,11 @@ describe('producer: delivery.timeout.ms', () => {
     expect(failed!.message).toMatch(
       /^Expiring 1 record\(s\) for orders-0: 1000 ms has passed since batch creation$/,
     );
-    expect(of(sim, 'producer.retrying').length).toBeGreaterThan(5);
+    // Retried after 100, 200, 400 ms (the backoff doubles), then the batch expired waiting.
+    const sent = of(sim, 'producer.batchSent').map((e) => e.atMs);
+    expect(sent).toHaveLength(4);
+    const gaps = sent.slice(1).map((t, i) => t - sent[i]!);
+    expect(gaps.every((g, i) => i === 0 || g > gaps[i - 1]!)).toBe(true);
   });
 
   it('a retriable error that arrives after delivery.timeout.ms fails the batch with that error', () => {

@@ -9,6 +9,33 @@ import type { BatchRecord, RecordBatch } from '../protocol/produce';
 import type { NodeId } from '../types';
 import type { ProducerConfig } from './producer-config';
 import { newStickyPartitionerState, type StickyPartitionerState } from './sticky-partitioner';
+import type { ProducerTransactionState, TopicPartition } from '../types';
+
+/** Kafka's TransactionManager, as plain data (reference §7.3). */
+export interface TxnClient {
+  state: ProducerTransactionState;
+  /** begin was called before initialization finished: the transaction opens once it has. */
+  beginPending: boolean;
+  /** The transaction coordinator's node, once found. */
+  coordinator: NodeId | null;
+  /** Partitions (topic-partition keys) the coordinator has added to the current transaction. */
+  added: Record<string, true>;
+  /** Something (a partition or offsets) was added: EndTxn is needed to finish. */
+  started: boolean;
+  /** The one coordinator request in flight (Kafka sends them one at a time, in order). */
+  request: { msgId: number; kind: string; timer: number; partitions?: string[] } | null;
+  notBeforeMs: number;
+  /** sendOffsetsToTransaction calls not done yet, oldest first. */
+  offsets: {
+    groupId: string;
+    offsets: (TopicPartition & { offset: number })[];
+    stage: 'add' | 'commit';
+    groupCoordinator: NodeId | null;
+  }[];
+  /** commitTransaction / abortTransaction was called. */
+  end: 'COMMIT' | 'ABORT' | null;
+  abortReason: string;
+}
 
 export const producerNodeId = (name: string): NodeId => `producer:${name}`;
 
@@ -109,6 +136,8 @@ export interface ProducerVolatile {
   wakeAtMs: number;
   wakeTimer: number | null;
   nextBatchId: number;
+  /** The transaction manager, for a producer with transactional.id (else null). */
+  txn: TxnClient | null;
   // Counters for the snapshot, in records (batches for inFlightBatches).
   queuedRecords: number;
   inFlightBatches: number;
@@ -136,6 +165,7 @@ export function initialVolatile(brokerCursor: number): ProducerVolatile {
     wakeAtMs: 0,
     wakeTimer: null,
     nextBatchId: 1,
+    txn: null,
     queuedRecords: 0,
     inFlightBatches: 0,
     acked: 0,

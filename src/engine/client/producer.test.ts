@@ -53,6 +53,9 @@ describe('producer: the happy path with idempotence (the default)', () => {
         inFlight: 0,
         acked: 3,
         failed: 0,
+        transactionalId: null,
+        producerEpoch: 0,
+        transactionState: null,
       },
     ]);
   });

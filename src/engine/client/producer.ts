@@ -35,18 +35,21 @@ import {
   onRequestDisconnected,
 } from './sender';
 import { recordStickyBytes, stickyPartition } from './sticky-partitioner';
+import { newTxnClient, onTxnRequestFailed, onTxnResponse, runTransactionManager } from './producer-txn';
 
-type ProducerTimer = 'send' | 'metadataTimeout' | 'initTimeout' | 'requestTimeout';
+type ProducerTimer = 'send' | 'metadataTimeout' | 'initTimeout' | 'requestTimeout' | 'txnTimeout';
 
 export const producerBehaviour: NodeBehaviour<ProducerDurable, ProducerVolatile> = {
   start(ctx, self) {
     const v = initialVolatile(ctx.randomInt(Math.max(1, self.durable.bootstrap.length)));
     // Kafka's sender asks for a producer id as soon as it starts, before any record (reference §6).
     if (self.durable.config.idempotent) wakeAt(ctx, v, ctx.now());
+    if (self.durable.config.transactionalId !== null) v.txn = newTxnClient();
     return v;
   },
 
   onMessage(ctx, self, msg) {
+    if (self.volatile.txn && onTxnResponse(ctx, self, msg)) return runSender(ctx, self);
     switch (msg.kind) {
       case 'MetadataResponse':
         for (const topic of onMetadataResponse(ctx, self, msg))
@@ -67,6 +70,7 @@ export const producerBehaviour: NodeBehaviour<ProducerDurable, ProducerVolatile>
 
   onUndeliverable(ctx, self, msg) {
     // The broker is down: its connection closed, so try the next broker or retry right away.
+    if (onTxnRequestFailed(ctx, self, msg.id)) return runSender(ctx, self);
     if (msg.kind === 'Produce') onRequestDisconnected(ctx, self, msg.id);
     else if (msg.kind === 'Metadata') onMetadataTimeout(self, msg.id);
     else if (msg.kind === 'InitProducerId') onInitTimeout(self, msg.id);
@@ -88,6 +92,9 @@ export const producerBehaviour: NodeBehaviour<ProducerDurable, ProducerVolatile>
       case 'requestTimeout':
         onRequestTimeout(ctx, self, msgId);
         break;
+      case 'txnTimeout':
+        onTxnRequestFailed(ctx, self, msgId);
+        break;
       default:
         assertNever(name, 'producer timer');
     }
@@ -104,8 +111,10 @@ export function runSender(ctx: NodeContext, self: ProducerNode): void {
   const nowMs = ctx.now();
   expirePending(ctx, self, nowMs);
   expireBatches(ctx, self, nowMs);
-  if (!self.durable.config.idempotent || v.producerId >= 0) drain(ctx, self, nowMs);
-  else maybeInitProducerId(ctx, self, nowMs);
+  if (v.txn) runTransactionManager(ctx, self, nowMs);
+  if (!self.durable.config.idempotent || v.producerId >= 0) {
+    if (v.txn?.state !== 'FENCED') drain(ctx, self, nowMs);
+  } else if (!v.txn) maybeInitProducerId(ctx, self, nowMs);
   maybeRequestMetadata(ctx, self, nowMs);
   const next = nextWakeMs(self, nowMs);
   if (next !== Infinity) wakeAt(ctx, v, next);

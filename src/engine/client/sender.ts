@@ -17,6 +17,7 @@ import {
 } from './accumulator';
 import { completeBatch, failBatch, succeedBatch } from './producer-completion';
 import { wireAcks } from './producer-config';
+import { txnAllowsSend } from './producer-txn';
 import type { PartitionQueue, ProducerBatch, ProducerNode } from './producer-state';
 
 const tpName = (b: { topic: string; partition: number }) => `${b.topic}-${b.partition}`;
@@ -65,6 +66,7 @@ export function drain(ctx: NodeContext, self: ProducerNode, nowMs: number): void
   for (const meta of Object.values(v.topics)) {
     for (const q of meta.queues) {
       if (q.batches.length === 0) continue;
+      if (!txnAllowsSend(self, q)) continue; // waiting for AddPartitionsToTxn
       const leader = meta.leaders[q.partition] ?? -1;
       if (leader < 0) {
         // Records wait in the accumulator until metadata names a leader.
@@ -106,8 +108,12 @@ function sendProduce(ctx: NodeContext, self: ProducerNode, broker: number, batch
   const body: ProduceRequest = {
     acks: wireAcks(config.acks),
     timeoutMs: config.requestTimeoutMs,
-    transactionalId: null,
-    partitions: batches.map((b) => ({ topic: b.topic, partition: b.partition, batch: wireBatch(b, false) })),
+    transactionalId: config.transactionalId,
+    partitions: batches.map((b) => ({
+      topic: b.topic,
+      partition: b.partition,
+      batch: wireBatch(b, config.transactionalId !== null),
+    })),
   };
   const msgId = ctx.send(node, 'Produce', body);
   for (const b of batches) {

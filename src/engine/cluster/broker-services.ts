@@ -11,6 +11,7 @@ import type {
 } from '../protocol/produce';
 import { brokerNodeId } from '../core-module';
 import type { BrokerNode } from './broker-state';
+import { handleTxnInitProducerId, initTxnWithProducerId } from './txn-coordinator';
 
 export const PRODUCER_ID_BLOCK_SIZE = 1000;
 
@@ -57,6 +58,12 @@ export function handleInitProducerId(
   self: BrokerNode,
   msg: RpcMessage<InitProducerIdRequest>,
 ) {
+  // A transactional id goes to its transaction coordinator (reference §7.3).
+  if (msg.body.transactionalId !== null) {
+    handleTxnInitProducerId(ctx, self, msg);
+    serveProducerIds(ctx, self);
+    return;
+  }
   self.volatile.producerIdWaiters.push({ from: msg.from, requestId: msg.id });
   serveProducerIds(ctx, self);
 }
@@ -69,6 +76,10 @@ function serveProducerIds(ctx: NodeContext, self: BrokerNode): void {
     v.producerIdBlock.next < v.producerIdBlock.end
   ) {
     const w = v.producerIdWaiters.shift()!;
+    if (w.txn) {
+      initTxnWithProducerId(ctx, self, w, v.producerIdBlock.next++);
+      continue;
+    }
     const res: InitProducerIdResponse = {
       error: null,
       producerId: v.producerIdBlock.next++,

@@ -5,6 +5,7 @@ import type { MetadataEntry, MetadataImage } from './metadata';
 import type { GroupState } from '../types';
 import type { Assignor, SubscriptionMetadata } from '../protocol/consume';
 import type { PartitionLog } from './partition-log';
+import type { TxnState } from '../protocol/txn';
 
 export interface BrokerDurable {
   brokerId: number;
@@ -52,6 +53,8 @@ export interface DelayedProduce {
   /** Partitions still waiting for the HW to pass `requiredOffset`. */
   waiting: { topic: string; partition: number; requiredOffset: number; index: number }[];
   acks: Acks;
+  /** The answer's message kind (WriteTxnMarkers waits for replication the same way). */
+  responseKind?: string;
 }
 
 export interface ParkedFetch {
@@ -96,13 +99,62 @@ export interface BrokerVolatile {
   /** AlterPartition requests in flight, by request id. */
   alterInFlight: Record<number, string>;
   producerIdBlock: { next: number; end: number } | null;
-  producerIdWaiters: { from: NodeId; requestId: number }[];
+  producerIdWaiters: {
+    from: NodeId;
+    requestId: number;
+    txn?: { transactionalId: string; timeoutMs: number };
+  }[];
   producerIdRequested: boolean;
   /** Groups this broker coordinates (it leads their __consumer_offsets partition). */
   groups: Record<string, Group>;
   internalWaits: InternalWait[];
   /** A request to create __consumer_offsets is in flight. */
   offsetsTopicRequested: boolean;
+  /** Transactions this broker coordinates (it leads their __transaction_state partition). */
+  txns?: Record<string, TxnMetadata>;
+  /** Writes to __transaction_state (and transactional offset commits) waiting to be replicated. */
+  txnWaits?: TxnWait[];
+  /** WriteTxnMarkers in flight, by request id. */
+  txnMarkerRequests?: Record<number, { transactionalId: string; partitions: string[]; sentAtMs: number }>;
+  /** Offsets committed inside open transactions: groupId -> producerId -> offsets (reference §7.3). */
+  txnOffsets?: Record<string, Record<number, { topic: string; partition: number; offset: number }[]>>;
+  txnTopicRequested?: boolean;
+  txnTickScheduled?: boolean;
+}
+
+/** A transaction as its coordinator holds it (TransactionMetadata, reference §7.2). */
+export interface TxnMetadata {
+  transactionalId: string;
+  /** The __transaction_state partition that stores it. */
+  txnPartition: number;
+  producerId: number;
+  producerEpoch: number;
+  timeoutMs: number;
+  state: TxnState;
+  partitions: { topic: string; partition: number }[];
+  /** When the first partition was added (the transaction timeout counts from here); -1 if none. */
+  txnStartMs: number;
+  /** Prepare*: partitions (topic-partition keys) whose marker is not written yet. */
+  markersPending: string[];
+  /** Why it is being aborted, for the trace. */
+  abortReason?: 'requested' | 'timeout' | 'fenced';
+}
+
+/** A write to an internal log the coordinator waits on; what happens then is data, not a closure. */
+export interface TxnWait {
+  key: string;
+  requiredOffset: number;
+  deadlineMs: number;
+  transactionalId: string;
+  reply?: { to: NodeId; kind: string; body: unknown; inReplyTo: number };
+  /** Once replicated: send the markers of a Prepare* transaction. */
+  sendMarkers?: boolean;
+  /** Once replicated: these transactional offsets are pending in the group until the marker. */
+  txnOffsets?: {
+    groupId: string;
+    producerId: number;
+    offsets: { topic: string; partition: number; offset: number }[];
+  };
 }
 
 export interface GroupMember {

@@ -18,6 +18,17 @@ import {
 } from './broker-services';
 import { applyRoles } from './replica-roles';
 import {
+  abortTimedOutTransactions,
+  handleAddOffsetsToTxn,
+  handleAddPartitionsToTxn,
+  handleEndTxn,
+  handleTxnOffsetCommit,
+  onTxnTick,
+  onWriteTxnMarkersResponse,
+} from './txn-coordinator';
+import { handleWriteTxnMarkers } from './txn-markers';
+import { runLogCleaner } from './log-cleaner';
+import {
   coordinatedGroup,
   handleFindCoordinator,
   handleListOffsets,
@@ -242,7 +253,14 @@ const MESSAGE_HANDLERS: Record<string, MessageHandler> = {
   ListOffsets: (ctx, self, msg) => handleListOffsets(ctx, self, msg as never),
   CreateTopicsResponse: (_ctx, self) => {
     self.volatile.offsetsTopicRequested = false;
+    self.volatile.txnTopicRequested = false;
   },
+  AddPartitionsToTxn: (ctx, self, msg) => handleAddPartitionsToTxn(ctx, self, msg as never),
+  AddOffsetsToTxn: (ctx, self, msg) => handleAddOffsetsToTxn(ctx, self, msg as never),
+  TxnOffsetCommit: (ctx, self, msg) => handleTxnOffsetCommit(ctx, self, msg as never),
+  EndTxn: (ctx, self, msg) => handleEndTxn(ctx, self, msg as never),
+  WriteTxnMarkers: (ctx, self, msg) => handleWriteTxnMarkers(ctx, self, msg as never),
+  WriteTxnMarkersResponse: (ctx, self, msg) => onWriteTxnMarkersResponse(ctx, self, msg as never),
 };
 
 export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
@@ -269,6 +287,12 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
       groups: {},
       internalWaits: [],
       offsetsTopicRequested: false,
+      txns: {},
+      txnWaits: [],
+      txnMarkerRequests: {},
+      txnOffsets: {},
+      txnTopicRequested: false,
+      txnTickScheduled: false,
     };
     self.volatile = v;
     const node = self as BrokerNode;
@@ -278,6 +302,11 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
     ctx.setTimer('isrCheck', brokerSetting(ctx.config, 'replica.lag.time.max.ms') / 2);
     ctx.setTimer('groupTick', GROUP_TICK_MS);
     ctx.setTimer('retentionCheck', brokerSetting(ctx.config, 'log.retention.check.interval.ms'));
+    ctx.setTimer(
+      'txnTimeoutCheck',
+      brokerSetting(ctx.config, 'transaction.abort.timed.out.transaction.cleaner.interval.ms'),
+    );
+    ctx.setTimer('logCleaner', brokerSetting(ctx.config, 'log.cleaner.backoff.ms'));
     return v;
   },
   onMessage(ctx, self, msg) {
@@ -322,6 +351,22 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
         return onGroupTimer(ctx, self, timer.name, (timer.data as { groupId: string }).groupId, timer.id);
       case 'offsetsTopicRetry':
         self.volatile.offsetsTopicRequested = false;
+        return;
+      case 'txnTopicRetry':
+        self.volatile.txnTopicRequested = false;
+        return;
+      case 'txnTick':
+        return onTxnTick(ctx, self);
+      case 'txnTimeoutCheck':
+        abortTimedOutTransactions(ctx, self);
+        ctx.setTimer(
+          'txnTimeoutCheck',
+          brokerSetting(ctx.config, 'transaction.abort.timed.out.transaction.cleaner.interval.ms'),
+        );
+        return;
+      case 'logCleaner':
+        runLogCleaner(ctx, self);
+        ctx.setTimer('logCleaner', brokerSetting(ctx.config, 'log.cleaner.backoff.ms'));
         return;
       case 'registerRetry':
         if (self.volatile.brokerEpoch === null) register(ctx, self);

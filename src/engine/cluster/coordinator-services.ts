@@ -21,7 +21,9 @@ import type {
 import type { BrokerNode, Group } from './broker-state';
 import { groupFor } from './group-coordinator';
 import { appendInternal, OFFSETS_TOPIC, offsetKey, type OffsetValue } from './group-storage';
-import { tpKey } from './partition-log';
+import { lastStableOffset, tpKey } from './partition-log';
+import { recordOffset } from '../protocol/produce';
+import { handleFindTxnCoordinator } from './txn-coordinator';
 import { leaderRole } from './replica-manager';
 
 export interface CreateInternalTopicRequest {
@@ -36,6 +38,7 @@ export function handleFindCoordinator(
   self: BrokerNode,
   msg: RpcMessage<FindCoordinatorRequest>,
 ) {
+  if (msg.body.keyType === 'TRANSACTION') return handleFindTxnCoordinator(ctx, self, msg);
   const reply = (body: FindCoordinatorResponse) =>
     ctx.send(msg.from, 'FindCoordinatorResponse', body, msg.id);
   const topic = self.volatile.image.topics[OFFSETS_TOPIC];
@@ -49,7 +52,7 @@ export function handleFindCoordinator(
 }
 
 /** Ask the active controller to create __consumer_offsets (offsets.topic.* settings). */
-function requestOffsetsTopic(ctx: NodeContext, self: BrokerNode): void {
+export function requestOffsetsTopic(ctx: NodeContext, self: BrokerNode): void {
   if (self.volatile.offsetsTopicRequested) return;
   self.volatile.offsetsTopicRequested = true;
   const usable = Object.values(self.volatile.image.brokers).filter((b) => !b.fenced).length;
@@ -127,13 +130,27 @@ export function handleOffsetFetch(
       ? { error: g, partitions: [] }
       : {
           error: null,
-          partitions: msg.body.partitions.map((p) => ({
-            ...p,
-            offset: g.offsets[tpKey(p.topic, p.partition)]?.offset ?? -1,
-            error: null,
-          })),
+          partitions: msg.body.partitions.map((p) =>
+            // The consumer asks for stable offsets (requireStable, KIP-447): while a transaction
+            // has an offset for this partition pending, it must wait and ask again.
+            pendingTxnOffset(self, msg.body.groupId, p)
+              ? { ...p, offset: -1, error: 'UNSTABLE_OFFSET_COMMIT' as const }
+              : { ...p, offset: g.offsets[tpKey(p.topic, p.partition)]?.offset ?? -1, error: null },
+          ),
         };
   ctx.send(msg.from, 'OffsetFetchResponse', res, msg.id);
+}
+
+function pendingTxnOffset(
+  self: BrokerNode,
+  groupId: string,
+  p: { topic: string; partition: number },
+): boolean {
+  const byProducer = self.volatile.txnOffsets?.[groupId];
+  if (!byProducer) return false;
+  return Object.values(byProducer).some((list) =>
+    list.some((o) => o.topic === p.topic && o.partition === p.partition),
+  );
 }
 
 export function handleListOffsets(
@@ -148,12 +165,15 @@ export function handleListOffsets(
       if (!leaderRole(self, key) || !log)
         return { ...p, error: 'NOT_LEADER_OR_FOLLOWER', offset: -1, timestamp: -1 };
       if (p.timestamp === -2) return { ...p, error: null, offset: log.logStartOffset, timestamp: -1 };
-      if (p.timestamp === -1) return { ...p, error: null, offset: log.highWatermark, timestamp: -1 };
-      // The first offset whose timestamp is at or after the one asked, below the HW; else -1.
+      // LATEST is the HW, or the LSO under read_committed (reference §7.4, §8.5).
+      const end = msg.body.isolationLevel === 'read_committed' ? lastStableOffset(log) : log.highWatermark;
+      if (p.timestamp === -1) return { ...p, error: null, offset: end, timestamp: -1 };
+      // The first offset whose timestamp is at or after the one asked, below the HW/LSO; else -1.
       for (const b of log.batches) {
+        if (b.isControl) continue;
         for (let i = 0; i < b.records.length; i++) {
-          const offset = b.baseOffset + i;
-          if (offset >= log.highWatermark) break;
+          const offset = recordOffset(b, i);
+          if (offset >= end) break;
           if (b.records[i]!.timestamp >= p.timestamp) {
             return { ...p, error: null, offset, timestamp: b.records[i]!.timestamp };
           }

@@ -5,7 +5,7 @@
  * A broker that becomes leader of one of its partitions rebuilds those groups from the log.
  */
 import type { NodeContext } from '../kernel/kernel';
-import { recordSize, type BatchRecord, type RecordBatch } from '../protocol/produce';
+import { newBatch } from '../protocol/produce';
 import type { BrokerNode, Group, InternalWait } from './broker-state';
 import { appendAsLeader, tpKey, type PartitionLog } from './partition-log';
 import { completeParkedFetches, leaderRole, maybeIncrementHighWatermark } from './replica-manager';
@@ -54,20 +54,6 @@ export function emptyGroup(groupId: string, offsetsPartition: number): Group {
   };
 }
 
-function batchOf(records: BatchRecord[]): RecordBatch {
-  return {
-    baseOffset: -1,
-    partitionLeaderEpoch: -1,
-    producerId: -1,
-    producerEpoch: -1,
-    baseSequence: -1,
-    isTransactional: false,
-    isControl: false,
-    records,
-    sizeBytes: records.reduce((n, r) => n + recordSize(r.key, r.value), 61),
-  };
-}
-
 /**
  * Append records to a __consumer_offsets partition this broker leads; `wait` (if any) is answered
  * once the records are replicated (the HW passes them). Returns false if this broker does not lead it.
@@ -86,7 +72,7 @@ export function appendInternal(
   const now = ctx.now();
   const stamped = appendAsLeader(
     log,
-    batchOf(records.map((r) => ({ key: r.key, value: JSON.stringify(r.value), timestamp: now }))),
+    newBatch(records.map((r) => ({ key: r.key, value: JSON.stringify(r.value), timestamp: now }))),
     role.leaderEpoch,
   );
   if (wait) {

@@ -22,7 +22,8 @@ import type { ControllerDurable, ControllerNode } from './controller-state';
 import { type MetadataImage } from './metadata';
 import { clusterView } from './narration';
 import { coordinatedGroup } from './coordinator-services';
-import { toLogRecords, tpKey } from './partition-log';
+import { lastStableOffset, toLogRecords, tpKey } from './partition-log';
+import { controlOffsets, transactionSnapshots } from './txn-snapshot';
 import { checkCreateTopic, createTopicRecords } from './replication-control';
 import { findCollision, validateTopicName } from './topic-name';
 
@@ -124,6 +125,7 @@ export const clusterModule: EngineModule = {
     snap.brokers = brokerSnapshots(kernel, view.image);
     snap.topics = topicSnapshots(view.image, brokerNodes(kernel));
     snap.groups = groupSnapshots(brokerNodes(kernel));
+    snap.transactions = transactionSnapshots(brokerNodes(kernel));
   },
   readLog(kernel, broker, topic, partition) {
     const node = brokerNodes(kernel).find((b) => b.durable.brokerId === broker);
@@ -231,6 +233,8 @@ function topicSnapshots(image: MetadataImage, brokers: BrokerNode[]): TopicSnaps
               logEndOffset: log.logEndOffset,
               highWatermark: log.highWatermark,
               segmentBaseOffsets: log.segments.map((seg) => seg.baseOffset),
+              lastStableOffset: lastStableOffset(log),
+              controlOffsets: controlOffsets(log),
             },
           ];
         }),

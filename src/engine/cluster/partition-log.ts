@@ -8,7 +8,7 @@
  * (leader-epoch-checkpoint, reference §4.6), the checkpointed high watermark, and the idempotent
  * producer state (reference §6): the last 5 batches of each producer id.
  */
-import { lastOffsetOf, type RecordBatch } from '../protocol/produce';
+import { lastOffsetOf, recordOffset, type AbortedTransaction, type RecordBatch } from '../protocol/produce';
 import type { LogRecord } from '../types';
 
 export const PRODUCER_BATCHES_RETAINED = 5;
@@ -56,6 +56,16 @@ export interface PartitionLog {
   /** The replica's last known high watermark (Kafka checkpoints it to disk). */
   highWatermark: number;
   producers: Record<number, ProducerStateEntry>;
+  /** Transactions with records here and no marker yet: producer id -> first offset (reference §7.4). */
+  ongoingTxns?: Record<number, number>;
+  /** Decided transactions whose marker may not be below the HW yet (they still hold the LSO back). */
+  decidedTxns?: { producerId: number; firstOffset: number; markerOffset: number }[];
+  /** The aborted-transactions index (.txnindex): first offset to marker offset, ascending. */
+  abortedTxns?: { producerId: number; firstOffset: number; lastOffset: number }[];
+  /** Compaction: offsets below this have been cleaned; when the latest tombstones may go. */
+  cleanedUpTo?: number;
+  /** Tombstones first cleaned at or before this offset may be removed after this time (deleteHorizonMs). */
+  tombstoneHorizons?: { upTo: number; deleteAfterMs: number }[];
 }
 
 export function createLog(
@@ -120,7 +130,7 @@ export function checkSequence(log: PartitionLog, batch: RecordBatch): SequenceCh
   const entry = log.producers[batch.producerId];
   if (!entry) return { kind: 'ok' }; // no state (new or expired): any sequence is accepted
   const firstSeq = batch.baseSequence;
-  const lastSeq = (firstSeq + batch.records.length - 1) % (INT_MAX + 1);
+  const lastSeq = (firstSeq + (lastOffsetOf(batch) - batch.baseOffset)) % (INT_MAX + 1);
   if (batch.producerEpoch < entry.epoch) {
     return {
       kind: 'error',
@@ -158,7 +168,12 @@ export function checkSequence(log: PartitionLog, batch: RecordBatch): SequenceCh
 }
 
 function updateProducerState(log: PartitionLog, batch: RecordBatch): void {
-  if (batch.producerId < 0 || batch.isControl) return;
+  if (batch.producerId < 0) return;
+  if (batch.isControl) return applyMarker(log, batch);
+  if (batch.isTransactional) {
+    const ongoing = (log.ongoingTxns ??= {});
+    if (ongoing[batch.producerId] === undefined) ongoing[batch.producerId] = batch.baseOffset;
+  }
   let entry = log.producers[batch.producerId];
   if (!entry || entry.epoch !== batch.producerEpoch) {
     entry = { epoch: batch.producerEpoch, batches: [] };
@@ -167,7 +182,7 @@ function updateProducerState(log: PartitionLog, batch: RecordBatch): void {
   const firstSeq = batch.baseSequence;
   entry.batches.push({
     firstSeq,
-    lastSeq: firstSeq + batch.records.length - 1,
+    lastSeq: firstSeq + (lastOffsetOf(batch) - batch.baseOffset),
     baseOffset: batch.baseOffset,
   });
   if (entry.batches.length > PRODUCER_BATCHES_RETAINED) entry.batches.shift();
@@ -175,7 +190,80 @@ function updateProducerState(log: PartitionLog, batch: RecordBatch): void {
 
 function rebuildProducerState(log: PartitionLog): void {
   log.producers = {};
+  log.ongoingTxns = {};
+  log.decidedTxns = [];
+  log.abortedTxns = [];
   for (const b of log.batches) updateProducerState(log, b);
+}
+
+// ----- transactions: markers, the last stable offset, the aborted index (reference §7.4) -----
+
+/**
+ * A COMMIT or ABORT marker ends the producer's transaction on this partition. The marker also
+ * carries the (possibly bumped) producer epoch: an older epoch is fenced from then on.
+ */
+function applyMarker(log: PartitionLog, marker: RecordBatch): void {
+  const pid = marker.producerId;
+  const entry = log.producers[pid];
+  if (!entry || entry.epoch < marker.producerEpoch) {
+    log.producers[pid] = { epoch: marker.producerEpoch, batches: [] };
+  }
+  const first = log.ongoingTxns?.[pid];
+  if (first === undefined) return; // a retried marker, or a transaction that wrote nothing here
+  delete log.ongoingTxns![pid];
+  const markerOffset = marker.baseOffset;
+  // Transactions whose marker is below the HW are stable: no need to remember them.
+  const decided = (log.decidedTxns ?? []).filter((d) => d.markerOffset >= log.highWatermark);
+  decided.push({ producerId: pid, firstOffset: first, markerOffset });
+  log.decidedTxns = decided;
+  if (marker.controlType === 'ABORT') {
+    (log.abortedTxns ??= []).push({ producerId: pid, firstOffset: first, lastOffset: markerOffset });
+  }
+}
+
+/**
+ * UnifiedLog.lastStableOffset: min(first unstable offset, HW). A transaction is unstable while it is
+ * open, and after its marker until the marker is below the HW.
+ */
+export function lastStableOffset(log: PartitionLog): number {
+  let lso = log.highWatermark;
+  const ongoing = log.ongoingTxns;
+  if (ongoing) for (const pid in ongoing) lso = Math.min(lso, ongoing[pid]!);
+  for (const d of log.decidedTxns ?? []) {
+    if (d.markerOffset >= log.highWatermark) lso = Math.min(lso, d.firstOffset);
+  }
+  return Math.max(lso, log.logStartOffset);
+}
+
+/** Aborted transactions that overlap [from, upTo): what a read_committed fetch returns with its data. */
+export function abortedTransactionsIn(log: PartitionLog, from: number, upTo: number): AbortedTransaction[] {
+  const out: AbortedTransaction[] = [];
+  for (const a of log.abortedTxns ?? []) {
+    if (a.firstOffset < upTo && a.lastOffset >= from)
+      out.push({ producerId: a.producerId, firstOffset: a.firstOffset });
+  }
+  return out;
+}
+
+/** A transaction marker as the partition leader writes it (WriteTxnMarkers). */
+export function markerBatch(
+  producerId: number,
+  producerEpoch: number,
+  result: 'COMMIT' | 'ABORT',
+  timestamp: number,
+): RecordBatch {
+  return {
+    baseOffset: -1,
+    partitionLeaderEpoch: -1,
+    producerId,
+    producerEpoch,
+    baseSequence: -1,
+    isTransactional: true,
+    isControl: true,
+    controlType: result,
+    records: [{ key: null, value: null, timestamp }],
+    sizeBytes: 61 + 12,
+  };
 }
 
 // ----- append, truncate, read -----
@@ -189,7 +277,8 @@ export function appendAsLeader(log: PartitionLog, batch: RecordBatch, leaderEpoc
 
 /** Follower append: batches arrive already stamped by the leader. */
 export function appendAsFollower(log: PartitionLog, batch: RecordBatch): boolean {
-  if (batch.baseOffset !== log.logEndOffset) return false;
+  // Compaction may have removed whole batches on the leader: offsets only have to go up.
+  if (batch.baseOffset < log.logEndOffset) return false;
   if (batch.partitionLeaderEpoch > latestEpoch(log)) {
     log.epochs.push({ epoch: batch.partitionLeaderEpoch, startOffset: batch.baseOffset });
   }
@@ -240,10 +329,11 @@ export function truncateTo(log: PartitionLog, offset: number): number {
   const last = log.batches.at(-1);
   if (last && lastOffsetOf(last) >= offset) {
     // Truncation inside a batch: keep its head (a new object; batches are immutable).
-    log.batches[log.batches.length - 1] = {
-      ...last,
-      records: last.records.slice(0, offset - last.baseOffset),
-    };
+    const keep = last.records.filter((_, i) => recordOffset(last, i) < offset).length;
+    const head: RecordBatch = { ...last, records: last.records.slice(0, keep) };
+    if (last.offsetDeltas) head.offsetDeltas = last.offsetDeltas.slice(0, keep);
+    head.lastOffsetDelta = offset - 1 - last.baseOffset;
+    log.batches[log.batches.length - 1] = head;
   }
   log.logEndOffset = Math.max(offset, log.logStartOffset);
   rebuildSegmentsAfterTruncation(log);
@@ -280,6 +370,7 @@ export function deleteSegmentsBefore(log: PartitionLog, newStart: number): numbe
   log.segments[0]!.baseOffset = newStart;
   while (log.batches.length > 0 && lastOffsetOf(log.batches[0]!) < newStart) log.batches.shift();
   log.logStartOffset = newStart;
+  if (log.abortedTxns) log.abortedTxns = log.abortedTxns.filter((a) => a.lastOffset >= newStart);
   while (log.epochs.length > 1 && log.epochs[1]!.startOffset <= newStart) log.epochs.shift();
   if (log.highWatermark < newStart) log.highWatermark = newStart;
   return removed;
@@ -294,20 +385,24 @@ export function truncateFullyAndStartAt(log: PartitionLog, offset: number): void
   log.highWatermark = offset;
   log.epochs = [];
   log.producers = {};
+  log.ongoingTxns = {};
+  log.decidedTxns = [];
+  log.abortedTxns = [];
 }
 
-/** Index of the batch holding `offset` (binary search), or -1. */
+/**
+ * Index of the first batch that ends at or after `offset` (binary search), or -1 if none: the batch
+ * holding it, or after a gap left by compaction the next one.
+ */
 function batchIndex(log: PartitionLog, offset: number): number {
   let lo = 0;
-  let hi = log.batches.length - 1;
-  while (lo <= hi) {
+  let hi = log.batches.length;
+  while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const b = log.batches[mid]!;
-    if (offset < b.baseOffset) hi = mid - 1;
-    else if (offset > lastOffsetOf(b)) lo = mid + 1;
-    else return mid;
+    if (lastOffsetOf(log.batches[mid]!) < offset) lo = mid + 1;
+    else hi = mid;
   }
-  return -1;
+  return lo < log.batches.length ? lo : -1;
 }
 
 /**
@@ -335,7 +430,7 @@ export function toLogRecords(log: PartitionLog): LogRecord[] {
   for (const b of log.batches) {
     b.records.forEach((r, i) => {
       const rec: LogRecord = {
-        offset: b.baseOffset + i,
+        offset: recordOffset(b, i),
         key: r.key,
         value: r.value,
         timestamp: r.timestamp,
@@ -348,6 +443,7 @@ export function toLogRecords(log: PartitionLog): LogRecord[] {
         rec.sequence = b.baseSequence + i;
       }
       if (b.isTransactional) rec.isTransactional = true;
+      if (b.controlType) rec.control = b.controlType;
       out.push(rec);
     });
   }

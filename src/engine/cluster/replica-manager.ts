@@ -17,15 +17,55 @@ import {
 } from '../protocol/produce';
 import type { BrokerNode, LeaderRole } from './broker-state';
 import { flushInternalWaits } from './group-storage';
+import { flushTxnWaits } from './txn-storage';
 import { isAcceptable } from './metadata';
 import {
+  abortedTransactionsIn,
   appendAsLeader,
   checkSequence,
   endOffsetForEpoch,
+  lastStableOffset,
   readBatches,
   tpKey,
   type PartitionLog,
 } from './partition-log';
+
+/**
+ * How far a fetcher may read (FetchIsolation, reference §7.4): followers to the log end, consumers
+ * to the HW (read_uncommitted) or to the last stable offset (read_committed).
+ */
+export function fetchLimit(
+  log: PartitionLog,
+  req: Pick<ReplicaFetchRequest, 'replicaId' | 'isolationLevel'>,
+): number {
+  if (req.replicaId >= 0) return log.logEndOffset;
+  return req.isolationLevel === 'read_committed' ? lastStableOffset(log) : log.highWatermark;
+}
+
+/** The data part of a fetch answer for one partition (batches, offsets, aborted transactions). */
+function fetchData(
+  ctx: NodeContext,
+  log: PartitionLog,
+  req: Pick<ReplicaFetchRequest, 'replicaId' | 'isolationLevel'>,
+  fetchOffset: number,
+  partitionMaxBytes?: number,
+) {
+  const limit = fetchLimit(log, req);
+  const maxBytes = partitionMaxBytes ?? brokerSetting(ctx.config, 'replica.fetch.max.bytes');
+  const batches = readBatches(log, fetchOffset, limit, maxBytes);
+  const out: Pick<
+    FetchPartitionResponse,
+    'batches' | 'highWatermark' | 'lastStableOffset' | 'abortedTransactions'
+  > = {
+    batches,
+    highWatermark: log.highWatermark,
+    lastStableOffset: lastStableOffset(log),
+  };
+  if (req.replicaId < 0 && req.isolationLevel === 'read_committed' && batches.length > 0) {
+    out.abortedTransactions = abortedTransactionsIn(log, fetchOffset, lastOffsetOf(batches.at(-1)!) + 1);
+  }
+  return out;
+}
 
 export interface AlterPartitionRequest {
   brokerId: number;
@@ -97,6 +137,12 @@ export function handleProduce(ctx: NodeContext, self: BrokerNode, msg: RpcMessag
         'NOT_ENOUGH_REPLICAS',
         `The size of the current ISR [${role.isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${key}.`,
       );
+      continue;
+    }
+    const topicConfig = self.volatile.image.topics[topic]?.config ?? {};
+    const compacted = topicSetting(ctx.config, topicConfig, 'cleanup.policy').includes('compact');
+    if (compacted && batch.records.some((r) => r.key === null)) {
+      fail('INVALID_RECORD', 'Compacted topic cannot accept message without key.'); // LogValidator
       continue;
     }
     const seq = checkSequence(log, batch);
@@ -186,10 +232,12 @@ export function completeDelayedProduces(ctx: NodeContext, self: BrokerNode): voi
       continue;
     }
     ctx.cancelTimer(d.timerId);
-    ctx.send(d.from, 'ProduceResponse', { partitions: d.results } satisfies ProduceResponse, d.requestId);
+    const kind = d.responseKind ?? 'ProduceResponse';
+    ctx.send(d.from, kind, { partitions: d.results } satisfies ProduceResponse, d.requestId);
   }
   self.volatile.delayedProduces = still;
   flushInternalWaits(ctx, self);
+  flushTxnWaits(ctx, self);
 }
 
 export function onProduceTimeout(ctx: NodeContext, self: BrokerNode, requestId: number): void {
@@ -201,7 +249,8 @@ export function onProduceTimeout(ctx: NodeContext, self: BrokerNode, requestId: 
     result.error = 'REQUEST_TIMED_OUT';
     result.errorMessage = `Not enough in-sync replicas acknowledged ${tpKey(w.topic, w.partition)} within the request timeout.`;
   }
-  ctx.send(d!.from, 'ProduceResponse', { partitions: d!.results } satisfies ProduceResponse, d!.requestId);
+  const kind = d!.responseKind ?? 'ProduceResponse';
+  ctx.send(d!.from, kind, { partitions: d!.results } satisfies ProduceResponse, d!.requestId);
 }
 
 // ----- high watermark -----
@@ -287,7 +336,7 @@ function readPartition(
         response: {
           ...ok,
           highWatermark: log.highWatermark,
-          lastStableOffset: log.highWatermark,
+          lastStableOffset: lastStableOffset(log),
           divergingEpoch: end,
         },
         hwMoved: false,
@@ -304,14 +353,8 @@ function readPartition(
   if (req.replicaId >= 0) {
     hwMoved = updateFollower(ctx, self, key, role, log, req.replicaId, p.fetchOffset);
   }
-  // Followers read up to the log end; consumers up to the high watermark (reference §4.2, §7.4).
-  const limit = req.replicaId >= 0 ? log.logEndOffset : log.highWatermark;
-  const maxBytes = p.partitionMaxBytes ?? brokerSetting(ctx.config, 'replica.fetch.max.bytes');
-  const batches = readBatches(log, p.fetchOffset, limit, maxBytes);
-  return {
-    response: { ...ok, batches, highWatermark: log.highWatermark, lastStableOffset: log.highWatermark },
-    hwMoved,
-  };
+  // Followers read up to the log end; consumers up to the HW or the LSO (reference §4.2, §7.4).
+  return { response: { ...ok, ...fetchData(ctx, log, req, p.fetchOffset, p.partitionMaxBytes) }, hwMoved };
 }
 
 /** Replica.updateFetchStateOrThrow, then maybe expand the ISR and move the HW. */
@@ -366,20 +409,11 @@ function answerFetch(
         logStartOffset: -1,
       };
     }
-    const limit = body.replicaId >= 0 ? log.logEndOffset : log.highWatermark;
-    const batches = readBatches(
-      log,
-      p.fetchOffset,
-      limit,
-      brokerSetting(ctx.config, 'replica.fetch.max.bytes'),
-    );
     return {
       topic: p.topic,
       partition: p.partition,
       error: null,
-      batches,
-      highWatermark: log.highWatermark,
-      lastStableOffset: log.highWatermark,
+      ...fetchData(ctx, log, body, p.fetchOffset, p.partitionMaxBytes),
       logStartOffset: log.logStartOffset,
     };
   });
@@ -396,8 +430,7 @@ export function completeParkedFetches(ctx: NodeContext, self: BrokerNode): void 
       const key = tpKey(q.topic, q.partition);
       const log = self.durable.logs[key];
       if (!leaderRole(self, key) || !log) return true;
-      const limit = p.body.replicaId >= 0 ? log.logEndOffset : log.highWatermark;
-      return limit > q.fetchOffset;
+      return fetchLimit(log, p.body) > q.fetchOffset;
     });
     if (!ready) {
       still.push(p);

@@ -15,10 +15,12 @@ import {
 } from './replica-manager';
 import { sendReplicaFetch } from './replica-fetcher';
 import { loadGroups, OFFSETS_TOPIC, unloadGroups } from './group-storage';
+import { ledPartitions, loadTxnOffsets, loadTxns, TXN_TOPIC, unloadTxns } from './txn-storage';
 
 export function applyRoles(ctx: NodeContext, self: BrokerNode): void {
   if (!self.volatile.serving) return;
   const ledBefore = ledOffsetsPartitions(self);
+  const txnLedBefore = ledPartitions(self, TXN_TOPIC);
   const me = self.durable.brokerId;
   const seen = new Set<string>();
   const fetchFrom = new Set<number>();
@@ -82,7 +84,15 @@ export function applyRoles(ctx: NodeContext, self: BrokerNode): void {
   const ledAfter = ledOffsetsPartitions(self);
   for (const p of ledBefore) if (!ledAfter.includes(p)) unloadGroups(ctx, self, p);
   for (const p of ledAfter) {
-    if (!ledBefore.includes(p)) loadGroups(self, p, self.durable.logs[tpKey(OFFSETS_TOPIC, p)]!);
+    if (ledBefore.includes(p)) continue;
+    loadGroups(self, p, self.durable.logs[tpKey(OFFSETS_TOPIC, p)]!);
+    loadTxnOffsets(self, p, self.durable.logs[tpKey(OFFSETS_TOPIC, p)]!);
+  }
+  // The same for transaction coordinators and __transaction_state.
+  const txnLedAfter = ledPartitions(self, TXN_TOPIC);
+  for (const p of txnLedBefore) if (!txnLedAfter.includes(p)) unloadTxns(self, p);
+  for (const p of txnLedAfter) {
+    if (!txnLedBefore.includes(p)) loadTxns(ctx, self, p, self.durable.logs[tpKey(TXN_TOPIC, p)]!);
   }
   // Requests waiting on partitions this broker no longer leads get their answer now.
   completeDelayedProduces(ctx, self);

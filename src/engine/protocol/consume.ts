@@ -11,9 +11,9 @@ export type Assignor = 'range' | 'roundrobin' | 'sticky' | 'cooperative-sticky';
 // ----- FindCoordinator -----
 
 export interface FindCoordinatorRequest {
-  /** The group id. */
+  /** The group id, or the transactional id. */
   key: string;
-  keyType: 'GROUP';
+  keyType: 'GROUP' | 'TRANSACTION';
 }
 
 export interface FindCoordinatorResponse {

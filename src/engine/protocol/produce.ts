@@ -28,7 +28,16 @@ export interface RecordBatch {
   isTransactional: boolean;
   /** Control batches hold transaction markers. */
   isControl: boolean;
+  /** The marker a control batch holds (ControlRecordType COMMIT=1 / ABORT=0). */
+  controlType?: 'COMMIT' | 'ABORT';
   records: BatchRecord[];
+  /**
+   * Per-record offset deltas from baseOffset, only once compaction has removed records from the
+   * batch (Kafka's record offsetDelta); absent means record i is at baseOffset + i.
+   */
+  offsetDeltas?: number[];
+  /** The batch header's lastOffsetDelta, kept when compaction removes records (reference §8.4). */
+  lastOffsetDelta?: number;
   /** Approximate serialized size (key + value + headers + per-record overhead). */
   sizeBytes: number;
 }
@@ -46,8 +55,34 @@ export function recordSize(
   return size;
 }
 
+/**
+ * A batch not yet appended (the leader assigns its offsets and epoch): non-idempotent unless a
+ * producer id is given (internal writes of a transaction coordinator carry the producer's).
+ */
+export function newBatch(
+  records: BatchRecord[],
+  producer?: { producerId: number; producerEpoch: number; baseSequence?: number; transactional?: boolean },
+): RecordBatch {
+  return {
+    baseOffset: -1,
+    partitionLeaderEpoch: -1,
+    producerId: producer?.producerId ?? -1,
+    producerEpoch: producer?.producerEpoch ?? -1,
+    baseSequence: producer?.baseSequence ?? -1,
+    isTransactional: producer?.transactional ?? false,
+    isControl: false,
+    records,
+    sizeBytes: records.reduce((n, r) => n + recordSize(r.key, r.value, r.headers), BATCH_OVERHEAD_BYTES),
+  };
+}
+
 export function lastOffsetOf(batch: RecordBatch): number {
-  return batch.baseOffset + batch.records.length - 1;
+  return batch.baseOffset + (batch.lastOffsetDelta ?? batch.records.length - 1);
+}
+
+/** Offset of the batch's i-th record (compacted batches have gaps between their records). */
+export function recordOffset(batch: RecordBatch, i: number): number {
+  return batch.baseOffset + (batch.offsetDeltas ? batch.offsetDeltas[i]! : i);
 }
 
 // ----- Metadata -----
@@ -121,8 +156,7 @@ export interface FetchPartitionRequest {
   /** The fetcher's view of the leader epoch: stale gives FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH. */
   currentLeaderEpoch: number;
   /** Epoch of the fetcher's last batch, for divergence detection (followers only; -1 otherwise). */
-  lastFetchedEpoch: number;
-  /**
+  lastFetchedEpoch: number; /**
    * The most this partition may return (a consumer's max.partition.fetch.bytes). The first batch
    * comes back whole even when larger, so a big record never blocks the fetcher (KIP-74). Absent:
    * the broker's replica.fetch.max.bytes (followers).
@@ -148,8 +182,15 @@ export interface FetchPartitionResponse {
   lastStableOffset: number;
   logStartOffset: number;
   batches: RecordBatch[];
+  /** read_committed only: aborted transactions overlapping the fetched range (reference §7.4). */
+  abortedTransactions?: AbortedTransaction[];
   /** Set when the fetcher's log diverged from the leader's: truncate to endOffset, then refetch. */
   divergingEpoch?: { epoch: number; endOffset: number };
+}
+
+export interface AbortedTransaction {
+  producerId: number;
+  firstOffset: number;
 }
 
 export interface ReplicaFetchResponse {

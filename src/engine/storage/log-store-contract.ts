@@ -57,12 +57,21 @@ export function describeLogStore(name: string, open: () => Promise<LogStore>): v
       expect(await store.read('broker-9/none-0', 0, 10)).toEqual([]);
     });
 
-    it('refuses an append that leaves a gap or overlaps, and changes nothing', async () => {
+    it('refuses an append that overlaps, and changes nothing', async () => {
       const store = await open();
       await store.append(L, stampedBatches(0, 2, 5));
-      await expect(store.append(L, [stampedBatch(11, 1)])).rejects.toThrow(/does not follow the log end 10/);
-      await expect(store.append(L, [stampedBatch(5, 1)])).rejects.toThrow(/does not follow/);
+      await expect(store.append(L, [stampedBatch(5, 1)])).rejects.toThrow(/overlaps the log end 10/);
+      await expect(store.append(L, [stampedBatch(9, 1)])).rejects.toThrow(/overlaps/);
       expect(await store.bounds(L)).toEqual({ startOffset: 0, endOffset: 10 });
+    });
+
+    it('takes a batch after a gap, as a compacted log has them', async () => {
+      const store = await open();
+      await store.append(L, stampedBatches(0, 2, 5));
+      await store.append(L, [stampedBatch(14, 2)]);
+      expect(await store.bounds(L)).toEqual({ startOffset: 0, endOffset: 16 });
+      expect((await store.read(L, 0, 100)).map((b) => b.baseOffset)).toEqual([0, 5, 14]);
+      expect((await store.read(L, 11, 100)).map((b) => b.baseOffset)).toEqual([14]);
     });
 
     it('truncates at a batch boundary and inside a batch, keeping the head', async () => {
@@ -118,7 +127,7 @@ export function describeLogStore(name: string, open: () => Promise<LogStore>): v
       expect(await store.loadCheckpoint(L)).toEqual({ highWatermark: 40, epochs: [] });
       await store.append(L, [stampedBatch(40, 3, 2)]);
       expect((await store.read(L, 0, 100)).map((b) => b.baseOffset)).toEqual([40]);
-      await expect(store.append(L, [stampedBatch(0, 1)])).rejects.toThrow(/does not follow the log end 43/);
+      await expect(store.append(L, [stampedBatch(0, 1)])).rejects.toThrow(/overlaps the log end 43/);
     });
 
     it('keeps the checkpoint (high watermark and epochs) beside the log', async () => {

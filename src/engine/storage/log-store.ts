@@ -74,11 +74,15 @@ export class LogStoreError extends Error {
   override name = 'LogStoreError';
 }
 
+/**
+ * Batches must follow the log end in order. They may leave a gap: a compacted log has lost whole
+ * batches (cleanup.policy=compact), and offsets are never reused, as in Kafka.
+ */
 export function checkAppend(log: LogId, endOffset: number, batches: readonly RecordBatch[]): void {
   let next = endOffset;
   for (const b of batches) {
-    if (b.baseOffset !== next) {
-      throw new LogStoreError(`${log}: batch at offset ${b.baseOffset} does not follow the log end ${next}`);
+    if (b.baseOffset < next) {
+      throw new LogStoreError(`${log}: batch at offset ${b.baseOffset} overlaps the log end ${next}`);
     }
     if (b.records.length === 0) throw new LogStoreError(`${log}: empty batch at offset ${b.baseOffset}`);
     next = lastOffsetOf(b) + 1;

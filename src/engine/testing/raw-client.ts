@@ -9,7 +9,7 @@ import { coreModule } from '../core-module';
 import { clusterModule } from '../cluster/module';
 import type { SimulationOptions } from '../types';
 import type { Simulation } from '../simulation';
-import { lastOffsetOf, recordSize, type ProduceRequest, type RecordBatch } from '../protocol/produce';
+import { lastOffsetOf, newBatch, type ProduceRequest, type RecordBatch } from '../protocol/produce';
 
 export interface RawClientDurable {
   inbox: RpcMessage[];
@@ -50,17 +50,11 @@ export function batchOf(
   opts: { producerId?: number; producerEpoch?: number; baseSequence?: number; key?: string | null } = {},
 ): RecordBatch {
   const records = values.map((value) => ({ key: opts.key ?? null, value, timestamp: 0 }));
-  return {
-    baseOffset: -1,
-    partitionLeaderEpoch: -1,
+  return newBatch(records, {
     producerId: opts.producerId ?? -1,
     producerEpoch: opts.producerEpoch ?? 0,
-    baseSequence: opts.baseSequence ?? -1,
-    isTransactional: false,
-    isControl: false,
-    records,
-    sizeBytes: records.reduce((n, r) => n + recordSize(r.key, r.value), 61),
-  };
+    ...(opts.baseSequence !== undefined ? { baseSequence: opts.baseSequence } : {}),
+  });
 }
 
 export function produce(

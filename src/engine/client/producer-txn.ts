@@ -1,0 +1,335 @@
+/**
+ * The producer's transaction manager (Kafka's TransactionManager, reference §7.3), as plain data in
+ * the producer's volatile state. It talks to the transaction coordinator one request at a time:
+ * FindCoordinator(TRANSACTION), InitProducerId(transactional.id) (which fences older instances),
+ * AddPartitionsToTxn before the first batch to each partition, AddOffsetsToTxn + TxnOffsetCommit for
+ * sendOffsetsToTransaction, and EndTxn once every batch is settled. A producer fenced by a newer
+ * instance (PRODUCER_FENCED / INVALID_PRODUCER_EPOCH) can do nothing more.
+ */
+import type { ErrorCode } from '../errors';
+import type { NodeContext, RpcMessage } from '../kernel/kernel';
+import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../protocol/consume';
+import type { InitProducerIdRequest, InitProducerIdResponse } from '../protocol/produce';
+import type {
+  AddOffsetsToTxnRequest,
+  AddPartitionsToTxnRequest,
+  EndTxnRequest,
+  TxnOffsetCommitRequest,
+} from '../protocol/txn';
+import type { ProducerTransactionState } from '../types';
+import { failBatch } from './producer-completion';
+import { pickBroker } from './producer-metadata';
+import { wakeAt, type PartitionQueue, type ProducerNode, type TxnClient } from './producer-state';
+import { takeHead } from './accumulator';
+
+const queueKey = (q: { topic: string; partition: number }) => `${q.topic}-${q.partition}`;
+
+export function newTxnClient(): TxnClient {
+  return {
+    state: 'INITIALIZING',
+    beginPending: false,
+    coordinator: null,
+    added: {},
+    started: false,
+    request: null,
+    notBeforeMs: 0,
+    offsets: [],
+    end: null,
+    abortReason: '',
+  };
+}
+
+/** Inside a transaction as far as the application is concerned (send and the rest are allowed). */
+export function inTransaction(txn: TxnClient): boolean {
+  return (
+    txn.state === 'IN_TRANSACTION' || (txn.state === 'INITIALIZING' && txn.beginPending && txn.end === null)
+  );
+}
+
+/** May a batch for this partition be sent? Only once the coordinator has added it. */
+export function txnAllowsSend(self: ProducerNode, q: PartitionQueue): boolean {
+  const txn = self.volatile.txn;
+  return !txn || txn.added[queueKey(q)] === true;
+}
+
+function setState(txn: TxnClient, state: ProducerTransactionState): void {
+  txn.state = state;
+}
+
+// ----- application calls -----
+
+export function beginTransaction(ctx: NodeContext, self: ProducerNode): void {
+  const txn = self.volatile.txn!;
+  if (txn.state === 'READY') setState(txn, 'IN_TRANSACTION');
+  else txn.beginPending = true;
+  txn.added = {};
+  txn.started = false;
+  txn.end = null;
+  ctx.emit('producer.transactionBegun', {
+    producer: self.durable.name,
+    transactionalId: self.durable.config.transactionalId!,
+  });
+}
+
+export function endTransaction(ctx: NodeContext, self: ProducerNode, result: 'COMMIT' | 'ABORT'): void {
+  const txn = self.volatile.txn!;
+  txn.end = result;
+  if (txn.state === 'IN_TRANSACTION') {
+    setState(txn, result === 'COMMIT' ? 'COMMITTING_TRANSACTION' : 'ABORTING_TRANSACTION');
+  } else if (txn.state === 'ABORTABLE_ERROR') {
+    setState(txn, 'ABORTING_TRANSACTION');
+  }
+  if (result === 'ABORT') txn.abortReason ||= 'requested';
+  // commitTransaction flushes: every open batch may go now, whatever linger.ms says.
+  for (const meta of Object.values(self.volatile.topics))
+    for (const q of meta.queues) {
+      const last = q.batches[q.batches.length - 1];
+      if (last) last.closed = true;
+    }
+  wakeAt(ctx, self.volatile, ctx.now());
+}
+
+export function sendOffsetsToTransaction(
+  ctx: NodeContext,
+  self: ProducerNode,
+  groupId: string,
+  offsets: TxnClient['offsets'][number]['offsets'],
+): void {
+  self.volatile.txn!.offsets.push({ groupId, offsets, stage: 'add', groupCoordinator: null });
+  wakeAt(ctx, self.volatile, ctx.now());
+}
+
+// ----- the manager's pass, from runSender -----
+
+function hasUnsettledBatches(self: ProducerNode): boolean {
+  const v = self.volatile;
+  return v.inFlightBatches > 0 || v.queuedRecords > 0;
+}
+
+/** Send a coordinator request; `label` tells its answer apart (FindCoordinator for a group). */
+function send(
+  ctx: NodeContext,
+  self: ProducerNode,
+  to: string,
+  kind: string,
+  body: unknown,
+  partitions?: string[],
+  label = kind,
+) {
+  const txn = self.volatile.txn!;
+  const msgId = ctx.send(to, kind, body);
+  const timer = ctx.setTimer('txnTimeout', self.durable.config.requestTimeoutMs, { msgId });
+  txn.request = { msgId, kind: label, timer, ...(partitions ? { partitions } : {}) };
+}
+
+/** Fail every batch still in the accumulator (an aborted transaction, or a fenced producer). */
+function failQueued(ctx: NodeContext, self: ProducerNode, error: ErrorCode, message: string): void {
+  for (const meta of Object.values(self.volatile.topics))
+    for (const q of meta.queues)
+      while (q.batches.length > 0) failBatch(ctx, self, takeHead(self.volatile, q), error, message);
+}
+
+export function runTransactionManager(ctx: NodeContext, self: ProducerNode, nowMs: number): void {
+  const v = self.volatile;
+  const txn = v.txn!;
+  const config = self.durable.config;
+  if (txn.state === 'FENCED' || txn.request) return;
+  if (txn.state === 'ABORTING_TRANSACTION') {
+    failQueued(ctx, self, 'TRANSACTION_ABORTED', 'Failing batch since transaction was aborted');
+  }
+  if (txn.state === 'COMMITTING_TRANSACTION' && txn.end === 'COMMIT' && txn.abortReason) {
+    // A batch failed for good: the transaction cannot commit, so it is aborted instead.
+    setState(txn, 'ABORTING_TRANSACTION');
+    txn.end = 'ABORT';
+    failQueued(ctx, self, 'TRANSACTION_ABORTED', 'Failing batch since transaction was aborted');
+  }
+  if (nowMs < txn.notBeforeMs) {
+    wakeAt(ctx, v, txn.notBeforeMs);
+    return;
+  }
+  const txnId = config.transactionalId!;
+  if (txn.coordinator === null) {
+    const body: FindCoordinatorRequest = { key: txnId, keyType: 'TRANSACTION' };
+    return send(ctx, self, pickBroker(self), 'FindCoordinator', body);
+  }
+  if (txn.state === 'INITIALIZING') {
+    const body: InitProducerIdRequest = {
+      transactionalId: txnId,
+      transactionTimeoutMs: config.transactionTimeoutMs,
+    };
+    return send(ctx, self, txn.coordinator, 'InitProducerId', body);
+  }
+  const ids = { transactionalId: txnId, producerId: v.producerId, producerEpoch: v.producerEpoch };
+  const active =
+    txn.state === 'IN_TRANSACTION' ||
+    txn.state === 'COMMITTING_TRANSACTION' ||
+    txn.state === 'ABORTING_TRANSACTION';
+  if (!active) return;
+  if (txn.state !== 'ABORTING_TRANSACTION') {
+    // AddPartitionsToTxn for every partition with records waiting that is not in the transaction yet.
+    const missing: { topic: string; partition: number }[] = [];
+    for (const meta of Object.values(v.topics))
+      for (const q of meta.queues)
+        if (q.batches.length > 0 && !txn.added[queueKey(q)])
+          missing.push({ topic: q.topic, partition: q.partition });
+    if (missing.length > 0) {
+      const body: AddPartitionsToTxnRequest = { ...ids, partitions: missing };
+      return send(ctx, self, txn.coordinator, 'AddPartitionsToTxn', body, missing.map(queueKey));
+    }
+    const o = txn.offsets[0];
+    if (o) {
+      if (o.stage === 'add') {
+        const body: AddOffsetsToTxnRequest = { ...ids, groupId: o.groupId };
+        return send(ctx, self, txn.coordinator, 'AddOffsetsToTxn', body);
+      }
+      if (o.groupCoordinator === null) {
+        const body: FindCoordinatorRequest = { key: o.groupId, keyType: 'GROUP' };
+        return send(ctx, self, pickBroker(self), 'FindCoordinator', body, undefined, 'FindGroupCoordinator');
+      }
+      const body: TxnOffsetCommitRequest = { ...ids, groupId: o.groupId, offsets: o.offsets };
+      return send(ctx, self, o.groupCoordinator, 'TxnOffsetCommit', body);
+    }
+  } else {
+    txn.offsets = [];
+  }
+  if (txn.end === null || hasUnsettledBatches(self)) return;
+  if (!txn.started) return finish(ctx, self); // nothing reached the coordinator: nothing to end
+  const body: EndTxnRequest = { ...ids, committed: txn.end === 'COMMIT' };
+  send(ctx, self, txn.coordinator, 'EndTxn', body);
+}
+
+function finish(ctx: NodeContext, self: ProducerNode): void {
+  const txn = self.volatile.txn!;
+  const result = txn.end;
+  const name = { producer: self.durable.name, transactionalId: self.durable.config.transactionalId! };
+  if (result === 'COMMIT') ctx.emit('producer.transactionCommitted', name);
+  else ctx.emit('producer.transactionAborted', { ...name, reason: txn.abortReason || 'requested' });
+  setState(txn, 'READY');
+  txn.end = null;
+  txn.added = {};
+  txn.started = false;
+  txn.abortReason = '';
+  txn.beginPending = false;
+}
+
+/** A newer instance with the same transactional.id exists: this one stops for good. */
+export function fenceProducer(ctx: NodeContext, self: ProducerNode, error: ErrorCode): void {
+  const txn = self.volatile.txn;
+  if (!txn || txn.state === 'FENCED') return;
+  setState(txn, 'FENCED');
+  ctx.emit('producer.fenced', {
+    producer: self.durable.name,
+    transactionalId: self.durable.config.transactionalId!,
+    producerEpoch: self.volatile.producerEpoch,
+    error,
+  });
+  failQueued(
+    ctx,
+    self,
+    'PRODUCER_FENCED',
+    'There is a newer producer with the same transactionalId which fences the current one.',
+  );
+}
+
+/** A batch of the transaction failed for good: the transaction can only be aborted now. */
+export function transactionBatchFailed(self: ProducerNode, error: ErrorCode): void {
+  const txn = self.volatile.txn;
+  if (!txn || txn.state === 'FENCED' || txn.state === 'ABORTING_TRANSACTION') return;
+  txn.abortReason = `a batch failed with ${error}`;
+  if (txn.state === 'IN_TRANSACTION') setState(txn, 'ABORTABLE_ERROR');
+}
+
+// ----- answers -----
+
+function retryLater(self: ProducerNode, ctx: NodeContext, lostCoordinator: boolean): void {
+  const txn = self.volatile.txn!;
+  txn.notBeforeMs = ctx.now() + self.durable.config.retryBackoffMs;
+  if (lostCoordinator) {
+    txn.coordinator = null;
+    self.volatile.brokerCursor++;
+  }
+}
+
+const COORDINATOR_MOVED: ReadonlySet<string> = new Set(['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE']);
+const FENCING: ReadonlySet<string> = new Set([
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
+
+/** Handles a coordinator answer; returns false if the message was not the one awaited. */
+export function onTxnResponse(ctx: NodeContext, self: ProducerNode, msg: RpcMessage): boolean {
+  const v = self.volatile;
+  const txn = v.txn;
+  const req = txn?.request;
+  if (!txn || !req || req.msgId !== msg.inReplyTo) return false;
+  ctx.cancelTimer(req.timer);
+  txn.request = null;
+  const error = (msg.body as { error: ErrorCode | null }).error;
+  if (txn.state === 'FENCED') return true;
+  if (error !== null && FENCING.has(error)) {
+    fenceProducer(ctx, self, error);
+    return true;
+  }
+  if (error !== null) {
+    // CONCURRENT_TRANSACTIONS (the coordinator is still finishing) and the rest: try again shortly.
+    const groupSide = req.kind === 'TxnOffsetCommit' || req.kind === 'FindGroupCoordinator';
+    retryLater(self, ctx, COORDINATOR_MOVED.has(error) && !groupSide);
+    if (groupSide && txn.offsets[0]) txn.offsets[0].groupCoordinator = null;
+    return true;
+  }
+  switch (req.kind) {
+    case 'FindCoordinator':
+      txn.coordinator = (msg.body as FindCoordinatorResponse).node;
+      break;
+    case 'FindGroupCoordinator': {
+      const o = txn.offsets[0];
+      if (o) o.groupCoordinator = (msg.body as FindCoordinatorResponse).node;
+      break;
+    }
+    case 'InitProducerId': {
+      const body = msg.body as InitProducerIdResponse;
+      v.producerId = body.producerId;
+      v.producerEpoch = body.producerEpoch;
+      // A new epoch starts every partition's sequence at 0.
+      for (const meta of Object.values(v.topics)) for (const q of meta.queues) q.nextSequence = 0;
+      setState(txn, txn.beginPending ? 'IN_TRANSACTION' : 'READY');
+      txn.beginPending = false;
+      if (txn.end) setState(txn, txn.end === 'COMMIT' ? 'COMMITTING_TRANSACTION' : 'ABORTING_TRANSACTION');
+      ctx.emit('producer.idAssigned', {
+        producer: self.durable.name,
+        producerId: body.producerId,
+        producerEpoch: body.producerEpoch,
+      });
+      break;
+    }
+    case 'AddPartitionsToTxn':
+      for (const k of req.partitions ?? []) txn.added[k] = true;
+      txn.started = true;
+      break;
+    case 'AddOffsetsToTxn':
+      txn.offsets[0]!.stage = 'commit';
+      txn.started = true;
+      break;
+    case 'TxnOffsetCommit':
+      txn.offsets.shift();
+      break;
+    case 'EndTxn':
+      finish(ctx, self);
+      break;
+  }
+  return true;
+}
+
+/** No answer in request.timeout.ms, or the node was down: look for the coordinator again. */
+export function onTxnRequestFailed(ctx: NodeContext, self: ProducerNode, msgId: number): boolean {
+  const txn = self.volatile.txn;
+  if (!txn?.request || txn.request.msgId !== msgId) return false;
+  ctx.cancelTimer(txn.request.timer);
+  const kind = txn.request.kind;
+  txn.request = null;
+  const groupSide = kind === 'TxnOffsetCommit' || kind === 'FindGroupCoordinator';
+  if (groupSide && txn.offsets[0]) txn.offsets[0].groupCoordinator = null;
+  retryLater(self, ctx, !groupSide);
+  return true;
+}
