@@ -8,8 +8,16 @@ import { benchProduce } from './produce.bench';
 import { benchFlights } from './flight.bench';
 import { benchStorage } from './storage.bench';
 
+/**
+ * `BENCH_ONLY=time-travel npm run bench`: only the worker's step-back, scrub and reload figures;
+ * `BENCH_ONLY=storage`: the browser's storage and time-travel figures, without the Node ones.
+ */
+const only = process.env.BENCH_ONLY;
+
 console.log('StreamLab engine benchmarks (Node ' + process.version + ')');
-benchKernel();
-benchProduce();
-await benchFlights();
-await benchStorage();
+if (!only) {
+  benchKernel();
+  benchProduce();
+  await benchFlights();
+}
+await benchStorage(only);

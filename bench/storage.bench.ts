@@ -25,7 +25,8 @@ const ARGS = [
   '--font-render-hinting=none',
 ];
 
-export async function benchStorage(): Promise<void> {
+/** `only`: 'time-travel' runs just the step-back and scrub measurements. */
+export async function benchStorage(only?: string): Promise<void> {
   if (!existsSync(CHROMIUM)) {
     console.log(`browser benchmarks skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
     return;
@@ -49,7 +50,8 @@ export async function benchStorage(): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     const page = await browser.newPage();
-    await page.goto(server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4390/');
+    const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4390/';
+    await page.goto(only ? `${url}?only=${encodeURIComponent(only)}` : url);
     await page.waitForFunction(() => window.benchResult?.done, undefined, { timeout: 300_000, polling: 250 });
     const result: BenchResult = await page.evaluate(() => window.benchResult);
     for (const line of result.lines) {

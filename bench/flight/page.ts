@@ -42,6 +42,7 @@ const palette: Palette = {
   isr: '#a16207',
   setup: '#64748b',
   group: '#4d7c0f',
+  queue: '#9333ea',
   dropped: '#b42318',
   surface: '#ffffff',
   selected: '#1b2430',

@@ -21,6 +21,7 @@ window.benchResult = result;
 const status = document.getElementById('status');
 
 const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
+worker.postMessage({ only: new URLSearchParams(location.search).get('only') ?? undefined });
 worker.addEventListener(
   'message',
   (event: MessageEvent<{ type: string; line?: BenchLine; message?: string }>) => {

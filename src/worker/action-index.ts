@@ -46,6 +46,22 @@ export class ActionIndex {
     return this.lastWhere((p) => p < before && this.traceAt(p) < traceLength);
   }
 
+  /** The first `actions` entries, to store with a keyframe (copies). */
+  head(actions: number): { timeMs: Float64Array<ArrayBuffer>; trace: Float64Array<ArrayBuffer> } {
+    const n = Math.min(actions, this.count);
+    return { timeMs: this.timeMs.slice(0, n), trace: this.trace.slice(0, n) };
+  }
+
+  /** Replace everything by stored entries (a timeline resumed from a stored keyframe). */
+  load(stored: { timeMs: Float64Array; trace: Float64Array }): void {
+    const n = stored.timeMs.length;
+    this.timeMs = new Float64Array(Math.max(1024, n * 2));
+    this.trace = new Float64Array(this.timeMs.length);
+    this.timeMs.set(stored.timeMs);
+    this.trace.set(stored.trace);
+    this.count = n;
+  }
+
   /** Forget the actions after position `actions`; returns what was cut, to restore it later. */
   cutAfter(actions: number): { timeMs: Float64Array; trace: Float64Array } {
     const cut = {

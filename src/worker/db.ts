@@ -8,11 +8,13 @@
  * | `commands` | `[sessionId, index]`          | one timed command (the truth a session replays)    |
  * | `segments` | `[sessionId, log, baseOffset]`| a chunk of one replica log: hundreds+ of records   |
  * | `logs`     | `[sessionId, log]`            | that log's bounds and checkpoint (HW, epoch cache) |
+ * | `keyframes`| `[sessionId, actions]`        | v3: a few whole states to resume from (0007)       |
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { SimulationOptions, TimedCommand } from '../engine';
 import type { RecordBatch } from '../engine/protocol/produce';
 import type { LogCheckpoint } from '../engine/storage/log-store';
+import type { StoredKeyframe } from './keyframes';
 
 export const DB_NAME = 'streamlab';
 
@@ -60,11 +62,17 @@ export interface LogMetaRecord extends LogCheckpoint {
   endOffset: number;
 }
 
+/** v3. A keyframe of one session, to resume from on reload instead of replaying everything. */
+export interface KeyframeRecord extends StoredKeyframe {
+  sessionId: string;
+}
+
 export interface StreamLabDB extends DBSchema {
   sessions: { key: string; value: SessionRecord };
   commands: { key: [string, number]; value: CommandRecord };
   segments: { key: [string, string, number]; value: SegmentRecord };
   logs: { key: [string, string]; value: LogMetaRecord };
+  keyframes: { key: [string, number]; value: KeyframeRecord };
 }
 
 export type Db = IDBPDatabase<StreamLabDB>;
@@ -74,7 +82,7 @@ export type WriteTx = IDBPTransaction<StreamLabDB, StoreName[], 'readwrite'>;
 type Migration = (db: Db, tx: UpgradeTx) => Promise<void> | void;
 
 /** Every store: write transactions all use this scope so that they commit in creation order. */
-export const ALL_STORES: StoreName[] = ['sessions', 'commands', 'segments', 'logs'];
+export const ALL_STORES: StoreName[] = ['sessions', 'commands', 'segments', 'logs', 'keyframes'];
 
 /**
  * MIGRATIONS[v] upgrades a database at version v to version v + 1. To change the schema, append a
@@ -97,6 +105,11 @@ export const MIGRATIONS: readonly Migration[] = [
       const last = await tx.objectStore('commands').get([cursor.value.id, cursor.value.commandCount - 1]);
       await cursor.update({ ...cursor.value, endMs: last?.entry.atMs ?? 0, updatedAt: 0 });
     }
+  },
+  // 2 → 3: keyframes, so a reload resumes from the nearest one instead of replaying everything.
+  // Sessions stored before have none and are replayed, as before.
+  (db) => {
+    db.createObjectStore('keyframes', { keyPath: ['sessionId', 'actions'] });
   },
 ];
 

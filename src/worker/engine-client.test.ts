@@ -31,7 +31,7 @@ const batch = (
     traceLength: 0,
     nowMs,
     snapshot: { nowMs, seed: 1, nodes: [] } as never,
-    timeline: { endMs: nowMs, inPast: false, canRestoreFuture: false },
+    timeline: { endMs: nowMs, inPast: false, canRestoreFuture: false, faults: [] },
   },
   ...extra,
 });

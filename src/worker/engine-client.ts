@@ -5,7 +5,7 @@
  * `run` that the worker answers in frame-sized slices (continued here until it is done or
  * cancelled). A slow simulation is never buried under a backlog.
  */
-import type { Command, CommandId, ErrorCode, LogRecord } from '../engine';
+import type { Command, CommandId, ErrorCode, LogRecord, SimulationOptions } from '../engine';
 import { assertNever } from '../engine/errors';
 import {
   isWorkerMessage,
@@ -174,6 +174,19 @@ export class EngineClient {
   load(scenario: Scenario): Promise<LoadResult> {
     return this.request(
       (requestId) => ({ type: 'load', requestId, scenario }),
+      (reply) => {
+        if (reply.type === 'loaded') return { ok: true };
+        if (reply.type === 'loadFailed' || reply.type === 'fault')
+          return { ok: false, message: reply.message };
+        return { ok: false, message: 'unexpected reply' };
+      },
+    );
+  }
+
+  /** A new session with these options in place of this one (`load`'s answers). */
+  newSession(options: SimulationOptions): Promise<LoadResult> {
+    return this.request(
+      (requestId) => ({ type: 'newSession', requestId, options }),
       (reply) => {
         if (reply.type === 'loaded') return { ok: true };
         if (reply.type === 'loadFailed' || reply.type === 'fault')

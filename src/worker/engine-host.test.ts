@@ -1,10 +1,11 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatTrace, replaySimulation, type SimulationOptions } from '../engine';
 import { EngineHost } from './engine-host';
 import type { Batch, OpenPlan, WorkerMessage } from './protocol';
 import { LocalLockRegistry, type SessionLocks } from './session-locks';
 import { MemorySessionStore, openSessionStore, type SessionStore } from './session-store';
+import { KEYFRAME_STORE_EVERY_ACTIONS } from './session-writer';
 
 const options: SimulationOptions = { seed: 1, brokers: 3 };
 const fresh = (atMs?: number): OpenPlan => ({
@@ -142,9 +143,20 @@ describe('time travel through the host', () => {
 
     await host.receive({ type: 'seek', atMs: 2000 });
     await host.receive({ type: 'dispatch', requestId: 2, command: { type: 'broker.crash', broker: 2 } });
-    expect(lastBatch()?.timeline).toEqual({ endMs: 2000, inPast: false, canRestoreFuture: true });
+    expect(lastBatch()?.timeline).toMatchObject({ endMs: 2000, inPast: false, canRestoreFuture: true });
+    const crash = [[2000, 'broker.crash']];
+    expect(lastBatch()?.timeline.faults.map((f) => [f.atMs, f.command.type])).toEqual(crash);
+    // The scrubber shows faults in the recorded future too.
+    await host.receive({ type: 'seek', atMs: 1500 });
+    expect(lastBatch()?.timeline.inPast).toBe(true);
+    expect(lastBatch()?.timeline.faults.map((f) => [f.atMs, f.command.type])).toEqual(crash);
     await host.receive({ type: 'restoreFuture' });
-    expect(lastBatch()?.timeline).toEqual({ endMs: atEnd.nowMs, inPast: true, canRestoreFuture: false });
+    expect(lastBatch()?.timeline).toEqual({
+      endMs: atEnd.nowMs,
+      inPast: true,
+      canRestoreFuture: false,
+      faults: [],
+    });
     await host.receive({ type: 'seek', atMs: atEnd.nowMs });
     expect(lastBatch()?.snapshot).toEqual(atEnd.snapshot);
   });
@@ -200,6 +212,42 @@ describe('saving and restoring sessions', () => {
     expect(ready.batch.snapshot).toEqual(before.snapshot);
     expect(ready.batch.timeline).toEqual({ ...before.timeline, canRestoreFuture: false });
     expect(formatTrace(second.host.current!.timeline.sim.events())).toBe(trace);
+  });
+
+  it('a reload resumes from the nearest stored keyframe, and its past is filled in to match a replay', async () => {
+    const b = await browser();
+    const first = b.tab();
+    await busyTab(first);
+    const timeline = () => first.host.current!.timeline;
+    while (timeline().position().actions < KEYFRAME_STORE_EVERY_ACTIONS + 500) {
+      await first.host.receive({ type: 'advance', ms: 2000 });
+    }
+    await first.host.flushed(); // at rest: a keyframe is stored here
+    const keyframeAt = timeline().position().actions;
+    await first.host.receive({ type: 'advance', ms: 700 }); // then a little further
+    const before = first.lastBatch()!;
+    const trace = formatTrace(timeline().sim.events());
+    const id = first.host.current!.id;
+    await first.host.flushed();
+    expect((await b.store.loadSession(id))?.keyframe?.actions).toBe(keyframeAt);
+
+    first.locks.release(id);
+    const second = tab(b.store, b.locks.tab());
+    await second.host.receive({
+      type: 'init',
+      open: { kind: 'restore', sessionId: id, fallback: { options } },
+    });
+    const ready = only(second.messages, 'ready')[0]!;
+    const resumed = second.host.current!.timeline;
+    expect(resumed.backfillPending).toBe(true); // it did not replay from the start
+    expect(ready.batch.nowMs).toBe(before.nowMs);
+    expect(ready.batch.traceLength).toBe(before.traceLength);
+    expect(ready.batch.snapshot).toEqual(before.snapshot);
+    expect(ready.batch.events).toEqual(timeline().sim.events(before.traceLength - ready.batch.events.length));
+    // The past comes back in the background, between requests.
+    await vi.waitFor(() => expect(resumed.backfillPending).toBe(false), { timeout: 20_000, interval: 20 });
+    expect(formatTrace(resumed.sim.events())).toBe(trace);
+    expect(only(second.messages, 'fault')).toEqual([]);
   });
 
   it('mirrors every replica log into chunked segments that match the simulation', async () => {
@@ -293,6 +341,7 @@ describe('saving and restoring sessions', () => {
     });
     const copy = only(duplicate.messages, 'ready')[0]!;
     expect(copy.session.origin).toBe('copied');
+    expect(copy.notice).toMatch(/open in another tab.*works on a copy/);
     expect(copy.session.id).not.toBe(id);
     expect(copy.batch.snapshot).toEqual(first.lastBatch()!.snapshot);
     // Both write; neither disturbs the other.

@@ -3,15 +3,17 @@
  * requests through `post`, and keeps the session saved (SessionWriter). Keeping it free of worker
  * globals lets the unit tests drive it directly in Node.
  */
-import { isEngineError, type Command } from '../engine';
+import { isEngineError, type Command, type SimulationOptions } from '../engine';
 import { assertNever } from '../engine/errors';
 import {
+  FAULT_COMMAND_TYPES,
   isWorkerRequest,
   RECENT_EVENTS,
   type Batch,
   type OpenPlan,
   type SessionInfo,
   type StorageState,
+  type TimelineFault,
   type WorkerMessage,
   type WorkerRequest,
 } from './protocol';
@@ -22,7 +24,7 @@ import { errorText, openStoreOrMemory, type OpenedStore, type SessionStore } fro
 import { SessionWriter } from './session-writer';
 import { isStopCondition } from './stop-conditions';
 import { LogPages } from './log-pages';
-import type { Budget, Timeline } from './timeline';
+import { Timeline, type Budget } from './timeline';
 
 /** Wall time one request may spend moving the timeline before it answers (a frame, roughly). */
 export const REQUEST_BUDGET_MS = 12;
@@ -30,6 +32,8 @@ export const REQUEST_BUDGET_MS = 12;
 const MAX_EVENTS_PER_BATCH = 2000;
 /** Sessions kept in IndexedDB; older ones no tab has open are deleted. */
 export const SESSIONS_KEPT = 10;
+/** Wall time one background slice of a resumed session's backfill may take. */
+const BACKFILL_SLICE_MS = 6;
 
 export interface EngineHostOptions {
   post(message: WorkerMessage): void;
@@ -45,6 +49,8 @@ interface Session {
   timeline: Timeline;
   writer: SessionWriter;
   lastSeq: number;
+  /** The fault markers, recomputed only when the command log changes. */
+  faults?: { version: number; list: TimelineFault[] };
 }
 
 export class EngineHost {
@@ -57,6 +63,7 @@ export class EngineHost {
   private storage: StorageState = { persistent: true, saved: true };
   private readonly logPages = new LogPages();
   private session: Session | undefined;
+  private backfillTimer: ReturnType<typeof setTimeout> | undefined;
   /** Requests are handled strictly in arrival order, even though some wait for storage. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -120,6 +127,8 @@ export class EngineHost {
         return;
       case 'load':
         return this.load(request.requestId, request.scenario);
+      case 'newSession':
+        return this.newSession(request.requestId, request.options);
       case 'dispatchMany':
         return this.dispatchMany(request.requestId, request.commands);
       case 'readLog':
@@ -240,6 +249,22 @@ export class EngineHost {
     this.post({ type: 'loaded', requestId, batch: this.batch(session, true), session: session.info });
   }
 
+  /** A new cluster (another shape) in place of this session; the old one stays saved. */
+  private async newSession(requestId: number, options: SimulationOptions): Promise<void> {
+    let timeline: Timeline;
+    try {
+      timeline = new Timeline(options);
+    } catch (e) {
+      this.post({ type: 'loadFailed', requestId, message: errorText(e) });
+      return;
+    }
+    const id = this.newId();
+    await this.locks.acquire(id);
+    await this.adopt({ id, origin: 'new', timeline, isNew: true });
+    const session = this.running();
+    this.post({ type: 'loaded', requestId, batch: this.batch(session, true), session: session.info });
+  }
+
   /** Make `opened` the current session and start saving it. */
   private async adopt(opened: OpenedSession): Promise<void> {
     const previous = this.session;
@@ -268,6 +293,27 @@ export class EngineHost {
       writer,
       lastSeq: 0,
     };
+    this.scheduleBackfill();
+  }
+
+  /**
+   * A session resumed from a stored keyframe gets its past (the older events, the keyframes
+   * before it) back in the background, a few milliseconds at a time between requests. Going back
+   * before the keyframe fills it in at once (Timeline.rewindTo), so nothing waits on this.
+   */
+  private scheduleBackfill(): void {
+    const session = this.session;
+    if (this.backfillTimer !== undefined || !session?.timeline.backfillPending) return;
+    this.backfillTimer = setTimeout(() => {
+      this.backfillTimer = undefined;
+      if (this.session !== session) return;
+      const deadline = this.clock() + BACKFILL_SLICE_MS;
+      try {
+        if (!session.timeline.backfill({ exhausted: () => this.clock() > deadline })) this.scheduleBackfill();
+      } catch (e) {
+        this.fault(e);
+      }
+    }, 0);
   }
 
   private async ensureStore(): Promise<SessionStore> {
@@ -333,8 +379,17 @@ export class EngineHost {
         endMs: timeline.timelineEndMs(),
         inPast: timeline.hasFuture(),
         canRestoreFuture: timeline.canRestoreFuture(),
+        faults: this.faults(session),
       },
     };
+  }
+
+  private faults(session: Session): TimelineFault[] {
+    const version = session.timeline.commandsVersion;
+    if (session.faults?.version !== version) {
+      session.faults = { version, list: session.timeline.commandsOfType(FAULT_COMMAND_TYPES) };
+    }
+    return session.faults.list;
   }
 
   private fault(e: unknown, request?: WorkerRequest): void {

@@ -11,6 +11,7 @@
  * If the engine grows a cheaper checkpoint, this module shrinks to two calls.
  */
 import type { KernelState } from '../engine/kernel/kernel';
+import type { EngineEvent, TimedCommand } from '../engine';
 import type { Simulation, SimulationCheckpoint } from '../engine/simulation';
 import { cloneState, emptyStateLike } from './state-clone';
 
@@ -24,6 +25,22 @@ export interface Keyframe {
   /** The engine's bookkeeping, taken on a stand-in state. */
   bookkeeping: SimulationCheckpoint;
   state: KernelState;
+}
+
+/**
+ * A keyframe as stored in IndexedDB (decision 0007): the state (logs included), the engine's
+ * bookkeeping without its stand-in state, and what a fresh page needs besides: the action index up
+ * to here and the newest events before it.
+ */
+export interface StoredKeyframe {
+  actions: number;
+  nowMs: number;
+  traceLength: number;
+  commands: number;
+  bookkeeping: Omit<SimulationCheckpoint, 'state'>;
+  state: KernelState;
+  index: { timeMs: Float64Array; trace: Float64Array };
+  recent: EngineEvent[];
 }
 
 export function captureKeyframe(sim: Simulation, actions: number, commands: number): Keyframe {
@@ -45,9 +62,17 @@ export function captureKeyframe(sim: Simulation, actions: number, commands: numb
   };
 }
 
-/** Return `sim` to the keyframe (which stays intact for the next time). */
-export function restoreKeyframe(sim: Simulation, keyframe: Keyframe): void {
-  sim.restore(keyframe.bookkeeping); // trace, command log and ids; its state is the stand-in
+/**
+ * Return `sim` to the keyframe (which stays intact for the next time). `commandLog`: the commands
+ * that led to it, for a simulation that has not applied them (resuming a stored keyframe).
+ */
+export function restoreKeyframe(
+  sim: Simulation,
+  keyframe: Keyframe,
+  commandLog?: readonly TimedCommand[],
+): void {
+  // Trace, command log and ids; its state is the stand-in.
+  sim.restore(keyframe.bookkeeping, commandLog ? { commandLog } : undefined);
   sim.kernel.state = cloneState(keyframe.state);
 }
 
@@ -99,6 +124,15 @@ export class KeyframeList {
   cutAfter(actions: number): Keyframe[] {
     const i = this.frames.findIndex((k) => k.actions > actions);
     return i < 0 ? [] : this.frames.splice(i);
+  }
+
+  /** Add keyframes anywhere (the past of a resumed timeline, filled in later); same positions are skipped. */
+  merge(keyframes: readonly Keyframe[]): void {
+    const known = new Set(this.frames.map((k) => k.actions));
+    this.frames = [...this.frames, ...keyframes.filter((k) => !known.has(k.actions))].sort(
+      (a, b) => a.actions - b.actions,
+    );
+    while (this.frames.length > this.maxCount) this.thin();
   }
 
   append(keyframes: readonly Keyframe[]): void {

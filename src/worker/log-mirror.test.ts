@@ -10,7 +10,9 @@ import {
   type PartitionLog,
 } from '../engine/cluster/partition-log';
 import type { KernelState } from '../engine/kernel/kernel';
+import { recordOffset } from '../engine/protocol/produce';
 import { batchOf } from '../engine/testing/raw-client';
+import { cluster, eventsOf, untilReady } from '../engine/testing/scenario';
 import { MemoryLogStore } from '../engine/storage/log-store';
 import type { LogStore } from '../engine/storage/log-store';
 import { openStreamLabDb } from './db';
@@ -108,6 +110,40 @@ describe('the log mirror', () => {
       );
     },
   );
+
+  it.each(stores)('follows the log cleaner, which rewrites batches in place (%s)', async (_name, open) => {
+    const sim = untilReady(cluster(23, { brokerConfig: { 'log.cleaner.backoff.ms': 500 } }));
+    sim.dispatch({
+      type: 'topic.create',
+      topic: 'kv',
+      partitions: 1,
+      replicationFactor: 3,
+      config: { 'cleanup.policy': 'compact', 'segment.bytes': 150, 'min.cleanable.dirty.ratio': '0.01' },
+    });
+    sim.runFor(500);
+    sim.dispatch({ type: 'producer.create', producer: 'p' });
+    const store = await open();
+    const mirror = LogMirror.fresh(store);
+    // Two records per batch: the cleaner drops the older 'k' from each and keeps every batch (fewer
+    // records, same count), so only the batches' identity tells the mirror they changed.
+    for (let i = 0; i < 30; i++) {
+      sim.dispatch({ type: 'producer.send', producer: 'p', topic: 'kv', key: `u${i}`, value: `u${i}` });
+      sim.dispatch({ type: 'producer.send', producer: 'p', topic: 'kv', key: 'k', value: `k${i}` });
+      sim.runFor(200);
+      await mirror.sync(sim.kernel.state);
+    }
+    sim.runFor(3000);
+    await mirror.sync(sim.kernel.state);
+    expect(eventsOf(sim, 'log.compacted').length).toBeGreaterThan(0);
+    for (const broker of [1, 2, 3]) {
+      const live = sim.readLog(broker, 'kv', 0);
+      expect(live.length).toBeLessThan(60); // compacted: offsets have gaps
+      const stored = (await store.read(`broker-${broker}/kv-0`, 0, Infinity)).flatMap((b) =>
+        b.records.map((r, i) => ({ offset: recordOffset(b, i), value: r.value })),
+      );
+      expect(stored).toEqual(live.map((r) => ({ offset: r.offset, value: r.value })));
+    }
+  });
 
   it('removes the logs of a deleted topic and saves the checkpoint when the high watermark moves', async () => {
     const log = createLog('t', 0);

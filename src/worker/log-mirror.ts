@@ -5,12 +5,15 @@
  * truncation where they diverge, the checkpoint when the high watermark or epochs moved, removal of
  * a deleted topic's logs.
  *
- * The comparison is by identity and cheap: batches are immutable and a log only ever changes at
- * its tail (append, truncate, replace the last batch by its head), so the mirrored copy and the
+ * The comparison is by identity and cheap: batches are immutable and a log changes at its tail
+ * (append, truncate, replace the last batch by its head), so the mirrored copy and the
  * live log share a prefix that ends where the last shared batch is (scanning back from the end
  * only as far as a truncation reached). Two batches that are the same object at the same index
  * carry the same offsets and epoch, and Kafka's log matching property (a leader epoch's batch at an
- * offset fixes everything before it) makes everything before them equal too.
+ * offset fixes everything before it) makes everything before them equal too. The one exception is
+ * the log cleaner (cleanup.policy=compact), which rewrites batches below the active segment: when a
+ * log's `cleanedUpTo` moves, the comparison starts from the front and the store is rewritten from
+ * the first batch that changed.
  *
  * While the simulation runs, new batches are handed over only once a log has a segment's worth
  * (`final: false`), so segments are written once, full, instead of being rewritten as they grow;
@@ -19,7 +22,7 @@
  */
 import type { KernelState } from '../engine/kernel/kernel';
 import type { PartitionLog } from '../engine/cluster/partition-log';
-import type { RecordBatch } from '../engine/protocol/produce';
+import { lastOffsetOf, type RecordBatch } from '../engine/protocol/produce';
 import type { LogId, LogStore } from '../engine/storage/log-store';
 import { brokerLogs } from './broker-logs';
 import { SEGMENT_RECORDS } from './segment-store';
@@ -31,6 +34,8 @@ interface MirroredLog {
   /** The store's log end (it can sit past the batches after a start-over). */
   endOffset: number;
   checkpoint: string;
+  /** The log's cleanedUpTo when last mirrored: a change means batches were rewritten in place. */
+  cleanedUpTo: number;
 }
 
 export class LogMirror {
@@ -56,18 +61,19 @@ export class LogMirror {
         startOffset: bounds?.startOffset ?? 0,
         endOffset: end,
         checkpoint: '',
+        cleanedUpTo: log?.cleanedUpTo ?? 0,
       };
       mirror.mirrored.set(id, m);
       if (!log) continue; // not in the simulation any more: the first sync removes it
       // Batches the replay has already deleted by retention are the first sync's business.
-      const from = stored.findIndex((b) => lastOffset(b) >= log.logStartOffset);
+      const from = stored.findIndex((b) => lastOffsetOf(b) >= log.logStartOffset);
       const kept = from < 0 ? [] : stored.slice(from);
       let k = 0;
       while (k < kept.length && k < log.batches.length && sameBatch(kept[k]!, log.batches[k]!)) k++;
       for (let i = 0; i < k; i++) m.batches.push(log.batches[i]!);
       const keptEnd =
         k > 0
-          ? lastOffset(m.batches[k - 1]!) + 1
+          ? lastOffsetOf(m.batches[k - 1]!) + 1
           : Math.min(end, Math.max(m.startOffset, log.logStartOffset));
       if (keptEnd < end) {
         fixes.push(store.truncate(id, keptEnd));
@@ -96,7 +102,7 @@ export class LogMirror {
       seen.add(id);
       let m = this.mirrored.get(id);
       if (!m) {
-        m = { batches: [], startOffset: 0, endOffset: 0, checkpoint: '' };
+        m = { batches: [], startOffset: 0, endOffset: 0, checkpoint: '', cleanedUpTo: 0 };
         this.mirrored.set(id, m);
       }
       this.syncLog(id, log, m, ops, options.final);
@@ -121,11 +127,13 @@ export class LogMirror {
     } else if (start > m.startOffset) {
       ops.push(this.store.deleteBefore(id, start)); // retention deleted old segments
       m.startOffset = start;
-      const drop = m.batches.findIndex((b) => lastOffset(b) >= start);
+      const drop = m.batches.findIndex((b) => lastOffsetOf(b) >= start);
       m.batches.splice(0, drop < 0 ? m.batches.length : drop);
     }
     const live = log.batches;
-    const k = sharedPrefix(m.batches, live);
+    const cleaned = log.cleanedUpTo ?? 0;
+    const k = cleaned !== m.cleanedUpTo ? unchangedPrefix(m.batches, live) : sharedPrefix(m.batches, live);
+    m.cleanedUpTo = cleaned;
     if (k < m.batches.length || (k === 0 && m.endOffset > (live[0]?.baseOffset ?? log.logEndOffset))) {
       const cut = m.batches[k]?.baseOffset ?? live[0]?.baseOffset ?? log.logEndOffset;
       ops.push(this.store.truncate(id, cut));
@@ -139,7 +147,7 @@ export class LogMirror {
         m.batches.push(b);
         this.recordsWritten += b.records.length;
       }
-      m.endOffset = lastOffset(added.at(-1)!) + 1;
+      m.endOffset = lastOffsetOf(added.at(-1)!) + 1;
     }
     const checkpoint = fingerprint(log.highWatermark, log.epochs);
     if (checkpoint !== m.checkpoint) {
@@ -158,7 +166,13 @@ export function sharedPrefix(a: readonly RecordBatch[], b: readonly RecordBatch[
   return i + 1;
 }
 
-const lastOffset = (b: RecordBatch) => b.baseOffset + b.records.length - 1;
+/** After the cleaner ran: how many batches at the front are still the very same objects. */
+function unchangedPrefix(a: readonly RecordBatch[], b: readonly RecordBatch[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
 
 /** The epoch cache changes only at its end, so its length and last entry identify it. */
 function fingerprint(

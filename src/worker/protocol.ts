@@ -101,6 +101,16 @@ export interface LoadRequest {
 }
 
 /**
+ * Replace the session by a new one with these options (another cluster shape: brokers,
+ * controllers). Answered by `loaded`, or `loadFailed` with the engine's words; nothing changes then.
+ */
+export interface NewSessionRequest {
+  type: 'newSession';
+  requestId: number;
+  options: SimulationOptions;
+}
+
+/**
  * Apply many commands at once (a burst of sends), in order, answered like one `dispatch`: one
  * batch instead of a batch per command. Stops at the first refused command; if none was applied
  * the answer is `rejected`, otherwise `dispatched` with the last command's id.
@@ -140,6 +150,7 @@ export type WorkerRequest =
   | DispatchRequest
   | ExportRequest
   | LoadRequest
+  | NewSessionRequest
   | DispatchManyRequest
   | ReadLogRequest
   | FlushRequest;
@@ -155,6 +166,28 @@ export interface TimelineState {
   inPast: boolean;
   /** A fork abandoned a future that can still be brought back. */
   canRestoreFuture: boolean;
+  /** Every fault command on the whole timeline, recorded future included (the scrubber's markers). */
+  faults: TimelineFault[];
+}
+
+/** Commands that inject or lift a fault: each is a marker on the timeline. */
+export const FAULT_COMMAND_TYPES: ReadonlySet<Command['type']> = new Set([
+  'broker.crash',
+  'broker.restart',
+  'node.crash',
+  'node.restart',
+  'consumer.crash',
+  'network.partition',
+  'network.cut',
+  'network.heal',
+  'link.configure',
+]);
+
+/** A fault command where it sits on the timeline; `index` is its place in the command log. */
+export interface TimelineFault {
+  index: number;
+  atMs: number;
+  command: Command;
 }
 
 /**
@@ -294,6 +327,7 @@ const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>([
   'dispatch',
   'export',
   'load',
+  'newSession',
   'dispatchMany',
   'readLog',
   'flush',

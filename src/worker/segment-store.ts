@@ -100,14 +100,10 @@ export class IdbLogStore implements LogStore {
     let tail = state.tail;
     for (const b of batches) {
       if (!tail || tail.records >= SEGMENT_RECORDS) {
-        tail = {
-          sessionId: this.sessionId,
-          log,
-          baseOffset: b.baseOffset,
-          endOffset: b.baseOffset,
-          records: 0,
-          batches: [],
-        };
+        // A new segment starts at the log end, so segments stay gap-free even where a compacted
+        // log skips offsets (its first batch may then start later).
+        const end = tail?.endOffset ?? state.meta.endOffset;
+        tail = { sessionId: this.sessionId, log, baseOffset: end, endOffset: end, records: 0, batches: [] };
       }
       tail.batches.push(b);
       tail.records += b.records.length;

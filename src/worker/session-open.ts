@@ -19,6 +19,10 @@ export interface OpenedSession {
   notice?: string;
 }
 
+/** What a second tab on the same session is told (it works on a copy: decision 0004, point 7). */
+export const COPY_NOTICE =
+  'This session is open in another tab, so this tab works on a copy of it: neither tab overwrites the other.';
+
 export interface OpenContext {
   store: SessionStore;
   locks: SessionLocks;
@@ -69,7 +73,7 @@ async function restore(id: string, ctx: OpenContext): Promise<OpenedSession | un
     return undefined;
   }
   if (mine) return { id, origin: 'restored', timeline: opened.timeline, isNew: false };
-  return claimNew(opened.timeline, 'copied', ctx);
+  return { ...(await claimNew(opened.timeline, 'copied', ctx)), notice: COPY_NOTICE };
 }
 
 /** The most recently saved session that no tab has open. */
@@ -87,11 +91,23 @@ async function latest(ctx: OpenContext): Promise<OpenedSession | undefined> {
 
 /** Replay a stored session to where the learner was; undefined if the engine cannot (a newer StreamLab). */
 export function replayStored(stored: StoredSession): { timeline?: Timeline; error?: string } {
-  try {
-    const timeline = new Timeline(stored.options, { commands: stored.commandLog, endMs: stored.endMs });
+  const recorded = { commands: stored.commandLog, endMs: stored.endMs };
+  const toPosition = (timeline: Timeline) => {
     if (stored.position) timeline.seekPosition(stored.position);
     else timeline.seek(stored.endMs);
-    return { timeline };
+    return timeline;
+  };
+  // From the nearest stored keyframe when there is one (decision 0007): only the actions after it
+  // are replayed now, the past is filled in later. Anything amiss: replay the whole log instead.
+  if (stored.keyframe) {
+    try {
+      return { timeline: toPosition(Timeline.resume(stored.options, recorded, stored.keyframe)) };
+    } catch {
+      // fall through to the replay
+    }
+  }
+  try {
+    return { timeline: toPosition(new Timeline(stored.options, recorded)) };
   } catch (e) {
     return { error: errorText(e) };
   }

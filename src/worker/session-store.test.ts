@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TimedCommand } from '../engine';
 import { stampedBatches } from '../engine/storage/log-store-contract';
 import { DB_VERSION, MIGRATIONS, openStreamLabDb } from './db';
+import type { StoredKeyframe } from './keyframes';
 import {
   MemorySessionStore,
   openSessionStore,
@@ -134,8 +135,8 @@ describe('a torn write (the tab closed in the middle of writing)', () => {
 });
 
 describe('the schema', () => {
-  it('is at version 2, one migration per version', () => {
-    expect(DB_VERSION).toBe(2);
+  it('is at version 3, one migration per version', () => {
+    expect(DB_VERSION).toBe(3);
     expect(MIGRATIONS).toHaveLength(DB_VERSION);
   });
 
@@ -144,7 +145,13 @@ describe('the schema', () => {
     (await openStreamLabDb(name)).close();
     const db = await openDB(name);
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['commands', 'logs', 'segments', 'sessions']);
+    expect([...db.objectStoreNames].sort()).toEqual([
+      'commands',
+      'keyframes',
+      'logs',
+      'segments',
+      'sessions',
+    ]);
     db.close();
   });
 
@@ -171,6 +178,74 @@ describe('the schema', () => {
     const logs = await store.openLogStore('current');
     await logs?.append('broker-1/t-0', stampedBatches(0, 1, 5));
     expect(await logs?.bounds('broker-1/t-0')).toEqual({ startOffset: 0, endOffset: 5 });
+  });
+});
+
+describe('stored keyframes (v3)', () => {
+  /** A stand-in keyframe: the store does not look inside the state. */
+  const keyframe = (actions: number, commands: number): StoredKeyframe => ({
+    actions,
+    nowMs: actions * 10,
+    traceLength: actions * 2,
+    commands,
+    bookkeeping: { traceLength: actions * 2, logLength: commands, nextCommandId: commands + 1 },
+    state: { marker: actions } as unknown as StoredKeyframe['state'],
+    index: { timeMs: new Float64Array(actions), trace: new Float64Array(actions) },
+    recent: [],
+  });
+  const position = (actions: number, commands: number) => ({ actions, nowMs: actions * 10, commands });
+
+  it('upgrades a version 2 database: its sessions keep everything and replay (no keyframe yet)', async () => {
+    const name = `streamlab-test-${++dbCount}`;
+    const v2 = await openStreamLabDb(name, 2);
+    await v2.put('sessions', {
+      id: 'old',
+      options: { seed: 3, brokers: 3 },
+      commandCount: 1,
+      position: position(40, 1),
+      endMs: 400,
+      updatedAt: 5,
+    });
+    await v2.put('commands', { sessionId: 'old', index: 0, entry: crash(1, 100, 5) });
+    v2.close();
+
+    const store = await freshStore(name);
+    const loaded = await store.loadSession('old');
+    expect(loaded?.commandLog).toEqual([crash(1, 100, 5)]);
+    expect(loaded?.position).toEqual(position(40, 1));
+    expect(loaded?.keyframe).toBeUndefined();
+    await store.saveKeyframe('old', keyframe(30, 1));
+    expect((await store.loadSession('old'))?.keyframe?.actions).toBe(30);
+  });
+
+  it('loads the nearest keyframe at or before the position, keeps the newest few, and forgets them on request', async () => {
+    const store = await freshStore();
+    await store.saveSession(session('s', [crash(1, 10, 1), crash(2, 20, 5)], { position: position(50, 2) }));
+    for (const [actions, commands] of [
+      [10, 1],
+      [30, 2],
+      [45, 2],
+      [60, 2],
+    ] as const)
+      await store.saveKeyframe('s', keyframe(actions, commands));
+    const loaded = await store.loadSession('s');
+    expect(loaded?.keyframe?.actions).toBe(45);
+    expect(loaded?.keyframe?.index.timeMs).toBeInstanceOf(Float64Array);
+    expect(loaded?.keyframe).not.toHaveProperty('sessionId');
+    // Only the newest three are kept: 10 is gone, so a position before 30 finds none.
+    await store.savePosition('s', position(20, 1), 100);
+    expect((await store.loadSession('s'))?.keyframe).toBeUndefined();
+    await store.savePosition('s', position(70, 2), 100);
+    expect((await store.loadSession('s'))?.keyframe?.actions).toBe(60);
+    await store.deleteKeyframes('s');
+    expect((await store.loadSession('s'))?.keyframe).toBeUndefined();
+  });
+
+  it('never pairs a keyframe with a command log that lacks its commands (a torn write)', async () => {
+    const store = await freshStore();
+    await store.saveSession(session('s', [crash(1, 10, 1)], { position: position(50, 1) }));
+    await store.saveKeyframe('s', keyframe(40, 2)); // needs two commands; the log has one
+    expect((await store.loadSession('s'))?.keyframe).toBeUndefined();
   });
 });
 

@@ -18,6 +18,8 @@ import {
   type SessionRecord,
   type StoredPosition,
 } from './db';
+import { nearestKeyframe, putKeyframe } from './keyframe-store';
+import type { StoredKeyframe } from './keyframes';
 import { IdbLogStore } from './segment-store';
 import { WriteQueue } from './write-queue';
 
@@ -31,6 +33,8 @@ export interface StoredSession {
   position?: StoredPosition;
   endMs: number;
   updatedAt: number;
+  /** v3: the stored keyframe nearest at or before `position`, to resume from (none: replay). */
+  keyframe?: StoredKeyframe;
 }
 
 export interface SessionSummary {
@@ -47,6 +51,10 @@ export interface SessionStore {
   /** Replace the log from `fromIndex` on by `entries` (a fork rewrites the future). */
   writeCommands(id: string, fromIndex: number, entries: readonly TimedCommand[]): Promise<void>;
   savePosition(id: string, position: StoredPosition, endMs: number): Promise<void>;
+  /** Keep a keyframe of this session (the newest few are kept). */
+  saveKeyframe(id: string, keyframe: StoredKeyframe): Promise<void>;
+  /** Forget the session's keyframes (its timeline forked: they may describe another future). */
+  deleteKeyframes(id: string): Promise<void>;
   loadSession(id: string): Promise<StoredSession | undefined>;
   /** Most recently written first. */
   listSessions(): Promise<SessionSummary[]>;
@@ -85,6 +93,7 @@ class IdbSessionStore implements SessionStore {
         commands.delete(sessionRange(id)),
         tx.objectStore('segments').delete(sessionRange(id)),
         tx.objectStore('logs').delete(sessionRange(id)),
+        tx.objectStore('keyframes').delete(sessionRange(id)),
         tx.objectStore('sessions').put({
           id,
           options,
@@ -133,16 +142,26 @@ class IdbSessionStore implements SessionStore {
     });
   }
 
+  saveKeyframe(id: string, keyframe: StoredKeyframe): Promise<void> {
+    return this.queue.run((tx) => putKeyframe(tx, id, keyframe));
+  }
+
+  deleteKeyframes(id: string): Promise<void> {
+    return this.queue.run((tx) => tx.objectStore('keyframes').delete(sessionRange(id)), { reads: false });
+  }
+
   async loadSession(id: string): Promise<StoredSession | undefined> {
     await this.queue.settled();
-    const tx = this.db.transaction(['sessions', 'commands'], 'readonly');
+    const tx = this.db.transaction(['sessions', 'commands', 'keyframes'], 'readonly');
     const [record, rows] = await Promise.all([
       tx.objectStore('sessions').get(id),
       tx.objectStore('commands').getAll(sessionRange(id)),
-      tx.done,
     ]);
     if (!record) return undefined;
-    return fromRecords(record, rows);
+    const session = fromRecords(record, rows);
+    const keyframe = await nearestKeyframe(tx, id, session.position, session.commandLog.length);
+    await tx.done;
+    return keyframe ? { ...session, keyframe } : session;
   }
 
   async listSessions(): Promise<SessionSummary[]> {
@@ -156,7 +175,7 @@ class IdbSessionStore implements SessionStore {
   deleteSession(id: string): Promise<void> {
     return this.queue.run(async (tx) => {
       await Promise.all(
-        (['sessions', 'commands', 'segments', 'logs'] as const).map((s) =>
+        (['sessions', 'commands', 'segments', 'logs', 'keyframes'] as const).map((s) =>
           tx.objectStore(s).delete(s === 'sessions' ? id : sessionRange(id)),
         ),
       );
@@ -233,6 +252,11 @@ export class MemorySessionStore implements SessionStore {
     session.position = { ...position };
     session.endMs = endMs;
   }
+
+  /** Memory keeps no keyframes: nothing in it outlives the page, so there is no reload to speed up. */
+  async saveKeyframe(): Promise<void> {}
+
+  async deleteKeyframes(): Promise<void> {}
 
   async loadSession(id: string): Promise<StoredSession | undefined> {
     const session = this.sessions.get(id);

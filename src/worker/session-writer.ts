@@ -19,6 +19,11 @@ import type { Timeline } from './timeline';
 
 /** How long after a change the position and logs are saved. */
 export const FLUSH_DELAY_MS = 200;
+/**
+ * A keyframe is stored when the simulation comes to rest this many actions away from the last
+ * one stored (decision 0007): a reload then replays at most about this many (~50 ms).
+ */
+export const KEYFRAME_STORE_EVERY_ACTIONS = 10_000;
 
 export class SessionWriter {
   private mirror: LogMirror | undefined;
@@ -28,6 +33,9 @@ export class SessionWriter {
   private pendingWrites = 0;
   private stopped = false;
   private state: StorageState;
+  /** Where the last keyframe was stored (actions), and on which branch of the timeline. */
+  private keyframeAt = 0;
+  private branch: number;
 
   private constructor(
     private store: SessionStore,
@@ -37,6 +45,7 @@ export class SessionWriter {
     initial: StorageState,
   ) {
     this.state = initial;
+    this.branch = timeline.branchVersion;
   }
 
   /**
@@ -83,6 +92,13 @@ export class SessionWriter {
   /** The timeline moved or changed: write new commands now, the rest shortly. */
   changed(): void {
     if (this.stopped) return;
+    if (this.timeline.branchVersion !== this.branch) {
+      // A fork: stored keyframes may describe the abandoned future. Forget them before the new
+      // commands land (the queue keeps that order), so none can be paired with the wrong log.
+      this.branch = this.timeline.branchVersion;
+      this.keyframeAt = 0;
+      this.track(this.store.deleteKeyframes(this.id));
+    }
     const commands = this.timeline.takeCommandChanges();
     if (commands) this.track(this.store.writeCommands(this.id, commands.from, commands.commands));
     this.dirty = true;
@@ -110,7 +126,9 @@ export class SessionWriter {
     const position = { actions, nowMs, commands: this.timeline.appliedCommands() };
     const logs = this.mirror?.sync(this.timeline.sim.kernel.state, { final });
     const saved = this.store.savePosition(this.id, position, this.timeline.timelineEndMs());
-    await this.track(Promise.all([logs, saved]));
+    const keyframe = final ? this.keyframeToStore(actions) : undefined;
+    const kept = keyframe && this.store.saveKeyframe(this.id, keyframe);
+    await this.track(Promise.all([logs, saved, kept]));
     this.syncing = false;
     if (this.dirty) this.changed();
     else if (!final && this.timer === undefined)
@@ -118,6 +136,15 @@ export class SessionWriter {
     // "Saved" only once everything is written and the simulation has come to rest, so the
     // indicator does not flicker while it plays.
     else if (final && this.pendingWrites === 0 && this.timer === undefined) this.setSaved(true);
+  }
+
+  /** At rest, far enough from the last stored keyframe: this point as a keyframe to store. */
+  private keyframeToStore(actions: number) {
+    if (!this.store.persistent || Math.abs(actions - this.keyframeAt) < KEYFRAME_STORE_EVERY_ACTIONS) {
+      return undefined;
+    }
+    this.keyframeAt = actions;
+    return this.timeline.storedKeyframe();
   }
 
   /** Every write issued so far has settled (tests and the benchmark wait on this). */

@@ -14,14 +14,23 @@
  */
 import {
   createSimulation,
+  formatEvent,
   type Command,
   type CommandId,
   type SimulationOptions,
   type TimedCommand,
 } from '../engine';
+import type { EngineEvent } from '../engine';
 import type { Simulation } from '../engine/simulation';
 import { ActionIndex } from './action-index';
-import { captureKeyframe, KeyframeList, restoreKeyframe, type Keyframe } from './keyframes';
+import {
+  captureKeyframe,
+  KeyframeList,
+  restoreKeyframe,
+  type Keyframe,
+  type StoredKeyframe,
+} from './keyframes';
+import { emptyStateLike } from './state-clone';
 import { matchesEvents, type RunResult, type StopCondition } from './stop-conditions';
 
 export interface Position {
@@ -52,7 +61,7 @@ export interface Budget {
  * emits nothing), so spacing by events would make the replay after a restore unpredictable.
  * Measured choice, see decision 0004.
  */
-export const KEYFRAME_EVERY_ACTIONS = 500;
+export const KEYFRAME_EVERY_ACTIONS = 250;
 /** How many actions run between two looks at the budget (a clock read is not free). */
 const BUDGET_STRIDE = 64;
 
@@ -68,6 +77,20 @@ export class TimelineError extends Error {
   override name = 'TimelineError';
 }
 
+/** Events stored with a keyframe: what the first batch after a reload shows (≥ RECENT_EVENTS). */
+const STORED_RECENT_EVENTS = 256;
+
+/** A resumed timeline's past, being filled in by replaying it on the side (see `backfill`). */
+interface Backfill {
+  /** Made on the first call to `backfill`, so that resuming does not pay for it. */
+  shadow: Timeline | undefined;
+  options: SimulationOptions;
+  recorded: RecordedTimeline;
+  tuning: TimelineTuning;
+  keyframe: Keyframe;
+  recent: EngineEvent[];
+}
+
 export class Timeline {
   readonly sim: Simulation;
   readonly options: SimulationOptions;
@@ -81,6 +104,11 @@ export class Timeline {
   private abandoned: AbandonedFuture | undefined;
   /** Lowest command index changed since `takeCommandChanges` (for the storage writer). */
   private changedFrom: number | undefined;
+  /** Bumped whenever the command log changes (a command, a fork, a restored future). */
+  private commandsChanged = 0;
+  /** Bumped when the timeline's future is replaced (a fork, a restored future). */
+  private branches = 0;
+  private backfilling: Backfill | undefined;
 
   /** Throws EngineError for bad options. `recorded`: a stored or shared timeline to replay. */
   constructor(options: SimulationOptions, recorded?: RecordedTimeline, tuning: TimelineTuning = {}) {
@@ -92,6 +120,97 @@ export class Timeline {
     this.keyframes = new KeyframeList(tuning.maxKeyframes);
     this.index = new ActionIndex(this.trace().length);
     this.keyframes.add(captureKeyframe(this.sim, 0, 0));
+  }
+
+  /**
+   * A stored timeline resumed from a stored keyframe instead of replayed from the start: the
+   * state, clock, action index and newest events come from the keyframe; the older events (the
+   * trace before them) and the keyframes before it are filled in by `backfill`, which replays the
+   * past on the side and checks that it arrives at the very same point. Throws if the keyframe
+   * does not fit the command log; the caller then replays.
+   */
+  static resume(
+    options: SimulationOptions,
+    recorded: RecordedTimeline,
+    stored: StoredKeyframe,
+    tuning: TimelineTuning = {},
+  ): Timeline {
+    const t = new Timeline(options, recorded, tuning);
+    if (stored.commands > t.commands.length || stored.index.timeMs.length !== stored.actions) {
+      throw new TimelineError('The stored keyframe does not fit this command log.');
+    }
+    const trace = t.trace();
+    // Until the backfill, the trace holds the newest events only, at their places (seq intact).
+    const missing = stored.traceLength - stored.recent.length;
+    for (let i = trace.length; i < missing; i++) trace.push(undefined as unknown as EngineEvent);
+    trace.length = missing;
+    for (const e of stored.recent) trace.push(e);
+    const keyframe: Keyframe = {
+      actions: stored.actions,
+      nowMs: stored.nowMs,
+      traceLength: stored.traceLength,
+      commands: stored.commands,
+      bookkeeping: { ...stored.bookkeeping, state: emptyStateLike(stored.state) },
+      state: stored.state,
+    };
+    restoreKeyframe(t.sim, keyframe, t.commands.slice(0, stored.commands));
+    t.applied = stored.commands;
+    t.index.load(stored.index);
+    t.keyframes.merge([keyframe]);
+    t.backfilling = { shadow: undefined, options, recorded, tuning, keyframe, recent: stored.recent };
+    return t;
+  }
+
+  /** This point as a keyframe to store: state, bookkeeping, the action index and the newest events. */
+  storedKeyframe(): StoredKeyframe {
+    const actions = this.actions();
+    const k = captureKeyframe(this.sim, actions, this.applied);
+    const { state: _standIn, ...bookkeeping } = k.bookkeeping;
+    const trace = this.trace();
+    return {
+      actions,
+      nowMs: k.nowMs,
+      traceLength: k.traceLength,
+      commands: k.commands,
+      bookkeeping,
+      state: k.state,
+      index: this.index.head(actions),
+      recent: trace.slice(Math.max(0, trace.length - STORED_RECENT_EVENTS)),
+    };
+  }
+
+  /** Is the past of a resumed timeline still being filled in? */
+  get backfillPending(): boolean {
+    return this.backfilling !== undefined;
+  }
+
+  /**
+   * Replay a resumed timeline's past on the side, a budget at a time; once it reaches the stored
+   * keyframe, check that it arrives at the same point (clock, actions, the newest events, event
+   * for event) and adopt its trace and keyframes. True when done. Throws TimelineError if the
+   * replay disagrees with the keyframe (the caller should then replay the session instead).
+   */
+  backfill(budget?: Budget): boolean {
+    const b = this.backfilling;
+    if (!b) return true;
+    b.shadow ??= new Timeline(b.options, b.recorded, b.tuning);
+    const { shadow, keyframe } = b;
+    for (let n = 1; shadow.actions() < keyframe.actions; n++) {
+      if (shadow.nextActionAtMs() === undefined) break;
+      shadow.act();
+      if (n % BUDGET_STRIDE === 0 && budget?.exhausted()) return false;
+    }
+    this.backfilling = undefined;
+    const past = shadow.trace();
+    const same =
+      shadow.actions() === keyframe.actions &&
+      past.length === keyframe.traceLength &&
+      b.recent.every((e, i) => formatEvent(e) === formatEvent(past[past.length - b.recent.length + i]!));
+    if (!same) throw new TimelineError('The stored keyframe does not match a replay of its session.');
+    const trace = this.trace();
+    for (let i = 0; i < keyframe.traceLength - b.recent.length; i++) trace[i] = past[i]!;
+    this.keyframes.merge(shadow.keyframes.all().filter((k) => k.actions > 0 && k.actions < keyframe.actions));
+    return true;
   }
 
   // ----- where we are -----
@@ -143,6 +262,25 @@ export class Timeline {
     const from = this.changedFrom;
     this.changedFrom = undefined;
     return from === undefined ? undefined : { from, commands: structuredClone(this.commands.slice(from)) };
+  }
+
+  /** Changes whenever the timeline's future is replaced: stored keyframes past it are then stale. */
+  get branchVersion(): number {
+    return this.branches;
+  }
+
+  /** Changes whenever the command log does: lets readers cache what they derive from it. */
+  get commandsVersion(): number {
+    return this.commandsChanged;
+  }
+
+  /** The commands of these types on the whole timeline, recorded future included, in order. */
+  commandsOfType(types: ReadonlySet<string>): { index: number; atMs: number; command: Command }[] {
+    const found: { index: number; atMs: number; command: Command }[] = [];
+    this.commands.forEach((entry, index) => {
+      if (types.has(entry.command.type)) found.push({ index, atMs: entry.atMs, command: entry.command });
+    });
+    return found;
   }
 
   keyframeCount(): number {
@@ -239,6 +377,7 @@ export class Timeline {
     this.keyframes.cutAfter(future.fork.actions);
     this.keyframes.append(future.keyframes);
     this.endMs = future.endMs;
+    this.branches++;
     return true;
   }
 
@@ -314,6 +453,7 @@ export class Timeline {
 
   /** Replay to position `target` (≤ here), from the nearest keyframe when going back. */
   private rewindTo(target: number, clockBack: boolean): void {
+    this.backfill(); // the past must be whole before going into it
     if (target < this.actions() || clockBack) {
       const keyframe = this.keyframes.atOrBefore(target);
       if (!keyframe) throw new TimelineError('No keyframe before that point.');
@@ -324,6 +464,7 @@ export class Timeline {
   }
 
   private fork(at: Position): void {
+    this.branches++;
     this.abandoned = {
       fork: at,
       commands: this.commands.splice(this.applied),
@@ -336,6 +477,7 @@ export class Timeline {
   }
 
   private noteChange(from: number): void {
+    this.commandsChanged++;
     this.changedFrom = Math.min(this.changedFrom ?? from, from);
   }
 }
