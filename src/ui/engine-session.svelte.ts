@@ -10,9 +10,10 @@ import {
   EngineClient,
   type DispatchResult,
   type EnginePort,
+  type LoadResult,
   type LogPageResult,
 } from '../worker/engine-client';
-import type { Batch, SessionOrigin, StorageState, WorkerMessage } from '../worker/protocol';
+import type { Batch, SessionOrigin, StorageState, TimelineFault, WorkerMessage } from '../worker/protocol';
 import type { Scenario } from '../worker/scenario';
 import { decodeScenarioFromLink, scenarioCodeIn } from '../worker/scenario-codec';
 import { planFor, readTabSession, writeTabSession } from './open-plan';
@@ -21,9 +22,17 @@ import type { UrlConfig } from './url-config';
 
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
-/** Virtual ms per wall ms. Below 1× is where messages in flight become visible. */
-export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5] as const;
+/**
+ * Virtual ms per wall ms, on a log scale. A message takes 2–6 ms of virtual time, so it is a
+ * blink at 1×, a short dash at 0.1× and a journey at 0.03× or 0.01× (teaching speeds).
+ */
+export const SPEEDS = [0.01, 0.03, 0.1, 0.25, 0.5, 1, 2, 5] as const;
 export type Speed = (typeof SPEEDS)[number];
+/**
+ * Where playback starts: slow enough to see messages travel (20–60 ms each), fast enough that
+ * a controller election (about a second of virtual time) does not keep the learner waiting.
+ */
+export const DEFAULT_SPEED: Speed = 0.1;
 
 /** A frame longer than this (a stalled tab, a debugger pause) counts as this long. */
 const MAX_FRAME_WALL_MS = 100;
@@ -69,7 +78,7 @@ export class EngineSession {
   snapshot = $state.raw<ClusterSnapshot | undefined>(undefined);
   nowMs = $state(0);
   playing = $state(false);
-  speed = $state<Speed>(1);
+  speed = $state<Speed>(DEFAULT_SPEED);
   storage = $state.raw<StorageState>({ persistent: true, saved: true });
   /** The latest unexpected failure, shown to the learner; the session keeps running if it can. */
   problem = $state<string | undefined>(undefined);
@@ -82,6 +91,8 @@ export class EngineSession {
   /** The end of the timeline; `nowMs` below it means we are looking at the past. */
   endMs = $state(0);
   canRestoreFuture = $state(false);
+  /** Every fault command on the timeline, recorded future included (the scrubber's markers). */
+  faults = $state.raw<TimelineFault[]>([]);
   /** Recorded future lies ahead: acting now starts a new timeline. */
   inPast = $state(false);
   /** A step forward is searching for its event (it may take several frames). */
@@ -255,6 +266,16 @@ export class EngineSession {
     this.importProblem = loaded?.ok === false ? loaded.message : undefined;
   }
 
+  /**
+   * A new cluster of this shape, same seed, in place of this session (which stays saved). The
+   * engine checks the shape: a refusal comes back in its words and changes nothing.
+   */
+  async newCluster(shape: { brokers: number; controllers: number }): Promise<LoadResult> {
+    const client = this.client;
+    if (!client) return { ok: false, message: 'The engine has not started.' };
+    return client.newSession({ seed: this.snapshot?.seed ?? this.seed, ...shape });
+  }
+
   dismissImportProblem(): void {
     this.importProblem = undefined;
   }
@@ -320,6 +341,8 @@ export class EngineSession {
     this.endMs = batch.timeline.endMs;
     this.canRestoreFuture = batch.timeline.canRestoreFuture;
     this.inPast = batch.timeline.inPast;
+    // Every batch carries a fresh copy: replace only on change, so the markers do not re-render per frame.
+    if (!sameFaults(this.faults, batch.timeline.faults)) this.faults = batch.timeline.faults;
     if (batch.reset) this.recentEvents = batch.events.slice(-RECENT_EVENTS_MAX);
     else if (batch.events.length > 0) {
       this.recentEvents = [...this.recentEvents, ...batch.events].slice(-RECENT_EVENTS_MAX);
@@ -372,4 +395,11 @@ export class EngineSession {
   };
 
   private readonly onPageHide = (): void => this.client?.flush();
+}
+
+function sameFaults(a: readonly TimelineFault[], b: readonly TimelineFault[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((f, i) => f.index === b[i]?.index && f.atMs === b[i].atMs && f.command.type === b[i].command.type)
+  );
 }

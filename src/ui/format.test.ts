@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatVirtualTime, nodeTitle } from './format';
+import { formatCount, formatVirtualTime, linkSettingsText, nodeTitle } from './format';
 
 describe('virtual time', () => {
   it('shows seconds with milliseconds under a minute', () => {
@@ -31,5 +31,14 @@ describe('labels', () => {
     expect(nodeTitle('controller-1')).toBe('Controller 1');
     expect(nodeTitle('producer:p1')).toBe('Producer p1');
     expect(nodeTitle('odd')).toBe('odd');
+  });
+});
+
+describe('link settings', () => {
+  it('names what a link.configure sets, and what it puts back to normal', () => {
+    expect(linkSettingsText({ latencyMs: 300, lossRate: 0.25 })).toBe('300 ms, 25% loss');
+    expect(linkSettingsText({ latencyMs: null })).toBe('normal latency');
+    expect(linkSettingsText({ lossRate: null })).toBe('no loss');
+    expect(linkSettingsText({})).toBe('normal');
   });
 });

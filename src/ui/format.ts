@@ -28,3 +28,13 @@ export function nodeTitle(id: string): string {
   const [, kind = '', rest = ''] = match;
   return `${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${rest}`;
 }
+
+/** A link.configure's settings in a few words: "300 ms, 25% loss", "normal latency", or "normal". */
+export function linkSettingsText(change: { latencyMs?: number | null; lossRate?: number | null }): string {
+  const parts: string[] = [];
+  if (change.latencyMs === null) parts.push('normal latency');
+  else if (change.latencyMs !== undefined) parts.push(`${change.latencyMs} ms`);
+  if (change.lossRate === null) parts.push('no loss');
+  else if (change.lossRate !== undefined) parts.push(`${Math.round(change.lossRate * 100)}% loss`);
+  return parts.join(', ') || 'normal';
+}

@@ -267,3 +267,84 @@ test('stepping and scrubbing move through time, and stepping past the end extend
 function seconds(ms: number): string {
   return `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')} s`;
 }
+
+test('two tabs on the same session: the second works on a copy, and the first reloads intact', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(60_000);
+  await page.goto(await linkTo(busyScenario(120, 4000)));
+  await ready(page);
+  await expect(page.getByTestId('virtual-clock')).toHaveAttribute('data-ms', '4000');
+  await saved(page);
+  const first = await storedSession(page);
+  const before = await viewOf(page);
+
+  // A duplicated tab: same database, same tab memory (sessionStorage is copied), same URL.
+  const tabMemory = await page.evaluate(() => sessionStorage.getItem('streamlab.session'));
+  const second = await context.newPage();
+  await second.addInitScript((memory) => {
+    if (memory && !sessionStorage.getItem('streamlab.session'))
+      sessionStorage.setItem('streamlab.session', memory);
+  }, tabMemory);
+  await second.goto(page.url());
+  await ready(second);
+  await expect(second.getByTestId('session-notice')).toContainText('open in another tab');
+  expect(await viewOf(second)).toEqual(before); // a copy, at the same place
+  const copy = await storedSession(second);
+  expect(copy.id).not.toBe(first.id);
+
+  // Both tabs act on their own session at the same time.
+  await second.getByTestId('tab-faults').click();
+  await second.getByTestId('crash-broker-1').click();
+  await second.getByTestId('scrubber').fill('5000');
+  await saved(second);
+  await page.getByTestId('step-back').click();
+  await expect.poll(async () => (await viewOf(page)).events).not.toBe(before.events);
+  await saved(page);
+  const moved = await viewOf(page);
+
+  // Neither wrote into the other: the first tab's commands are its own, the crash is only in the copy.
+  const firstNow = await storedSession(page);
+  expect(firstNow.commands).toEqual(first.commands);
+  const copyNow = await storedSession(second);
+  expect(copyNow.commands.length).toBe(first.commands.length + 1);
+  expect(copyNow.commands.at(-1)?.entry.command).toEqual({ type: 'broker.crash', broker: 1 });
+
+  // The first tab's session reloads exactly where it was.
+  await page.reload();
+  await ready(page);
+  await expect(page.getByTestId('session-notice')).toHaveCount(0);
+  expect(await viewOf(page)).toEqual(moved);
+  expect((await storedSession(page)).id).toBe(first.id);
+});
+
+test('a long session stores a keyframe at rest and reloads from it to the same place', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto(await linkTo(busyScenario(1500)));
+  await ready(page);
+  await saved(page);
+  const keyframes = () =>
+    page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('streamlab');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const count = await new Promise<number>((resolve, reject) => {
+        const request = db.transaction('keyframes').objectStore('keyframes').count();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      return count;
+    });
+  await expect.poll(keyframes).toBeGreaterThan(0);
+  const before = await viewOf(page);
+  await page.reload();
+  await ready(page);
+  expect(await viewOf(page)).toEqual(before);
+  // The resumed session travels back like any other (its past is filled in first).
+  await page.getByTestId('scrubber').fill('3500');
+  await expect(page.getByTestId('virtual-clock')).toHaveAttribute('data-ms', '3500');
+});

@@ -21,7 +21,7 @@ test('keyboard: ? opens the help, Escape closes it, space plays and pauses, → 
   await page.keyboard.press('ArrowRight'); // to the next event
   await expect.poll(() => clockMs(page)).toBeGreaterThan(before);
   await page.keyboard.press('ArrowUp');
-  await expect(page.getByTestId('speed')).toHaveValue('2');
+  await expect(page.getByTestId('speed')).toHaveValue('0.25'); // up from the default 0.1×
   await page.keyboard.press(' ');
   await expect(page.getByTestId('play-pause')).toHaveText('Pause');
   await page.keyboard.press(' ');

@@ -43,3 +43,55 @@ test('add a consumer: the group rebalances and the assignment changes on screen'
   await expect(page.getByTestId('narration')).toContainText('Group g1 rebalanced: generation');
   await expect(page).toHaveScreenshot('group-rebalanced.png', { mask: volatile(page) });
 });
+
+test('a cooperative rebalance, step by step: revoked after the first sync, assigned in a second', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await clusterWithTopic(page);
+  const cooperative = async () => {
+    await page.getByTestId('tab-consume').click();
+    await page.locator('[data-testid="consumer-form"] summary').click();
+    await page.getByTestId('consumer-strategy').selectOption('cooperative-sticky');
+    await page.locator('[data-testid="consumer-form"] summary').click();
+    await createConsumer(page);
+  };
+  await cooperative();
+  const group = page.locator('[data-testid="group"][data-group="g1"]');
+  const rebalance = group.getByTestId('rebalance');
+  // The first rebalance goes through its phases as the engine reports them.
+  await forwardUntil(page, async () => (await rebalance.count()) > 0);
+  await expect(rebalance.locator('[data-phase="join"]')).toHaveAttribute('data-state', /current|done/);
+  await forwardUntil(page, async () => (await rebalance.getAttribute('data-phase')) === 'stable');
+  await expect(rebalance.locator('[data-testid="rebalance-member"][data-client="c1"]')).toContainText(
+    '+orders-0, orders-1, orders-2',
+  );
+
+  await cooperative();
+  // The pair of rebalances a new member causes under cooperative-sticky: round 2 hands c2 what c1
+  // revoked at the end of round 1.
+  await forwardUntil(
+    page,
+    async () =>
+      (await rebalance.getAttribute('data-round')) === '2' &&
+      (await rebalance.getAttribute('data-phase')) === 'stable',
+  );
+  const added = rebalance.locator(
+    '[data-testid="rebalance-member"][data-client="c2"] [data-testid="member-added"]',
+  );
+  await expect(added).toHaveText(/^\+orders-\d$/);
+  const moved = (await added.textContent())!.slice(1);
+  // A tall window, so that the whole card fits in the tools panel for the picture.
+  await page.setViewportSize({ width: 1280, height: 1400 });
+  await rebalance.scrollIntoViewIfNeeded();
+  await expect(rebalance).toHaveScreenshot('cooperative-round-2.png');
+  // Round 1 is one click back: c1 kept two partitions and revoked the third after the sync.
+  await rebalance.getByRole('button', { name: 'Earlier rebalance' }).click();
+  await expect(group.getByTestId('rebalance-cooperative')).toBeVisible();
+  const revoked = rebalance.locator(
+    '[data-testid="rebalance-member"][data-client="c1"] [data-testid="member-revoked"]',
+  );
+  await expect(revoked).toHaveText(`−${moved}`);
+  await rebalance.scrollIntoViewIfNeeded();
+  await expect(rebalance).toHaveScreenshot('cooperative-round-1.png');
+});

@@ -17,6 +17,8 @@ export interface LayoutInput {
   brokers: readonly number[];
   clients: readonly string[];
   partitions: readonly { topic: string; partition: number }[];
+  /** The message-queue broker (src/ui/queue), drawn as a band above the brokers when present. */
+  queueBroker?: { node: string; queues: number };
 }
 
 export interface Box {
@@ -63,6 +65,8 @@ export interface ClusterLayout {
   laneY: number;
   /** Log cells a replica slot has room for. */
   cellsPerReplica: number;
+  /** The queue broker's band (one row per queue), when there is one. */
+  queueBox?: NodeBox;
 }
 
 export const LABEL_WIDTH = 104;
@@ -114,7 +118,14 @@ export function layoutCluster(input: LayoutInput): ClusterLayout {
   );
   for (const b of [...clients, ...controllers]) anchors.set(b.id, anchor(b));
 
-  const brokersY = topY + TOP_H + BAND_GAP;
+  // The queue broker sits between the clients and the brokers: its traffic is with the clients.
+  let queueBox: NodeBox | undefined;
+  if (input.queueBroker) {
+    const h = queueBandHeight(input.queueBroker.queues);
+    queueBox = { id: input.queueBroker.node, x: left, y: topY + TOP_H + BAND_GAP, w: right - left, h };
+    anchors.set(queueBox.id, anchor(queueBox));
+  }
+  const brokersY = topY + TOP_H + BAND_GAP + (queueBox ? queueBox.h + BAND_GAP : 0);
   const columns = scaleBand<number>().domain(input.brokers).range([left, right]).paddingInner(0.05);
   const brokers = input.brokers.map((id) => ({
     id,
@@ -161,7 +172,16 @@ export function layoutCluster(input: LayoutInput): ClusterLayout {
     anchors,
     laneY: topY + TOP_H + BAND_GAP / 2,
     cellsPerReplica,
+    ...(queueBox ? { queueBox } : {}),
   };
+}
+
+export const QUEUE_HEADER_H = 24;
+export const QUEUE_ROW_H = 50;
+
+/** Height of the queue broker's band: a header, then one row per queue. */
+export function queueBandHeight(queues: number): number {
+  return QUEUE_HEADER_H + Math.max(1, queues) * QUEUE_ROW_H + PAD;
 }
 
 export type CellState = 'missing' | 'committed' | 'uncommitted' | 'empty';

@@ -5,10 +5,20 @@
  */
 import type { NodeId } from '../../engine';
 
-export type Shape = 'circle' | 'diamond' | 'triangle' | 'square' | 'triangle-down' | 'hexagon' | 'pill';
+export type Shape =
+  'circle' | 'diamond' | 'triangle' | 'square' | 'triangle-down' | 'hexagon' | 'pill' | 'envelope';
 
 export type Family =
-  'produce' | 'consume' | 'replication' | 'metadata' | 'vote' | 'heartbeat' | 'isr' | 'group' | 'setup';
+  | 'produce'
+  | 'consume'
+  | 'replication'
+  | 'metadata'
+  | 'vote'
+  | 'heartbeat'
+  | 'isr'
+  | 'group'
+  | 'setup'
+  | 'queue';
 
 export interface FamilyStyle {
   family: Family;
@@ -51,6 +61,13 @@ export const FAMILIES: readonly FamilyStyle[] = [
     shape: 'square',
     kinds: ['Metadata', 'InitProducerId', 'AllocateProducerIds', 'CreateTopics'],
   },
+  // The message queue (src/engine/queue): send, receive (long poll) and delete (the ack).
+  {
+    family: 'queue',
+    label: 'Queue',
+    shape: 'envelope',
+    kinds: ['SendMessage', 'ReceiveMessage', 'DeleteMessage'],
+  },
 ];
 
 const BY_FAMILY = new Map(FAMILIES.map((f) => [f.family, f]));
@@ -74,6 +91,9 @@ const FAMILY_OF_KIND: Record<string, Family> = {
   LeaveGroup: 'group',
   OffsetCommit: 'group',
   OffsetFetch: 'group',
+  SendMessage: 'queue',
+  ReceiveMessage: 'queue',
+  DeleteMessage: 'queue',
 };
 
 export function isResponse(kind: string): boolean {
@@ -96,7 +116,9 @@ export function familyOf(kind: string, from: NodeId, to: NodeId): Family {
   const base = requestKind(kind);
   if (base === 'Fetch') {
     if (isController(from) || isController(to)) return 'metadata';
-    return from.startsWith('consumer:') || to.startsWith('consumer:') ? 'consume' : 'replication';
+    // A batch job reading a topic (src/engine/queue) fetches like a consumer.
+    const reader = (n: NodeId) => n.startsWith('consumer:') || n.startsWith('batch:');
+    return reader(from) || reader(to) ? 'consume' : 'replication';
   }
   return FAMILY_OF_KIND[base] ?? 'setup';
 }
@@ -131,6 +153,12 @@ export function glyphPath(shape: Shape, r: number): string {
       const h = r * 0.75;
       return `M ${p(-w + h, -h)} L ${p(w - h, -h)} A ${h} ${h} 0 0 1 ${p(w - h, h)} L ${p(-w + h, h)} A ${h} ${h} 0 0 1 ${p(-w + h, -h)} Z`;
     }
+    case 'envelope': {
+      // A letter: a wide rectangle with its flap, so queue messages read as messages.
+      const w = r * 1.35;
+      const h = r * 0.85;
+      return `M ${p(-w, -h)} L ${p(w, -h)} L ${p(w, h)} L ${p(-w, h)} Z M ${p(-w, -h)} L ${p(0, h * 0.2)} L ${p(w, -h)}`;
+    }
     case 'hexagon': {
       const points = Array.from({ length: 6 }, (_, i) =>
         p(r * Math.cos((Math.PI / 3) * i), r * Math.sin((Math.PI / 3) * i)),
@@ -156,6 +184,7 @@ export function readPalette(element: Element): Palette {
     isr: v('--flight-isr', '#a16207'),
     setup: v('--flight-setup', '#64748b'),
     group: v('--flight-group', '#4d7c0f'),
+    queue: v('--flight-queue', '#9333ea'),
     dropped: v('--down', '#b42318'),
     surface: v('--surface', '#ffffff'),
     selected: v('--text', '#1b2430'),

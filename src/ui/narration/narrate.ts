@@ -7,6 +7,8 @@
  * notice. Producer acknowledgements are summed per batch, so a burst of 1000 sends is one sentence.
  */
 import type { ClusterSnapshot, Command, EngineEvent, EventOf } from '../../engine';
+import { linkSettingsText } from '../format';
+import { narrateQueue } from '../queue/narrate-queue';
 
 export type Tone = 'info' | 'good' | 'warn' | 'bad';
 
@@ -126,14 +128,8 @@ export function describeCommand(command: Command): string | undefined {
       return `You cut the link ${command.from} ${command.oneWay ? '→' : '↔'} ${command.to}.`;
     case 'network.heal':
       return 'You healed the network.';
-    case 'link.configure': {
-      const parts: string[] = [];
-      if (command.latencyMs === null) parts.push('normal latency');
-      else if (command.latencyMs !== undefined) parts.push(`${command.latencyMs} ms`);
-      if (command.lossRate === null) parts.push('no loss');
-      else if (command.lossRate !== undefined) parts.push(`${Math.round(command.lossRate * 100)}% loss`);
-      return `You set the link ${command.from} → ${command.to} to ${parts.join(', ') || 'normal'}.`;
-    }
+    case 'link.configure':
+      return `You set the link ${command.from} → ${command.to} to ${linkSettingsText(command)}.`;
     default:
       return undefined; // sends are summed from their outcomes; consumer commands come later
   }
@@ -344,6 +340,22 @@ export class Narrator {
           tone: 'bad',
           text: `${e.consumer} spent longer than max.poll.interval.ms (${e.maxPollIntervalMs} ms) on its records without polling again, so it left group ${e.groupId}. Its partitions go to the others, and whatever it had not committed will be read again.`,
         };
+      case 'queue.created':
+      case 'queue.messageSent':
+      case 'queue.messageReceived':
+      case 'queue.messageDeleted':
+      case 'queue.visibilityExpired':
+      case 'queue.ackRejected':
+      case 'queue.crashed':
+      case 'queue.restarted':
+      case 'service.crashed':
+      case 'service.restarted':
+      case 'sender.failed':
+      case 'batch.started':
+      case 'batch.handled':
+      case 'account.transactionProcessed':
+      case 'account.duplicateIgnored':
+        return narrateQueue(e);
       case 'partition.duplicateBatch':
         return {
           tone: 'info',

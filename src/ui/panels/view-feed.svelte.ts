@@ -12,6 +12,7 @@ import { FlightTracker } from '../flight/flight-tracker';
 import { Narrator, describeCommand, mergeSentences, type Sentence } from '../narration/narrate';
 import { SendTracker } from '../produce/send-tracker';
 import { groupLag } from '../consume/group-lag';
+import { RebalanceTracker } from '../consume/rebalance-tracker';
 
 export interface FaultMark {
   commandId: number;
@@ -51,8 +52,11 @@ export interface BatchSource {
 export class ViewFeed {
   readonly flights = new FlightTracker();
   readonly sends = new SendTracker();
+  /** Each group's rebalances, phase by phase (consume/rebalance-tracker.ts). */
+  readonly rebalances = new RebalanceTracker();
   flightsVersion = $state(0);
   sendsVersion = $state(0);
+  rebalancesVersion = $state(0);
   sentences = $state.raw<Sentence[]>([]);
   faults = $state.raw<FaultMark[]>([]);
   /** Each group's total lag over virtual time, for the lag chart. */
@@ -99,6 +103,7 @@ export class ViewFeed {
     if (events.length > 0) {
       this.sends.apply(events);
       this.sendsVersion++;
+      if (this.rebalances.apply(events)) this.rebalancesVersion++;
       const said = this.narrator.narrate(events, before);
       if (said.length > 0) this.sentences = mergeSentences(this.sentences, said).slice(-SENTENCES_MAX);
       const marks: FaultMark[] = [];
@@ -136,6 +141,8 @@ export class ViewFeed {
   private restart(): void {
     this.narrator.reset();
     this.sends.reset();
+    this.rebalances.reset();
+    this.rebalancesVersion++;
     this.sentences = [];
     this.faults = [];
     this.lag = {};
@@ -145,6 +152,8 @@ export class ViewFeed {
   private rewind(toMs: number): void {
     this.sentences = this.sentences.filter((s) => s.atMs <= toMs);
     this.faults = this.faults.filter((f) => f.atMs <= toMs);
+    this.rebalances.rewind(toMs);
+    this.rebalancesVersion++;
     this.lag = Object.fromEntries(
       Object.entries(this.lag).map(([g, samples]) => [g, samples.filter((s) => s.atMs <= toMs)]),
     );
