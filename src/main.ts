@@ -1,8 +1,8 @@
 import { mount } from 'svelte';
-import App from './ui/App.svelte';
+import AppRoot from './ui/lessons/AppRoot.svelte';
 import './ui/app.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
-export default mount(App, { target });
+export default mount(AppRoot, { target });

@@ -28,7 +28,7 @@ export function planFor(
   tab: TabSession | undefined,
   scenario?: Scenario,
 ): OpenPlan {
-  const fallback: FreshSession = { options: { seed: config.seed, brokers: BROKERS } };
+  const fallback: FreshSession = { options: config.options ?? { seed: config.seed, brokers: BROKERS } };
   if (config.atMs !== undefined) fallback.atMs = config.atMs;
   if (tab && tab.url === urlDigest(url)) return { kind: 'restore', sessionId: tab.id, fallback };
   if (scenario) return { kind: 'scenario', scenario, fallback };

@@ -3,12 +3,16 @@
  * then pause). Seed-pinned URLs make a session reproducible, which is what visual tests and shared
  * links rely on. A shared scenario travels in the hash (`#scenario=`, see scenario-codec.ts).
  */
+import type { SimulationOptions } from '../engine';
+
 export interface UrlConfig {
   seed: number;
   paused: boolean;
   atMs?: number;
   /** The URL pins a session (seed, time or pause): open a new one rather than resume the last. */
   pinned: boolean;
+  /** The cluster's shape and configs for a new session (a lesson's); default: `seed`, 3 brokers. */
+  options?: SimulationOptions;
 }
 
 export const DEFAULT_SEED = 1;

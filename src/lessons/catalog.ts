@@ -1,0 +1,68 @@
+/**
+ * The course, in order. The home page lists every entry; `?lesson=<id>` opens one.
+ */
+import type { CatalogEntry, Lesson } from './lesson-types';
+import { messagingLesson } from './content/01-messaging';
+import { queueVsLogLesson } from './content/02-queue-vs-log';
+import { eventsVsCommandsLesson } from './content/03-events-vs-commands';
+import { clusterLesson } from './content/04-cluster';
+import { topicsLesson } from './content/05-topics';
+import { partitionsLesson } from './content/06-partitions';
+import { replicationLesson } from './content/07-replication';
+import { isrLesson } from './content/08-isr';
+import { acksLesson } from './content/09-acks';
+import { consumingLesson } from './content/10-consuming';
+import { groupsLesson } from './content/11-groups';
+import { retentionReplayLesson } from './content/13-retention-replay';
+import { exactlyOnceLesson } from './content/14-exactly-once';
+
+/** Lessons in the whole course, the sandbox included ("Lesson 4 of 12"). */
+export const COURSE_SIZE = 12;
+
+export const CATALOG: readonly CatalogEntry[] = [
+  { kind: 'lesson', lesson: messagingLesson },
+  { kind: 'lesson', lesson: queueVsLogLesson },
+  { kind: 'lesson', lesson: eventsVsCommandsLesson },
+  { kind: 'lesson', lesson: clusterLesson },
+  { kind: 'lesson', lesson: topicsLesson },
+  { kind: 'lesson', lesson: partitionsLesson },
+  { kind: 'lesson', lesson: replicationLesson },
+  { kind: 'lesson', lesson: isrLesson },
+  { kind: 'lesson', lesson: acksLesson },
+  { kind: 'lesson', lesson: consumingLesson },
+  { kind: 'lesson', lesson: groupsLesson },
+  {
+    kind: 'sandbox',
+    id: '12-sandbox',
+    number: 12,
+    title: 'Sandbox',
+    summary: 'Everything unlocked: build any scenario, break it, and share it as a link.',
+  },
+];
+
+/**
+ * Going further: lessons after the core course (numbered on from it), listed on the home page
+ * below the course. They build on the consume path: the log's lifecycle and exactly-once.
+ */
+export const FURTHER: readonly CatalogEntry[] = [
+  { kind: 'lesson', lesson: retentionReplayLesson },
+  { kind: 'lesson', lesson: exactlyOnceLesson },
+];
+
+const ALL_ENTRIES: readonly CatalogEntry[] = [...CATALOG, ...FURTHER];
+
+export function lessonById(id: string): Lesson | undefined {
+  for (const entry of ALL_ENTRIES) if (entry.kind === 'lesson' && entry.lesson.id === id) return entry.lesson;
+  return undefined;
+}
+
+/** The lesson after `id` in the course (skipping slots not written yet), if any. */
+export function nextEntry(id: string): CatalogEntry | undefined {
+  const list = CATALOG.some((e) => entryId(e) === id) ? CATALOG : FURTHER;
+  const at = list.findIndex((e) => entryId(e) === id);
+  return list.slice(at + 1).find((e) => e.kind !== 'soon');
+}
+
+export function entryId(entry: CatalogEntry): string {
+  return entry.kind === 'lesson' ? entry.lesson.id : entry.id;
+}

@@ -1,0 +1,149 @@
+/**
+ * Lesson 8 — In-sync replicas: a follower that falls behind for longer than
+ * replica.lag.time.max.ms leaves the ISR; once it catches up again it rejoins.
+ */
+import type { ClusterSnapshot, Command } from '../../engine';
+import type { Lesson } from '../lesson-types';
+import { eventsOf, list, partitionOf } from '../facts';
+
+const LAG_MS = 3000;
+const orders0 = (s: ClusterSnapshot) => partitionOf(s, 'orders', 0);
+const isrText = (s: ClusterSnapshot) => {
+  const p = orders0(s);
+  return p
+    ? `ISR of orders-0: ${list(p.isr.map((b) => `broker-${b}`))} (replicas ${p.replicas.join(', ')}).`
+    : '';
+};
+
+/** The follower the lesson slows: the lowest-numbered replica that does not lead. */
+const slowFollower = (s: ClusterSnapshot) => {
+  const p = orders0(s);
+  return p ? p.replicas.filter((b) => b !== p.leader).sort((a, b) => a - b)[0] : undefined;
+};
+
+/** Both directions of the link between the leader and the slow follower. */
+function link(s: ClusterSnapshot, latencyMs: number): Command[] {
+  const p = orders0(s);
+  const f = slowFollower(s);
+  if (!p || f === undefined) return [];
+  const [a, b] = [`broker-${p.leader}`, `broker-${f}`];
+  return [
+    { type: 'link.configure', from: a, to: b, latencyMs },
+    { type: 'link.configure', from: b, to: a, latencyMs },
+  ];
+}
+
+export const isrLesson: Lesson = {
+  id: '08-isr',
+  number: 8,
+  title: 'In-sync replicas',
+  summary: `Slow a follower past replica.lag.time.max.ms: it leaves the ISR, and rejoins once it catches up.`,
+  seed: 8,
+  options: { brokers: 3, brokerConfig: { 'replica.lag.time.max.ms': LAG_MS } },
+  setup: [
+    { type: 'topic.create', topic: 'orders', partitions: 1, replicationFactor: 3 },
+    { type: 'producer.create', producer: 'p1' },
+  ],
+  speed: 1,
+  tools: ['inspect'],
+  steps: [
+    {
+      id: 'isr',
+      kind: 'narrative',
+      title: 'Who counts as a copy?',
+      body: [
+        'A follower that has stopped fetching is not much of a copy. The leader keeps a list of the replicas that are keeping up: the **in-sync replicas**, or **ISR**. Only they count towards the high watermark, and only they may become leader.',
+        `A follower stays in sync as long as it has caught up with the leader’s log end within the last \`replica.lag.time.max.ms\` — ${LAG_MS} ms in this cluster (Kafka’s default is 30 s).`,
+      ],
+      status: isrText,
+    },
+    {
+      id: 'predict-slow',
+      kind: 'predict',
+      title: 'A slow follower',
+      body: [
+        'The lesson now makes the network link between the leader and one follower very slow: 5 seconds each way. The follower is alive and keeps fetching — its answers just arrive late.',
+      ],
+      question: 'What happens to the ISR?',
+      choices: [
+        { id: 'stays', label: 'Nothing: the follower is alive, so it stays in the ISR' },
+        { id: 'leaves', label: 'The leader removes it from the ISR once it lags too long' },
+        { id: 'stops', label: 'The partition stops accepting writes' },
+      ],
+      run: (s) => [
+        ...link(s, 5000),
+        { type: 'producer.send', producer: 'p1', topic: 'orders', key: 'k', value: 'while slow' },
+      ],
+      until: {
+        waitingFor: 'Waiting for the ISR to change…',
+        event: 'partition.changed',
+        where: (e, { entry }) =>
+          e.type === 'partition.changed' &&
+          e.topic === 'orders' &&
+          e.isr.length < (entry ? (orders0(entry)?.isr.length ?? 0) : 0),
+      },
+      reveal: ({ stepEvents, snapshot }) => {
+        const proposed = eventsOf(stepEvents, 'partition.isrProposed').find((e) => e.reason === 'isr-shrink');
+        const changed = eventsOf(stepEvents, 'partition.changed').at(-1);
+        const start = stepEvents[0]?.atMs ?? 0;
+        return {
+          text:
+            `${changed ? `${((changed.atMs - start) / 1000).toFixed(1)} s after the link slowed, ` : ''}the leader asked the controller to shrink the ISR` +
+            (proposed ? ` (${proposed.detail})` : '') +
+            `. ${isrText(snapshot)} Writes go on: the high watermark now only waits for the replicas still in sync.`,
+          correct: 'leaves',
+        };
+      },
+      status: isrText,
+    },
+    {
+      id: 'rejoin',
+      kind: 'wait',
+      title: 'Catching up',
+      body: [
+        'Make the link fast again. The follower fetches what it missed; once it reaches the leader’s log end, the leader adds it back to the ISR.',
+      ],
+      actions: [{ id: 'heal', label: 'Make the link fast again', commands: (s) => link(s, 4) }],
+      fact: {
+        waitingFor: 'Waiting for the follower to rejoin the ISR…',
+        state: ({ snapshot }) => {
+          const p = orders0(snapshot);
+          return !!p && p.isr.length === p.replicas.length;
+        },
+      },
+      status: isrText,
+    },
+    {
+      id: 'challenge-shrink',
+      kind: 'challenge',
+      title: 'Your turn',
+      body: [
+        'Use the **Faults** tab to get a replica thrown out of the ISR of orders-0 — crash it, cut it off, or slow its link; any way works. Then wait for the leader to notice and press Check.',
+      ],
+      goal: 'Make the ISR of orders-0 smaller than its replica list.',
+      tools: ['faults', 'inspect'],
+      check: ({ snapshot }) => {
+        const p = orders0(snapshot);
+        if (!p) return { ok: false, hint: 'The topic is not ready yet.' };
+        if (p.isr.length < p.replicas.length)
+          return {
+            ok: true,
+            message: `The ISR is ${list(p.isr.map((b) => `broker-${b}`))}: ${list(p.replicas.filter((b) => !p.isr.includes(b)).map((b) => `broker-${b}`))} fell out of sync.`,
+          };
+        const { cuts, links, partitionSides } = snapshot.network;
+        const troubled =
+          snapshot.nodes.some((n) => !n.alive) ||
+          cuts.length > 0 ||
+          partitionSides.length > 0 ||
+          links.some((l) => (l.latencyMs ?? 0) > 100 || (l.lossRate ?? 0) > 0);
+        return {
+          ok: false,
+          hint: troubled
+            ? `All ${p.replicas.length} replicas are still in sync. The leader only drops a follower after ${LAG_MS} ms without catching up — and only a replica of orders-0 (a broker) counts. Wait a little, then check again.`
+            : `All ${p.replicas.length} replicas are in sync. Stop one follower from keeping up: crash its broker, or cut or slow its link to the leader.`,
+        };
+      },
+      status: isrText,
+    },
+  ],
+};

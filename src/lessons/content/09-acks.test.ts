@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { acksLesson } from './09-acks';
+import { walkLesson } from '../testing/walk';
+
+describe('lesson 9 on the real engine', () => {
+  it('acks=1 loses acknowledged writes when the leader crashes, acks=all does not; min ISR refuses writes', () => {
+    const h = walkLesson(acksLesson, {
+      'three-producers': {
+        after: (h) => {
+          const leaders = h.sim
+            .snapshot()
+            .topics.filter((t) => t.name.startsWith('acks'))
+            .map((t) => t.partitions[0]!.leader);
+          expect(new Set(leaders).size).toBe(1); // the seed puts all three leaders on one broker
+        },
+      },
+      'predict-crash': {
+        answer: 'none',
+        after: (h) => {
+          const reveal = h.actor.getSnapshot().context.reveals['predict-crash']!;
+          expect(reveal.text).toMatch(/3 acknowledged records gone/);
+          expect(reveal.text).toMatch(/acks=all: 0 records acknowledged before the crash/);
+          expect(reveal.text).toMatch(/Nothing acknowledged was lost/);
+          expect(reveal.correct).toBe('acks1');
+        },
+      },
+      'challenge-nee': {
+        wrong: (h) => {
+          h.act([{ type: 'producer.send', producer: 'pall', topic: 'acks-all', key: null, value: 'ok' }]);
+          h.run(500);
+        },
+        hint: /at least min.insync.replicas=2/,
+        solve: (h) => {
+          const p = h.sim.snapshot().topics.find((t) => t.name === 'acks-all')!.partitions[0]!;
+          const followers = p.replicas.filter((b) => b !== p.leader);
+          h.act(followers.map((broker) => ({ type: 'broker.crash' as const, broker })));
+          h.runUntil(
+            () => h.sim.snapshot().topics.find((t) => t.name === 'acks-all')!.partitions[0]!.isr.length === 1,
+            20_000,
+          );
+          h.act([
+            { type: 'producer.send', producer: 'pall', topic: 'acks-all', key: null, value: 'refused' },
+          ]);
+        },
+      },
+    });
+    expect(h.refused).toEqual([]);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { Command } from '../../engine';
+import { groupsLesson } from './11-groups';
+import { walkLesson } from '../testing/walk';
+
+const join = (group: string, names: string[]): Command[] =>
+  names.flatMap((consumer): Command[] => [
+    { type: 'consumer.create', consumer, groupId: group, config: { 'auto.offset.reset': 'earliest' } },
+    { type: 'consumer.subscribe', consumer, topics: ['clicks'] },
+  ]);
+
+describe('lesson 11 on the real engine', () => {
+  it('an extra member idles, a crash moves partitions (4 → 6), cooperative revokes only what moves', () => {
+    const h = walkLesson(groupsLesson, {
+      'predict-idle': {
+        answer: 'share',
+        after: (h) => expect(h.actor.getSnapshot().context.reveals['predict-idle']!.correct).toBe('idle'),
+      },
+      'predict-crash': {
+        answer: 'four',
+        after: (h) => expect(h.actor.getSnapshot().context.reveals['predict-crash']!.correct).toBe('six'),
+      },
+      'predict-coop': {
+        answer: 'all',
+        after: (h) => {
+          const reveal = h.actor.getSnapshot().context.reveals['predict-coop']!;
+          expect(reveal.text).toMatch(/revoked 4 partitions in all/);
+          expect(reveal.correct).toBe('moved');
+        },
+        maxMs: 60_000,
+      },
+      'challenge-three': {
+        wrong: (h) => {
+          h.act(join('mine', ['m1', 'm2', 'm3']));
+          h.runUntil(
+            () => h.sim.snapshot().groups.find((g) => g.groupId === 'mine')?.state === 'Stable',
+            30_000,
+          );
+        },
+        hint: /needs 12 ÷ 3 = 4 members/,
+        solve: (h) => h.act(join('mine', ['m4'])),
+        maxMs: 60_000,
+      },
+    });
+    expect(h.refused).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { retentionReplayLesson } from './13-retention-replay';
+import { walkLesson } from '../testing/walk';
+import type { HeadlessLesson } from '../testing/headless';
+
+const leaderOf = (h: HeadlessLesson) => {
+  const p = h.sim.snapshot().topics.find((t) => t.name === 'payments')!.partitions[0]!;
+  return p.replicaStates.find((r) => r.broker === p.leader)!;
+};
+
+describe('lesson 13 on the real engine', () => {
+  it('segments, retention past a committed offset, a replay from earliest and from a timestamp', () => {
+    const h = walkLesson(retentionReplayLesson, {
+      segments: {
+        after: (h) => {
+          expect(leaderOf(h).segmentBaseOffsets).toEqual([0, 4]);
+          expect(leaderOf(h).logStartOffset).toBe(0);
+        },
+      },
+      'predict-out-of-range': {
+        answer: 'committed',
+        maxMs: 60_000,
+        after: (h) => {
+          const reveal = h.actor.getSnapshot().context.reveals['predict-out-of-range']!;
+          expect(reveal.correct).toBe('reset');
+          expect(reveal.text).toMatch(/OFFSET_OUT_OF_RANGE/);
+          expect(reveal.text).toMatch(/deleted 2 segments on the leader: the log now starts at offset 8/);
+          expect(leaderOf(h).logStartOffset).toBe(8);
+          const reset = h.sim
+            .events()
+            .filter((e) => e.type === 'consumer.positionSet' && e.consumer === 'reports')
+            .map((e) => (e.type === 'consumer.positionSet' ? [e.offset, e.reason] : []));
+          expect(reset).toContainEqual([8, 'reset-earliest']);
+        },
+      },
+      'predict-replay': {
+        answer: 'all',
+        after: (h) => {
+          const reveal = h.actor.getSnapshot().context.reveals['predict-replay']!;
+          expect(reveal.correct).toBe('kept');
+          expect(reveal.text).toMatch(/read 8 payments, offsets 8–15/);
+        },
+      },
+      'seek-time': {
+        after: (h) => {
+          const set = h.sim
+            .events()
+            .filter((e) => e.type === 'consumer.positionSet' && e.reason === 'timestamp');
+          expect(set).toHaveLength(1);
+        },
+      },
+      'challenge-replay': {
+        wrong: (h) => {
+          h.act([
+            {
+              type: 'consumer.create',
+              consumer: 'late',
+              groupId: 'late',
+              config: { 'auto.offset.reset': 'latest' },
+            },
+            { type: 'consumer.subscribe', consumer: 'late', topics: ['payments'] },
+          ]);
+          h.run(4000);
+        },
+        hint: /starts at the end of the log \(offset 16\)/,
+        solve: (h) => {
+          h.act([
+            {
+              type: 'consumer.create',
+              consumer: 'audit',
+              groupId: 'audit',
+              config: { 'auto.offset.reset': 'earliest' },
+            },
+            { type: 'consumer.subscribe', consumer: 'audit', topics: ['payments'] },
+          ]);
+        },
+        after: (h) => {
+          expect(h.actor.getSnapshot().context.message).toMatch(/audit \(group audit\) read all 8 payments/);
+        },
+      },
+    });
+    expect(h.refused).toEqual([]);
+  });
+});

@@ -1,0 +1,355 @@
+/**
+ * The flow of one lesson as an xstate v5 machine. It never touches the engine: it is fed
+ * `engine.event` (every non-RPC event, in order) and `engine.snapshot` (after each batch), and it
+ * *emits* `dispatch` with the commands to run; the UI (or the headless test driver) carries them
+ * out through the engine client. So every transition is pure and testable with `transition()`.
+ *
+ *   preparing ──(cluster ready)──▶ settingUp ──(setup done)──▶ step ──(Next on the last)──▶ finished
+ *                                                               │ entering → narrative | waiting →
+ *                                                               │ ready | asking → running →
+ *                                                               │ revealed | trying → solved
+ *
+ * Steps wait for facts, never for time. Back revisits a step as done (the cluster does not rewind:
+ * the step shows what happened); Next from a done step needs nothing more.
+ */
+import { assign, emit, enqueueActions, setup } from 'xstate';
+import type { ClusterSnapshot, Command, EngineEvent } from '../engine';
+import type { Fact, FactView, Lesson, LessonStep } from './lesson-types';
+import { clusterReady, setupTopicsExist } from './facts';
+
+/** How many non-RPC events a lesson remembers for its predicates. */
+export const HISTORY_MAX = 2000;
+
+export type LessonMachineEvent =
+  | { type: 'user.next' }
+  | { type: 'user.back' }
+  | { type: 'user.answer'; choice: string }
+  | { type: 'user.action'; action: string }
+  | { type: 'user.check' }
+  | { type: 'engine.event'; event: EngineEvent }
+  | { type: 'engine.snapshot'; snapshot: ClusterSnapshot };
+
+export type LessonEmitted = { type: 'dispatch'; commands: Command[] };
+
+/** What a learner has done in a lesson: saved, and handed back in to resume. */
+export interface LessonProgress {
+  index: number;
+  /** Steps whose fact held, answer was revealed or challenge solved. */
+  done: number[];
+  answers: Record<string, string>;
+  reveals: Record<string, { text: string; correct?: string }>;
+  /** Action buttons already pressed, as `stepId/actionId`. */
+  pressed: string[];
+  finished: boolean;
+}
+
+export interface LessonInput {
+  lesson: Lesson;
+  /** Saved progress; with `skipSetup` the cluster is already set up (a restored session). */
+  progress?: LessonProgress;
+  skipSetup?: boolean;
+}
+
+export interface LessonContext extends LessonProgress {
+  lesson: Lesson;
+  snapshot: ClusterSnapshot | undefined;
+  entry: ClusterSnapshot | undefined;
+  stepEvents: EngineEvent[];
+  history: EngineEvent[];
+  /** The last check's hint (a wrong attempt), cleared by the next check or step. */
+  hint: string | undefined;
+  message: string | undefined;
+  skipSetup: boolean;
+}
+
+export function emptyProgress(): LessonProgress {
+  return { index: 0, done: [], answers: {}, reveals: {}, pressed: [], finished: false };
+}
+
+export function stepOf(context: Pick<LessonContext, 'lesson' | 'index'>): LessonStep {
+  const step = context.lesson.steps[context.index];
+  if (!step) throw new Error(`lesson ${context.lesson.id} has no step ${context.index}`);
+  return step;
+}
+
+export function viewOf(context: LessonContext, snapshot: ClusterSnapshot): FactView {
+  return { snapshot, stepEvents: context.stepEvents, history: context.history, entry: context.entry };
+}
+
+/** Does `fact` hold, given the context and (optionally) an event that just arrived? */
+export function factHolds(fact: Fact, context: LessonContext, event?: EngineEvent): boolean {
+  const snapshot = context.snapshot;
+  if (!snapshot) return false;
+  const view = viewOf(context, snapshot);
+  if (event) {
+    if (fact.event !== event.type) return false;
+    return fact.where ? fact.where(event, view) : true;
+  }
+  return fact.state ? fact.state(view) : false;
+}
+
+function currentFact(context: LessonContext): Fact | undefined {
+  const step = stepOf(context);
+  if (step.kind === 'wait') return step.fact;
+  if (step.kind === 'predict') return step.until;
+  return undefined;
+}
+
+function remember(list: EngineEvent[], event: EngineEvent, max: number): EngineEvent[] {
+  const next = list.length >= max ? list.slice(list.length - max + 1) : list.slice();
+  next.push(event);
+  return next;
+}
+
+const withDone = (done: number[], index: number) => (done.includes(index) ? done : [...done, index]);
+
+export const lessonMachine = setup({
+  types: {
+    context: {} as LessonContext,
+    events: {} as LessonMachineEvent,
+    input: {} as LessonInput,
+    emitted: {} as LessonEmitted,
+  },
+  guards: {
+    clusterReady: ({ event }) => event.type === 'engine.snapshot' && clusterReady(event.snapshot),
+    setupDone: ({ context, event }) =>
+      event.type === 'engine.snapshot' &&
+      (context.lesson.setupDone ?? setupTopicsExist(context.lesson.setup))(event.snapshot),
+    skipSetup: ({ context }) => context.skipSetup,
+    isDone: ({ context }) => context.done.includes(context.index),
+    kindIs: ({ context }, kind: LessonStep['kind']) => stepOf(context).kind === kind,
+    answered: ({ context }) => stepOf(context).id in context.answers,
+    hasNext: ({ context }) => context.index + 1 < context.lesson.steps.length,
+    hasBack: ({ context }) => context.index > 0,
+    factByEvent: ({ context, event }) => {
+      const fact = currentFact(context);
+      return !!fact && event.type === 'engine.event' && factHolds(fact, context, event.event);
+    },
+    factByState: ({ context }) => {
+      const fact = currentFact(context);
+      return !!fact && factHolds(fact, context);
+    },
+    validAnswer: ({ context, event }) => {
+      const step = stepOf(context);
+      return (
+        event.type === 'user.answer' &&
+        step.kind === 'predict' &&
+        step.choices.some((c) => c.id === event.choice)
+      );
+    },
+    checkPasses: ({ context }) => {
+      const step = stepOf(context);
+      if (step.kind !== 'challenge' || !context.snapshot) return false;
+      return step.check(viewOf(context, context.snapshot)).ok;
+    },
+    actionAllowed: ({ context, event }) => {
+      const step = stepOf(context);
+      if (event.type !== 'user.action' || !context.snapshot) return false;
+      const known = step.actions?.some((a) => a.id === event.action) ?? false;
+      return known && !context.pressed.includes(`${step.id}/${event.action}`);
+    },
+  },
+  actions: {
+    takeEvent: assign(({ context, event }) => {
+      if (event.type !== 'engine.event') return {};
+      return {
+        history: remember(context.history, event.event, HISTORY_MAX),
+        stepEvents: remember(context.stepEvents, event.event, HISTORY_MAX),
+      };
+    }),
+    takeSnapshot: assign(({ event }) =>
+      event.type === 'engine.snapshot' ? { snapshot: event.snapshot } : {},
+    ),
+    enterStep: assign(({ context }) => ({
+      stepEvents: [],
+      entry: context.snapshot,
+      hint: undefined,
+      message: undefined,
+    })),
+    markDone: assign(({ context }) => ({ done: withDone(context.done, context.index) })),
+    goNext: assign(({ context }) => ({ index: context.index + 1 })),
+    goBack: assign(({ context }) => ({ index: context.index - 1 })),
+    finish: assign(({ context }) => ({ finished: true, done: withDone(context.done, context.index) })),
+    recordAnswer: assign(({ context, event }) =>
+      event.type === 'user.answer'
+        ? { answers: { ...context.answers, [stepOf(context).id]: event.choice } }
+        : {},
+    ),
+    recordReveal: assign(({ context }) => {
+      const step = stepOf(context);
+      if (step.kind !== 'predict' || !context.snapshot) return {};
+      return { reveals: { ...context.reveals, [step.id]: step.reveal(viewOf(context, context.snapshot)) } };
+    }),
+    recordCheck: assign(({ context }) => {
+      const step = stepOf(context);
+      if (step.kind !== 'challenge' || !context.snapshot) return {};
+      const result = step.check(viewOf(context, context.snapshot));
+      return result.ok
+        ? { hint: undefined, message: result.message }
+        : { hint: result.hint, message: undefined };
+    }),
+    recordPress: assign(({ context, event }) =>
+      event.type === 'user.action'
+        ? { pressed: [...context.pressed, `${stepOf(context).id}/${event.action}`] }
+        : {},
+    ),
+    dispatchSetup: emit(({ context }) => ({
+      type: 'dispatch' as const,
+      commands: [...context.lesson.setup],
+    })),
+    dispatchOnEnter: emit(({ context }) => {
+      const step = stepOf(context);
+      const first = !context.done.includes(context.index) && context.snapshot && step.onEnter;
+      return { type: 'dispatch' as const, commands: first ? step.onEnter!(context.snapshot!) : [] };
+    }),
+    dispatchRun: emit(({ context }) => {
+      const step = stepOf(context);
+      const commands =
+        step.kind === 'predict' && step.run && context.snapshot ? step.run(context.snapshot) : [];
+      return { type: 'dispatch' as const, commands };
+    }),
+    fireReactions: enqueueActions(({ context, enqueue }) => {
+      const step = stepOf(context);
+      const snapshot = context.snapshot;
+      if (step.kind !== 'predict' || !step.then || !snapshot) return;
+      const view = viewOf(context, snapshot);
+      const fired: string[] = [];
+      step.then.forEach((reaction, i) => {
+        const key = `${step.id}/then-${i}`;
+        if (context.pressed.includes(key) || !reaction.when(view)) return;
+        fired.push(key);
+        enqueue.emit({ type: 'dispatch', commands: reaction.commands(snapshot) });
+      });
+      if (fired.length > 0) enqueue.assign({ pressed: [...context.pressed, ...fired] });
+    }),
+    dispatchAction: emit(({ context, event }) => {
+      const action =
+        event.type === 'user.action'
+          ? stepOf(context).actions?.find((a) => a.id === event.action)
+          : undefined;
+      const commands = action && context.snapshot ? action.commands(context.snapshot) : [];
+      return { type: 'dispatch' as const, commands };
+    }),
+  },
+}).createMachine({
+  id: 'lesson',
+  context: ({ input }) => ({
+    ...emptyProgress(),
+    ...input.progress,
+    lesson: input.lesson,
+    snapshot: undefined,
+    entry: undefined,
+    stepEvents: [],
+    history: [],
+    hint: undefined,
+    message: undefined,
+    skipSetup: input.skipSetup ?? false,
+  }),
+  initial: 'starting',
+  // Events and snapshots are recorded whatever the state; the states below react to them.
+  on: {
+    'engine.event': { actions: 'takeEvent' },
+  },
+  states: {
+    starting: {
+      always: [{ guard: 'skipSetup', target: 'resuming' }, { target: 'preparing' }],
+    },
+    preparing: {
+      on: {
+        'engine.snapshot': [
+          { guard: 'clusterReady', target: 'settingUp', actions: ['takeSnapshot', 'dispatchSetup'] },
+          { actions: 'takeSnapshot' },
+        ],
+      },
+    },
+    settingUp: {
+      on: {
+        'engine.snapshot': [
+          { guard: 'setupDone', target: 'step', actions: 'takeSnapshot' },
+          { actions: 'takeSnapshot' },
+        ],
+      },
+    },
+    /** Resuming a restored session: the setup ran before the reload. */
+    resuming: {
+      on: { 'engine.snapshot': { target: 'step', actions: 'takeSnapshot' } },
+    },
+    step: {
+      initial: 'entering',
+      on: {
+        'user.back': { guard: 'hasBack', target: '.entering', reenter: true, actions: 'goBack' },
+        'user.action': { guard: 'actionAllowed', actions: ['recordPress', 'dispatchAction'] },
+        'engine.snapshot': { actions: 'takeSnapshot' },
+      },
+      states: {
+        entering: {
+          entry: ['enterStep', 'dispatchOnEnter'],
+          always: [
+            { guard: { type: 'kindIs', params: 'narrative' }, target: 'ready' },
+            { guard: 'isDone', target: 'complete' },
+            { guard: { type: 'kindIs', params: 'wait' }, target: 'waiting' },
+            { guard: { type: 'kindIs', params: 'predict' }, target: 'asking' },
+            { target: 'trying' },
+          ],
+        },
+        waiting: {
+          always: { guard: 'factByState', target: 'complete', actions: 'markDone' },
+          on: {
+            'engine.event': { guard: 'factByEvent', target: 'complete', actions: ['takeEvent', 'markDone'] },
+          },
+        },
+        asking: {
+          on: {
+            'user.answer': {
+              guard: 'validAnswer',
+              target: 'running',
+              actions: ['recordAnswer', 'dispatchRun'],
+            },
+          },
+        },
+        running: {
+          always: { guard: 'factByState', target: 'complete', actions: ['recordReveal', 'markDone'] },
+          on: {
+            'engine.snapshot': { actions: ['takeSnapshot', 'fireReactions'] },
+            'engine.event': {
+              guard: 'factByEvent',
+              target: 'complete',
+              actions: ['takeEvent', 'recordReveal', 'markDone'],
+            },
+          },
+        },
+        trying: {
+          on: {
+            'user.check': [
+              { guard: 'checkPasses', target: 'complete', actions: ['recordCheck', 'markDone'] },
+              { actions: 'recordCheck' },
+            ],
+          },
+        },
+        /** Narrative steps: Next is always allowed. */
+        ready: {
+          on: {
+            'user.next': [
+              { guard: 'hasNext', target: '#lesson.step', reenter: true, actions: ['markDone', 'goNext'] },
+              { target: '#lesson.finished', actions: 'finish' },
+            ],
+          },
+        },
+        complete: {
+          on: {
+            'user.next': [
+              { guard: 'hasNext', target: '#lesson.step', reenter: true, actions: 'goNext' },
+              { target: '#lesson.finished', actions: 'finish' },
+            ],
+          },
+        },
+      },
+    },
+    finished: {
+      on: {
+        'user.back': { target: 'step' },
+        'engine.snapshot': { actions: 'takeSnapshot' },
+      },
+    },
+  },
+});

@@ -1,0 +1,92 @@
+/**
+ * Drive a lesson's flow machine against a real simulation in Node, the way the UI does through the
+ * worker: every non-RPC event and a snapshot after each slice of virtual time go to the machine,
+ * and the commands it emits are dispatched. Lesson tests use it to prove each step's fact really
+ * happens and each challenge's check really tells a right solution from a wrong one.
+ */
+import { createActor } from 'xstate';
+import { createSimulation, isEngineError, type Command, type Simulation } from '../../engine';
+import type { Lesson } from '../lesson-types';
+import { lessonMachine, type LessonMachineEvent } from '../lesson-machine';
+
+export interface HeadlessLesson {
+  sim: Simulation;
+  actor: ReturnType<typeof createActor<typeof lessonMachine>>;
+  /** Commands the engine refused (code: message), in order. */
+  refused: string[];
+  /** Send a learner event, then let the engine run a moment. */
+  send(event: LessonMachineEvent): void;
+  /** Dispatch commands as the learner would with the tools. */
+  act(commands: readonly Command[]): void;
+  /** Run in slices until `done` or `maxMs` of virtual time pass; true if done. */
+  runUntil(done: () => boolean, maxMs?: number): boolean;
+  run(ms: number): void;
+  /** Run until the current step is complete (its fact held, answer revealed, challenge solved). */
+  untilComplete(maxMs?: number): boolean;
+  stateValue(): unknown;
+  index(): number;
+}
+
+const SLICE_MS = 20;
+
+export function startHeadless(lesson: Lesson): HeadlessLesson {
+  const sim = createSimulation({ seed: lesson.seed, ...lesson.options });
+  const actor = createActor(lessonMachine, { input: { lesson } });
+  const refused: string[] = [];
+  const dispatch = (commands: readonly Command[]) => {
+    for (const command of commands) {
+      try {
+        sim.dispatch(command);
+      } catch (e) {
+        if (!isEngineError(e)) throw e;
+        refused.push(`${e.code}: ${e.message}`);
+      }
+    }
+  };
+  actor.on('dispatch', (e) => dispatch(e.commands));
+  actor.start();
+  let seq = 0;
+  const feed = () => {
+    for (const event of sim.events(seq)) {
+      seq = event.seq;
+      if (!event.type.startsWith('rpc.')) actor.send({ type: 'engine.event', event });
+    }
+    actor.send({ type: 'engine.snapshot', snapshot: sim.snapshot() });
+  };
+  const run = (ms: number) => {
+    for (let t = 0; t < ms; t += SLICE_MS) {
+      sim.runFor(Math.min(SLICE_MS, ms - t));
+      feed();
+    }
+  };
+  const runUntil = (done: () => boolean, maxMs = 60_000) => {
+    feed();
+    for (let t = 0; t < maxMs && !done(); t += SLICE_MS) {
+      sim.runFor(SLICE_MS);
+      feed();
+    }
+    return done();
+  };
+  const complete = () => {
+    const v = actor.getSnapshot();
+    return v.matches('finished') || v.matches({ step: 'complete' }) || v.matches({ step: 'ready' });
+  };
+  return {
+    sim,
+    actor,
+    refused,
+    send(event) {
+      actor.send(event);
+      feed();
+    },
+    act(commands) {
+      dispatch(commands);
+      feed();
+    },
+    runUntil,
+    run,
+    untilComplete: (maxMs) => runUntil(complete, maxMs),
+    stateValue: () => actor.getSnapshot().value,
+    index: () => actor.getSnapshot().context.index,
+  };
+}

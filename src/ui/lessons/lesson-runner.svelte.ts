@@ -1,0 +1,149 @@
+/**
+ * Connects a lesson's flow machine to the running engine session: every batch's non-RPC events and
+ * its snapshot go to the machine; the commands the machine emits go to the engine through the
+ * client, in order; and every change of the machine is saved as the learner's progress.
+ *
+ * On a reload the worker restores this tab's session exactly (same URL), so the machine resumes at
+ * the saved step without running the setup again. If the session could not be restored (another
+ * browser, storage cleared) the cluster is new, and the lesson starts over from its first step.
+ */
+import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import type { Command } from '../../engine';
+import { lessonMachine, type LessonMachineEvent, type LessonProgress } from '../../lessons/lesson-machine';
+import type { Lesson } from '../../lessons/lesson-types';
+import { readCourse, writeCourse, withLesson, type CourseProgress } from '../../lessons/progress';
+import { readTabSession, urlDigest, writeTabSession } from '../open-plan';
+import type { EngineSession } from '../engine-session.svelte';
+import type { Batch } from '../../worker/protocol';
+
+/** Booting the cluster and running the setup is not the lesson: it runs at the fastest speed. */
+const SETUP_SPEED = 5;
+
+type Store = Pick<Storage, 'getItem' | 'setItem'> | undefined;
+
+/**
+ * Before the session opens: if this lesson's cluster lives in a saved worker session and this tab
+ * does not already hold it, point the tab at it, so the open plan restores it (the same path as a
+ * reload). A new tab or a restarted browser then resumes the lesson with its cluster.
+ */
+export function pointTabAtLesson(
+  lessonId: string,
+  store: Store,
+  tabStorage: Pick<Storage, 'getItem' | 'setItem'> | undefined,
+  href: string,
+): void {
+  const sessionId = readCourse(store).sessions[lessonId];
+  if (!sessionId) return;
+  const tab = readTabSession(tabStorage);
+  if (tab?.url !== urlDigest(href)) writeTabSession(tabStorage, sessionId, href);
+}
+export type LessonState = SnapshotFrom<typeof lessonMachine>;
+
+export function progressOf(state: LessonState): LessonProgress {
+  const { index, done, answers, reveals, pressed, finished } = state.context;
+  return { index, done, answers, reveals, pressed, finished };
+}
+
+export class LessonRunner {
+  state = $state.raw<LessonState | undefined>(undefined);
+  /** A command the engine refused (it should not happen in a written lesson; shown if it does). */
+  problem = $state<string | undefined>(undefined);
+  /** The saved cluster was gone, so the lesson started again from the top. */
+  restarted = $state(false);
+  completed = $state<string[]>([]);
+
+  private actor: Actor<typeof lessonMachine> | undefined;
+  private started = false;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly lesson: Lesson;
+  private readonly session: EngineSession;
+  private readonly store: Store;
+
+  private readonly tabStorage: Pick<Storage, 'getItem'> | undefined;
+
+  constructor(lesson: Lesson, session: EngineSession, store: Store, tabStorage?: Pick<Storage, 'getItem'>) {
+    this.lesson = lesson;
+    this.session = session;
+    this.store = store;
+    this.tabStorage = tabStorage;
+    this.completed = readCourse(store).completed;
+  }
+
+  /** Listen to the session; returns the cleanup. */
+  connect(): () => void {
+    const off = this.session.onBatch((batch) => this.onBatch(batch));
+    return () => {
+      off();
+      this.actor?.stop();
+    };
+  }
+
+  send(event: LessonMachineEvent): void {
+    this.actor?.send(event);
+  }
+
+  private onBatch(batch: Batch): void {
+    const actor = this.actor ?? this.begin();
+    // A jump in time (the learner stepped back) resends old events: the machine only needs the state.
+    if (!batch.reset) {
+      for (const event of batch.events) {
+        if (!event.type.startsWith('rpc.')) actor.send({ type: 'engine.event', event });
+      }
+    }
+    actor.send({ type: 'engine.snapshot', snapshot: batch.snapshot });
+  }
+
+  /** The first batch tells whether the session was restored (origin is set before batches arrive). */
+  private begin(): Actor<typeof lessonMachine> {
+    const course = readCourse(this.store);
+    const saved = course.lessons[this.lesson.id];
+    const restored = this.session.origin === 'restored' || this.session.origin === 'copied';
+    const resume = restored && saved !== undefined;
+    this.restarted = !restored && saved !== undefined && (saved.index > 0 || saved.done.length > 0);
+    const actor = createActor(lessonMachine, {
+      input: resume ? { lesson: this.lesson, progress: saved, skipSetup: true } : { lesson: this.lesson },
+    });
+    actor.on('dispatch', ({ commands }) => {
+      if (commands.length > 0) this.enqueue(commands);
+    });
+    actor.subscribe((state) => {
+      this.state = state;
+      this.save(state);
+      // The cluster boots and is set up at full speed; the lesson itself runs at its own pace.
+      if (!this.started && state.matches('step')) {
+        this.started = true;
+        if (!resume) this.session.setSpeed(this.lesson.speed ?? 1);
+      }
+    });
+    this.actor = actor;
+    if (!resume) this.session.setSpeed(SETUP_SPEED);
+    actor.start();
+    return actor;
+  }
+
+  private saved = '';
+
+  /** Saves when the progress changed (not on every engine event the machine records). */
+  private save(state: LessonState): void {
+    const progress = JSON.stringify(progressOf(state));
+    if (progress === this.saved) return;
+    this.saved = progress;
+    const course: CourseProgress = withLesson(readCourse(this.store), this.lesson.id, progressOf(state));
+    // The session opened for this page (adopted into the tab's storage when it became ready).
+    const sessionId = readTabSession(this.tabStorage)?.id;
+    if (sessionId) course.sessions = { ...course.sessions, [this.lesson.id]: sessionId };
+    writeCourse(this.store, course);
+    if (course.completed.length !== this.completed.length) this.completed = course.completed;
+  }
+
+  /**
+   * Each emit's commands are applied together, at the same virtual instant (one request), as the
+   * headless tests apply them; emits are applied in the order the machine made them.
+   */
+  private enqueue(commands: Command[]): void {
+    this.queue = this.queue.then(async () => {
+      const result = await this.session.dispatchMany(commands);
+      if (!result.ok) this.problem = `The engine refused a lesson command: ${result.message}`;
+    });
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Going further, lessons 13–14, walked end to end through the UI: every step's fact, every
+ * prediction's reveal (computed by the lesson from the engine's state), every challenge completed
+ * with the workspace's tools after a wrong attempt is rejected with a hint, and screenshots of the
+ * key steps (segments and the log start offset; the LSO and transaction markers).
+ */
+import { expect, test, type Page } from '@playwright/test';
+import {
+  addConsumer,
+  checkUntilPassed,
+  expectHint,
+  expectStep,
+  finish,
+  next,
+  openLesson,
+  paneShot,
+  predict,
+  press,
+  sendRecords,
+} from './lessons-helpers';
+
+// Whole lessons, each with a consumer rejoining or a transaction timing out: more than 30 s.
+test.describe.configure({ timeout: 90_000 });
+
+/** The replica rows of a topic's partition, for a look at the cluster while a step is on. */
+const replicaOf = (page: Page, topic: string) =>
+  page.locator(`[data-testid="replica"][data-replica^="${topic}-"]`);
+
+test('lesson 13, retention and replay: segments, OFFSET_OUT_OF_RANGE, a fraud team replays', async ({
+  page,
+}) => {
+  // The home page lists both under "Going further", after the course.
+  await page.goto('/?lessons');
+  const further = page.getByTestId('lesson-toc-further');
+  await expect(further.getByTestId('toc-13-retention-replay')).toContainText('Retention and replay');
+  await expect(further.getByTestId('toc-14-exactly-once')).toContainText('Exactly-once');
+  await page.screenshot({ path: test.info().outputPath('lessons-home.png'), fullPage: true });
+  await openLesson(page, '13-retention-replay');
+  await expectStep(page, 1, 6, 'A log made of segments');
+  await next(page);
+  // Two segments on every replica: a tick where the second one starts.
+  await expect(replicaOf(page, 'payments').first()).toHaveAttribute('data-segments', /^[2-9]$/);
+  await expect(page.getByTestId('segment-start').first()).toBeAttached();
+  await page.screenshot({ path: test.info().outputPath('lesson-13-segments-page.png') });
+
+  let reveal = await predict(page, 'committed');
+  await expect(reveal).toContainText('the log now starts at offset 8');
+  await expect(reveal).toContainText('OFFSET_OUT_OF_RANGE');
+  await expect(reveal).toContainText('Payments 3–7 were never in its report');
+  await expect(page.getByTestId('reveal-verdict')).toContainText('You predicted: At offset 3');
+  await expect(replicaOf(page, 'payments').first()).toHaveAttribute('data-log-start', '8');
+  await paneShot(page, 'lesson-13-out-of-range.png');
+  await page.screenshot({ path: test.info().outputPath('lesson-13-out-of-range-page.png') });
+  await next(page);
+
+  await expectStep(page, 3, 6, 'The fraud team');
+  await next(page);
+  reveal = await predict(page, 'kept');
+  await expect(reveal).toContainText('fraud-model read 8 payments, offsets 8–15');
+  await expect(page.getByTestId('reveal-verdict')).toHaveText('Your prediction was right.');
+  await next(page);
+  await press(page, 'seek');
+  await next(page);
+
+  await expectStep(page, 6, 6, 'Replay it yourself');
+  await addConsumer(page, { group: 'late', topic: 'payments', reset: 'latest' });
+  await expectHint(page, /starts at the end of the log \(offset 16\)/);
+  await paneShot(page, 'lesson-13-hint.png');
+  await addConsumer(page, { group: 'audit', topic: 'payments', reset: 'earliest' });
+  await checkUntilPassed(page);
+  await expect(page.getByTestId('challenge-passed')).toContainText(
+    '(group audit) read all 8 payments still kept',
+  );
+  await finish(page);
+  await expect(page.getByTestId('next-lesson')).toHaveText('Next: Exactly-once');
+});
+
+test('lesson 14, exactly-once: a deduplicated retry, an atomic commit, a rollback, both isolation levels', async ({
+  page,
+}) => {
+  await openLesson(page, '14-exactly-once');
+  await expect(page.getByTestId('lesson-title')).toHaveText('Going further, lesson 14: Exactly-once');
+  let reveal = await predict(page, 'two');
+  await expect(reveal).toContainText('The leader appended it 1 time');
+  await expect(reveal).toContainText('partition.duplicateBatch');
+  await expect(page.getByTestId('reveal-verdict')).toContainText('You predicted: Two');
+  // How many times the batch went out depends on where the frames fell.
+  await paneShot(page, 'lesson-14-retry.png', [
+    reveal.locator('p:not([data-testid="reveal-verdict"])').first(),
+  ]);
+  await next(page);
+
+  await press(page, 'begin');
+  await expect(page.getByTestId('lesson-next')).toBeEnabled({ timeout: 30_000 });
+  // The transaction is open: the LSO trails the high watermark on both partitions.
+  await expect(page.getByTestId('lso').first()).toBeAttached();
+  await page.screenshot({ path: test.info().outputPath('lesson-14-open-page.png') });
+  await next(page);
+
+  reveal = await predict(page, 'both');
+  await expect(reveal).toContainText(/COMMIT markers: ledger-\d offset \d+ and ledger-\d offset \d+/);
+  await expect(reveal).toContainText('none of it before the commit was decided');
+  await expect(page.getByTestId('txn-marker').first()).toBeAttached();
+  await next(page);
+
+  reveal = await predict(page, 'ru-only');
+  await expect(reveal).toContainText('reason: timeout');
+  await expect(reveal).toContainText('rc (read_committed) read nothing of t2');
+  await expect(page.getByTestId('reveal-verdict')).toHaveText('Your prediction was right.');
+  await paneShot(page, 'lesson-14-rollback.png');
+  await page.screenshot({ path: test.info().outputPath('lesson-14-rollback-page.png') });
+  await next(page);
+
+  // The challenge, with the Produce tab: a transactional producer of one's own.
+  await expectHint(page, /Create a producer in the Produce tab/);
+  await page.getByTestId('tab-produce').click();
+  await page.getByTestId('producer-name').fill('me');
+  await page.getByTestId('producer-acks').selectOption('txn');
+  await page.getByTestId('producer-create').click();
+  const mine = page.getByTestId('txn-producer').filter({ hasText: 'me-tx' });
+  await expect(mine).toHaveAttribute('data-state', 'READY', { timeout: 30_000 });
+  await mine.getByTestId('txn-begin').click();
+  await sendRecords(page, { producer: 'me', topic: 'ledger', value: 'kept' });
+  await mine.getByTestId('txn-commit').click();
+  await expectHint(page, /was committed, so rc reads its records too/);
+  await paneShot(page, 'lesson-14-hint.png');
+  await expect(mine).toHaveAttribute('data-state', 'READY', { timeout: 30_000 });
+  await mine.getByTestId('txn-begin').click();
+  await sendRecords(page, { producer: 'me', topic: 'ledger', value: 'undo me' });
+  await mine.getByTestId('txn-abort').click();
+  await checkUntilPassed(page);
+  await expect(page.getByTestId('challenge-passed')).toContainText('ru read “undo me”; rc read none of them');
+  await finish(page);
+});
