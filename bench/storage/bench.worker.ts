@@ -189,6 +189,15 @@ function timeTravel(): void {
     t.sim.snapshot();
     scrubs.push(now() - s);
   }
+  // And forward again over the recorded time, earliest target first: each restores the nearest
+  // keyframe ahead (its events kept from going back) and replays at most one spacing.
+  const forward: number[] = [];
+  for (const atMs of [...targets].reverse()) {
+    const s = now();
+    t.seek(atMs);
+    t.sim.snapshot();
+    forward.push(now() - s);
+  }
   // Baseline: without keyframes, going back means replaying the session from its start.
   const replays: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -237,6 +246,13 @@ function timeTravel(): void {
   post({
     name: `scrub to any time at ${Math.round(events / 1000)}k events (p95)`,
     value: p95(scrubs),
+    baseline: median(replays),
+    unit: 'ms',
+    note,
+  });
+  post({
+    name: `scrub forward over recorded time at ${Math.round(events / 1000)}k events (p95)`,
+    value: p95(forward),
     baseline: median(replays),
     unit: 'ms',
     note,

@@ -64,6 +64,42 @@ describe('the timeline', () => {
     expect(t.hasFuture()).toBe(false);
   });
 
+  it('seeks forward over recorded time from the nearest keyframe ahead, not by replaying it all', () => {
+    const t = new Timeline(options, undefined, { keyframeEveryActions: 100 });
+    busy(t);
+    const end = t.nowMs();
+    const actionsAtEnd = t.position().actions;
+    t.seek(0);
+    let steps = 0;
+    const step = t.sim.step.bind(t.sim);
+    t.sim.step = () => {
+      steps++;
+      return step();
+    };
+    for (const atMs of [3703, 5000, end - 1, end]) {
+      steps = 0;
+      t.seek(atMs);
+      expect(steps).toBeLessThanOrEqual(100); // at most one keyframe spacing replayed
+      expect(view(t)).toEqual(straight(t, atMs));
+    }
+    expect(t.position().actions).toBe(actionsAtEnd);
+    // Back, forward a little by replay (regenerating some kept events), then a jump again.
+    t.seek(3000);
+    t.advance(300);
+    steps = 0;
+    t.seek(end - 1);
+    expect(steps).toBeLessThanOrEqual(100);
+    expect(view(t)).toEqual(straight(t, end - 1));
+    // A fork drops the kept future: the new future is replayed, never patched from the old one.
+    t.seek(4000);
+    t.dispatch({ type: 'broker.crash', broker: 3 });
+    t.advance(2000);
+    const forked = view(t);
+    t.seek(4000);
+    t.seek(6000);
+    expect(view(t)).toEqual(forked);
+  });
+
   it('steps back one event group at a time and forward again to the same place', () => {
     const t = new Timeline(options, undefined, { keyframeEveryActions: 80 });
     busy(t, 20);

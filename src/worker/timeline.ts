@@ -5,7 +5,9 @@
  *
  * - forward: process scheduler entries and re-apply recorded commands at exactly their recorded
  *   place (`processed`), then run live past the recorded end;
- * - back: restore the nearest earlier keyframe and replay deterministically to the target;
+ * - back: restore the nearest earlier keyframe and replay deterministically to the target; the
+ *   events cut from the trace are kept, so going forward again over recorded time can restore the
+ *   nearest keyframe ahead instead of replaying the whole distance;
  * - acting in the past forks: the recorded future is set aside (restorable once, until the next
  *   fork) and the new command starts a new future.
  *
@@ -109,6 +111,14 @@ export class Timeline {
   /** Bumped when the timeline's future is replaced (a fork, a restored future). */
   private branches = 0;
   private backfilling: Backfill | undefined;
+  /**
+   * The recorded future's events, cut from the trace by going back, newest first (going back
+   * pushes, jumping forward pops): trace position `futureBase + i` is `futureRev[length - 1 - i]`.
+   * Deterministic replay regenerates exactly these, so they stay valid until the future is
+   * replaced (a fork, a restored future).
+   */
+  private futureRev: EngineEvent[] = [];
+  private futureBase = 0;
 
   /** Throws EngineError for bad options. `recorded`: a stored or shared timeline to replay. */
   constructor(options: SimulationOptions, recorded?: RecordedTimeline, tuning: TimelineTuning = {}) {
@@ -377,6 +387,7 @@ export class Timeline {
     this.keyframes.cutAfter(future.fork.actions);
     this.keyframes.append(future.keyframes);
     this.endMs = future.endMs;
+    this.dropFuture();
     this.branches++;
     return true;
   }
@@ -440,6 +451,7 @@ export class Timeline {
   }
 
   private forwardTo(atMs: number, budget?: Budget): boolean {
+    this.jumpAhead(atMs);
     for (let n = 1; ; n++) {
       const at = this.nextActionAtMs();
       if (at === undefined || at > atMs) break;
@@ -457,13 +469,55 @@ export class Timeline {
     if (target < this.actions() || clockBack) {
       const keyframe = this.keyframes.atOrBefore(target);
       if (!keyframe) throw new TimelineError('No keyframe before that point.');
+      this.keepFuture(keyframe.traceLength);
       restoreKeyframe(this.sim, keyframe);
       this.applied = keyframe.commands;
     }
     while (this.actions() < target) this.act();
   }
 
+  /**
+   * Going forward over recorded time: restore the nearest keyframe at or before `atMs` when it is
+   * further ahead than a keyframe spacing and its events are kept, putting those events back on
+   * the trace. The replay from there is then at most one spacing long.
+   */
+  private jumpAhead(atMs: number): void {
+    if (this.futureRev.length === 0) return;
+    this.settleFuture();
+    const keyframe = this.keyframes.atOrBefore(this.index.lastAtOrBefore(atMs));
+    if (!keyframe || keyframe.actions - this.actions() < this.keyframeEvery) return;
+    if (keyframe.traceLength > this.futureBase + this.futureRev.length) return;
+    const trace = this.trace();
+    while (trace.length < keyframe.traceLength) trace.push(this.futureRev.pop()!);
+    this.futureBase = trace.length;
+    restoreKeyframe(this.sim, keyframe, this.commands.slice(0, keyframe.commands));
+    this.applied = keyframe.commands;
+  }
+
+  /** Before a restore cuts the trace back to `cut`: keep what it cuts as recorded future. */
+  private keepFuture(cut: number): void {
+    this.settleFuture();
+    const trace = this.trace();
+    for (let i = trace.length - 1; i >= cut; i--) this.futureRev.push(trace[i]!);
+    this.futureBase = Math.min(this.futureBase, cut);
+  }
+
+  /** Drop the kept events the trace has regenerated since (it replayed forward over them). */
+  private settleFuture(): void {
+    const regenerated = this.trace().length - this.futureBase;
+    if (regenerated <= 0) return;
+    this.futureRev.length = Math.max(0, this.futureRev.length - regenerated);
+    this.futureBase = this.trace().length;
+  }
+
+  /** The recorded future was replaced: its events are no longer ours to put back. */
+  private dropFuture(): void {
+    this.futureRev = [];
+    this.futureBase = this.trace().length;
+  }
+
   private fork(at: Position): void {
+    this.dropFuture();
     this.branches++;
     this.abandoned = {
       fork: at,
