@@ -39,7 +39,16 @@ describe('which session a page load opens', () => {
     expect(
       planFor(parseUrlConfig(''), 'http://x/#scenario=z1.a', undefined, { ...scenario, commands: [] }),
     ).toMatchObject({ kind: 'scenario' });
-    expect(planFor(parseUrlConfig(''), 'http://x/', undefined)).toMatchObject({ kind: 'latest' });
+    expect(planFor(parseUrlConfig(''), 'http://x/', undefined)).toEqual({
+      kind: 'latest',
+      fallback: { options: { seed: 1, brokers: 3 } },
+    });
+    // The lessons' clusters are left out of "resume the latest".
+    const config = { ...parseUrlConfig(''), skipOnResume: ['lesson-session'] };
+    expect(planFor(config, 'http://x/', undefined)).toMatchObject({
+      kind: 'latest',
+      exclude: ['lesson-session'],
+    });
     expect(planFor(parseUrlConfig('?at=500'), 'http://x/?at=500', undefined)).toEqual({
       kind: 'fresh',
       session: { options: { seed: 1, brokers: 3 }, atMs: 500 },

@@ -4,7 +4,8 @@
  * 1. this tab opened a session from this very URL before → restore it (a reload);
  * 2. the URL carries a shared scenario → open it as a new session;
  * 3. the URL pins a seed, time or pause → a new session, so pinned URLs always show the same thing;
- * 4. otherwise → resume the most recent session no other tab has open (saved progress).
+ * 4. otherwise → resume the most recent session no other tab has open (saved progress), leaving
+ *    out the sessions that belong to lessons (a lesson reopens its own cluster itself).
  *
  * The tab's memory is sessionStorage: it survives reloads, is private to the tab, and is copied
  * when a tab is duplicated (the worker then opens a copy, since the original is locked).
@@ -33,7 +34,10 @@ export function planFor(
   if (tab && tab.url === urlDigest(url)) return { kind: 'restore', sessionId: tab.id, fallback };
   if (scenario) return { kind: 'scenario', scenario, fallback };
   if (config.pinned) return { kind: 'fresh', session: fallback };
-  return { kind: 'latest', fallback };
+  const exclude = config.skipOnResume ?? [];
+  return exclude.length > 0
+    ? { kind: 'latest', fallback, exclude: [...exclude] }
+    : { kind: 'latest', fallback };
 }
 
 export function readTabSession(storage: Pick<Storage, 'getItem'> | undefined): TabSession | undefined {

@@ -13,6 +13,8 @@ export interface UrlConfig {
   pinned: boolean;
   /** The cluster's shape and configs for a new session (a lesson's); default: `seed`, 3 brokers. */
   options?: SimulationOptions;
+  /** Saved sessions a plain visit must not resume: the lessons' clusters belong to their lessons. */
+  skipOnResume?: string[];
 }
 
 export const DEFAULT_SEED = 1;

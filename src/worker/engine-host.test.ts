@@ -365,6 +365,28 @@ describe('saving and restoring sessions', () => {
     expect(only(third.messages, 'ready')[0]?.session.origin).toBe('new'); // both are open elsewhere
   });
 
+  it('a plain visit does not resume an excluded session (a lesson’s cluster)', async () => {
+    const b = await browser();
+    const lessonLocks = b.locks.tab();
+    const lesson = tab(b.store, lessonLocks);
+    await lesson.host.receive({ type: 'init', open: fresh(500) });
+    await lesson.host.flushed();
+    const lessonId = only(lesson.messages, 'ready')[0]!.session.id;
+    lessonLocks.release(lessonId); // the lesson's tab was closed
+    const visit = b.tab();
+    await visit.host.receive({
+      type: 'init',
+      open: { kind: 'latest', fallback: { options }, exclude: [lessonId] },
+    });
+    const ready = only(visit.messages, 'ready')[0]!;
+    expect(ready.session.origin).toBe('new');
+    expect(ready.session.id).not.toBe(lessonId);
+    // Without the exclusion, the lesson's session is the one a plain visit would resume.
+    const again = b.tab();
+    await again.host.receive({ type: 'init', open: { kind: 'latest', fallback: { options } } });
+    expect(only(again.messages, 'ready')[0]!.session).toMatchObject({ id: lessonId, origin: 'resumed' });
+  });
+
   it('exports the session as a scenario that loads back to the identical session', async () => {
     const b = await browser();
     const t = b.tab();

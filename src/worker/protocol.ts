@@ -34,7 +34,8 @@ export type OpenPlan =
   /** This tab's session (a reload); `fallback` if it is gone. */
   | { kind: 'restore'; sessionId: string; fallback: FreshSession }
   /** The most recent session no other tab has open (a plain visit); `fallback` if none. */
-  | { kind: 'latest'; fallback: FreshSession }
+  /** `exclude`: sessions a plain visit must not resume (the lessons' own clusters). */
+  | { kind: 'latest'; fallback: FreshSession; exclude?: string[] }
   /** A new session (a seed-pinned URL). */
   | { kind: 'fresh'; session: FreshSession }
   /** A shared scenario (already schema-checked); `fallback` if the engine refuses it. */

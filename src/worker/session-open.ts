@@ -43,7 +43,7 @@ export async function openPlan(plan: OpenPlan, ctx: OpenContext): Promise<Opened
     case 'restore':
       return (await restore(plan.sessionId, ctx)) ?? fresh(plan.fallback, ctx);
     case 'latest':
-      return (await latest(ctx)) ?? fresh(plan.fallback, ctx);
+      return (await latest(ctx, new Set(plan.exclude))) ?? fresh(plan.fallback, ctx);
   }
 }
 
@@ -76,10 +76,11 @@ async function restore(id: string, ctx: OpenContext): Promise<OpenedSession | un
   return { ...(await claimNew(opened.timeline, 'copied', ctx)), notice: COPY_NOTICE };
 }
 
-/** The most recently saved session that no tab has open. */
-async function latest(ctx: OpenContext): Promise<OpenedSession | undefined> {
+/** The most recently saved session that no tab has open (and that is not excluded). */
+async function latest(ctx: OpenContext, exclude: ReadonlySet<string>): Promise<OpenedSession | undefined> {
   const held = await ctx.locks.held();
   for (const summary of await ctx.store.listSessions()) {
+    if (exclude.has(summary.id)) continue;
     if (held.has(summary.id) || !(await ctx.locks.acquire(summary.id))) continue;
     const stored = await ctx.store.loadSession(summary.id);
     const timeline = stored && replayStored(stored).timeline;
