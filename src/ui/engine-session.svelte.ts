@@ -126,7 +126,10 @@ export class EngineSession {
     worker.addEventListener('error', (event) =>
       this.fail(event.message || 'The engine worker could not start.'),
     );
-    const client = new EngineClient(worker, (message) => this.receive(message));
+    // Once stopped, a message still on its way is dropped: it must not adopt a session for the tab.
+    const client = new EngineClient(worker, (message) => {
+      if (this.worker === worker) this.receive(message);
+    });
     this.client = client;
     void this.open(client);
     document.addEventListener('visibilitychange', this.onVisibilityChange);

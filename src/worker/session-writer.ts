@@ -1,7 +1,8 @@
 /**
  * Keeps one session saved, write-behind: the simulation never waits for storage.
  *
- * - Commands are written as soon as they are accepted (they are small, and they are the truth);
+ * - Commands are written as soon as they are accepted (they are small, and they are the truth),
+ *   with the position right after them;
  * - the derived data — replica log segments (through the LogMirror) and the position — follows at
  *   most FLUSH_DELAY_MS later, one sync at a time, so a busy simulation batches its log writes
  *   instead of rewriting a segment every frame.
@@ -100,13 +101,24 @@ export class SessionWriter {
       this.track(this.store.deleteKeyframes(this.id));
     }
     const commands = this.timeline.takeCommandChanges();
-    if (commands) this.track(this.store.writeCommands(this.id, commands.from, commands.commands));
+    if (commands) {
+      this.track(this.store.writeCommands(this.id, commands.from, commands.commands));
+      // The position goes right behind its commands, not write-behind: a reload straight after an
+      // action must not reopen the session before it, with the action left as recorded future.
+      this.track(this.savePosition());
+    }
     this.dirty = true;
     this.setSaved(false);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.flush();
     }, FLUSH_DELAY_MS);
+  }
+
+  private savePosition(): Promise<void> {
+    const { actions, nowMs } = this.timeline.position();
+    const position = { actions, nowMs, commands: this.timeline.appliedCommands() };
+    return this.store.savePosition(this.id, position, this.timeline.timelineEndMs());
   }
 
   /**
@@ -122,10 +134,9 @@ export class SessionWriter {
     }
     this.dirty = false;
     this.syncing = true;
-    const { actions, nowMs } = this.timeline.position();
-    const position = { actions, nowMs, commands: this.timeline.appliedCommands() };
+    const { actions } = this.timeline.position();
     const logs = this.mirror?.sync(this.timeline.sim.kernel.state, { final });
-    const saved = this.store.savePosition(this.id, position, this.timeline.timelineEndMs());
+    const saved = this.savePosition();
     const keyframe = final ? this.keyframeToStore(actions) : undefined;
     const kept = keyframe && this.store.saveKeyframe(this.id, keyframe);
     await this.track(Promise.all([logs, saved, kept]));

@@ -117,6 +117,10 @@ export class LessonRunner {
     });
     this.actor = actor;
     if (!resume) this.session.setSpeed(SETUP_SPEED);
+    // A restored session opens paused (the sandbox's rule: look before it runs on). A lesson is
+    // live, and its saved position may sit just after an action whose effects have not happened
+    // yet (the last write-behind did not make it before the page went away): play on.
+    else if (!this.session.playing) this.session.play();
     actor.start();
     return actor;
   }
