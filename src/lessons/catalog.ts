@@ -56,11 +56,11 @@ export function lessonById(id: string): Lesson | undefined {
   return undefined;
 }
 
-/** The lesson after `id` in the course (skipping slots not written yet), if any. */
+/** The entry after `id` in its part of the course, if any. */
 export function nextEntry(id: string): CatalogEntry | undefined {
   const list = CATALOG.some((e) => entryId(e) === id) ? CATALOG : FURTHER;
   const at = list.findIndex((e) => entryId(e) === id);
-  return list.slice(at + 1).find((e) => e.kind !== 'soon');
+  return list[at + 1];
 }
 
 export function entryId(entry: CatalogEntry): string {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
 import type { ClusterSnapshot, EngineEvent } from '../engine';
-import { lessonMachine, type LessonMachineEvent } from './lesson-machine';
+import { lessonMachine } from './lesson-machine';
+import { runTransitions as run } from './testing/transitions';
 import type { Lesson } from './lesson-types';
 
 /** Just enough of a snapshot for the machine's guards. */
@@ -82,24 +83,6 @@ const lesson: Lesson = {
     },
   ],
 };
-
-type State = ReturnType<typeof initialTransition<typeof lessonMachine>>[0];
-
-/** Apply events one after another; returns the final state and every emitted dispatch. */
-function run(state: State, events: LessonMachineEvent[]) {
-  const dispatched: string[][] = [];
-  for (const event of events) {
-    const [next, actions] = transition(lessonMachine, state, event);
-    for (const a of actions) {
-      const params = (a as { params?: { event?: { type: string; commands?: { type: string }[] } } }).params;
-      const emitted = params?.event;
-      if (emitted?.type === 'dispatch' && emitted.commands?.length)
-        dispatched.push(emitted.commands.map((c) => c.type));
-    }
-    state = next;
-  }
-  return { state, dispatched };
-}
 
 const start = () => initialTransition(lessonMachine, { lesson })[0];
 /** Through setup into the first step. */

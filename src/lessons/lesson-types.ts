@@ -130,8 +130,7 @@ export interface Lesson {
   steps: readonly LessonStep[];
 }
 
-/** A catalog entry: a lesson, a placeholder still to be written, or the free sandbox. */
+/** A catalog entry: a lesson, or the free sandbox. */
 export type CatalogEntry =
   | { kind: 'lesson'; lesson: Lesson }
-  | { kind: 'soon'; id: string; number: number; title: string; summary: string }
   | { kind: 'sandbox'; id: string; number: number; title: string; summary: string };

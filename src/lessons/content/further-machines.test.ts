@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import type { ClusterSnapshot, EngineEvent } from '../../engine';
 import { lessonMachine, type LessonMachineEvent, type LessonProgress } from '../lesson-machine';
+import { runTransitions as run, type LessonMachineState as State } from '../testing/transitions';
 import type { Lesson } from '../lesson-types';
 import { FURTHER, lessonById, nextEntry } from '../catalog';
 import { retentionReplayLesson } from './13-retention-replay';
@@ -80,23 +81,6 @@ const s = (over: Parameters<typeof snap>[0] = {}): LessonMachineEvent => ({
   type: 'engine.snapshot',
   snapshot: snap(over),
 });
-
-type State = ReturnType<typeof initialTransition<typeof lessonMachine>>[0];
-
-function run(state: State, events: LessonMachineEvent[]) {
-  const dispatched: string[][] = [];
-  for (const event of events) {
-    const [next, actions] = transition(lessonMachine, state, event);
-    for (const a of actions) {
-      const emitted = (a as { params?: { event?: { type: string; commands?: { type: string }[] } } }).params
-        ?.event;
-      if (emitted?.type === 'dispatch' && emitted.commands?.length)
-        dispatched.push(emitted.commands.map((c) => c.type));
-    }
-    state = next;
-  }
-  return { state, dispatched };
-}
 
 /** Resume a lesson at `index` with the earlier steps done, as a reload would. */
 const at = (lesson: Lesson, index: number): State => {

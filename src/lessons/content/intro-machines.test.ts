@@ -3,9 +3,10 @@
  * state and emitted commands out. No engine runs here (the NN-*.test.ts files do that).
  */
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
 import type { ClusterSnapshot, EngineEvent, QueueSnapshot, ServiceSnapshot } from '../../engine';
 import { lessonMachine, type LessonMachineEvent } from '../lesson-machine';
+import { runTransitions as run } from '../testing/transitions';
 import type { Lesson } from '../lesson-types';
 import { messagingLesson } from './01-messaging';
 import { queueVsLogLesson } from './02-queue-vs-log';
@@ -60,23 +61,6 @@ function snap(over: SnapOver = {}): ClusterSnapshot {
 let seq = 0;
 const ev = (type: string, fields: Record<string, unknown> = {}): EngineEvent =>
   ({ seq: ++seq, atMs: seq * 10, type, ...fields }) as unknown as EngineEvent;
-
-type State = ReturnType<typeof initialTransition<typeof lessonMachine>>[0];
-
-function run(state: State, events: LessonMachineEvent[]) {
-  const dispatched: string[][] = [];
-  for (const event of events) {
-    const [next, actions] = transition(lessonMachine, state, event);
-    for (const a of actions) {
-      const emitted = (a as { params?: { event?: { type: string; commands?: { type: string }[] } } }).params
-        ?.event;
-      if (emitted?.type === 'dispatch' && emitted.commands?.length)
-        dispatched.push(emitted.commands.map((c) => c.type));
-    }
-    state = next;
-  }
-  return { state, dispatched };
-}
 
 const start = (lesson: Lesson) => initialTransition(lessonMachine, { lesson })[0];
 const s = (over: SnapOver = {}): LessonMachineEvent => ({ type: 'engine.snapshot', snapshot: snap(over) });
