@@ -1,7 +1,10 @@
 import { defineConfig } from '@playwright/test';
 
-/** The port `vite preview` serves the production build on (also pinned in vite.config.ts). */
-const PORT = 4173;
+/**
+ * The port `vite preview` serves the production build on (4173, as in vite.config.ts). PW_PORT moves it,
+ * so two checkouts on one machine can run their end-to-end tests side by side.
+ */
+const PORT = Number(process.env.PW_PORT ?? 4173);
 const isCI = Boolean(process.env.CI);
 
 export default defineConfig({
