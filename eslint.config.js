@@ -51,6 +51,24 @@ const engineBans = {
   ],
 };
 
+/**
+ * One door into the engine (DESIGN §1): outside src/engine, code imports only src/engine/index.ts.
+ * Tests and benchmarks may also use the engine's test kit (src/engine/testing/).
+ */
+const engineDoor = (allowTestKit) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        {
+          regex: allowTestKit ? '(^|/)engine/(?!index(\\.ts)?$|testing/)' : '(^|/)engine/(?!index(\\.ts)?$)',
+          message: 'Outside src/engine, import the engine only through src/engine/index.ts.',
+        },
+      ],
+    },
+  ],
+});
+
 export default ts.config(
   { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'reports/', 'coverage/'] },
   js.configs.recommended,
@@ -67,4 +85,10 @@ export default ts.config(
     languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'], svelteConfig } },
   },
   { files: ['src/engine/**/*.ts'], ignores: ['src/engine/**/*.test.ts'], rules: engineBans },
+  {
+    files: ['src/**/*.ts', 'src/**/*.svelte', 'bench/**/*.ts', 'tests/**/*.ts'],
+    ignores: ['src/engine/**', '**/*.test.ts', 'bench/**'],
+    rules: engineDoor(false),
+  },
+  { files: ['**/*.test.ts', 'bench/**/*.ts'], ignores: ['src/engine/**'], rules: engineDoor(true) },
 );

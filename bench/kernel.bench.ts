@@ -3,8 +3,7 @@
  * entry is a message delivery or timer, with its trace events), against a baseline of the bare
  * min-heap pushing and popping the same number of entries.
  */
-import { Kernel } from '../src/engine/kernel/kernel';
-import { createScheduler, pop, schedule } from '../src/engine/kernel/scheduler';
+import { createScheduler, Kernel, pop, schedule } from '../src/engine/testing/bench-kit';
 import { pingBehaviour, pingDurable } from '../src/engine/testing/ping-node';
 import { rate, report } from './measure';
 

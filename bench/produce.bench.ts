@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createSimulation, partitionForKey } from '../src/engine/index';
-import { enqueueRecords } from '../src/engine/client/producer-module';
+import { enqueueRecords } from '../src/engine/testing/bench-kit';
 import { report } from './measure';
 
 const RECORDS = 200_000;

@@ -3,13 +3,12 @@
  * storage code (SessionWriter's LogMirror over the IndexedDB LogStore) and time travel (Timeline).
  * Each measurement is paired with a baseline measured here, in the same run.
  */
-import { brokerLogs } from '../../src/worker/broker-logs';
 import { openStreamLabDb } from '../../src/worker/db';
 import { LogMirror } from '../../src/worker/log-mirror';
 import { IdbLogStore, SEGMENT_RECORDS } from '../../src/worker/segment-store';
 import { Timeline } from '../../src/worker/timeline';
 import { WriteQueue } from '../../src/worker/write-queue';
-import type { RecordBatch } from '../../src/engine/protocol/produce';
+import type { RecordBatch } from '../../src/engine';
 import { burst, setUp } from './workload';
 
 export interface BenchLine {
@@ -45,7 +44,7 @@ function produceHeavy(records: number): Timeline {
 
 function replicaRecords(t: Timeline): number {
   let n = 0;
-  for (const { log } of brokerLogs(t.sim.kernel.state)) n += log.logEndOffset - log.logStartOffset;
+  for (const { log } of t.sim.replicaLogs()) n += log.logEndOffset - log.logStartOffset;
   return n;
 }
 
@@ -109,7 +108,7 @@ async function mirrorWrite(t: Timeline): Promise<{ records: number; ms: number }
   const store = await IdbLogStore.open(db, queue, 'bench');
   const mirror = LogMirror.fresh(store);
   const start = now();
-  await mirror.sync(t.sim.kernel.state);
+  await mirror.sync(t.sim.replicaLogs());
   await queue.settled();
   const ms = now() - start;
   db.close();
@@ -132,7 +131,7 @@ async function liveSession(records: number, persist: boolean): Promise<{ records
   for (let n = 0; replicaRecords(t) < records; n++) {
     burst(t, n, 200, 40);
     if (mirror && !syncing) {
-      syncing = mirror.sync(t.sim.kernel.state, { final: false }).finally(() => (syncing = undefined));
+      syncing = mirror.sync(t.sim.replicaLogs(), { final: false }).finally(() => (syncing = undefined));
     }
     // Yield between bursts, as requests between frames do in the app (both runs alike), so that
     // IndexedDB's completion events get in. Not setTimeout: nested timeouts are clamped to 4 ms.
@@ -140,7 +139,7 @@ async function liveSession(records: number, persist: boolean): Promise<{ records
   }
   if (mirror) {
     await syncing;
-    await mirror.sync(t.sim.kernel.state);
+    await mirror.sync(t.sim.replicaLogs());
     await queue!.settled();
   }
   const ms = now() - start;
@@ -274,7 +273,7 @@ async function main(only: string | undefined): Promise<void> {
   }
   const RECORDS = 150_000;
   const heavy = produceHeavy(RECORDS);
-  const byLog = brokerLogs(heavy.sim.kernel.state).map((l) => l.log.batches);
+  const byLog = heavy.sim.replicaLogs().map((l) => l.log.batches);
   await rawChunkedWrite(byLog); // warm-up: the first database of a profile is slow to create
   const raw = await rawChunkedWrite(byLog);
   const mirrored = await mirrorWrite(heavy);

@@ -7,7 +7,7 @@ import { clusterModule } from './cluster/module';
 import { producerModule } from './client/producer-module';
 import { consumerModule } from './client/consumer-module';
 import { queueModule } from './queue/queue-module';
-import { replayInto, SimulationImpl, type Simulation } from './simulation';
+import { replayInto, SimulationImpl, type FacadeSimulation as Simulation } from './simulation';
 import type { SimulationOptions, TimedCommand } from './types';
 
 export function createSimulation(options: SimulationOptions): Simulation {
@@ -27,11 +27,25 @@ export function replaySimulation(options: SimulationOptions, log: readonly Timed
   return sim;
 }
 
-export type { Simulation } from './simulation';
+export type { FacadeSimulation as Simulation, SimulationCheckpoint, SimulationPosition } from './simulation';
+export type { ReplicaLog } from './replica-logs';
+// The storage port (DESIGN §2): the worker's IndexedDB store implements it and mirrors the replica logs.
+export {
+  checkAppend,
+  logId,
+  LogStoreError,
+  MemoryLogStore,
+  type LogBounds,
+  type LogCheckpoint,
+  type LogId,
+  type LogStore,
+} from './storage/log-store';
+export { lastOffsetOf, recordOffset, type BatchRecord, type RecordBatch } from './protocol/produce';
+export type { PartitionLog } from './cluster/partition-log';
 export type * from './types';
 export type * from './queue/queue-types';
 export { decideTransaction, initiateTransaction } from './queue/account-logic';
-export { EngineError, isEngineError, type ErrorCode, type KafkaErrorCode } from './errors';
+export { assertNever, EngineError, isEngineError, type ErrorCode, type KafkaErrorCode } from './errors';
 export { formatEvent, formatTrace } from './kernel/trace';
 export { COMMAND_TYPES, validateCommand } from './validate';
 export { validateTopicName } from './cluster/topic-name';

@@ -18,8 +18,11 @@ import type {
   TimedCommand,
 } from './types';
 import { validateCommand } from './validate';
+import { cloneState } from './state-clone';
+import { replicaLogsOf, type ReplicaLog } from './replica-logs';
 
-export interface Simulation {
+/** The facade (src/engine/index.ts exports it as `Simulation`): everything outside the engine sees only this. */
+export interface FacadeSimulation {
   /** Validates now: bad input throws EngineError{code, message} and changes nothing. */
   dispatch(command: Command): CommandId;
   /** Process the next scheduled entry; returns the events it produced. */
@@ -27,7 +30,7 @@ export interface Simulation {
   /** Advance virtual time by `ms`, processing everything due. */
   runFor(ms: number): EngineEvent[];
   /** Step until `done(sim)` holds (true) or `maxMs` of virtual time pass (false). */
-  runUntil(done: (sim: Simulation) => boolean, maxMs: number): boolean;
+  runUntil(done: (sim: FacadeSimulation) => boolean, maxMs: number): boolean;
   /** Virtual ms. */
   now(): number;
   snapshot(): ClusterSnapshot;
@@ -42,18 +45,49 @@ export interface Simulation {
   /** Time of the next scheduled entry (undefined when nothing is scheduled). */
   nextEventAtMs(): number | undefined;
   /**
-   * A copy of the whole simulation state (a keyframe). Restoring it and replaying the same
-   * commands gives the same trace from that point on. Cost grows with the logs' size.
+   * A copy of the whole simulation state (a keyframe): cheap, because what the engine never changes
+   * once created (record batches, scheduled entries and their message bodies) is shared, not copied.
+   * Restoring it and replaying the same commands gives the same trace from that point on.
    */
   checkpoint(): SimulationCheckpoint;
   /**
-   * Return to a checkpoint taken from this simulation: state, clock, trace and command log. A
-   * fresh simulation can also resume from a stored checkpoint of the same session by being given
-   * the command log that led to it (`past.commandLog`, exactly `checkpoint.logLength` entries).
+   * Return to a checkpoint taken from this simulation (it stays intact for the next time): state,
+   * clock, trace and command log. Going back cuts the trace; `past.trace` gives the trace up to the
+   * checkpoint when the simulation does not hold it (going forward again over recorded events kept
+   * aside, or a stored checkpoint; unknown older entries may be holes, filled later with
+   * `fillTrace`). A fresh simulation resumes from a stored checkpoint of the same session by being
+   * given the command log that led to it (`past.commandLog`, exactly `checkpoint.logLength` entries).
    */
-  restore(checkpoint: SimulationCheckpoint, past?: { commandLog: readonly TimedCommand[] }): void;
-  /** The kernel, for engine tests and tools. Not for the UI. */
+  restore(
+    checkpoint: SimulationCheckpoint,
+    past?: { commandLog?: readonly TimedCommand[]; trace?: readonly EngineEvent[] },
+  ): void;
+  /** Where the simulation is: virtual time, scheduler entries processed, trace and command-log lengths. */
+  position(): SimulationPosition;
+  /** Move the clock forward to `atMs` without processing anything; throws if work is due before it. */
+  advanceTo(atMs: number): void;
+  /**
+   * The trace itself, not a copy (for hosts that page through 100 000 events): read it, never
+   * change it. `events()` copies.
+   */
+  trace(): readonly EngineEvent[];
+  /** Overwrite trace entries from index 0 with `events` (the older past of a resumed session, replayed on the side). */
+  fillTrace(events: readonly EngineEvent[]): void;
+  /** Every replica's log, live and read-only: what the worker mirrors into IndexedDB. */
+  replicaLogs(): ReplicaLog[];
+}
+
+/** The facade plus the kernel: engine code and engine tests only (the facade hides it). */
+export interface Simulation extends FacadeSimulation {
   readonly kernel: Kernel;
+}
+
+export interface SimulationPosition {
+  nowMs: number;
+  /** Scheduler entries processed: with the command log, the position's identity for exact replay. */
+  processed: number;
+  traceLength: number;
+  commands: number;
 }
 
 export interface SimulationCheckpoint {
@@ -175,28 +209,66 @@ export class SimulationImpl implements Simulation {
 
   checkpoint(): SimulationCheckpoint {
     return {
-      state: structuredClone(this.kernel.state),
+      state: cloneState(this.kernel.state),
       traceLength: this.kernel.trace.length,
       logLength: this.log.length,
       nextCommandId: this.nextCommandId,
     };
   }
 
-  restore(c: SimulationCheckpoint, past?: { commandLog: readonly TimedCommand[] }): void {
-    if (past) {
+  restore(
+    c: SimulationCheckpoint,
+    past?: { commandLog?: readonly TimedCommand[]; trace?: readonly EngineEvent[] },
+  ): void {
+    if (past?.commandLog) {
       if (past.commandLog.length !== c.logLength)
         throw new EngineError('INVALID_COMMAND', 'That command log does not lead to this checkpoint.');
       // Shared, not copied: a recorded entry is never changed.
       this.log.length = 0;
       for (const entry of past.commandLog) this.log.push(entry);
     }
-    if (c.traceLength > this.kernel.trace.length || c.logLength > this.log.length) {
+    const trace = this.kernel.trace;
+    if (past?.trace) {
+      if (past.trace.length !== c.traceLength)
+        throw new EngineError('INVALID_COMMAND', 'That trace does not lead to this checkpoint.');
+      trace.length = 0;
+      for (let i = 0; i < past.trace.length; i++) trace.push(past.trace[i]!);
+    }
+    if (c.traceLength > trace.length || c.logLength > this.log.length) {
       throw new EngineError('INVALID_COMMAND', 'That checkpoint is from a different timeline.');
     }
-    this.kernel.state = structuredClone(c.state);
-    this.kernel.trace.length = c.traceLength;
+    this.kernel.state = cloneState(c.state);
+    trace.length = c.traceLength;
     this.log.length = c.logLength;
     this.nextCommandId = c.nextCommandId;
+  }
+
+  position(): SimulationPosition {
+    return {
+      nowMs: this.kernel.now(),
+      processed: this.kernel.state.processed,
+      traceLength: this.kernel.trace.length,
+      commands: this.log.length,
+    };
+  }
+
+  advanceTo(atMs: number): void {
+    this.kernel.advanceTo(atMs);
+  }
+
+  trace(): readonly EngineEvent[] {
+    return this.kernel.trace;
+  }
+
+  fillTrace(events: readonly EngineEvent[]): void {
+    const trace = this.kernel.trace;
+    if (events.length > trace.length)
+      throw new EngineError('INVALID_COMMAND', 'More events than the trace holds.');
+    for (let i = 0; i < events.length; i++) trace[i] = events[i]!;
+  }
+
+  replicaLogs(): ReplicaLog[] {
+    return replicaLogsOf(this.kernel.state);
   }
 }
 
@@ -205,17 +277,23 @@ export class SimulationImpl implements Simulation {
  * as many scheduler entries as in the original run, at the same virtual time, so the trace is
  * identical event for event.
  */
-export function replayInto(sim: Simulation, log: readonly TimedCommand[]): void {
+export function replayInto(sim: FacadeSimulation, log: readonly TimedCommand[]): void {
   for (const entry of log) {
-    while (sim.kernel.state.processed < entry.processed) {
-      const next = sim.kernel.nextAtMs();
+    while (sim.position().processed < entry.processed) {
+      const next = sim.nextEventAtMs();
       if (next === undefined || next > entry.atMs) break;
-      sim.kernel.step();
+      sim.step();
     }
-    if (sim.kernel.state.processed !== entry.processed) {
+    if (sim.position().processed !== entry.processed) {
       throw new EngineError('INVALID_COMMAND', 'The command log does not match this simulation.');
     }
-    sim.kernel.advanceTo(entry.atMs);
+    sim.advanceTo(entry.atMs);
     sim.dispatch(entry.command);
   }
+}
+
+/** The kernel behind a facade simulation: for engine tests and engine tools only. */
+export function engineOf(sim: FacadeSimulation): Simulation {
+  if (!(sim instanceof SimulationImpl)) throw new Error('not an engine simulation');
+  return sim;
 }

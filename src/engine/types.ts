@@ -5,10 +5,10 @@
 
 import type { QueueCommandMap, QueueEventMap, QueueSnapshot, ServiceSnapshot } from './queue/queue-types';
 
-/** `broker-1`, `controller-1`, `producer:p1`, `consumer:c1`, `test:a` (tests only). */
-export type NodeId = string;
+import type { CommandId, NodeId } from './ids';
+
+export type { CommandId, NodeId } from './ids';
 export type NodeKind = 'broker' | 'controller' | 'producer' | 'consumer' | 'test' | 'queue' | 'service';
-export type CommandId = number;
 
 export interface TopicPartition {
   topic: string;

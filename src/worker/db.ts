@@ -12,8 +12,8 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { SimulationOptions, TimedCommand } from '../engine';
-import type { RecordBatch } from '../engine/protocol/produce';
-import type { LogCheckpoint } from '../engine/storage/log-store';
+import type { RecordBatch } from '../engine';
+import type { LogCheckpoint } from '../engine';
 import type { StoredKeyframe } from './keyframes';
 
 export const DB_NAME = 'streamlab';

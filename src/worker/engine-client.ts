@@ -6,7 +6,7 @@
  * cancelled). A slow simulation is never buried under a backlog.
  */
 import type { Command, CommandId, ErrorCode, LogRecord, SimulationOptions } from '../engine';
-import { assertNever } from '../engine/errors';
+import { assertNever } from '../engine';
 import {
   isWorkerMessage,
   type OpenPlan,

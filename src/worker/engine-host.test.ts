@@ -36,6 +36,20 @@ function tab(store: SessionStore, locks: SessionLocks) {
   return { host, messages, last, lastBatch, locks };
 }
 
+/**
+ * Seek as the UI does: a long seek answers in wall-clock slices (`done: false`) and is asked
+ * again until it arrives, so a loaded machine changes how many answers there are, not where
+ * the seek ends.
+ */
+async function seek(t: ReturnType<typeof tab>, atMs: number): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    await t.host.receive({ type: 'seek', atMs });
+    const answer = t.messages.filter((m) => m.type === 'batch').at(-1) as { done?: boolean } | undefined;
+    if (answer?.done !== false) return;
+  }
+  throw new Error(`seek to ${atMs} never arrived`);
+}
+
 async function browser() {
   const name = `streamlab-host-test-${++dbCount}`;
   const store = await openSessionStore(name);
@@ -114,7 +128,8 @@ describe('the engine host', () => {
 describe('time travel through the host', () => {
   it('steps back, seeks, runs to an event type and forks; each answer is one batch', async () => {
     const b = await browser();
-    const { host, messages, lastBatch } = b.tab();
+    const t = b.tab();
+    const { host, messages, lastBatch } = t;
     await host.receive({ type: 'init', open: fresh(3000) });
     await host.receive({
       type: 'dispatch',
@@ -136,18 +151,18 @@ describe('time travel through the host', () => {
     expect(back.traceLength).toBeLessThan(atEnd.traceLength);
     expect(back.timeline.endMs).toBe(atEnd.nowMs);
 
-    await host.receive({ type: 'seek', atMs: 1000 });
+    await seek(t, 1000);
     expect(lastBatch()?.nowMs).toBe(1000);
-    await host.receive({ type: 'seek', atMs: atEnd.nowMs });
+    await seek(t, atEnd.nowMs);
     expect(lastBatch()?.snapshot).toEqual(atEnd.snapshot);
 
-    await host.receive({ type: 'seek', atMs: 2000 });
+    await seek(t, 2000);
     await host.receive({ type: 'dispatch', requestId: 2, command: { type: 'broker.crash', broker: 2 } });
     expect(lastBatch()?.timeline).toMatchObject({ endMs: 2000, inPast: false, canRestoreFuture: true });
     const crash = [[2000, 'broker.crash']];
     expect(lastBatch()?.timeline.faults.map((f) => [f.atMs, f.command.type])).toEqual(crash);
     // The scrubber shows faults in the recorded future too.
-    await host.receive({ type: 'seek', atMs: 1500 });
+    await seek(t, 1500);
     expect(lastBatch()?.timeline.inPast).toBe(true);
     expect(lastBatch()?.timeline.faults.map((f) => [f.atMs, f.command.type])).toEqual(crash);
     await host.receive({ type: 'restoreFuture' });
@@ -157,7 +172,7 @@ describe('time travel through the host', () => {
       canRestoreFuture: false,
       faults: [],
     });
-    await host.receive({ type: 'seek', atMs: atEnd.nowMs });
+    await seek(t, atEnd.nowMs);
     expect(lastBatch()?.snapshot).toEqual(atEnd.snapshot);
   });
 });
@@ -190,7 +205,7 @@ describe('saving and restoring sessions', () => {
     const b = await browser();
     const first = b.tab();
     await busyTab(first);
-    await first.host.receive({ type: 'seek', atMs: 4100 });
+    await seek(first, 4100);
     await first.host.receive({ type: 'stepBack' });
     const before = first.lastBatch()!;
     const trace = formatTrace(first.host.current!.timeline.sim.events());
@@ -391,7 +406,7 @@ describe('saving and restoring sessions', () => {
     const b = await browser();
     const t = b.tab();
     await busyTab(t);
-    await t.host.receive({ type: 'seek', atMs: 3900 });
+    await seek(t, 3900);
     await t.host.receive({ type: 'export', requestId: 5 });
     const scenario = only(t.messages, 'exported')[0]!.scenario;
     const here = t.lastBatch()!;

@@ -4,7 +4,7 @@
  * globals lets the unit tests drive it directly in Node.
  */
 import { isEngineError, type Command, type SimulationOptions } from '../engine';
-import { assertNever } from '../engine/errors';
+import { assertNever } from '../engine';
 import {
   FAULT_COMMAND_TYPES,
   isWorkerRequest,
@@ -361,7 +361,7 @@ export class EngineHost {
 
   private batch(session: Session, reset: boolean): Batch {
     const { timeline } = session;
-    const trace = timeline.sim.kernel.trace;
+    const trace = timeline.sim.trace();
     const jumped =
       reset || session.lastSeq > trace.length || trace.length - session.lastSeq > MAX_EVENTS_PER_BATCH;
     // After a jump back, events past lastSeq may be a different story: resend the newest ones.

@@ -1,19 +1,11 @@
 /**
- * Keyframes for time travel: copies of the whole simulation state at known positions, so that
- * going back means restoring the nearest earlier keyframe and replaying deterministically from it.
- *
- * The engine's `checkpoint()` copies everything with `structuredClone`, record batches included
- * (40 ms at 100 000 produce-heavy events). Here the engine still does the bookkeeping — trace and
- * command-log lengths, the next command id — but on an empty stand-in state, and the worker keeps
- * its own copy of the real state (`cloneState`), which shares the immutable record batches and
- * message bodies instead of copying them (3.3 ms for the same state). Restoring works the same
- * way round: `restore` on the stand-in, then the copy is installed as the kernel's state.
- * If the engine grows a cheaper checkpoint, this module shrinks to two calls.
+ * Keyframes for time travel: the engine's checkpoints at known positions, so that going back means
+ * restoring the nearest earlier keyframe and replaying deterministically from it. The engine's
+ * `checkpoint()` shares what never changes (record batches, scheduled entries), so a keyframe of a
+ * produce-heavy state at 100 000 events costs about 3 ms; `restore()` copies it back the same way,
+ * leaving the keyframe intact for the next time.
  */
-import type { KernelState } from '../engine/kernel/kernel';
-import type { EngineEvent, TimedCommand } from '../engine';
-import type { Simulation, SimulationCheckpoint } from '../engine/simulation';
-import { cloneState, emptyStateLike } from './state-clone';
+import type { EngineEvent, Simulation, SimulationCheckpoint, TimedCommand } from '../engine';
 
 export interface Keyframe {
   /** Actions (scheduler entries + commands) applied at this point: the position's identity. */
@@ -22,15 +14,13 @@ export interface Keyframe {
   traceLength: number;
   /** Commands applied at this point. */
   commands: number;
-  /** The engine's bookkeeping, taken on a stand-in state. */
-  bookkeeping: SimulationCheckpoint;
-  state: KernelState;
+  checkpoint: SimulationCheckpoint;
 }
 
 /**
- * A keyframe as stored in IndexedDB (decision 0007): the state (logs included), the engine's
- * bookkeeping without its stand-in state, and what a fresh page needs besides: the action index up
- * to here and the newest events before it.
+ * A keyframe as stored in IndexedDB (decision 0007): the engine's checkpoint split into its state
+ * (logs included) and its bookkeeping, and what a fresh page needs besides: the action index up to
+ * here and the newest events before it.
  */
 export interface StoredKeyframe {
   actions: number;
@@ -38,42 +28,27 @@ export interface StoredKeyframe {
   traceLength: number;
   commands: number;
   bookkeeping: Omit<SimulationCheckpoint, 'state'>;
-  state: KernelState;
+  state: SimulationCheckpoint['state'];
   index: { timeMs: Float64Array; trace: Float64Array };
   recent: EngineEvent[];
 }
 
 export function captureKeyframe(sim: Simulation, actions: number, commands: number): Keyframe {
-  const state = sim.kernel.state;
-  sim.kernel.state = emptyStateLike(state);
-  let bookkeeping: SimulationCheckpoint;
-  try {
-    bookkeeping = sim.checkpoint();
-  } finally {
-    sim.kernel.state = state;
-  }
-  return {
-    actions,
-    nowMs: sim.now(),
-    traceLength: bookkeeping.traceLength,
-    commands,
-    bookkeeping,
-    state: cloneState(state),
-  };
+  const checkpoint = sim.checkpoint();
+  return { actions, nowMs: sim.now(), traceLength: checkpoint.traceLength, commands, checkpoint };
 }
 
 /**
- * Return `sim` to the keyframe (which stays intact for the next time). `commandLog`: the commands
- * that led to it, for a simulation that has not applied them (resuming a stored keyframe).
+ * Return `sim` to the keyframe (which stays intact for the next time). `past.commandLog`: the
+ * commands that led to it, for a simulation that has not applied them (resuming a stored
+ * keyframe); `past.trace`: the trace up to it, when the simulation does not hold it.
  */
 export function restoreKeyframe(
   sim: Simulation,
   keyframe: Keyframe,
-  commandLog?: readonly TimedCommand[],
+  past?: { commandLog?: readonly TimedCommand[]; trace?: readonly EngineEvent[] },
 ): void {
-  // Trace, command log and ids; its state is the stand-in.
-  sim.restore(keyframe.bookkeeping, commandLog ? { commandLog } : undefined);
-  sim.kernel.state = cloneState(keyframe.state);
+  sim.restore(keyframe.checkpoint, past);
 }
 
 /**

@@ -7,14 +7,17 @@ import {
   deleteSegmentsBefore,
   truncateFullyAndStartAt,
   truncateTo,
+} from '../engine/testing/log-kit';
+import {
+  logId,
+  MemoryLogStore,
+  recordOffset,
+  type LogStore,
   type PartitionLog,
-} from '../engine/cluster/partition-log';
-import type { KernelState } from '../engine/kernel/kernel';
-import { recordOffset } from '../engine/protocol/produce';
+  type ReplicaLog,
+} from '../engine';
 import { batchOf } from '../engine/testing/raw-client';
 import { cluster, eventsOf, untilReady } from '../engine/testing/scenario';
-import { MemoryLogStore } from '../engine/storage/log-store';
-import type { LogStore } from '../engine/storage/log-store';
 import { openStreamLabDb } from './db';
 import { LogMirror, sharedPrefix } from './log-mirror';
 import { IdbLogStore } from './segment-store';
@@ -33,12 +36,11 @@ const stores: [string, () => Promise<LogStore>, number][] = [
   ],
 ];
 
-/** Just enough kernel state for the mirror: brokers with durable logs. */
-function stateWith(logs: Record<string, Record<string, PartitionLog>>): KernelState {
-  const nodes = Object.fromEntries(
-    Object.entries(logs).map(([id, l]) => [id, { id, kind: 'broker', durable: { logs: l } }]),
+/** Replica logs as the engine's `replicaLogs()` lists them, by broker and `topic-partition`. */
+function stateWith(logs: Record<string, Record<string, PartitionLog>>): ReplicaLog[] {
+  return Object.entries(logs).flatMap(([node, byKey]) =>
+    Object.entries(byKey).map(([key, log]) => ({ id: logId(node, key), node, key, log })),
   );
-  return { nodes } as unknown as KernelState;
 }
 
 const values = (log: PartitionLog) => log.batches.flatMap((b) => b.records.map((r) => r.value));
@@ -130,10 +132,10 @@ describe('the log mirror', () => {
       sim.dispatch({ type: 'producer.send', producer: 'p', topic: 'kv', key: `u${i}`, value: `u${i}` });
       sim.dispatch({ type: 'producer.send', producer: 'p', topic: 'kv', key: 'k', value: `k${i}` });
       sim.runFor(200);
-      await mirror.sync(sim.kernel.state);
+      await mirror.sync(sim.replicaLogs());
     }
     sim.runFor(3000);
-    await mirror.sync(sim.kernel.state);
+    await mirror.sync(sim.replicaLogs());
     expect(eventsOf(sim, 'log.compacted').length).toBeGreaterThan(0);
     for (const broker of [1, 2, 3]) {
       const live = sim.readLog(broker, 'kv', 0);
@@ -156,7 +158,7 @@ describe('the log mirror', () => {
     await mirror.sync(state);
     expect(await store.loadCheckpoint('broker-1/t-0')).toEqual({ highWatermark: 2, epochs: [] });
     delete logs['t-0'];
-    await mirror.sync(state);
+    await mirror.sync(stateWith({ 'broker-1': logs }));
     expect(await store.logs()).toEqual([]);
   });
 

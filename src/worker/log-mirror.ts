@@ -20,11 +20,14 @@
  * the rest follows when the session comes to rest (`final: true`). Truncations, retention and
  * checkpoints go out at once either way.
  */
-import type { KernelState } from '../engine/kernel/kernel';
-import type { PartitionLog } from '../engine/cluster/partition-log';
-import { lastOffsetOf, type RecordBatch } from '../engine/protocol/produce';
-import type { LogId, LogStore } from '../engine/storage/log-store';
-import { brokerLogs } from './broker-logs';
+import {
+  lastOffsetOf,
+  type LogId,
+  type LogStore,
+  type PartitionLog,
+  type RecordBatch,
+  type ReplicaLog,
+} from '../engine';
 import { SEGMENT_RECORDS } from './segment-store';
 
 interface MirroredLog {
@@ -46,9 +49,9 @@ export class LogMirror {
   private constructor(private readonly store: LogStore) {}
 
   /** A mirror for a store that may already hold logs (a reload): keep what matches, fix the rest. */
-  static async attach(store: LogStore, state: KernelState): Promise<LogMirror> {
+  static async attach(store: LogStore, logs: readonly ReplicaLog[]): Promise<LogMirror> {
     const mirror = new LogMirror(store);
-    const live = new Map(brokerLogs(state).map((l) => [l.id, l.log]));
+    const live = new Map(logs.map((l) => [l.id, l.log]));
     const fixes: Promise<void>[] = [];
     for (const id of await store.logs()) {
       const stored = await store.read(id, 0, Number.POSITIVE_INFINITY);
@@ -95,10 +98,10 @@ export class LogMirror {
    * `final: false` (the simulation is still running) holds back new batches until a log has a
    * segment's worth of them.
    */
-  sync(state: KernelState, options: { final: boolean } = { final: true }): Promise<void> {
+  sync(logs: readonly ReplicaLog[], options: { final: boolean } = { final: true }): Promise<void> {
     const ops: Promise<void>[] = [];
     const seen = new Set<LogId>();
-    for (const { id, log } of brokerLogs(state)) {
+    for (const { id, log } of logs) {
       seen.add(id);
       let m = this.mirrored.get(id);
       if (!m) {

@@ -4,7 +4,7 @@
  * changed), so scrolling through a paused log reads it once, not once per page.
  */
 import type { LogRecord } from '../engine';
-import type { Simulation } from '../engine/simulation';
+import type { Simulation } from '../engine';
 
 export class LogPages {
   private cached: { sim: Simulation; key: string; records: LogRecord[] } | undefined;

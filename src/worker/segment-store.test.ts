@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeLogStore, stampedBatch, stampedBatches } from '../engine/storage/log-store-contract';
+import { describeLogStore, stampedBatch, stampedBatches } from '../engine/testing/log-store-contract';
 import { openStreamLabDb, type Db } from './db';
 import { IdbLogStore, SEGMENT_RECORDS } from './segment-store';
 import { WriteQueue } from './write-queue';

@@ -5,19 +5,13 @@
  * record. The newest segment of each log stays cached while it has room; appends extend it
  * (rewriting that one value) until it is full, then a new one starts.
  *
- * It implements the engine's LogStore contract (src/engine/storage/log-store-contract.ts runs
+ * It implements the engine's LogStore contract (src/engine/testing/log-store-contract.ts runs
  * against it), and every write goes through the session's WriteQueue, so writes are pipelined and
  * commit in order with the command log. On open it checks what a torn write could have left —
  * segments must follow each other without a gap — and drops anything past the first hole.
  */
-import { lastOffsetOf, type RecordBatch } from '../engine/protocol/produce';
-import {
-  checkAppend,
-  type LogBounds,
-  type LogCheckpoint,
-  type LogId,
-  type LogStore,
-} from '../engine/storage/log-store';
+import { lastOffsetOf, type RecordBatch } from '../engine';
+import { checkAppend, type LogBounds, type LogCheckpoint, type LogId, type LogStore } from '../engine';
 import { segmentRange, sessionRange, type Db, type LogMetaRecord, type SegmentRecord } from './db';
 import type { WriteQueue } from './write-queue';
 

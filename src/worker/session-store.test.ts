@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TimedCommand } from '../engine';
-import { stampedBatches } from '../engine/storage/log-store-contract';
+import { stampedBatches } from '../engine/testing/log-store-contract';
 import { DB_VERSION, MIGRATIONS, openStreamLabDb } from './db';
 import type { StoredKeyframe } from './keyframes';
 import {

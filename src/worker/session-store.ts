@@ -9,7 +9,7 @@
  * transaction, so a write torn by closing the tab leaves a consistent prefix of the session.
  */
 import type { SimulationOptions, TimedCommand } from '../engine';
-import type { LogStore } from '../engine/storage/log-store';
+import type { LogStore } from '../engine';
 import {
   openStreamLabDb,
   sessionRange,

@@ -11,7 +11,7 @@
  * always lands before any data derived from it. If a write fails (the quota is used up, the
  * database went away), the session moves to memory for good, whole, and the UI is told why.
  */
-import type { LogStore } from '../engine/storage/log-store';
+import type { LogStore } from '../engine';
 import { LogMirror } from './log-mirror';
 import type { StorageState } from './protocol';
 import { storedOf } from './session-open';
@@ -68,7 +68,7 @@ export class SessionWriter {
       if (isNew) await store.saveSession(storedOf(id, timeline));
       const logs: LogStore | undefined = await store.openLogStore(id);
       writer.mirror =
-        logs && (isNew ? LogMirror.fresh(logs) : await LogMirror.attach(logs, timeline.sim.kernel.state));
+        logs && (isNew ? LogMirror.fresh(logs) : await LogMirror.attach(logs, timeline.sim.replicaLogs()));
     } catch (e) {
       await writer.fallBack(e);
     }
@@ -135,7 +135,7 @@ export class SessionWriter {
     this.dirty = false;
     this.syncing = true;
     const { actions } = this.timeline.position();
-    const logs = this.mirror?.sync(this.timeline.sim.kernel.state, { final });
+    const logs = this.mirror?.sync(this.timeline.sim.replicaLogs(), { final });
     const saved = this.savePosition();
     const keyframe = final ? this.keyframeToStore(actions) : undefined;
     const kept = keyframe && this.store.saveKeyframe(this.id, keyframe);

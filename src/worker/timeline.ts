@@ -22,8 +22,7 @@ import {
   type SimulationOptions,
   type TimedCommand,
 } from '../engine';
-import type { EngineEvent } from '../engine';
-import type { Simulation } from '../engine/simulation';
+import type { EngineEvent, Simulation } from '../engine';
 import { ActionIndex } from './action-index';
 import {
   captureKeyframe,
@@ -32,7 +31,6 @@ import {
   type Keyframe,
   type StoredKeyframe,
 } from './keyframes';
-import { emptyStateLike } from './state-clone';
 import { matchesEvents, type RunResult, type StopCondition } from './stop-conditions';
 
 export interface Position {
@@ -149,21 +147,18 @@ export class Timeline {
     if (stored.commands > t.commands.length || stored.index.timeMs.length !== stored.actions) {
       throw new TimelineError('The stored keyframe does not fit this command log.');
     }
-    const trace = t.trace();
     // Until the backfill, the trace holds the newest events only, at their places (seq intact).
     const missing = stored.traceLength - stored.recent.length;
-    for (let i = trace.length; i < missing; i++) trace.push(undefined as unknown as EngineEvent);
-    trace.length = missing;
+    const trace = new Array<EngineEvent>(missing);
     for (const e of stored.recent) trace.push(e);
     const keyframe: Keyframe = {
       actions: stored.actions,
       nowMs: stored.nowMs,
       traceLength: stored.traceLength,
       commands: stored.commands,
-      bookkeeping: { ...stored.bookkeeping, state: emptyStateLike(stored.state) },
-      state: stored.state,
+      checkpoint: { ...stored.bookkeeping, state: stored.state },
     };
-    restoreKeyframe(t.sim, keyframe, t.commands.slice(0, stored.commands));
+    restoreKeyframe(t.sim, keyframe, { commandLog: t.commands.slice(0, stored.commands), trace });
     t.applied = stored.commands;
     t.index.load(stored.index);
     t.keyframes.merge([keyframe]);
@@ -175,7 +170,7 @@ export class Timeline {
   storedKeyframe(): StoredKeyframe {
     const actions = this.actions();
     const k = captureKeyframe(this.sim, actions, this.applied);
-    const { state: _standIn, ...bookkeeping } = k.bookkeeping;
+    const { state, ...bookkeeping } = k.checkpoint;
     const trace = this.trace();
     return {
       actions,
@@ -183,7 +178,7 @@ export class Timeline {
       traceLength: k.traceLength,
       commands: k.commands,
       bookkeeping,
-      state: k.state,
+      state,
       index: this.index.head(actions),
       recent: trace.slice(Math.max(0, trace.length - STORED_RECENT_EVENTS)),
     };
@@ -217,8 +212,7 @@ export class Timeline {
       past.length === keyframe.traceLength &&
       b.recent.every((e, i) => formatEvent(e) === formatEvent(past[past.length - b.recent.length + i]!));
     if (!same) throw new TimelineError('The stored keyframe does not match a replay of its session.');
-    const trace = this.trace();
-    for (let i = 0; i < keyframe.traceLength - b.recent.length; i++) trace[i] = past[i]!;
+    this.sim.fillTrace(past.slice(0, keyframe.traceLength - b.recent.length));
     this.keyframes.merge(shadow.keyframes.all().filter((k) => k.actions > 0 && k.actions < keyframe.actions));
     return true;
   }
@@ -312,7 +306,7 @@ export class Timeline {
     if (atMs >= this.sim.now()) return this.forwardTo(atMs, budget);
     const target = Math.max(0, this.index.lastAtOrBefore(atMs));
     this.rewindTo(target, true);
-    this.sim.kernel.advanceTo(atMs);
+    this.sim.advanceTo(atMs);
     return true;
   }
 
@@ -327,7 +321,7 @@ export class Timeline {
         throw new TimelineError('The stored position is past the end.');
       this.act();
     }
-    this.sim.kernel.advanceTo(position.nowMs);
+    this.sim.advanceTo(position.nowMs);
     this.endMs = Math.max(this.endMs, position.nowMs);
   }
 
@@ -361,7 +355,7 @@ export class Timeline {
   /** Apply a command now; in the past this forks the timeline. Throws EngineError and changes nothing if refused. */
   dispatch(command: Command): CommandId {
     const atMs = this.sim.now();
-    const processed = this.sim.kernel.state.processed;
+    const processed = this.sim.position().processed;
     const here = this.actions();
     const forks = this.hasFuture();
     const id = this.sim.dispatch(command);
@@ -394,18 +388,18 @@ export class Timeline {
 
   // ----- internals -----
 
-  private trace() {
-    return this.sim.kernel.trace;
+  private trace(): readonly EngineEvent[] {
+    return this.sim.trace();
   }
 
   private actions(): number {
-    return this.sim.kernel.state.processed + this.applied;
+    return this.sim.position().processed + this.applied;
   }
 
   /** The recorded command that comes next, if nothing else is processed before it. */
   private pendingCommand(): TimedCommand | undefined {
     const next = this.commands[this.applied];
-    return next && next.processed === this.sim.kernel.state.processed ? next : undefined;
+    return next && next.processed === this.sim.position().processed ? next : undefined;
   }
 
   private nextActionAtMs(): number | undefined {
@@ -420,16 +414,13 @@ export class Timeline {
       if (command.atMs < this.sim.now() || (due !== undefined && due < command.atMs)) {
         throw new TimelineError('The command log does not match this simulation.');
       }
-      this.sim.kernel.advanceTo(command.atMs);
+      this.sim.advanceTo(command.atMs);
       this.sim.dispatch(command.command);
       this.applied++;
     } else {
       const next = this.commands[this.applied];
       const at = this.sim.nextEventAtMs();
-      if (
-        at === undefined ||
-        (next && (at > next.atMs || this.sim.kernel.state.processed > next.processed))
-      ) {
+      if (at === undefined || (next && (at > next.atMs || this.sim.position().processed > next.processed))) {
         throw new TimelineError('The command log does not match this simulation.');
       }
       this.sim.step();
@@ -458,7 +449,7 @@ export class Timeline {
       this.act();
       if (n % BUDGET_STRIDE === 0 && budget?.exhausted()) return false;
     }
-    this.sim.kernel.advanceTo(atMs);
+    this.sim.advanceTo(atMs);
     this.endMs = Math.max(this.endMs, atMs);
     return true;
   }
@@ -487,10 +478,10 @@ export class Timeline {
     const keyframe = this.keyframes.atOrBefore(this.index.lastAtOrBefore(atMs));
     if (!keyframe || keyframe.actions - this.actions() < this.keyframeEvery) return;
     if (keyframe.traceLength > this.futureBase + this.futureRev.length) return;
-    const trace = this.trace();
+    const trace = this.trace().slice();
     while (trace.length < keyframe.traceLength) trace.push(this.futureRev.pop()!);
     this.futureBase = trace.length;
-    restoreKeyframe(this.sim, keyframe, this.commands.slice(0, keyframe.commands));
+    restoreKeyframe(this.sim, keyframe, { commandLog: this.commands.slice(0, keyframe.commands), trace });
     this.applied = keyframe.commands;
   }
 

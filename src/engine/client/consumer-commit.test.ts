@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OffsetCommitRequest } from '../protocol/consume';
-import type { Simulation } from '../simulation';
+import type { FacadeSimulation as Simulation } from '../simulation';
 import type { ConfigValue } from '../types';
 import { eventsOf as of } from '../testing/scenario';
 import { consumeWorld, fakeAppend, fakeConsumeFault, fakeGroupOf } from './consumer-fake-cluster';

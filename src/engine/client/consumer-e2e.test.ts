@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { replaySimulation } from '../index';
-import type { Simulation } from '../simulation';
+import type { FacadeSimulation as Simulation } from '../simulation';
 import type { ConfigValue, ConsumerSnapshot } from '../types';
 import { cluster, eventsOf as of, untilReady } from '../testing/scenario';
 import { checkExclusiveOwnership } from './consumer-invariants';

@@ -10,7 +10,7 @@
 import { clusterView } from '../cluster/narration';
 import { brokerNodeId, coreModule } from '../core-module';
 import { recordSize } from '../protocol/produce';
-import { SimulationImpl, type Simulation } from '../simulation';
+import { SimulationImpl, type Simulation, engineOf, type FacadeSimulation } from '../simulation';
 import type { SimulationOptions } from '../types';
 import {
   answerFetch,
@@ -35,16 +35,16 @@ export function fakeConsumeCluster(options: Partial<SimulationOptions> = {}): Si
   ]);
 }
 
-const state = (sim: Simulation) => fake(sim.kernel.state.shared);
+const state = (sim: FacadeSimulation) => fake(engineOf(sim).kernel.state.shared);
 
 /** A topic in the fake table and in the committed view the consumer commands validate against. */
-export function fakeConsumeTopic(sim: Simulation, topic: string, leaders: number[]): void {
+export function fakeConsumeTopic(sim: FacadeSimulation, topic: string, leaders: number[]): void {
   const s = state(sim);
   s.topics[topic] = { leaders: [...leaders], leaderEpochs: leaders.map(() => 0) };
   leaders.forEach((_, p) => {
     s.logs[`${topic}-${p}`] = { batches: [], logStartOffset: 0, logEndOffset: 0, highWatermark: 0 };
   });
-  clusterView(sim.kernel.state.shared).image.topics[topic] = {
+  clusterView(engineOf(sim).kernel.state.shared).image.topics[topic] = {
     name: topic,
     topicId: `id-${topic}`,
     config: {},
@@ -65,7 +65,7 @@ export function fakeConsumeTopic(sim: Simulation, topic: string, leaders: number
  * where it stays. Long-polls parked at the leader are answered if they now have data.
  */
 export function fakeAppend(
-  sim: Simulation,
+  sim: FacadeSimulation,
   topic: string,
   partition: number,
   values: string[],
@@ -90,7 +90,7 @@ export function fakeAppend(
   fakeHighWatermark(sim, topic, partition, opts.highWatermark ?? log.logEndOffset);
 }
 
-export function fakeHighWatermark(sim: Simulation, topic: string, partition: number, hw: number): void {
+export function fakeHighWatermark(sim: FacadeSimulation, topic: string, partition: number, hw: number): void {
   const s = state(sim);
   s.logs[`${topic}-${partition}`]!.highWatermark = hw;
   const leader = s.topics[topic]!.leaders[partition]!;
@@ -98,16 +98,16 @@ export function fakeHighWatermark(sim: Simulation, topic: string, partition: num
 }
 
 /** Delete records below `offset` (retention): older positions become out of range. */
-export function fakeLogStart(sim: Simulation, topic: string, partition: number, offset: number): void {
+export function fakeLogStart(sim: FacadeSimulation, topic: string, partition: number, offset: number): void {
   const log = state(sim).logs[`${topic}-${partition}`]!;
   log.logStartOffset = offset;
   log.batches = log.batches.filter((b) => b.baseOffset + b.records.length > offset);
 }
 
-function wakeParked(sim: Simulation, broker: number): void {
+function wakeParked(sim: FacadeSimulation, broker: number): void {
   const node = brokerNodeId(broker);
-  if (!sim.kernel.node(node)?.alive) return;
-  sim.kernel.invoke<FakeBrokerDurable, FakeBrokerVolatile>(node, (ctx, self) => {
+  if (!engineOf(sim).kernel.node(node)?.alive) return;
+  engineOf(sim).kernel.invoke<FakeBrokerDurable, FakeBrokerVolatile>(node, (ctx, self) => {
     const s = fake(ctx.shared());
     const still: Parked[] = [];
     for (const p of self.volatile.parked) {
@@ -127,29 +127,36 @@ function wakeParked(sim: Simulation, broker: number): void {
 }
 
 /** Move a partition's leadership, bumping its leader epoch, as a controller would. */
-export function fakeMoveLeader(sim: Simulation, topic: string, partition: number, leader: number): void {
+export function fakeMoveLeader(
+  sim: FacadeSimulation,
+  topic: string,
+  partition: number,
+  leader: number,
+): void {
   const t = state(sim).topics[topic]!;
   t.leaders[partition] = leader;
   t.leaderEpochs[partition] = (t.leaderEpochs[partition] ?? 0) + 1;
 }
 
-export function fakeConsumeFault(sim: Simulation, fault: FakeConsumeFault): void {
+export function fakeConsumeFault(sim: FacadeSimulation, fault: FakeConsumeFault): void {
   state(sim).faults.push(fault);
 }
 
-export function fakeGroupOf(sim: Simulation, groupId: string): FakeGroup | undefined {
+export function fakeGroupOf(sim: FacadeSimulation, groupId: string): FakeGroup | undefined {
   return state(sim).groups[groupId];
 }
 
-export function fakeSetCoordinator(sim: Simulation, broker: number): void {
+export function fakeSetCoordinator(sim: FacadeSimulation, broker: number): void {
   state(sim).coordinator = broker;
 }
 
 /** Start a join phase on the fake coordinator, as a new member or a metadata change would. */
-export function fakeRebalance(sim: Simulation, groupId: string): void {
+export function fakeRebalance(sim: FacadeSimulation, groupId: string): void {
   const s = state(sim);
   const g = s.groups[groupId]!;
-  sim.kernel.invoke(brokerNodeId(s.coordinator), (ctx) => prepareRebalance(ctx, g, s.rebalanceTimeoutMs));
+  engineOf(sim).kernel.invoke(brokerNodeId(s.coordinator), (ctx) =>
+    prepareRebalance(ctx, g, s.rebalanceTimeoutMs),
+  );
 }
 
 /**

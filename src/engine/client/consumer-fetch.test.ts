@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ListOffsetsRequest } from '../protocol/consume';
 import type { ReplicaFetchRequest } from '../protocol/produce';
-import type { Simulation } from '../simulation';
+import type { FacadeSimulation as Simulation } from '../simulation';
 import type { ConfigValue, SeekTarget } from '../types';
 import { eventsOf as of } from '../testing/scenario';
 import {

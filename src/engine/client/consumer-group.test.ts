@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignPartitions } from '../group/assignors';
 import type { JoinGroupRequest, SyncGroupRequest } from '../protocol/consume';
-import type { Simulation } from '../simulation';
+import type { FacadeSimulation as Simulation } from '../simulation';
 import type { ConfigValue, EngineEvent } from '../types';
 import { eventsOf as of } from '../testing/scenario';
 import {

@@ -4,7 +4,7 @@
  * rebalancing keeps this by moving a partition only after its old owner revoked it, §2.3).
  * Omniscient helpers for tests: they read node state directly.
  */
-import type { Simulation } from '../simulation';
+import { engineOf, type FacadeSimulation } from '../simulation';
 import type { TopicPartition } from '../types';
 import { consumerNodes } from './consumer-module';
 
@@ -18,9 +18,9 @@ export interface ConsumerOwnership {
 }
 
 /** Every live, subscribed consumer that is in a generation, with what it owns. */
-export function groupOwnership(sim: Simulation): ConsumerOwnership[] {
+export function groupOwnership(sim: FacadeSimulation): ConsumerOwnership[] {
   const out: ConsumerOwnership[] = [];
-  for (const n of consumerNodes(sim.kernel)) {
+  for (const n of consumerNodes(engineOf(sim).kernel)) {
     const v = n.alive ? n.volatile : null;
     const g = v?.group;
     if (!v || !g || n.durable.closed || n.durable.subscription === null || g.generation < 0) continue;
@@ -39,7 +39,7 @@ export function groupOwnership(sim: Simulation): ConsumerOwnership[] {
 }
 
 /** A description of the first partition owned by two members of one group generation, or null. */
-export function checkExclusiveOwnership(sim: Simulation): string | null {
+export function checkExclusiveOwnership(sim: FacadeSimulation): string | null {
   const owners = new Map<string, string>();
   for (const o of groupOwnership(sim)) {
     for (const tp of o.partitions) {

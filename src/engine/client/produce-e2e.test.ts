@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { partitionForKey } from './murmur2';
 import { cluster, eventsOf, lastSeq, untilReady } from '../testing/scenario';
-import type { Simulation } from '../simulation';
+import type { FacadeSimulation as Simulation } from '../simulation';
 import type { ConfigValue } from '../types';
 
 function ready(seed: number, topicConfig: Record<string, ConfigValue> = {}, partitions = 3): Simulation {

@@ -8,7 +8,7 @@ import { EngineError } from '../errors';
 import type { Kernel, NodeRecord } from '../kernel/kernel';
 import type { EngineModule } from '../module';
 import type { BatchRecord } from '../protocol/produce';
-import type { Simulation } from '../simulation';
+import { engineOf, type FacadeSimulation } from '../simulation';
 import type { NodeId, ProducerSnapshot } from '../types';
 import { acceptRecord, acceptRecords, producerBehaviour, runSender } from './producer';
 import { brokerSetting } from '../config';
@@ -170,13 +170,13 @@ export const producerModule: EngineModule = {
  * so it is not in the command log: a session that uses it cannot be replayed from that log.
  */
 export function enqueueRecords(
-  sim: Simulation,
+  sim: FacadeSimulation,
   producer: string,
   topic: string,
   records: readonly { key: string | null; value: string }[],
 ): void {
-  const id = liveProducer(sim.kernel, producer);
-  sim.kernel.invoke<ProducerDurable, ProducerVolatile>(id, (ctx, self) =>
+  const id = liveProducer(engineOf(sim).kernel, producer);
+  engineOf(sim).kernel.invoke<ProducerDurable, ProducerVolatile>(id, (ctx, self) =>
     acceptRecords(ctx, self, topic, records),
   );
 }

@@ -8,7 +8,7 @@ import type {
 } from '../protocol/consume';
 import { replyTo, sendRaw, simulationWithRawClient } from '../testing/raw-client';
 import { eventsOf, tail, untilReady } from '../testing/scenario';
-import type { Simulation } from '../simulation';
+import type { FacadeSimulation as Simulation } from '../simulation';
 
 function ready(seed: number): Simulation {
   const sim = untilReady(

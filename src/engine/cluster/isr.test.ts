@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProduceResponse } from '../protocol/produce';
 import { batchOf, produce, replyTo, sendRaw, simulationWithRawClient } from '../testing/raw-client';
 import { eventsOf, lastSeq, untilReady } from '../testing/scenario';
-import type { Simulation } from '../simulation';
+import type { FacadeSimulation as Simulation } from '../simulation';
 
 const LAG_MS = 10_000;
 

@@ -1,8 +1,9 @@
+import type { FacadeSimulation } from '../simulation';
 import { describe, expect, it } from 'vitest';
 import type { PartitionSnapshot } from '../types';
 import { cluster, eventsOf, lastSeq, untilReady } from '../testing/scenario';
 
-function partition(sim: ReturnType<typeof cluster>, topic: string, p: number): PartitionSnapshot {
+function partition(sim: FacadeSimulation, topic: string, p: number): PartitionSnapshot {
   return sim.snapshot().topics.find((t) => t.name === topic)!.partitions[p]!;
 }
 

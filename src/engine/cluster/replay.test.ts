@@ -4,7 +4,7 @@
  * way event sourcing derives state, and rebuilding it again gives the same answer.
  */
 import { describe, expect, it } from 'vitest';
-import type { Simulation } from '../simulation';
+import type { FacadeSimulation as Simulation } from '../simulation';
 import { cluster, eventsOf, tail, untilReady } from '../testing/scenario';
 
 interface AccountBalanceChanged {

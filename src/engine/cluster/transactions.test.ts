@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cluster, eventsOf, tail, untilReady } from '../testing/scenario';
-import type { Simulation } from '../simulation';
+import type { FacadeSimulation as Simulation } from '../simulation';
 import { formatTrace, replaySimulation } from '../index';
 
 const BROKER_CONFIG = {

@@ -4,7 +4,7 @@
  * job, an account service) and what they put in the trace and the snapshot. Plain serialisable data,
  * merged into the engine's CommandMap, EventMap and ClusterSnapshot (types.ts).
  */
-import type { CommandId, NodeId } from '../types';
+import type { CommandId, NodeId } from '../ids';
 
 /** What a queue node has for one message. `in-flight`: received, invisible until acked or expired. */
 export type QueueMessageState = 'ready' | 'in-flight';

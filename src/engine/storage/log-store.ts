@@ -3,7 +3,7 @@
  * replica logs must support, whatever keeps the bytes. The engine's brokers keep their logs in
  * memory (`partition-log.ts`); `MemoryLogStore` exposes exactly those functions through this
  * interface, and the worker's IndexedDB store (src/worker/segment-store.ts) implements the same
- * interface, checked by the same contract tests (`log-store-contract.ts`). That shared contract is
+ * interface, checked by the same contract tests (`testing/log-store-contract.ts`). That shared contract is
  * what keeps the persistent copy honest: it must answer every read the way the engine's log would.
  *
  * Offsets follow Kafka: a log holds whole, immutable record batches; `truncate` may cut inside a

@@ -22,7 +22,7 @@ import type {
   ProduceRequest,
   RecordBatch,
 } from '../protocol/produce';
-import { SimulationImpl, type Simulation } from '../simulation';
+import { SimulationImpl, type Simulation, engineOf, type FacadeSimulation } from '../simulation';
 import type { CommandMap, ConfigValue, SimulationOptions } from '../types';
 
 export interface FakeFault {
@@ -213,9 +213,9 @@ export function fakeCluster(options: Partial<SimulationOptions> = {}): Simulatio
 }
 
 /** Create a topic in the fake table and in the committed view producer.send validates against. */
-export function fakeTopic(sim: Simulation, topic: string, leaders: number[]): void {
-  shared(sim.kernel).topics[topic] = { leaders: [...leaders], leaderEpochs: leaders.map(() => 0) };
-  clusterView(sim.kernel.state.shared).image.topics[topic] = {
+export function fakeTopic(sim: FacadeSimulation, topic: string, leaders: number[]): void {
+  shared(engineOf(sim).kernel).topics[topic] = { leaders: [...leaders], leaderEpochs: leaders.map(() => 0) };
+  clusterView(engineOf(sim).kernel.state.shared).image.topics[topic] = {
     name: topic,
     topicId: `id-${topic}`,
     config: {},
@@ -232,23 +232,30 @@ export function fakeTopic(sim: Simulation, topic: string, leaders: number[]): vo
 }
 
 /** Move a partition's leadership (bumping its leader epoch), as a controller would. */
-export function fakeLeader(sim: Simulation, topic: string, partition: number, leader: number): void {
-  const t = shared(sim.kernel).topics[topic]!;
+export function fakeLeader(sim: FacadeSimulation, topic: string, partition: number, leader: number): void {
+  const t = shared(engineOf(sim).kernel).topics[topic]!;
   t.leaders[partition] = leader;
   t.leaderEpochs[partition] = (t.leaderEpochs[partition] ?? 0) + 1;
 }
 
-export function fakeFault(sim: Simulation, fault: FakeFault): void {
-  shared(sim.kernel).faults.push(fault);
+export function fakeFault(sim: FacadeSimulation, fault: FakeFault): void {
+  shared(engineOf(sim).kernel).faults.push(fault);
 }
 
-export function fakeMute(sim: Simulation, broker: number): void {
-  shared(sim.kernel).mute.push(broker);
+export function fakeMute(sim: FacadeSimulation, broker: number): void {
+  shared(engineOf(sim).kernel).mute.push(broker);
 }
 
-export function fakeLog(sim: Simulation, broker: number, topic: string, partition: number): BatchRecord[] {
+export function fakeLog(
+  sim: FacadeSimulation,
+  broker: number,
+  topic: string,
+  partition: number,
+): BatchRecord[] {
   return (
-    (sim.kernel.node(`broker-${broker}`)!.durable as FakeBrokerDurable).logs[`${topic}-${partition}`] ?? []
+    (engineOf(sim).kernel.node(`broker-${broker}`)!.durable as FakeBrokerDurable).logs[
+      `${topic}-${partition}`
+    ] ?? []
   );
 }
 

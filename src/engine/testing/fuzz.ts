@@ -4,7 +4,7 @@
  */
 import { deriveStream, nextFloat, nextInt, type PrngState } from '../kernel/prng';
 import { isEngineError } from '../errors';
-import type { Simulation } from '../simulation';
+import type { FacadeSimulation as Simulation } from '../simulation';
 import type { Command, NodeId } from '../types';
 
 export interface FaultPlan {

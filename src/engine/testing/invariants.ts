@@ -3,7 +3,7 @@
  * violation, or null. They look at node state directly (the omniscient view a test may take).
  */
 import type { ControllerNode } from '../cluster/controller-state';
-import type { Simulation } from '../simulation';
+import { engineOf, type FacadeSimulation } from '../simulation';
 import type { EngineEvent } from '../types';
 
 /** Tracks facts across steps: who led each Raft epoch, who led each partition leader epoch. */
@@ -15,14 +15,14 @@ export class InvariantChecker {
    * step only needs to compare what was committed since; `final` re-checks everything. */
   private verified = new Map<string, number>();
 
-  check(sim: Simulation): string | null {
-    const events = sim.kernel.trace.length > this.seen ? sim.events(this.seen) : [];
+  check(sim: FacadeSimulation): string | null {
+    const events = engineOf(sim).kernel.trace.length > this.seen ? sim.events(this.seen) : [];
     this.seen += events.length;
     return this.checkEvents(events) ?? checkCommittedPrefixes(sim, this.verified);
   }
 
   /** A full comparison, for the end of a run. */
-  final(sim: Simulation): string | null {
+  final(sim: FacadeSimulation): string | null {
     return checkCommittedPrefixes(sim, new Map());
   }
 
@@ -48,8 +48,8 @@ export class InvariantChecker {
 }
 
 /** Every two voters agree on every entry below both of their high watermarks. */
-export function checkCommittedPrefixes(sim: Simulation, verified: Map<string, number>): string | null {
-  const voters = Object.values(sim.kernel.state.nodes).filter(
+export function checkCommittedPrefixes(sim: FacadeSimulation, verified: Map<string, number>): string | null {
+  const voters = Object.values(engineOf(sim).kernel.state.nodes).filter(
     (n) => n.kind === 'controller',
   ) as ControllerNode[];
   for (let i = 0; i < voters.length; i++) {

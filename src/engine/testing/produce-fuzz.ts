@@ -10,7 +10,7 @@ import { clusterView } from '../cluster/narration';
 import { isEngineError } from '../errors';
 import { deriveStream, nextFloat, nextInt } from '../kernel/prng';
 import type { ProduceResponse } from '../protocol/produce';
-import type { Simulation } from '../simulation';
+import { type Simulation, engineOf, type FacadeSimulation } from '../simulation';
 import type { Command } from '../types';
 import { batchOf, produce, replyTo, sendRaw, simulationWithRawClient } from './raw-client';
 import { untilReady } from './scenario';
@@ -25,8 +25,8 @@ export interface ProduceFuzzResult {
 
 const TOPIC = 'fuzz';
 
-function brokers(sim: Simulation): BrokerNode[] {
-  return Object.values(sim.kernel.state.nodes).filter((n): n is BrokerNode => n.kind === 'broker');
+function brokers(sim: FacadeSimulation): BrokerNode[] {
+  return Object.values(engineOf(sim).kernel.state.nodes).filter((n): n is BrokerNode => n.kind === 'broker');
 }
 
 /**
@@ -34,8 +34,8 @@ function brokers(sim: Simulation): BrokerNode[] {
  * replicas, and agreement below the HW. Below both replicas' HW nothing changes (no unclean
  * election here), so `verified` remembers how far each pair was compared.
  */
-export function checkReplicas(sim: Simulation, verified = new Map<string, number>()): string | null {
-  const p = clusterView(sim.kernel.state.shared).image.topics[TOPIC]?.partitions[0];
+export function checkReplicas(sim: FacadeSimulation, verified = new Map<string, number>()): string | null {
+  const p = clusterView(engineOf(sim).kernel.state.shared).image.topics[TOPIC]?.partitions[0];
   if (!p) return null;
   if (!p.isr.every((b) => p.replicas.includes(b)))
     return `ISR ${p.isr} is not a subset of replicas ${p.replicas}`;
@@ -126,7 +126,7 @@ export function produceFuzz(
 }
 
 function act(
-  sim: Simulation,
+  sim: FacadeSimulation,
   rng: ReturnType<typeof deriveStream>,
   pending: Map<number, string>,
   next: () => string,
@@ -179,7 +179,7 @@ function act(
   }
 }
 
-function collect(sim: Simulation, pending: Map<number, string>, acked: Map<number, string>): void {
+function collect(sim: FacadeSimulation, pending: Map<number, string>, acked: Map<number, string>): void {
   for (const [id, value] of pending) {
     const reply = replyTo(sim, id);
     if (!reply) continue;

@@ -4,11 +4,10 @@
  */
 import type { NodeBehaviour, RpcMessage } from '../kernel/kernel';
 import type { EngineModule } from '../module';
-import { SimulationImpl } from '../simulation';
+import { SimulationImpl, engineOf, type FacadeSimulation, type Simulation } from '../simulation';
 import { coreModule } from '../core-module';
 import { clusterModule } from '../cluster/module';
 import type { SimulationOptions } from '../types';
-import type { Simulation } from '../simulation';
 import { lastOffsetOf, newBatch, type ProduceRequest, type RecordBatch } from '../protocol/produce';
 
 export interface RawClientDurable {
@@ -36,12 +35,12 @@ export function simulationWithRawClient(options: SimulationOptions): Simulation 
 }
 
 /** Send a request from the raw client; returns the message id. */
-export function sendRaw(sim: Simulation, to: string, kind: string, body: unknown): number {
-  return sim.kernel.send('test:client', to, kind, body);
+export function sendRaw(sim: FacadeSimulation, to: string, kind: string, body: unknown): number {
+  return engineOf(sim).kernel.send('test:client', to, kind, body);
 }
 
-export function replyTo(sim: Simulation, requestId: number): RpcMessage | undefined {
-  const inbox = (sim.kernel.node('test:client')!.durable as RawClientDurable).inbox;
+export function replyTo(sim: FacadeSimulation, requestId: number): RpcMessage | undefined {
+  const inbox = (engineOf(sim).kernel.node('test:client')!.durable as RawClientDurable).inbox;
   return inbox.find((m) => m.inReplyTo === requestId);
 }
 

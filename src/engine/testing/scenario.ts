@@ -3,20 +3,21 @@
  * run until a fact holds, assert on the snapshot and the trace.
  */
 import { createSimulation } from '../index';
-import type { Simulation } from '../simulation';
+import { engineOf, type FacadeSimulation, type Simulation } from '../simulation';
 import type { EngineEvent, EventOf, EventType, SimulationOptions } from '../types';
 import { formatTrace } from '../kernel/trace';
 
+/** A simulation with its kernel in reach: scenario tests may look inside. */
 export function cluster(seed: number, options: Partial<SimulationOptions> = {}): Simulation {
-  return createSimulation({ seed, brokers: 3, ...options });
+  return engineOf(createSimulation({ seed, brokers: 3, ...options }));
 }
 
-export function activeController(sim: Simulation): string | null {
+export function activeController(sim: FacadeSimulation): string | null {
   return sim.snapshot().quorum.leader;
 }
 
 /** Run until the quorum has a leader and every broker is registered and unfenced. */
-export function untilReady(sim: Simulation, maxMs = 20_000): Simulation {
+export function untilReady<S extends FacadeSimulation>(sim: S, maxMs = 20_000): S {
   const ready = sim.runUntil((s) => {
     const snap = s.snapshot();
     return snap.quorum.leader !== null && snap.brokers.every((b) => !b.alive || b.state === 'unfenced');
@@ -25,16 +26,16 @@ export function untilReady(sim: Simulation, maxMs = 20_000): Simulation {
   return sim;
 }
 
-export function eventsOf<K extends EventType>(sim: Simulation, type: K, sinceSeq = 0): EventOf<K>[] {
+export function eventsOf<K extends EventType>(sim: FacadeSimulation, type: K, sinceSeq = 0): EventOf<K>[] {
   return sim.events(sinceSeq).filter((e): e is EventOf<K> => e.type === type);
 }
 
-export function lastSeq(sim: Simulation): number {
+export function lastSeq(sim: FacadeSimulation): number {
   return sim.events().at(-1)?.seq ?? 0;
 }
 
 /** The last `n` non-RPC lines of the trace, for failure messages. */
-export function tail(sim: Simulation, n = 60): string {
+export function tail(sim: FacadeSimulation, n = 60): string {
   const interesting = sim.events().filter((e: EngineEvent) => !e.type.startsWith('rpc.'));
   return formatTrace(interesting.slice(-n));
 }

@@ -10,14 +10,14 @@
 import type { ProducerNode } from '../client/producer-state';
 import { isEngineError } from '../errors';
 import { deriveStream, nextInt } from '../kernel/prng';
-import type { Simulation } from '../simulation';
+import { engineOf, type FacadeSimulation } from '../simulation';
 import type { Command, LogRecord, ProducerTransactionState } from '../types';
 import { randomFault } from './fuzz';
 import { cluster, untilReady } from './scenario';
 import { checkExactlyOnce, checkReadCommitted } from './txn-invariants';
 
 export interface PipelineResult {
-  sim: Simulation;
+  sim: FacadeSimulation;
   violation: string | null;
   /** Committed transactions, aborted ones, app crashes, committed outputs. */
   stats: {
@@ -32,7 +32,7 @@ export interface PipelineResult {
 
 const TICK_MS = 50;
 
-function tryDispatch(sim: Simulation, c: Command): void {
+function tryDispatch(sim: FacadeSimulation, c: Command): void {
   try {
     sim.dispatch(c);
   } catch (e) {
@@ -40,14 +40,14 @@ function tryDispatch(sim: Simulation, c: Command): void {
   }
 }
 
-function txnState(sim: Simulation, producer: string): ProducerTransactionState | null {
-  const n = sim.kernel.node(`producer:${producer}`) as ProducerNode | undefined;
+function txnState(sim: FacadeSimulation, producer: string): ProducerTransactionState | null {
+  const n = engineOf(sim).kernel.node(`producer:${producer}`) as ProducerNode | undefined;
   if (!n?.alive) return null;
   return n.volatile?.txn?.state ?? null;
 }
 
 /** The log of the partition's current leader (or null when it has none). */
-function leaderLog(sim: Simulation, topic: string, partition: number): LogRecord[] | null {
+function leaderLog(sim: FacadeSimulation, topic: string, partition: number): LogRecord[] | null {
   const p = sim.snapshot().topics.find((t) => t.name === topic)?.partitions[partition];
   if (!p || p.leader < 0) return null;
   try {

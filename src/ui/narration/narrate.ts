@@ -9,8 +9,9 @@
 import type { ClusterSnapshot, Command, EngineEvent, EventOf } from '../../engine';
 import { linkSettingsText } from '../format';
 import { narrateQueue } from '../queue/narrate-queue';
+import type { Tone } from './tone';
 
-export type Tone = 'info' | 'good' | 'warn' | 'bad';
+export type { Tone } from './tone';
 
 export interface Sentence {
   /** The seq of the event that produced it: unique and ordered. */

@@ -3,7 +3,7 @@
  * and acks are told once per run (batch.handled), not once per message.
  */
 import type { EngineEvent } from '../../engine';
-import type { Tone } from '../narration/narrate';
+import type { Tone } from '../narration/tone';
 
 const isBatch = (node: string) => node.startsWith('batch:');
 

@@ -1,22 +1,22 @@
 /**
- * A copy of the engine's state for keyframes, much faster than `structuredClone` because it knows
+ * A copy of the engine's state for checkpoints (the worker's keyframes), much faster than `structuredClone` because it knows
  * what the engine never changes once created: record batches (decision 0001) and scheduled
  * entries — a timer or a message delivery waiting in the scheduler, message body included. The
  * arrays holding them are copied (they change); the things in them are shared. Everything else is
  * copied deeply, and an object reached twice is copied once, so aliasing inside the state survives
- * exactly as with `structuredClone`. `keyframes.test.ts` freezes those shared objects in a busy
+ * exactly as with `structuredClone`. `checkpoint.test.ts` freezes those shared objects in a busy
  * run to prove the engine leaves them alone.
  *
  * Measured on a produce-heavy state at 100 000 events (3 975 scheduled entries, most of them
  * cancelled timers still waiting, 16 400 objects outside the logs): `structuredClone` without the
  * logs 8.8 ms, a deep copy sharing batches 3 ms, sharing scheduled entries too 0.3 ms.
  */
-import type { KernelState } from '../engine/kernel/kernel';
-import { brokerLogs } from './broker-logs';
+import type { KernelState } from './kernel/kernel';
+import { replicaLogsOf } from './replica-logs';
 
 export function cloneState(state: KernelState): KernelState {
   // Arrays copied as arrays, their (immutable) items shared.
-  const shallow = new Set<unknown[]>([state.sched.heap, ...brokerLogs(state).map((l) => l.log.batches)]);
+  const shallow = new Set<unknown[]>([state.sched.heap, ...replicaLogsOf(state).map((l) => l.log.batches)]);
   const copies = new Map<object, unknown>();
 
   const clone = (value: unknown): unknown => {
@@ -48,16 +48,4 @@ export function cloneState(state: KernelState): KernelState {
   }
 
   return clone(state) as KernelState;
-}
-
-/** The same top-level shape with every collection empty: a stand-in the engine can copy in no time. */
-export function emptyStateLike(state: KernelState): KernelState {
-  return {
-    ...state,
-    sched: { heap: [], nextSeq: state.sched.nextSeq },
-    cancelledTimers: new Set(),
-    nodes: {},
-    shared: {},
-    config: {},
-  };
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RecordBatch } from '../protocol/produce';
-import type { LogStore } from './log-store';
+import type { LogStore } from '../storage/log-store';
 
 /** A stamped batch of `count` records starting at `baseOffset`. */
 export function stampedBatch(baseOffset: number, count: number, epoch = 0, tag = 'v'): RecordBatch {

@@ -1,0 +1,113 @@
+/**
+ * The static import graph of src/ (relative imports of .ts and .svelte files, `import type`
+ * included) has no cycles: a cycle makes modules impossible to understand, test or load alone.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]/g;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|svelte)$/.test(name) && !name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+function resolveImport(from: string, spec: string, known: Set<string>): string | undefined {
+  const base = resolve(dirname(from), spec);
+  for (const candidate of [base, `${base}.ts`, join(base, 'index.ts')])
+    if (known.has(candidate)) return candidate;
+  return undefined;
+}
+
+function importGraph(root: string): Map<string, string[]> {
+  const files = sourceFiles(root);
+  const known = new Set(files);
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const targets = new Set<string>();
+    for (const m of text.matchAll(IMPORT)) {
+      const target = resolveImport(file, m[1]!, known);
+      if (target) targets.add(target);
+    }
+    graph.set(file, [...targets]);
+  }
+  return graph;
+}
+
+/** Strongly connected components of more than one file (Tarjan), as paths relative to `root`. */
+function importCycles(root: string): string[][] {
+  const graph = importGraph(root);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  let next = 0;
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(relative(root, w));
+      } while (w !== v);
+      if (component.length > 1) cycles.push(component.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return cycles;
+}
+
+/**
+ * Cycles still to break, and only these: the group and transaction coordinators' internal-topic
+ * writes and the replica manager call each other until their waits move into one purgatory
+ * (issue "One boundary…", item 4), and the producer's completion and transaction code do likewise.
+ */
+const KNOWN_CYCLES = [
+  ['engine/client/producer-completion.ts', 'engine/client/producer-txn.ts'],
+  [
+    'engine/cluster/coordinator-services.ts',
+    'engine/cluster/group-coordinator.ts',
+    'engine/cluster/group-storage.ts',
+    'engine/cluster/replica-manager.ts',
+    'engine/cluster/txn-coordinator.ts',
+    'engine/cluster/txn-storage.ts',
+  ],
+];
+
+describe('the import graph of src/', () => {
+  const root = resolve(import.meta.dirname);
+
+  it('has no import cycles beyond the known ones (which may only shrink)', () => {
+    const cycles = importCycles(root);
+    const known = new Set(KNOWN_CYCLES.map((c) => c.join(' ')));
+    expect(cycles.filter((c) => !known.has(c.join(' ')))).toEqual([]);
+  });
+
+  it('finds a cycle when there is one, type-only imports included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-graph-'));
+    writeFileSync(join(dir, 'a.ts'), "import { b } from './b';\nexport const a = b;\n");
+    writeFileSync(join(dir, 'b.ts'), "import type { C } from './c/index';\nexport const b = 1 as C;\n");
+    mkdirSync(join(dir, 'c'));
+    writeFileSync(join(dir, 'c', 'index.ts'), "export type { A as C } from '../a';\n");
+    writeFileSync(join(dir, 'd.ts'), "import { a } from './a';\nexport const d = a;\n");
+    expect(importCycles(dir)).toEqual([['a.ts', 'b.ts', 'c/index.ts']]);
+  });
+});
