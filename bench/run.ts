@@ -7,17 +7,24 @@ import { benchKernel } from './kernel.bench';
 import { benchProduce } from './produce.bench';
 import { benchFlights } from './flight.bench';
 import { benchStorage } from './storage.bench';
+import { benchLongSession } from './long-session.bench';
 
 /**
  * `BENCH_ONLY=time-travel npm run bench`: only the worker's step-back, scrub and reload figures;
- * `BENCH_ONLY=storage`: the browser's storage and time-travel figures, without the Node ones.
+ * `BENCH_ONLY=storage`: the browser's storage and time-travel figures, without the Node ones;
+ * `BENCH_ONLY=long-session`: only the one-hour session's heap and scrub figures.
  */
 const only = process.env.BENCH_ONLY;
 
 console.log('StreamLab engine benchmarks (Node ' + process.version + ')');
+if (only === 'long-session') {
+  benchLongSession();
+  process.exit(0);
+}
 if (!only) {
   benchKernel();
   benchProduce();
+  benchLongSession();
   await benchFlights();
 }
 await benchStorage(only);
