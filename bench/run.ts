@@ -7,17 +7,20 @@ import { benchKernel } from './kernel.bench';
 import { benchProduce } from './produce.bench';
 import { benchFlights } from './flight.bench';
 import { benchStorage } from './storage.bench';
+import { benchChecker } from './checker.bench';
 
 /**
  * `BENCH_ONLY=time-travel npm run bench`: only the worker's step-back, scrub and reload figures;
- * `BENCH_ONLY=storage`: the browser's storage and time-travel figures, without the Node ones.
+ * `BENCH_ONLY=storage`: the browser's storage and time-travel figures, without the Node ones;
+ * `BENCH_ONLY=checker`: the guarantee checker's cost per event only.
  */
 const only = process.env.BENCH_ONLY;
 
 console.log('StreamLab engine benchmarks (Node ' + process.version + ')');
+if (!only || only === 'checker') benchChecker();
 if (!only) {
   benchKernel();
   benchProduce();
   await benchFlights();
 }
-await benchStorage(only);
+if (only !== 'checker') await benchStorage(only);

@@ -46,3 +46,9 @@ export type {
   PartitionsPerTopic,
   PartitionTransfer,
 } from './group/assignors';
+
+// ---- Guarantee checker (issue 18): Jepsen-style checks over the trace, classified by configuration ----
+export { GuaranteeChecker, checkTrace } from './checker/checker';
+export { guaranteeGuard, ViolationError } from './checker/guard';
+export { FINDING_KINDS, FINDING_TITLES, seconds } from './checker/types';
+export type { Finding, FindingKind, FindingStep, Verdict } from './checker/types';
