@@ -52,3 +52,5 @@ export { GuaranteeChecker, checkTrace } from './checker/checker';
 export { guaranteeGuard, ViolationError } from './checker/guard';
 export { FINDING_KINDS, FINDING_TITLES, seconds } from './checker/types';
 export type { Finding, FindingKind, FindingStep, Verdict } from './checker/types';
+export { MetricsTracker, RATE_WINDOW_MS } from './checker/metrics';
+export type { MetricCause, MetricReading } from './checker/metrics';
