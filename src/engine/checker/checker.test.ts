@@ -160,3 +160,22 @@ describe('acknowledged but never read', () => {
     expect(of(events, 'unseen')).toEqual([]);
   });
 });
+
+describe('the offset grid', () => {
+  it('marks the lost records ✕ on the producer row, linked to their findings, and the reads on the consumer row', async () => {
+    const { offsetGrid, gridPartitions } = await import('./grid');
+    const c = checkTrace(leaderCrashScenario({ acks: 1 }).events());
+    expect(gridPartitions(c)).toEqual([{ topic: 'orders', partition: 0 }]);
+    const grid = offsetGrid(c, 'orders', 0, { from: 0, width: 20 })!;
+    const p1 = grid.rows.find((r) => r.label === 'p1')!;
+    const lost = grid.rows.find((r) => r.label === 'p1 · lost')!.cells.filter((x) => x.mark === 'lost');
+    expect(lost.map((x) => x.offset)).toEqual([3, 4, 5]);
+    const ids = new Set(c.findings().map((f) => f.id));
+    expect(lost.every((x) => x.findingId !== null && ids.has(x.findingId))).toBe(true);
+    const c1 = grid.rows.find((r) => r.label === 'c1')!;
+    expect(c1.kind).toBe('consumer');
+    expect(c1.cells.map((x) => x.offset)).toContain(0);
+    // The records written after the crash took the lost offsets: the p1 row shows what the log holds now.
+    expect(p1.cells.filter((x) => x.mark === 'acked').map((x) => x.offset)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});

@@ -48,10 +48,11 @@ export class GuaranteeChecker {
   lastSeq = 0;
 
   /** Feed the next events (in seq order); returns the findings they revealed. */
-  feed(events: readonly EngineEvent[]): Finding[] {
+  feed(events: readonly (EngineEvent | undefined)[]): Finding[] {
     const before = this.list.length;
     for (const e of events) {
-      if (e.seq <= this.lastSeq) continue;
+      // Holes: a resumed worker session fills in its older trace later.
+      if (!e || e.seq <= this.lastSeq) continue;
       this.lastSeq = e.seq;
       this.on(e);
     }
@@ -218,6 +219,7 @@ export class GuaranteeChecker {
       entries.push(x);
     }
     const { overwritten, removed } = leaderAppend(tp, e.broker, entries);
+    if (producer !== null && batch) tp.producers.add(producer);
     for (const old of overwritten) this.markLost(tp, old, e, e.broker, 'overwritten');
     this.afterRemoval(tp, removed, e, 'truncated');
     for (const x of entries) if (x.producer !== null) checkDuplicate(this, tp, x);
@@ -271,6 +273,7 @@ export class GuaranteeChecker {
   ): void {
     if (x.lost) return;
     x.lost = { seq: e.seq, atMs: e.atMs, broker, how };
+    if (x.producer !== null) tp.lostEntries.push(x);
     if (x.ack) this.reportLost(tp, x);
   }
 
@@ -303,6 +306,7 @@ export class GuaranteeChecker {
     const tp = this.tp(e.topic, e.partition);
     const x = tp.written[e.offset];
     if (x && x.producer === e.producer && !x.ack) {
+      tp.producers.add(e.producer);
       x.ack = { commandId: e.commandId, seq: e.seq, atMs: e.atMs };
       if (x.lost) this.reportLost(tp, x);
     }

@@ -146,7 +146,12 @@ export class MetricsTracker {
   /** The metrics now; `previous` (the last reading) gives each its change since. */
   read(snapshot: ClusterSnapshot, previous?: readonly MetricReading[], defaultMinIsr = 1): MetricReading[] {
     const now = snapshot.nowMs;
-    const rate = (times: number[]) =>
+    const rate = (times: number[]) => {
+      // Times arrive in order: drop what left the window for good (a step back starts a new tracker).
+      while (times.length > 0 && times[0]! <= now - RATE_WINDOW_MS) times.shift();
+      return rateIn(times);
+    };
+    const rateIn = (times: number[]) =>
       times.filter((t) => t > now - RATE_WINDOW_MS && t <= now).length / (RATE_WINDOW_MS / 1000);
     const parts = snapshot.topics
       .filter((t) => !t.name.startsWith('__'))

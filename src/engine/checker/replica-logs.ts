@@ -55,6 +55,10 @@ export interface TpLogs {
   byIdentity: Map<string, Entry>;
   /** Compaction ran: consumers legitimately skip the offsets it removed. */
   compacted: boolean;
+  /** Records of known producers that are gone (for the offset grid's ✕). */
+  lostEntries: Entry[];
+  /** Producers that wrote here (the offset grid's rows). */
+  producers: Set<string>;
 }
 
 export function newTpLogs(topic: string, partition: number): TpLogs {
@@ -71,6 +75,8 @@ export function newTpLogs(topic: string, partition: number): TpLogs {
     openTxns: new Map(),
     byIdentity: new Map(),
     compacted: false,
+    lostEntries: [],
+    producers: new Set(),
   };
 }
 
