@@ -5,7 +5,8 @@
 import { isEngineError } from '../errors';
 import type { Simulation } from '../simulation';
 import { cluster, untilReady } from '../testing/scenario';
-import type { Command } from '../types';
+import type { Command, SimulationOptions } from '../types';
+import { createSimulation } from '../index';
 
 function tryDispatch(sim: Simulation, c: Command): void {
   try {
@@ -33,18 +34,21 @@ export interface LeaderCrashOptions {
  * acks=all, which cannot be acknowledged) the leader crashes and the network heals. The producer
  * keeps writing to the new leader; a consumer group reads the topic.
  */
+export function leaderCrashOptions(o: LeaderCrashOptions): SimulationOptions {
+  return {
+    seed: o.seed ?? 11,
+    brokers: 3,
+    brokerConfig: {
+      'replica.lag.time.max.ms': o.unclean ? 1000 : 10_000,
+      'broker.session.timeout.ms': 3000,
+      'broker.heartbeat.interval.ms': 1000,
+    },
+    network: { latencyMsMin: 10, latencyMsMax: 20 },
+  };
+}
+
 export function leaderCrashScenario(o: LeaderCrashOptions): Simulation {
-  const sim = untilReady(
-    cluster(o.seed ?? 11, {
-      brokers: 3,
-      brokerConfig: {
-        'replica.lag.time.max.ms': o.unclean ? 1000 : 10_000,
-        'broker.session.timeout.ms': 3000,
-        'broker.heartbeat.interval.ms': 1000,
-      },
-      network: { latencyMsMin: 10, latencyMsMax: 20 },
-    }),
-  );
+  const sim = untilReady(createSimulation(leaderCrashOptions(o)));
   sim.dispatch({
     type: 'topic.create',
     topic: 'orders',
