@@ -30,7 +30,7 @@ export interface GridRow {
 export interface OffsetGrid {
   topic: string;
   partition: number;
-  /** First and one-past-last offset of the window. */
+  /** First and one-past-last offset shown. */
   fromOffset: number;
   toOffset: number;
   /** Offsets the partition has in all (its furthest written offset + 1). */
