@@ -87,8 +87,12 @@ export default ts.config(
   { files: ['src/engine/**/*.ts'], ignores: ['src/engine/**/*.test.ts'], rules: engineBans },
   {
     files: ['src/**/*.ts', 'src/**/*.svelte', 'bench/**/*.ts', 'tests/**/*.ts'],
-    ignores: ['src/engine/**', '**/*.test.ts', 'bench/**'],
+    ignores: ['src/engine/**', '**/*.test.ts', 'bench/**', 'tests/**'],
     rules: engineDoor(false),
   },
-  { files: ['**/*.test.ts', 'bench/**/*.ts'], ignores: ['src/engine/**'], rules: engineDoor(true) },
+  {
+    files: ['**/*.test.ts', 'bench/**/*.ts', 'tests/**/*.ts'],
+    ignores: ['src/engine/**'],
+    rules: engineDoor(true),
+  },
 );

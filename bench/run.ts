@@ -8,23 +8,22 @@ import { benchProduce } from './produce.bench';
 import { benchFlights } from './flight.bench';
 import { benchStorage } from './storage.bench';
 import { benchLongSession } from './long-session.bench';
+import { benchChecker } from './checker.bench';
 
 /**
- * `BENCH_ONLY=time-travel npm run bench`: only the worker's step-back, scrub and reload figures;
- * `BENCH_ONLY=storage`: the browser's storage and time-travel figures, without the Node ones;
- * `BENCH_ONLY=long-session`: only the one-hour session's heap and scrub figures.
+ * `BENCH_ONLY=<part>` runs one part: `time-travel` (the worker's step-back, scrub and reload
+ * figures), `storage` (the browser's storage and time-travel figures), `long-session` (the one-hour
+ * session's heap and scrub), `checker` (the guarantee checker's cost per event).
  */
 const only = process.env.BENCH_ONLY;
 
 console.log('StreamLab engine benchmarks (Node ' + process.version + ')');
-if (only === 'long-session') {
-  benchLongSession();
-  process.exit(0);
-}
-if (!only) {
-  benchKernel();
-  benchProduce();
-  benchLongSession();
-  await benchFlights();
-}
-await benchStorage(only);
+const nodeParts: Record<string, () => void | Promise<void>> = {
+  kernel: benchKernel,
+  produce: benchProduce,
+  checker: benchChecker,
+  'long-session': benchLongSession,
+  flight: benchFlights,
+};
+for (const [name, run] of Object.entries(nodeParts)) if (!only || only === name) await run();
+if (!only || only === 'storage' || only === 'time-travel') await benchStorage(only);

@@ -60,3 +60,13 @@ export type {
   PartitionsPerTopic,
   PartitionTransfer,
 } from './group/assignors';
+
+// ---- Guarantee checker (issue 18): Jepsen-style checks over the trace, classified by configuration ----
+export { GuaranteeChecker, checkTrace } from './checker/checker';
+export { guaranteeGuard, ViolationError } from './checker/guard';
+export { FINDING_KINDS, FINDING_TITLES, seconds } from './checker/types';
+export type { Finding, FindingKind, FindingStep, Verdict } from './checker/types';
+export { MetricsTracker, RATE_WINDOW_MS } from './checker/metrics';
+export { gridPartitions, offsetGrid } from './checker/grid';
+export type { GridCell, GridMark, GridRow, OffsetGrid } from './checker/grid';
+export type { MetricCause, MetricReading } from './checker/metrics';

@@ -206,6 +206,21 @@ export class EngineSession {
     return this.client.readLog(at);
   }
 
+  /** The guarantee checker's offset grid of one partition (the Guarantees view). */
+  checkerGrid(at: { topic: string; partition: number; from?: number; width: number }) {
+    return this.client ? this.client.checkerGrid(at) : Promise.resolve(null);
+  }
+
+  /** The trace between two virtual times, without RPC bodies (the space-time diagram). */
+  traceWindow(fromMs: number, toMs: number, maxEvents: number) {
+    return this.client ? this.client.traceWindow(fromMs, toMs, maxEvents) : Promise.resolve(null);
+  }
+
+  /** One RPC's request and response with their bodies (the protocol inspector). */
+  rpcDetail(id: number) {
+    return this.client ? this.client.rpcDetail(id) : Promise.resolve(null);
+  }
+
   // ----- time travel (each pauses first: moving by hand and playing do not mix) -----
 
   stepBack(): void {
@@ -323,6 +338,9 @@ export class EngineSession {
       case 'exported':
       case 'loadFailed':
       case 'logPage':
+      case 'checkerGrid':
+      case 'traceWindow':
+      case 'rpcDetail':
         return; // answered through the request's promise
       default:
         // Exhaustive at compile time; the UI imports engine types only, so no runtime assertNever.

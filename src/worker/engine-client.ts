@@ -5,7 +5,15 @@
  * `run` that the worker answers in frame-sized slices (continued here until it is done or
  * cancelled). A slow simulation is never buried under a backlog.
  */
-import type { Command, CommandId, ErrorCode, LogRecord, SimulationOptions } from '../engine';
+import type {
+  Command,
+  CommandId,
+  EngineEvent,
+  ErrorCode,
+  LogRecord,
+  OffsetGrid,
+  SimulationOptions,
+} from '../engine';
 import { assertNever } from '../engine';
 import {
   isWorkerMessage,
@@ -37,8 +45,27 @@ export type LogPageResult =
 /** Replies that answer one request, by requestId. */
 type Reply = Extract<
   WorkerMessage,
-  { type: 'dispatched' | 'rejected' | 'exported' | 'loaded' | 'loadFailed' | 'logPage' | 'fault' }
+  {
+    type:
+      | 'dispatched'
+      | 'rejected'
+      | 'exported'
+      | 'loaded'
+      | 'loadFailed'
+      | 'logPage'
+      | 'fault'
+      | 'checkerGrid'
+      | 'traceWindow'
+      | 'rpcDetail';
+  }
 >;
+
+export interface RpcDetail {
+  request: EngineEvent | null;
+  response: EngineEvent | null;
+  requestEnd: EngineEvent | null;
+  responseEnd: EngineEvent | null;
+}
 
 interface RunState {
   condition: StopCondition;
@@ -161,6 +188,47 @@ export class EngineClient {
     );
   }
 
+  /** The guarantee checker's offset grid of one partition (null: unknown partition, or a failure). */
+  checkerGrid(at: {
+    topic: string;
+    partition: number;
+    from?: number;
+    width: number;
+  }): Promise<OffsetGrid | null> {
+    return this.request(
+      (requestId) => ({ type: 'checkerGrid', requestId, ...at }),
+      (reply) => (reply.type === 'checkerGrid' ? reply.grid : null),
+    );
+  }
+
+  /** The trace between two virtual times, RPC bodies left out (the space-time diagram). */
+  traceWindow(
+    fromMs: number,
+    toMs: number,
+    maxEvents: number,
+  ): Promise<{ events: EngineEvent[]; truncated: boolean } | null> {
+    return this.request(
+      (requestId) => ({ type: 'traceWindow', requestId, fromMs, toMs, maxEvents }),
+      (reply) => (reply.type === 'traceWindow' ? { events: reply.events, truncated: reply.truncated } : null),
+    );
+  }
+
+  /** One RPC's request and response with their bodies (the protocol inspector). */
+  rpcDetail(id: number): Promise<RpcDetail | null> {
+    return this.request(
+      (requestId) => ({ type: 'rpcDetail', requestId, id }),
+      (reply) =>
+        reply.type === 'rpcDetail'
+          ? {
+              request: reply.request,
+              response: reply.response,
+              requestEnd: reply.requestEnd,
+              responseEnd: reply.responseEnd,
+            }
+          : null,
+    );
+  }
+
   exportScenario(): Promise<Scenario | { error: string }> {
     return this.request(
       (requestId) => ({ type: 'export', requestId }),
@@ -277,6 +345,9 @@ export class EngineClient {
       case 'loaded':
       case 'loadFailed':
       case 'logPage':
+      case 'checkerGrid':
+      case 'traceWindow':
+      case 'rpcDetail':
         this.settle(data);
         break;
       case 'fault':

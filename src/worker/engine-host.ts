@@ -24,6 +24,8 @@ import { errorText, openStoreOrMemory, type OpenedStore, type SessionStore } fro
 import { SessionWriter } from './session-writer';
 import { isStopCondition } from './stop-conditions';
 import { LogPages } from './log-pages';
+import { SessionChecks } from './session-checks';
+import { rpcDetail, traceWindow } from './trace-window';
 import { Timeline, type Budget } from './timeline';
 
 /** Wall time one request may spend moving the timeline before it answers (a frame, roughly). */
@@ -49,6 +51,8 @@ interface Session {
   timeline: Timeline;
   writer: SessionWriter;
   lastSeq: number;
+  /** The guarantee checker and Kafka's metrics over this session's trace. */
+  checks: SessionChecks;
   /** The fault markers, recomputed only when the command log changes. */
   faults?: { version: number; list: TimelineFault[] };
 }
@@ -135,6 +139,10 @@ export class EngineHost {
         return this.readLog(request);
       case 'flush':
         return this.session?.writer.flush(true);
+      case 'checkerGrid':
+      case 'traceWindow':
+      case 'rpcDetail':
+        return this.inspectTrace(request);
       default:
         return assertNever(request, 'request');
     }
@@ -229,6 +237,34 @@ export class EngineHost {
     }
   }
 
+  /** The checker's grid, a window of the trace, or one RPC: read-only looks at the session. */
+  private inspectTrace(
+    request: Extract<WorkerRequest, { type: 'checkerGrid' | 'traceWindow' | 'rpcDetail' }>,
+  ): void {
+    const session = this.running();
+    const trace = session.timeline.sim.trace();
+    const { requestId } = request;
+    switch (request.type) {
+      case 'checkerGrid':
+        session.checks.update(trace);
+        return this.post({
+          type: 'checkerGrid',
+          requestId,
+          grid: session.checks.grid(request.topic, request.partition, request.from, request.width),
+        });
+      case 'traceWindow':
+        return this.post({
+          type: 'traceWindow',
+          requestId,
+          ...traceWindow(trace, request.fromMs, request.toMs, request.maxEvents),
+        });
+      case 'rpcDetail':
+        return this.post({ type: 'rpcDetail', requestId, ...rpcDetail(trace, request.id) });
+      default:
+        return assertNever(request, 'trace request');
+    }
+  }
+
   /** Replace the session by a scenario; on any failure the current session stays as it was. */
   private async load(requestId: number, scenario: Scenario): Promise<void> {
     let timeline: Timeline;
@@ -292,6 +328,7 @@ export class EngineHost {
       timeline: opened.timeline,
       writer,
       lastSeq: 0,
+      checks: new SessionChecks(),
     };
     this.scheduleBackfill();
   }
@@ -369,11 +406,14 @@ export class EngineHost {
       ? trace.slice(Math.max(0, trace.length - RECENT_EVENTS))
       : trace.slice(session.lastSeq);
     session.lastSeq = trace.length;
+    const snapshot = timeline.sim.snapshot();
+    session.checks.update(trace);
     return {
       events,
       reset: jumped,
       traceLength: trace.length,
-      snapshot: timeline.sim.snapshot(),
+      snapshot,
+      guarantees: session.checks.report(snapshot, jumped),
       nowMs: timeline.nowMs(),
       timeline: {
         endMs: timeline.timelineEndMs(),

@@ -10,9 +10,11 @@ import type {
   EngineEvent,
   ErrorCode,
   LogRecord,
+  OffsetGrid,
   SimulationOptions,
 } from '../engine';
 import type { Scenario } from './scenario';
+import type { GuaranteeReport } from './session-checks';
 import type { RunResult, StopCondition } from './stop-conditions';
 
 export type { RunResult, StopCondition } from './stop-conditions';
@@ -141,6 +143,35 @@ export interface FlushRequest {
   type: 'flush';
 }
 
+/** The guarantee checker's offset grid of one partition (`from` absent: the newest offsets). */
+export interface CheckerGridRequest {
+  type: 'checkerGrid';
+  requestId: number;
+  topic: string;
+  partition: number;
+  from?: number;
+  width: number;
+}
+
+/**
+ * The trace between two virtual times, for the space-time diagram: at most `maxEvents`, RPC
+ * bodies left out (`rpcDetail` fetches one message's).
+ */
+export interface TraceWindowRequest {
+  type: 'traceWindow';
+  requestId: number;
+  fromMs: number;
+  toMs: number;
+  maxEvents: number;
+}
+
+/** One RPC's request and response, bodies included (the protocol inspector). */
+export interface RpcDetailRequest {
+  type: 'rpcDetail';
+  requestId: number;
+  id: number;
+}
+
 export type WorkerRequest =
   | InitRequest
   | AdvanceRequest
@@ -154,7 +185,10 @@ export type WorkerRequest =
   | NewSessionRequest
   | DispatchManyRequest
   | ReadLogRequest
-  | FlushRequest;
+  | FlushRequest
+  | CheckerGridRequest
+  | TraceWindowRequest
+  | RpcDetailRequest;
 
 // ---------------------------------------------------------------------------------------------
 // worker → UI
@@ -205,6 +239,8 @@ export interface Batch {
   snapshot: ClusterSnapshot;
   nowMs: number;
   timeline: TimelineState;
+  /** The guarantee checker's findings (when changed) and Kafka's metrics, as of this batch. */
+  guarantees?: GuaranteeReport;
 }
 
 /**
@@ -306,7 +342,34 @@ export interface LogPageMessage {
   records: LogRecord[];
 }
 
+export interface CheckerGridMessage {
+  type: 'checkerGrid';
+  requestId: number;
+  grid: OffsetGrid | null;
+}
+
+export interface TraceWindowMessage {
+  type: 'traceWindow';
+  requestId: number;
+  events: EngineEvent[];
+  /** More events fell in the window than `maxEvents`: the newest were left out. */
+  truncated: boolean;
+}
+
+export interface RpcDetailMessage {
+  type: 'rpcDetail';
+  requestId: number;
+  request: EngineEvent | null;
+  response: EngineEvent | null;
+  /** How each ended (`rpc.delivered` or `rpc.dropped`), if it has. */
+  requestEnd: EngineEvent | null;
+  responseEnd: EngineEvent | null;
+}
+
 export type WorkerMessage =
+  | CheckerGridMessage
+  | TraceWindowMessage
+  | RpcDetailMessage
   | LogPageMessage
   | ReadyMessage
   | BatchMessage
@@ -332,6 +395,9 @@ const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>([
   'dispatchMany',
   'readLog',
   'flush',
+  'checkerGrid',
+  'traceWindow',
+  'rpcDetail',
 ]);
 const MESSAGE_TYPES: ReadonlySet<unknown> = new Set<WorkerMessage['type']>([
   'ready',
@@ -344,6 +410,9 @@ const MESSAGE_TYPES: ReadonlySet<unknown> = new Set<WorkerMessage['type']>([
   'logPage',
   'storage',
   'fault',
+  'checkerGrid',
+  'traceWindow',
+  'rpcDetail',
 ]);
 
 /**

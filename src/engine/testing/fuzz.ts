@@ -6,6 +6,7 @@ import { deriveStream, nextFloat, nextInt, type PrngState } from '../kernel/prng
 import { isEngineError } from '../errors';
 import type { FacadeSimulation as Simulation } from '../simulation';
 import type { Command, NodeId } from '../types';
+import { GuaranteeChecker } from '../checker/checker';
 
 export interface FaultPlan {
   /** Mean virtual ms between faults. */
@@ -59,6 +60,8 @@ export function fuzz(
   const topicSeq = { n: 0 };
   const end = sim.now() + plan.durationMs;
   let nextFaultAt = sim.now() + nextInt(rng, plan.meanGapMs * 2);
+  // Every sweep also runs the guarantee checker: a violation of Kafka's promises fails it.
+  const guarantees = new GuaranteeChecker();
   while (sim.now() < end) {
     const next = sim.nextEventAtMs();
     if (next === undefined || next > nextFaultAt) {
@@ -77,7 +80,8 @@ export function fuzz(
     } else {
       sim.step();
     }
-    const violation = check(sim);
+    const broken = guarantees.feed(sim.events(guarantees.lastSeq)).find((f) => f.verdict === 'violation');
+    const violation = check(sim) ?? (broken ? `${broken.kind}: ${broken.sentences.join(' ')}` : null);
     if (violation) return violation;
   }
   return null;

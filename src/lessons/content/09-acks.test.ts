@@ -45,5 +45,9 @@ describe('lesson 9 on the real engine', () => {
       },
     });
     expect(h.refused).toEqual([]);
+    // The live checker saw the same loss, and knew acks=1 allows it.
+    const lost = h.guarantees.findings().filter((f) => f.kind === 'lost-write');
+    expect(lost.length).toBeGreaterThanOrEqual(3);
+    expect(lost.every((f) => f.verdict === 'allowed' && f.producer === 'p1')).toBe(true);
   });
 });

@@ -5,13 +5,22 @@
  * happens and each challenge's check really tells a right solution from a wrong one.
  */
 import { createActor } from 'xstate';
-import { createSimulation, isEngineError, type Command, type Simulation } from '../../engine';
+import {
+  createSimulation,
+  guaranteeGuard,
+  isEngineError,
+  type Command,
+  type GuaranteeChecker,
+  type Simulation,
+} from '../../engine';
 import type { Lesson } from '../lesson-types';
 import { lessonMachine, type LessonMachineEvent } from '../lesson-machine';
 
 export interface HeadlessLesson {
   sim: Simulation;
   actor: ReturnType<typeof createActor<typeof lessonMachine>>;
+  /** The guarantee checker that watched the run (a violation throws, failing the test). */
+  guarantees: GuaranteeChecker;
   /** Commands the engine refused (code: message), in order. */
   refused: string[];
   /** Send a learner event, then let the engine run a moment. */
@@ -46,7 +55,10 @@ export function startHeadless(lesson: Lesson): HeadlessLesson {
   actor.on('dispatch', (e) => dispatch(e.commands));
   actor.start();
   let seq = 0;
+  // The guarantee checker watches every lesson: a violation of what Kafka promises fails the test.
+  const guard = guaranteeGuard(`lesson ${lesson.id}`);
   const feed = () => {
+    guard.feed(sim.events(seq));
     for (const event of sim.events(seq)) {
       seq = event.seq;
       if (!event.type.startsWith('rpc.')) actor.send({ type: 'engine.event', event });
@@ -74,6 +86,7 @@ export function startHeadless(lesson: Lesson): HeadlessLesson {
   return {
     sim,
     actor,
+    guarantees: guard.checker,
     refused,
     send(event) {
       actor.send(event);

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { leaderCrashScenario } from '../engine/testing/checker-scenarios';
+import { SessionChecks } from './session-checks';
+import { rpcDetail, traceWindow } from './trace-window';
+
+describe('the checker in the worker follows the playhead', () => {
+  const sim = leaderCrashScenario({ acks: 1 });
+  const trace = sim.events();
+  const snapshot = sim.snapshot();
+  const lostAt = trace.findIndex(
+    (e) => e.type === 'partition.appended' && e.baseOffset === 3 && e.leaderEpoch > 0,
+  );
+
+  it('finds the losses going forward, forgets them going back before them, finds them again', () => {
+    const checks = new SessionChecks();
+    checks.update(trace.slice(0, 100));
+    const early = checks.report(snapshot, true);
+    expect(early.findings).toEqual([]);
+    checks.update(trace);
+    const late = checks.report(snapshot, false);
+    expect(late.version).toBeGreaterThan(early.version);
+    expect(late.findings?.filter((f) => f.kind === 'lost-write').length).toBe(3);
+    // Nothing new: the next batch leaves the findings out.
+    expect(checks.report(snapshot, false).findings).toBeUndefined();
+    // Back in time (the trace is cut at the playhead): the checker starts over from that past.
+    checks.update(trace.slice(0, lostAt));
+    expect(checks.report(snapshot, false).findings).toEqual([]);
+    // A fork: same length, different history, is noticed too.
+    const forked = [...trace.slice(0, lostAt - 1), { ...trace[lostAt - 1]! }];
+    checks.update(trace);
+    checks.update(forked);
+    expect(checks.report(snapshot, false).findings).toEqual([]);
+  });
+
+  it('keeps the last change of each metric with its cause', () => {
+    const checks = new SessionChecks();
+    const crash = trace.findIndex((e) => e.type === 'broker.crashed');
+    checks.update(trace.slice(0, crash));
+    checks.report({ ...snapshot, nowMs: trace[crash - 1]!.atMs }, false);
+    checks.update(trace);
+    const rows = checks.report(snapshot, false).metrics;
+    const elections = rows.find((m) => m.name === 'LeaderElectionRateAndTimeMs')!;
+    expect(elections.cause?.text).toMatch(/^broker-\d elected leader of /);
+  });
+
+  it('serves windows of the trace without bodies, and one RPC with its answer', () => {
+    const { events, truncated } = traceWindow(trace, 5000, 6000, 100_000);
+    expect(truncated).toBe(false);
+    expect(events.every((e) => e.atMs >= 5000 && e.atMs <= 6000)).toBe(true);
+    const sent = events.find((e) => e.type === 'rpc.sent' && e.kind === 'Produce');
+    expect(sent && sent.type === 'rpc.sent' && sent.body).toBeNull();
+    const detail = rpcDetail(trace, sent!.type === 'rpc.sent' ? sent!.id : -1);
+    expect(detail.request?.type === 'rpc.sent' && detail.request.body).toBeTruthy();
+    expect(detail.response?.type === 'rpc.sent' && detail.response.kind).toBe('ProduceResponse');
+    expect(traceWindow(trace, 0, 1e9, 10).truncated).toBe(true);
+  });
+});

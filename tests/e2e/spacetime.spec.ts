@@ -1,0 +1,67 @@
+/**
+ * The space-time diagram of a busy cluster: 3 controllers, 3 brokers, 2 producers and 2 consumers
+ * (a real engine run opened from a scenario link). Selecting an arrow opens its request and
+ * response and moves the playhead to its send.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { buildScenario, linkTo } from './session-helpers';
+
+const SHOTS = '/tmp/checker-shots';
+
+function busyCluster() {
+  return buildScenario({ seed: 4, brokers: 3, controllers: 3 }, ({ run, send }) => {
+    run(3000);
+    send({ type: 'topic.create', topic: 'orders', partitions: 2, replicationFactor: 3 });
+    run(500);
+    for (const p of ['p1', 'p2']) send({ type: 'producer.create', producer: p, config: { acks: 'all' } });
+    for (const c of ['c1', 'c2']) {
+      send({
+        type: 'consumer.create',
+        consumer: c,
+        groupId: 'g',
+        config: { 'auto.offset.reset': 'earliest' },
+      });
+    }
+    run(500);
+    for (const c of ['c1', 'c2']) send({ type: 'consumer.subscribe', consumer: c, topics: ['orders'] });
+    for (let i = 0; i < 40; i++) {
+      send({
+        type: 'producer.send',
+        producer: i % 2 ? 'p1' : 'p2',
+        topic: 'orders',
+        key: `k${i % 5}`,
+        value: `v${i}`,
+      });
+      run(100);
+    }
+  });
+}
+
+async function clock(page: Page): Promise<number> {
+  return Number(await page.getByTestId('virtual-clock').getAttribute('data-ms'));
+}
+
+test('the space-time diagram: ten lifelines, arrows, an RPC inspected, the playhead moved', async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  const scenario = busyCluster();
+  await page.goto((await linkTo(scenario)).replace('/#', '/?paused#'));
+  await expect(page.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: 90_000 });
+  await page.getByTestId('view-spacetime').click();
+  const view = page.getByTestId('spacetime');
+  await expect(view.locator('line.lifeline')).toHaveCount(10);
+  await expect.poll(() => view.getByTestId('rpc-arrow').count()).toBeGreaterThan(10);
+  await page.screenshot({ path: `${SHOTS}/spacetime-1280.png` });
+
+  const before = await clock(page);
+  await view.getByTestId('rpc-arrow').first().click({ force: true });
+  await expect(view.getByTestId('rpc-inspector')).toBeVisible();
+  await expect.poll(() => clock(page)).toBeLessThan(before);
+  await expect(view.getByTestId('rpc-inspector').locator('pre').first()).not.toBeEmpty();
+  await page.screenshot({ path: `${SHOTS}/spacetime-inspect-1280.png` });
+
+  await view.getByTestId('causal-filter').selectOption('consumer:c1');
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.screenshot({ path: `${SHOTS}/spacetime-causal-1024.png` });
+});
