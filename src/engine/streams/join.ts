@@ -154,9 +154,11 @@ export class StreamStreamJoin {
 }
 
 export class StreamTableJoin {
-  readonly table = new Map<string, StreamValue>();
-
-  constructor(readonly kind: 'inner' | 'left') {}
+  /** `table`: the KTable's store; a join processor shares the store its table source writes. */
+  constructor(
+    readonly kind: 'inner' | 'left',
+    readonly table = new Map<string, StreamValue>(),
+  ) {}
 
   /** A table update (upsert; null is a tombstone). Table updates never trigger join output. */
   updateTable(key: string | null, value: StreamValue): void {
