@@ -99,24 +99,44 @@ function expired(w: Window, closeMs: number, streamTimeMs: number, bracket: stri
   };
 }
 
-/** A keyed aggregation, windowed or not. Plain data inside so checkpoints can copy it. */
-export class AggregateProcessor {
-  observedStreamTimeMs = -1;
-  readonly rows = new Map<string, StoreRow>();
+/** An aggregation's state: plain data (Maps and plain objects), so a kernel checkpoint can copy it. */
+export interface AggregateState {
+  observedStreamTimeMs: number;
+  rows: Map<string, StoreRow>;
   /** Records kept per key for sliding windows, whose aggregates are recomputed from their members. */
-  private readonly members = new Map<string, ExprRecord[]>();
+  members: Map<string, ExprRecord[]>;
+}
+
+export function initialAggregateState(): AggregateState {
+  return { observedStreamTimeMs: -1, rows: new Map(), members: new Map() };
+}
+
+/** A keyed aggregation, windowed or not, working on an AggregateState it does not own. */
+export class AggregateProcessor {
   private readonly aggregator: Aggregator;
 
   constructor(
     spec: AggregateSpec,
     readonly windows?: WindowSpec,
+    readonly state: AggregateState = initialAggregateState(),
   ) {
     this.aggregator = makeAggregator(spec);
   }
 
+  get observedStreamTimeMs(): number {
+    return this.state.observedStreamTimeMs;
+  }
+
+  get rows(): Map<string, StoreRow> {
+    return this.state.rows;
+  }
+
   process(r: ExprRecord): ProcessResult {
     if (r.key === null) return { changes: [], dropped: [nullKey()] };
-    this.observedStreamTimeMs = Math.max(this.observedStreamTimeMs, r.timestamp);
+    if (r.timestamp > this.state.observedStreamTimeMs) {
+      this.state.observedStreamTimeMs = r.timestamp;
+      this.expire();
+    }
     const w = this.windows;
     if (!w) return this.update(r.key, undefined, r);
     if (w.type === 'session') return this.session(r, w.gapMs, w.graceMs);
@@ -131,6 +151,27 @@ export class AggregateProcessor {
       }
     }
     return out;
+  }
+
+  /**
+   * The store's retention: a time range no record can update any more is gone from the store, as
+   * Kafka's segmented window stores drop expired segments (retention = size + grace by default).
+   * Sessions are kept: a late record may still merge with a closed session that Kafka's coarse
+   * segments have not dropped yet, which a precise purge would get wrong.
+   */
+  private expire(): void {
+    const w = this.windows;
+    if (!w || w.type === 'session') return;
+    const st = this.state.observedStreamTimeMs;
+    for (const [id, row] of this.state.rows) {
+      const end = row.win!.endMs;
+      // Sliding stores keep 2 × difference + grace behind stream time (KStreamSlidingWindowAggregate).
+      const gone =
+        w.type === 'sliding'
+          ? row.win!.startMs < st - 2 * w.differenceMs - w.graceMs
+          : !timeWindowOpen(end, st, w.graceMs);
+      if (gone) this.state.rows.delete(id);
+    }
   }
 
   private rowId(key: string, win?: Window): string {
@@ -192,8 +233,10 @@ export class AggregateProcessor {
         dropped: [expired(w, this.observedStreamTimeMs - graceMs, this.observedStreamTimeMs, '[]')],
       };
     }
-    const members = [...(this.members.get(key) ?? []), r];
-    this.members.set(key, members);
+    // Members older than any window that can still change are forgotten (the store's retention).
+    const horizonMs = this.observedStreamTimeMs - graceMs - 2 * differenceMs - 1;
+    const members = [...(this.state.members.get(key) ?? []).filter((m) => m.timestamp >= horizonMs), r];
+    this.state.members.set(key, members);
     const changes: Change[] = [];
     for (const win of slidingWindowsFor(
       members.map((m) => m.timestamp),
@@ -201,7 +244,9 @@ export class AggregateProcessor {
     )) {
       const id = this.rowId(key, win);
       const old = this.rows.get(id);
-      if (old && !windowContains(win, r.timestamp, true)) continue;
+      // Only ranges holding the new record change; a closed range is never recreated.
+      if (!windowContains(win, r.timestamp, true) && (old || win.endMs < this.observedStreamTimeMs - graceMs))
+        continue;
       let value: StreamValue = null;
       let timestampMs = win.startMs;
       for (const m of members) {

@@ -28,27 +28,54 @@ export interface JoinResult {
   timestampMs: number;
 }
 
-interface Stored {
+export interface Stored {
   key: string;
   value: StreamValue;
   timestampMs: number;
 }
 
-interface OuterEntry extends Stored {
+export interface OuterEntry extends Stored {
   side: Side;
 }
 
-export class StreamStreamJoin {
-  streamTimeMs = -1;
-  private minTimeMs = Number.MAX_SAFE_INTEGER;
-  readonly stores: Record<Side, Stored[]> = { left: [], right: [] };
-  // Unmatched records waiting for their join windows to close (left/outer joins only).
-  readonly outer: OuterEntry[] = [];
+/** Both buffers, the outer store and the shared stream time: plain data for kernel checkpoints. */
+export interface JoinState {
+  streamTimeMs: number;
+  minTimeMs: number;
+  stores: Record<Side, Stored[]>;
+  /** Unmatched records waiting for their join windows to close (left/outer joins only). */
+  outer: OuterEntry[];
+}
 
+export function initialJoinState(): JoinState {
+  return { streamTimeMs: -1, minTimeMs: Number.MAX_SAFE_INTEGER, stores: { left: [], right: [] }, outer: [] };
+}
+
+export class StreamStreamJoin {
   constructor(
     readonly kind: JoinKind,
     readonly windows: JoinWindowSpec,
+    readonly state: JoinState = initialJoinState(),
   ) {}
+
+  get streamTimeMs(): number {
+    return this.state.streamTimeMs;
+  }
+  private set streamTimeMs(t: number) {
+    this.state.streamTimeMs = t;
+  }
+  private get minTimeMs(): number {
+    return this.state.minTimeMs;
+  }
+  private set minTimeMs(t: number) {
+    this.state.minTimeMs = t;
+  }
+  get stores(): Record<Side, Stored[]> {
+    return this.state.stores;
+  }
+  get outer(): OuterEntry[] {
+    return this.state.outer;
+  }
 
   /** Processes one record from `side`; returns the joiner calls made, in order. */
   process(side: Side, r: JoinInput): JoinResult[] {

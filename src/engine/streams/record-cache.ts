@@ -20,14 +20,36 @@ export function cacheEntryBytes(key: string, value: StreamValue): number {
   return key.length + (formatValue(value)?.length ?? 0) + ENTRY_OVERHEAD_BYTES;
 }
 
-export class CachedStore {
+/** Plain data, so a kernel checkpoint can copy it. */
+export interface CacheState {
   /** The underlying (changelogged) store. */
-  readonly store = new Map<string, StreamValue>();
-  /** Dirty cache entries in least-recently-used order (Map keeps insertion order; re-put moves to the end). */
-  private readonly cache = new Map<string, StreamValue>();
-  private bytes = 0;
+  store: Map<string, StreamValue>;
+  /** Dirty cache entries in least-recently-used order (a Map keeps insertion order; a re-put moves to the end). */
+  cache: Map<string, StreamValue>;
+  bytes: number;
+}
 
-  constructor(readonly maxBytes: number) {}
+export class CachedStore {
+  constructor(
+    readonly maxBytes: number,
+    readonly state: CacheState = { store: new Map(), cache: new Map(), bytes: 0 },
+  ) {}
+
+  get store(): Map<string, StreamValue> {
+    return this.state.store;
+  }
+
+  private get cache(): Map<string, StreamValue> {
+    return this.state.cache;
+  }
+
+  private get bytes(): number {
+    return this.state.bytes;
+  }
+
+  private set bytes(n: number) {
+    this.state.bytes = n;
+  }
 
   get(key: string): StreamValue {
     return this.cache.has(key) ? this.cache.get(key)! : (this.store.get(key) ?? null);

@@ -7,15 +7,29 @@
  */
 import type { Change } from './aggregate';
 
-export class SuppressProcessor {
-  observedStreamTimeMs = -1;
-  private readonly buffer = new Map<string, Change>();
+/** The buffer and its own stream time: plain data, so a kernel checkpoint can copy it. */
+export interface SuppressState {
+  observedStreamTimeMs: number;
+  buffer: Map<string, Change>;
+}
 
-  constructor(readonly suppressDurationMs: number) {}
+export class SuppressProcessor {
+  constructor(
+    readonly suppressDurationMs: number,
+    readonly state: SuppressState = { observedStreamTimeMs: -1, buffer: new Map() },
+  ) {}
+
+  get observedStreamTimeMs(): number {
+    return this.state.observedStreamTimeMs;
+  }
+
+  private get buffer(): Map<string, Change> {
+    return this.state.buffer;
+  }
 
   /** Buffers one update (its record timestamp advances this processor's stream time); returns what is evicted. */
   process(change: Change, recordTimestampMs: number): Change[] {
-    this.observedStreamTimeMs = Math.max(this.observedStreamTimeMs, recordTimestampMs);
+    this.state.observedStreamTimeMs = Math.max(this.state.observedStreamTimeMs, recordTimestampMs);
     const id = change.win ? `${change.win.startMs}:${change.win.endMs}:${change.key}` : change.key;
     const prior = this.buffer.get(id);
     // The buffer keeps the newest value and the oldest old value, like Kafka's Change folding.

@@ -3,11 +3,18 @@
  * an aggregate behind a record cache, suppress buffers, join buffers and table stores; every store
  * write is also a changelog write, and every store can be restored from its changelog records.
  */
-import { AggregateProcessor, type Change } from './aggregate';
+import { AggregateProcessor, initialAggregateState, type AggregateState, type Change } from './aggregate';
 import { compileExpr, formatValue, isTruthy, parseRecordValue, type StreamValue } from './expr';
-import { StreamStreamJoin, StreamTableJoin, type JoinResult, type Side } from './join';
-import { CachedStore } from './record-cache';
-import { SuppressProcessor } from './suppress';
+import {
+  StreamStreamJoin,
+  StreamTableJoin,
+  initialJoinState,
+  type JoinResult,
+  type JoinState,
+  type Side,
+} from './join';
+import { CachedStore, type CacheState } from './record-cache';
+import { SuppressProcessor, type SuppressState } from './suppress';
 import type { StreamTask, TaskRecord } from './task';
 import type { TopologyNode } from './topology-builder';
 import type { TopologyStep } from './topology-spec';
@@ -15,16 +22,30 @@ import type { Window, WindowSpec } from './windows';
 
 export type NodeImpl = (r: TaskRecord) => void;
 
-export interface AggregateState {
-  proc: AggregateProcessor;
-  cache: CachedStore;
-  store: string;
+/** An aggregate node's data: the aggregation, its record cache, and what each cached row id means. */
+export interface AggregateNodeData {
+  agg: AggregateState;
+  cache: CacheState;
   /** Key and time range of every cached row id, to rebuild the Change when the cache forwards it. */
   meta: Map<string, { key: string; win?: Window; timestampMs: number }>;
 }
 
+/** A task's processor state as plain data (kernel checkpoints copy it); keyed by node, step or store. */
+export type ProcessorData = Record<
+  string,
+  AggregateNodeData | SuppressState | JoinState | Map<string, StreamValue>
+>;
+
+export interface AggregateRuntime {
+  proc: AggregateProcessor;
+  cache: CachedStore;
+  store: string;
+  meta: AggregateNodeData['meta'];
+}
+
+/** Live objects over the task's data, for processing and for the views. */
 export interface TaskState {
-  aggregates: Map<string, AggregateState>;
+  aggregates: Map<string, AggregateRuntime>;
   suppressors: Map<string, { proc: SuppressProcessor; store: string }>;
   joins: Map<string, StreamStreamJoin>;
   tables: Map<string, StreamTableJoin>;
@@ -150,17 +171,29 @@ function splitProcessor(
   };
 }
 
+/** The data under `id` in the task, created on first use (or found there when the task is rehydrated). */
+function data<T extends ProcessorData[string]>(task: StreamTask, id: string, init: () => T): T {
+  const d = task.data.processors;
+  if (!Object.hasOwn(d, id)) d[id] = init();
+  return d[id] as T;
+}
+
 function aggregateProcessor(
   task: StreamTask,
   node: TopologyNode,
   step: Extract<TopologyStep, { op: 'aggregate' }>,
 ): NodeImpl {
   const store = node.stores[0]!;
-  const st: AggregateState = {
-    proc: new AggregateProcessor({ kind: step.kind, of: step.of }, windowsOf(task, step)),
-    cache: new CachedStore(task.config.cacheMaxBytes),
-    store,
+  const d = data<AggregateNodeData>(task, node.name, () => ({
+    agg: initialAggregateState(),
+    cache: { store: new Map(), cache: new Map(), bytes: 0 },
     meta: new Map(),
+  }));
+  const st: AggregateRuntime = {
+    proc: new AggregateProcessor({ kind: step.kind, of: step.of }, windowsOf(task, step), d.agg),
+    cache: new CachedStore(task.config.cacheMaxBytes, d.cache),
+    store,
+    meta: d.meta,
   };
   task.state.aggregates.set(node.name, st);
   const emit = (id: string, newValue: StreamValue, oldValue: StreamValue) => {
@@ -185,7 +218,7 @@ function aggregateProcessor(
     const { v, ts } = JSON.parse(value) as { v: StreamValue; ts: number };
     st.proc.rows.set(key, { key: k, win, value: v, timestampMs: ts });
     st.cache.store.set(key, v);
-    st.proc.observedStreamTimeMs = Math.max(st.proc.observedStreamTimeMs, ts);
+    d.agg.observedStreamTimeMs = Math.max(d.agg.observedStreamTimeMs, ts);
   });
   return (r) => {
     const res = st.proc.process({ key: r.key, value: r.value, timestamp: r.timestampMs });
@@ -204,7 +237,8 @@ function suppressProcessor(
   step: Extract<TopologyStep, { op: 'suppress' }>,
 ): NodeImpl {
   const from = stepOf(task, step.from) as Extract<TopologyStep, { op: 'aggregate' }>;
-  const proc = new SuppressProcessor(suppressDuration(windowsOf(task, from)!));
+  const state = data<SuppressState>(task, node.name, () => ({ observedStreamTimeMs: -1, buffer: new Map() }));
+  const proc = new SuppressProcessor(suppressDuration(windowsOf(task, from)!), state);
   const store = node.stores[0]!;
   task.state.suppressors.set(node.name, { proc, store });
   task.restorers.set(store, (_key, value) => {
@@ -236,7 +270,10 @@ function suppressProcessor(
 function tableStore(task: StreamTask, store: string, kind: 'inner' | 'left'): StreamTableJoin {
   let t = task.state.tables.get(store);
   if (!t) {
-    t = new StreamTableJoin(kind);
+    t = new StreamTableJoin(
+      kind,
+      data<Map<string, StreamValue>>(task, `table:${store}`, () => new Map()),
+    );
     task.state.tables.set(store, t);
     const table = t;
     task.restorers.set(store, (key, value) => table.updateTable(key, parseRecordValue(value)));
@@ -285,7 +322,11 @@ function streamJoin(
 ): NodeImpl {
   let j = task.state.joins.get(step.id);
   if (!j) {
-    j = new StreamStreamJoin(step.kind, step.windows);
+    j = new StreamStreamJoin(
+      step.kind,
+      step.windows,
+      data<JoinState>(task, `join:${step.id}`, initialJoinState),
+    );
     task.state.joins.set(step.id, j);
   }
   const join = j;

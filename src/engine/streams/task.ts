@@ -8,7 +8,14 @@
 import { formatValue, parseRecordValue, type StreamValue } from './expr';
 import type { TopologyGraph, TopologyNode } from './topology-builder';
 import type { Window } from './windows';
-import { buildProcessors, type NodeImpl, type TaskState } from './task-processors';
+import { buildProcessors, type NodeImpl, type ProcessorData, type TaskState } from './task-processors';
+
+/** Everything a task must keep, as plain data: a kernel checkpoint copies it, a new StreamTask adopts it. */
+export interface TaskData {
+  streamTimeMs: number;
+  stats: Record<string, NodeStats>;
+  processors: ProcessorData;
+}
 
 export interface TaskRecord {
   key: string | null;
@@ -63,8 +70,7 @@ export interface TaskOutput {
 }
 
 export class StreamTask {
-  streamTimeMs = -1;
-  readonly stats: Record<string, NodeStats> = {};
+  readonly data: TaskData;
   readonly impls = new Map<string, NodeImpl>();
   readonly state: TaskState = {
     aggregates: new Map(),
@@ -84,11 +90,13 @@ export class StreamTask {
     readonly subtopology: number,
     readonly partition: number,
     readonly config: TaskConfig,
+    data?: TaskData,
   ) {
+    this.data = data ?? { streamTimeMs: -1, stats: {}, processors: {} };
     const members = new Set(graph.subtopologies[subtopology] ?? []);
     for (const n of graph.nodes) {
       if (!members.has(n.name)) continue;
-      this.stats[n.name] = { processed: 0, forwarded: 0, dropped: 0, streamTimeMs: -1 };
+      this.stats[n.name] ??= { processed: 0, forwarded: 0, dropped: 0, streamTimeMs: -1 };
       for (const p of n.predecessors) {
         if (!this.successors.has(p)) this.successors.set(p, []);
         this.successors.get(p)!.push(n);
@@ -96,6 +104,16 @@ export class StreamTask {
       if (n.kind === 'source') for (const t of n.topics) this.sourceByTopic.set(config.internalTopic(t), n);
     }
     buildProcessors(this, members);
+  }
+
+  /** The task's stream time: the largest timestamp it has processed (-1: none yet). */
+  get streamTimeMs(): number {
+    return this.data.streamTimeMs;
+  }
+
+  /** Per processor: records in, forwarded, dropped, and its own stream time. */
+  get stats(): Record<string, NodeStats> {
+    return this.data.stats;
   }
 
   /** Topics this task reads, as named on the cluster. */
@@ -107,7 +125,7 @@ export class StreamTask {
   process(topic: string, key: string | null, rawValue: string | null, timestampMs: number): void {
     const source = this.sourceByTopic.get(topic);
     if (!source) return;
-    this.streamTimeMs = Math.max(this.streamTimeMs, timestampMs);
+    this.data.streamTimeMs = Math.max(this.data.streamTimeMs, timestampMs);
     this.deliver(source, { key, value: parseRecordValue(rawValue), timestampMs });
   }
 

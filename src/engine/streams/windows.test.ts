@@ -63,6 +63,15 @@ describe('sliding windows (SlidingWindows javadoc)', () => {
       [9201, 14201, 1],
     ]);
   });
+  it('a later record updates only the ranges holding it; closed ranges are not recreated', () => {
+    const p = new AggregateProcessor({ kind: 'count' }, { type: 'sliding', differenceMs: 5000, graceMs: 0 });
+    for (const ts of [8000, 9200, 12400, 30_000]) p.process({ key: 'A', value: 'x', timestamp: ts });
+    const r = p.process({ key: 'A', value: 'x', timestamp: 31_000 });
+    expect(r.changes.map((c) => [c.win!.startMs, c.win!.endMs, c.newValue])).toEqual([
+      [26_000, 31_000, 2],
+      [30_001, 35_001, 1],
+    ]);
+  });
 });
 
 describe('session windows (SessionWindows javadoc, gap 5)', () => {
