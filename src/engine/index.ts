@@ -80,3 +80,13 @@ export { StreamTask } from './streams/task';
 export type { SinkRecord, ChangelogWrite, NodeStats, DropNote, TaskOutput } from './streams/task';
 export { TopologyDriver } from './streams/driver';
 export type { DriverOptions } from './streams/driver';
+export {
+  tasksOf,
+  internalTopics,
+  internalTopicName,
+  changelogTopicName,
+  nextPartition,
+  transactionalId,
+} from './streams/app-layout';
+export type { TaskId, InternalTopic, PartitionCounts } from './streams/app-layout';
+export type { TaskData } from './streams/task';
