@@ -89,13 +89,37 @@ export interface StoreRow {
   timestampMs: number;
 }
 
-const nullKey = (): Dropped => ({ reason: 'null-key', message: 'Skipping record due to null key.' });
+/** Where a record was read, for Kafka's log lines. */
+export interface RecordSource {
+  topic: string;
+  partition: number;
+  offset: number;
+}
 
-function expired(w: Window, closeMs: number, streamTimeMs: number, bracket: string): Dropped {
+const where = (s: RecordSource | undefined) =>
+  s
+    ? `topic=[${s.topic}] partition=[${s.partition}] offset=[${s.offset}]`
+    : 'Topic, partition, and offset not known.';
+
+const nullKey = (s: RecordSource | undefined): Dropped => ({
+  reason: 'null-key',
+  message: `Skipping record due to null key. ${where(s)}`,
+});
+
+/** Kafka's WARN line (AbstractKStreamTimeWindowAggregateProcessor, KStreamSessionWindowAggregate). */
+function expired(
+  w: Window,
+  r: ExprRecord,
+  s: RecordSource | undefined,
+  closeMs: number,
+  streamTimeMs: number,
+  bracket: string,
+): Dropped {
+  const range = `${bracket[0]}${w.startMs},${w.endMs}${bracket[1]}`;
   return {
     reason: 'expired',
     win: w,
-    message: `Skipping record for expired \u0077indow. \u0077indow=${bracket[0]}${w.startMs},${w.endMs}${bracket[1]} expiration=[${closeMs}] streamTime=[${streamTimeMs}]`,
+    message: `Skipping record for expired \u0077indow. ${where(s)} timestamp=[${r.timestamp}] \u0077indow=${range} expiration=[${closeMs}] streamTime=[${streamTimeMs}]`,
   };
 }
 
@@ -131,23 +155,24 @@ export class AggregateProcessor {
     return this.state.rows;
   }
 
-  process(r: ExprRecord): ProcessResult {
-    if (r.key === null) return { changes: [], dropped: [nullKey()] };
+  /** `source`: where the record was read, quoted in the drop messages as Kafka logs them. */
+  process(r: ExprRecord, source?: RecordSource): ProcessResult {
+    if (r.key === null) return { changes: [], dropped: [nullKey(source)] };
     if (r.timestamp > this.state.observedStreamTimeMs) {
       this.state.observedStreamTimeMs = r.timestamp;
       this.expire();
     }
     const w = this.windows;
     if (!w) return this.update(r.key, undefined, r);
-    if (w.type === 'session') return this.session(r, w.gapMs, w.graceMs);
-    if (w.type === 'sliding') return this.sliding(r, w.differenceMs, w.graceMs);
+    if (w.type === 'session') return this.session(r, source, w.gapMs, w.graceMs);
+    if (w.type === 'sliding') return this.sliding(r, source, w.differenceMs, w.graceMs);
     const out: ProcessResult = { changes: [], dropped: [] };
     const closeMs = this.observedStreamTimeMs - w.graceMs;
     for (const win of windowsForRecord(w, r.timestamp)) {
       if (timeWindowOpen(win.endMs, this.observedStreamTimeMs, w.graceMs)) {
         out.changes.push(...this.update(r.key, win, r).changes);
       } else {
-        out.dropped.push(expired(win, closeMs, this.observedStreamTimeMs, '[)'));
+        out.dropped.push(expired(win, r, source, closeMs, this.observedStreamTimeMs, '[)'));
       }
     }
     return out;
@@ -190,7 +215,12 @@ export class AggregateProcessor {
     };
   }
 
-  private session(r: ExprRecord, gapMs: number, graceMs: number): ProcessResult {
+  private session(
+    r: ExprRecord,
+    source: RecordSource | undefined,
+    gapMs: number,
+    graceMs: number,
+  ): ProcessResult {
     const key = r.key!;
     const sessions: Session<StoreRow>[] = [...this.rows.values()]
       .filter((row) => row.key === key && row.win)
@@ -199,7 +229,16 @@ export class AggregateProcessor {
     if (sessionExpired(win.endMs, this.observedStreamTimeMs, gapMs, graceMs)) {
       return {
         changes: [],
-        dropped: [expired(win, this.observedStreamTimeMs - gapMs - graceMs, this.observedStreamTimeMs, '[]')],
+        dropped: [
+          expired(
+            win,
+            r,
+            source,
+            this.observedStreamTimeMs - gapMs - graceMs,
+            this.observedStreamTimeMs,
+            '[]',
+          ),
+        ],
       };
     }
     const changes: Change[] = [];
@@ -224,13 +263,21 @@ export class AggregateProcessor {
     return { changes, dropped: [] };
   }
 
-  private sliding(r: ExprRecord, differenceMs: number, graceMs: number): ProcessResult {
+  private sliding(
+    r: ExprRecord,
+    source: RecordSource | undefined,
+    differenceMs: number,
+    graceMs: number,
+  ): ProcessResult {
     const key = r.key!;
     if (slidingRecordExpired(r.timestamp, differenceMs, this.observedStreamTimeMs, graceMs)) {
-      const w = { startMs: Math.max(0, r.timestamp - differenceMs), endMs: r.timestamp };
+      // Kafka logs the record's right-hand range [ts, ts + d] here.
+      const w = { startMs: r.timestamp, endMs: r.timestamp + differenceMs };
       return {
         changes: [],
-        dropped: [expired(w, this.observedStreamTimeMs - graceMs, this.observedStreamTimeMs, '[]')],
+        dropped: [
+          expired(w, r, source, this.observedStreamTimeMs - graceMs, this.observedStreamTimeMs, '[]'),
+        ],
       };
     }
     // Members older than any window that can still change are forgotten (the store's retention).

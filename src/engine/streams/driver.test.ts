@@ -85,7 +85,7 @@ describe('a topology run by the driver', () => {
     expect(d.output('alerts').map((r) => `${r.key}=${r.value}`)).toEqual([`[alice@0/${hour}]=12`]);
     d.pipeInput('purchases', 'alice', 'too late', hour - 2);
     expect(d.drops.map((x) => x.message)).toEqual([
-      `Skipping record for expired window. window=[0,${hour}) expiration=[${hour}] streamTime=[${hour + 60_000}]`,
+      `Skipping record for expired window. topic=[purchases] partition=[0] offset=[14] timestamp=[${hour - 2}] window=[0,${hour}) expiration=[${hour}] streamTime=[${hour + 60_000}]`,
     ]);
     const task = d.tasks[0]!;
     expect(task.streamTimeMs).toBe(hour + 60_000);

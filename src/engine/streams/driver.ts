@@ -27,6 +27,8 @@ export class TopologyDriver {
   private readonly applicationId: string;
   private readonly partitions: number;
   private readonly commitEveryRecord: boolean;
+  /** Next offset per topic-partition, as a log would assign them. */
+  private readonly offsets = new Map<string, number>();
 
   constructor(spec: TopologySpec, options: DriverOptions = {}) {
     this.graph = buildTopology(spec);
@@ -63,9 +65,12 @@ export class TopologyDriver {
 
   private route(r: SinkRecord): void {
     const partition = r.key === null ? 0 : partitionForKey(r.key, this.partitions);
+    const tp = `${r.topic}-${partition}`;
+    const offset = this.offsets.get(tp) ?? 0;
+    this.offsets.set(tp, offset + 1);
     for (const task of this.tasks) {
       if (task.partition !== partition || !task.inputTopics().includes(r.topic)) continue;
-      task.process(r.topic, r.key, r.value, r.timestampMs);
+      task.process(r.topic, r.key, r.value, r.timestampMs, offset);
       this.drain(task);
     }
   }

@@ -221,7 +221,7 @@ function aggregateProcessor(
     d.agg.observedStreamTimeMs = Math.max(d.agg.observedStreamTimeMs, ts);
   });
   return (r) => {
-    const res = st.proc.process({ key: r.key, value: r.value, timestamp: r.timestampMs });
+    const res = st.proc.process({ key: r.key, value: r.value, timestamp: r.timestampMs }, task.currentSource);
     for (const d of res.dropped) task.drop(node, d.message, r.timestampMs, d.win);
     for (const c of res.changes) {
       const id = rowId(c.key, c.win);

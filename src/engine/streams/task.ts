@@ -5,6 +5,7 @@
  * record cache (statestore.cache.max.bytes); a commit flushes it. What leaves the task is returned as
  * data: records for sink topics (including repartition topics) and writes for changelog topics.
  */
+import type { RecordSource } from './aggregate';
 import { formatValue, parseRecordValue, type StreamValue } from './expr';
 import type { TopologyGraph, TopologyNode } from './topology-builder';
 import type { Window } from './windows';
@@ -121,12 +122,23 @@ export class StreamTask {
     return [...this.sourceByTopic.keys()];
   }
 
-  /** Processes one record read from `topic` (its key/value as stored in the log). */
-  process(topic: string, key: string | null, rawValue: string | null, timestampMs: number): void {
+  /** Where the record being processed was read (quoted in Kafka's drop messages); not state. */
+  currentSource: RecordSource | undefined;
+
+  /** Processes one record read from `topic` (its key/value as stored in the log) at `offset`. */
+  process(
+    topic: string,
+    key: string | null,
+    rawValue: string | null,
+    timestampMs: number,
+    offset?: number,
+  ): void {
     const source = this.sourceByTopic.get(topic);
     if (!source) return;
     this.data.streamTimeMs = Math.max(this.data.streamTimeMs, timestampMs);
+    this.currentSource = offset === undefined ? undefined : { topic, partition: this.partition, offset };
     this.deliver(source, { key, value: parseRecordValue(rawValue), timestampMs });
+    this.currentSource = undefined;
   }
 
   /** Sends a record into `node`, which processes it and forwards to its successors. */

@@ -125,7 +125,7 @@ describe('windowed aggregation: stream time and late records', () => {
     const late = p.process({ key: 'u', value: 'a', timestamp: 9500 });
     expect(late.changes).toEqual([]);
     expect(late.dropped[0]!.message).toBe(
-      'Skipping record for expired window. window=[0,10000) expiration=[10000] streamTime=[12000]',
+      'Skipping record for expired window. Topic, partition, and offset not known. timestamp=[9500] window=[0,10000) expiration=[10000] streamTime=[12000]',
     );
   });
 
