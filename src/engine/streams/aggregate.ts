@@ -291,9 +291,10 @@ export class AggregateProcessor {
     )) {
       const id = this.rowId(key, win);
       const old = this.rows.get(id);
-      // Only ranges holding the new record change; a closed range is never recreated.
-      if (!windowContains(win, r.timestamp, true) && (old || win.endMs < this.observedStreamTimeMs - graceMs))
-        continue;
+      // Only ranges holding the new record change (and its new right-hand range); and, as in
+      // updateWindowAndForward, an inclusive range takes updates only while end ≥ streamTime − grace.
+      if (!windowContains(win, r.timestamp, true) && old) continue;
+      if (win.endMs < this.observedStreamTimeMs - graceMs) continue;
       let value: StreamValue = null;
       let timestampMs = win.startMs;
       for (const m of members) {
