@@ -133,3 +133,48 @@ describe('stream-table join (processing order, non-versioned table)', () => {
     expect(left.process({ key: 'bob', value: 'buy', timestampMs: 2 })?.right).toBeNull();
   });
 });
+
+// Kafka's KStreamKStreamLeftJoinTest (apache/kafka 1eb7644), with MockValueJoiner's "left+right".
+describe('KStreamKStreamLeftJoinTest cases (the second exactly, the first without the wall-clock throttle)', () => {
+  const joinTo = (j: StreamStreamJoin) => (side: 'left' | 'right', key: string, value: string, ts: number) =>
+    j
+      .process(side, { key, value, timestampMs: ts })
+      .map((r) => [r.key, `${r.left}+${r.right}`, r.timestampMs]);
+
+  it('testLeftJoinDuplicates: duplicates are emitted with null once closed, joined duplicates never', () => {
+    const send = joinTo(new StreamStreamJoin('left', { beforeMs: 100, afterMs: 100, graceMs: 10 }));
+    expect([...send('left', '0', 'A0', 0), ...send('left', '0', 'A0-0', 0)]).toEqual([]);
+    // Kafka's test sees these two only at the next record (500): its outer-join emit throttle (1 s of
+    // wall-clock time, not modelled here) holds them back at 111, when stream time first passes
+    // 0 + 100 + 10. Without the throttle, Kafka's rule emits them here.
+    expect(send('right', '1', 'a0', 111)).toEqual([
+      ['0', 'A0+null', 0],
+      ['0', 'A0-0+null', 0],
+    ]);
+    expect(send('right', '2', 'dummy', 500)).toEqual([]);
+    expect([
+      ...send('left', '2', 'A2', 1000),
+      ...send('left', '2', 'A2-0', 1000),
+      ...send('right', '2', 'a2', 1001),
+    ]).toEqual([
+      ['2', 'A2+a2', 1001],
+      ['2', 'A2-0+a2', 1001],
+    ]);
+    expect(send('right', '3', 'a3', 315)).toEqual([]);
+  });
+
+  it('testLeftExpiredNonJoinedRecordsAreEmittedByTheLeftProcessor', () => {
+    const send = joinTo(new StreamStreamJoin('left', { beforeMs: 100, afterMs: 100, graceMs: 0 }));
+    expect([
+      ...send('left', '0', 'A0', 1),
+      ...send('left', '1', 'A1', 2),
+      ...send('left', '0', 'A0-0', 3),
+    ]).toEqual([]);
+    expect(send('right', '1', 'a1', 3)).toEqual([['1', 'A1+a1', 3]]);
+    expect(send('left', '2', 'dummy', 401)).toEqual([
+      ['0', 'A0+null', 1],
+      ['0', 'A0-0+null', 3],
+    ]);
+    expect(send('right', '2', 'dummy', 401)).toEqual([['2', 'dummy+dummy', 401]]);
+  });
+});
