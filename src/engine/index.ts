@@ -70,3 +70,47 @@ export { MetricsTracker, RATE_WINDOW_MS } from './checker/metrics';
 export { gridPartitions, offsetGrid } from './checker/grid';
 export type { GridCell, GridMark, GridRow, OffsetGrid } from './checker/grid';
 export type { MetricCause, MetricReading } from './checker/metrics';
+
+// Stream processing (issue 17): a Kafka Streams-style DSL as data, Kafka's window arithmetic,
+// describe() text, the Java DSL text, and tasks runnable without a cluster (src/engine/streams).
+export {
+  timeWindowsFor,
+  slidingWindowsFor,
+  mergeSessions,
+  windowsForRecord,
+  windowCloseTime,
+  timeWindowOpen,
+  sessionExpired,
+  slidingRecordExpired,
+  joinWindowMatches,
+  validateWindowSpec,
+} from './streams/windows';
+export type { Window, WindowSpec, JoinWindowSpec, Session } from './streams/windows';
+export { parseExpr, compileExpr, parseRecordValue } from './streams/expr';
+export type { Expr, ExprRecord, StreamValue } from './streams/expr';
+export { validateTopologySpec } from './streams/topology-spec';
+export type { TopologySpec, TopologyStep, BranchSpec } from './streams/topology-spec';
+export { buildTopology } from './streams/topology-builder';
+export type { TopologyGraph, TopologyNode, StoreInfo, RepartitionTopic } from './streams/topology-builder';
+export { describeTopology } from './streams/describe';
+export { toJavaDsl } from './streams/java-dsl';
+export { AggregateProcessor } from './streams/aggregate';
+export type { AggregateKind, AggregateSpec, Change, StoreRow } from './streams/aggregate';
+export { SuppressProcessor } from './streams/suppress';
+export { CachedStore } from './streams/record-cache';
+export { StreamStreamJoin, StreamTableJoin } from './streams/join';
+export type { JoinKind, JoinResult } from './streams/join';
+export { StreamTask } from './streams/task';
+export type { SinkRecord, ChangelogWrite, NodeStats, DropNote, TaskOutput } from './streams/task';
+export { TopologyDriver } from './streams/driver';
+export type { DriverOptions } from './streams/driver';
+export {
+  tasksOf,
+  internalTopics,
+  internalTopicName,
+  changelogTopicName,
+  nextPartition,
+  transactionalId,
+} from './streams/app-layout';
+export type { TaskId, InternalTopic, PartitionCounts } from './streams/app-layout';
+export type { TaskData } from './streams/task';
