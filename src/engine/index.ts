@@ -7,6 +7,7 @@ import { clusterModule } from './cluster/module';
 import { producerModule } from './client/producer-module';
 import { consumerModule } from './client/consumer-module';
 import { queueModule } from './queue/queue-module';
+import { externalClientModule } from './external/external-client';
 import { replayInto, SimulationImpl, type Simulation } from './simulation';
 import type { SimulationOptions, TimedCommand } from './types';
 
@@ -17,6 +18,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     producerModule,
     consumerModule,
     queueModule,
+    externalClientModule,
   ]);
 }
 
@@ -46,3 +48,12 @@ export type {
   PartitionsPerTopic,
   PartitionTransfer,
 } from './group/assignors';
+
+// Real Kafka clients through the wire front end (src/wire, the gateway, the Code tool).
+export { EXTERNAL_REQUEST_KINDS } from './external/external-types';
+export type { ExternalRequestKind } from './external/external-types';
+export { externalClientNodeId } from './external/external-client';
+export type * from './protocol/produce';
+export type * from './protocol/consume';
+export type * from './protocol/txn';
+export { recordSize, BATCH_OVERHEAD_BYTES } from './protocol/produce';

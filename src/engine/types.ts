@@ -4,10 +4,20 @@
  */
 
 import type { QueueCommandMap, QueueEventMap, QueueSnapshot, ServiceSnapshot } from './queue/queue-types';
+import type { ExternalCommandMap, ExternalEventMap } from './external/external-types';
 
 /** `broker-1`, `controller-1`, `producer:p1`, `consumer:c1`, `test:a` (tests only). */
 export type NodeId = string;
-export type NodeKind = 'broker' | 'controller' | 'producer' | 'consumer' | 'test' | 'queue' | 'service';
+export type NodeKind =
+  | 'broker'
+  | 'controller'
+  | 'producer'
+  | 'consumer'
+  | 'test'
+  | 'queue'
+  | 'service'
+  /** A real Kafka client through the wire front end (src/engine/external). */
+  | 'client';
 export type CommandId = number;
 
 export interface TopicPartition {
@@ -60,7 +70,7 @@ export interface SimulationOptions {
 export type SeekTarget = number | 'beginning' | 'end' | { timestampMs: number };
 
 /** Queue commands (src/engine/queue/queue-types.ts) are merged in. */
-export interface CommandMap extends QueueCommandMap {
+export interface CommandMap extends QueueCommandMap, ExternalCommandMap {
   'topic.create': {
     topic: string;
     partitions: number;
@@ -130,7 +140,7 @@ export interface TimedCommand {
 export type DropReason = 'partition' | 'cut' | 'loss' | 'node-down';
 
 /** Queue events (src/engine/queue/queue-types.ts) are merged in. */
-export interface EventMap extends QueueEventMap {
+export interface EventMap extends QueueEventMap, ExternalEventMap {
   'command.accepted': { commandId: CommandId; command: Command };
   'rpc.sent': {
     id: number;
