@@ -7,10 +7,12 @@ import { benchKernel } from './kernel.bench';
 import { benchProduce } from './produce.bench';
 import { benchFlights } from './flight.bench';
 import { benchStorage } from './storage.bench';
+import { benchWire } from './wire.bench';
 
 /**
  * `BENCH_ONLY=time-travel npm run bench`: only the worker's step-back, scrub and reload figures;
- * `BENCH_ONLY=storage`: the browser's storage and time-travel figures, without the Node ones.
+ * `BENCH_ONLY=storage`: the browser's storage and time-travel figures, without the Node ones;
+ * `BENCH_ONLY=wire`: only KafkaJS through the wire front end.
  */
 const only = process.env.BENCH_ONLY;
 
@@ -20,4 +22,5 @@ if (!only) {
   benchProduce();
   await benchFlights();
 }
-await benchStorage(only);
+if (!only || only === 'wire') await benchWire();
+if (only !== 'wire') await benchStorage(only);
