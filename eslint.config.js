@@ -86,7 +86,7 @@ export default ts.config(
   },
   { files: ['src/engine/**/*.ts'], ignores: ['src/engine/**/*.test.ts'], rules: engineBans },
   {
-    files: ['src/**/*.ts', 'src/**/*.svelte', 'bench/**/*.ts', 'tests/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.svelte', 'bench/**/*.ts', 'tests/**/*.ts', 'gateway/**/*.ts'],
     ignores: ['src/engine/**', '**/*.test.ts', 'bench/**', 'tests/**'],
     rules: engineDoor(false),
   },

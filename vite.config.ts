@@ -9,7 +9,7 @@ export default defineConfig({
   preview: { port: 4173, strictPort: true },
   test: {
     // Playwright specs live in tests/e2e and must never be collected by Vitest.
-    include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'gateway/**/*.test.ts'],
     environment: 'node',
     // CI reads the totals from this JSON file (.ci/run → scripts/ci-summary.mjs).
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],

@@ -9,11 +9,13 @@ import { benchFlights } from './flight.bench';
 import { benchStorage } from './storage.bench';
 import { benchLongSession } from './long-session.bench';
 import { benchChecker } from './checker.bench';
+import { benchWire } from './wire.bench';
 
 /**
  * `BENCH_ONLY=<part>` runs one part: `time-travel` (the worker's step-back, scrub and reload
  * figures), `storage` (the browser's storage and time-travel figures), `long-session` (the one-hour
- * session's heap and scrub), `checker` (the guarantee checker's cost per event).
+ * session's heap and scrub), `checker` (the guarantee checker's cost per event), `wire` (KafkaJS
+ * through the wire front end against the built-in producer).
  */
 const only = process.env.BENCH_ONLY;
 
@@ -23,6 +25,7 @@ const nodeParts: Record<string, () => void | Promise<void>> = {
   produce: benchProduce,
   checker: benchChecker,
   'long-session': benchLongSession,
+  wire: benchWire,
   flight: benchFlights,
 };
 for (const [name, run] of Object.entries(nodeParts)) if (!only || only === name) await run();

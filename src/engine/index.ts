@@ -7,6 +7,7 @@ import { clusterModule } from './cluster/module';
 import { producerModule } from './client/producer-module';
 import { consumerModule } from './client/consumer-module';
 import { queueModule } from './queue/queue-module';
+import { externalClientModule } from './external/external-client';
 import { replayInto, SimulationImpl, type FacadeSimulation as Simulation } from './simulation';
 import type { SimulationOptions, TimedCommand } from './types';
 
@@ -17,6 +18,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     producerModule,
     consumerModule,
     queueModule,
+    externalClientModule,
   ]);
 }
 
@@ -114,3 +116,12 @@ export {
 } from './streams/app-layout';
 export type { TaskId, InternalTopic, PartitionCounts } from './streams/app-layout';
 export type { TaskData } from './streams/task';
+
+// Real Kafka clients through the wire front end (src/wire, the gateway, the Code tool).
+export { EXTERNAL_REQUEST_KINDS } from './external/external-types';
+export type { ExternalRequestKind } from './external/external-types';
+export { externalClientNodeId } from './external/external-client';
+export type * from './protocol/produce';
+export type * from './protocol/consume';
+export type * from './protocol/txn';
+export { recordSize, BATCH_OVERHEAD_BYTES } from './protocol/produce';

@@ -4,11 +4,21 @@
  */
 
 import type { QueueCommandMap, QueueEventMap, QueueSnapshot, ServiceSnapshot } from './queue/queue-types';
+import type { ExternalCommandMap, ExternalEventMap } from './external/external-types';
 
 import type { CommandId, NodeId } from './ids';
 
 export type { CommandId, NodeId } from './ids';
-export type NodeKind = 'broker' | 'controller' | 'producer' | 'consumer' | 'test' | 'queue' | 'service';
+export type NodeKind =
+  | 'broker'
+  | 'controller'
+  | 'producer'
+  | 'consumer'
+  | 'test'
+  | 'queue'
+  | 'service'
+  /** A real Kafka client through the wire front end (src/engine/external). */
+  | 'client';
 
 export interface TopicPartition {
   topic: string;
@@ -60,7 +70,7 @@ export interface SimulationOptions {
 export type SeekTarget = number | 'beginning' | 'end' | { timestampMs: number };
 
 /** Queue commands (src/engine/queue/queue-types.ts) are merged in. */
-export interface CommandMap extends QueueCommandMap {
+export interface CommandMap extends QueueCommandMap, ExternalCommandMap {
   'topic.create': {
     topic: string;
     partitions: number;
@@ -130,7 +140,7 @@ export interface TimedCommand {
 export type DropReason = 'partition' | 'cut' | 'loss' | 'node-down';
 
 /** Queue events (src/engine/queue/queue-types.ts) are merged in. */
-export interface EventMap extends QueueEventMap {
+export interface EventMap extends QueueEventMap, ExternalEventMap {
   'command.accepted': { commandId: CommandId; command: Command };
   'rpc.sent': {
     id: number;

@@ -135,6 +135,18 @@ const SPECS: Record<CommandType, Spec> = {
     required: { service: str, queue: str, topic: str, balances: recordOf(nonNegInt) },
     optional: { processingMs: nonNegInt },
   },
+  // Real clients through the wire front end (src/engine/external).
+  'client.connect': { required: { client: str }, optional: { software: anyString } },
+  'client.request': {
+    required: {
+      client: str,
+      to: str,
+      kind: str,
+      body: (v) => (isPlainObject(v) ? null : 'an object'),
+      requestId: int,
+    },
+  },
+  'client.disconnect': { required: { client: str } },
 };
 
 export const COMMAND_TYPES = Object.keys(SPECS) as CommandType[];
