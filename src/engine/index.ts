@@ -46,3 +46,9 @@ export type {
   PartitionsPerTopic,
   PartitionTransfer,
 } from './group/assignors';
+
+// --- Admin queries (issue 19, the terminal): Kafka's Admin answers that move no consumer ---
+import { listOffsets } from './admin/list-offsets';
+export type { ListOffsetsRequest, ListOffsetsResult, OffsetSpec } from './admin/list-offsets';
+/** `admin.listOffsets(sim, {topic, partition, spec, isolationLevel?})`: ListOffsets, read-only. */
+export const admin = { listOffsets } as const;
