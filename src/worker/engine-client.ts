@@ -9,6 +9,8 @@ import type { Command, CommandId, ErrorCode, LogRecord, SimulationOptions } from
 import { assertNever } from '../engine/errors';
 import {
   isWorkerMessage,
+  type CliAction,
+  type CliReply,
   type OpenPlan,
   type RunResult,
   type StopCondition,
@@ -37,7 +39,10 @@ export type LogPageResult =
 /** Replies that answer one request, by requestId. */
 type Reply = Extract<
   WorkerMessage,
-  { type: 'dispatched' | 'rejected' | 'exported' | 'loaded' | 'loadFailed' | 'logPage' | 'fault' }
+  {
+    type:
+      'dispatched' | 'rejected' | 'exported' | 'loaded' | 'loadFailed' | 'logPage' | 'cliOutput' | 'fault';
+  }
 >;
 
 interface RunState {
@@ -201,6 +206,23 @@ export class EngineClient {
     this.port.postMessage({ type: 'flush' });
   }
 
+  /** The terminal: one CLI action (src/worker/cli-host.ts). */
+  cli(action: CliAction): Promise<CliReply> {
+    return this.request(
+      (requestId) => ({ type: 'cli', requestId, action }),
+      (reply): CliReply =>
+        reply.type === 'cliOutput'
+          ? reply.reply
+          : {
+              stdout: '',
+              stderr: `${reply.type === 'fault' ? reply.message : 'unexpected reply'}\n`,
+              exitCode: 1,
+              running: false,
+              prompt: null,
+            },
+    );
+  }
+
   private request<T>(make: (requestId: number) => WorkerRequest, settle: (reply: Reply) => T): Promise<T> {
     const requestId = this.nextRequestId++;
     return new Promise((resolve) => {
@@ -277,6 +299,7 @@ export class EngineClient {
       case 'loaded':
       case 'loadFailed':
       case 'logPage':
+      case 'cliOutput':
         this.settle(data);
         break;
       case 'fault':

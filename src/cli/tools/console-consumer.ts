@@ -102,6 +102,17 @@ export function consoleConsumer(target: CliTarget, args: string[]): CliResult | 
   const timeoutMs = o.has('timeout-ms') ? Number(o.value('timeout-ms')) : Infinity;
   const handle = new ConsumerHandle(consumer, fmt, maxMessages, timeoutMs, target.now(), target.lastSeq());
   if (!boot.ok) return handle;
+  if (!snapshot.topics.some((t) => t.name === topic)) {
+    // Kafka's consumer would keep asking for metadata, logging this warning; the engine refuses a
+    // subscription to a missing topic, so StreamLab prints the warning once and stops.
+    return {
+      stdout: '',
+      stderr:
+        `[${log4jTime(target.now())}] WARN [Consumer clientId=${consumer}, groupId=${groupId}] Error while fetching metadata with correlation id 2 : {${topic}=UNKNOWN_TOPIC_OR_PARTITION} (org.apache.kafka.clients.NetworkClient)\n` +
+        'Processed a total of 0 messages\n',
+      exitCode: 1,
+    };
+  }
   try {
     if (o.has('partition')) {
       const partition = Number(o.value('partition'));
