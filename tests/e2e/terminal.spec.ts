@@ -22,8 +22,8 @@ test('create, produce, consume in a group, describe the lag, reset and consume a
   await page.goto('/?seed=11');
   await ready(page);
   await page.getByTestId('speed').selectOption('5');
-  await page.getByTestId('tab-terminal').click();
-  await expect(page.getByTestId('terminal')).toContainText('Kafka 4.0.0 tools');
+  await page.getByTestId('terminal-toggle').click();
+  await expect(page.getByTestId('terminal')).toContainText('Apache Kafka 4.0.0 command-line tools');
   // The brokers register with the controller first: wait for all three to be listed.
   await expect(page.getByTestId('cluster-summary')).toContainText('nodes, all running');
 
@@ -87,7 +87,7 @@ test('create, produce, consume in a group, describe the lag, reset and consume a
 
   await page.reload();
   await expect(page.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: 60_000 });
-  await page.getByTestId('tab-terminal').click();
+  await page.getByTestId('terminal-toggle').click();
   await expect(page.getByTestId('virtual-clock')).toHaveAttribute('data-ms', clock!);
   await expect.poll(() => screen(page).innerText()).toBe(transcript);
   await expect(page.getByTestId('cluster-summary')).toContainText('1 topic');
