@@ -125,3 +125,8 @@ export type * from './protocol/produce';
 export type * from './protocol/consume';
 export type * from './protocol/txn';
 export { recordSize, BATCH_OVERHEAD_BYTES } from './protocol/produce';
+// --- Admin queries (issue 19, the terminal): Kafka's Admin answers that move no consumer ---
+import { listOffsets } from './admin/list-offsets';
+export type { ListOffsetsRequest, ListOffsetsResult, OffsetSpec } from './admin/list-offsets';
+/** `admin.listOffsets(sim, {topic, partition, spec, isolationLevel?})`: ListOffsets, read-only. */
+export const admin = { listOffsets } as const;

@@ -13,7 +13,15 @@ import {
   type LoadResult,
   type LogPageResult,
 } from '../worker/engine-client';
-import type { Batch, SessionOrigin, StorageState, TimelineFault, WorkerMessage } from '../worker/protocol';
+import type {
+  Batch,
+  CliAction,
+  CliReply,
+  SessionOrigin,
+  StorageState,
+  TimelineFault,
+  WorkerMessage,
+} from '../worker/protocol';
 import type { Scenario } from '../worker/scenario';
 import { decodeScenarioFromLink, scenarioCodeIn } from '../worker/scenario-codec';
 import { planFor, readTabSession, writeTabSession } from './open-plan';
@@ -98,6 +106,8 @@ export class EngineSession {
   /** A step forward is searching for its event (it may take several frames). */
   stepping = $state(false);
   origin = $state<SessionOrigin | undefined>(undefined);
+  /** The session's id (the terminal keeps its transcript under it). */
+  sessionId = $state<string | undefined>(undefined);
 
   readonly seed: number;
   private readonly config: UrlConfig;
@@ -186,6 +196,19 @@ export class EngineSession {
   async dispatch(command: Command): Promise<DispatchResult> {
     if (!this.client) return { ok: false, code: 'FAULT', message: 'The engine has not started.' };
     return this.client.dispatch(command);
+  }
+
+  /** The terminal: one CLI action run by the worker against this session (docs/cli.md). */
+  async cli(action: CliAction): Promise<CliReply> {
+    if (!this.client)
+      return {
+        stdout: '',
+        stderr: 'The engine has not started.\n',
+        exitCode: 1,
+        running: false,
+        prompt: null,
+      };
+    return this.client.cli(action);
   }
 
   /** A burst of commands in one request (the producer panel's "send 1000"). */
@@ -327,6 +350,9 @@ export class EngineSession {
       case 'dispatched':
         this.apply(message.batch);
         return;
+      case 'cliOutput':
+        if (message.batch) this.apply(message.batch);
+        return;
       case 'storage':
         this.storage = message.storage;
         return;
@@ -351,6 +377,7 @@ export class EngineSession {
   /** Remember the session for this tab, under the URL that is open now, so a reload restores it. */
   private adoptSession(id: string, origin: SessionOrigin): void {
     this.origin = origin;
+    this.sessionId = id;
     writeTabSession(this.env.tabStorage, id, this.env.location.href);
   }
 

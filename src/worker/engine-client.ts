@@ -17,6 +17,8 @@ import type {
 import { assertNever } from '../engine';
 import {
   isWorkerMessage,
+  type CliAction,
+  type CliReply,
   type OpenPlan,
   type RunResult,
   type StopCondition,
@@ -53,6 +55,7 @@ type Reply = Extract<
       | 'loaded'
       | 'loadFailed'
       | 'logPage'
+      | 'cliOutput'
       | 'fault'
       | 'checkerGrid'
       | 'traceWindow'
@@ -269,6 +272,23 @@ export class EngineClient {
     this.port.postMessage({ type: 'flush' });
   }
 
+  /** The terminal: one CLI action (src/worker/cli-host.ts). */
+  cli(action: CliAction): Promise<CliReply> {
+    return this.request(
+      (requestId) => ({ type: 'cli', requestId, action }),
+      (reply): CliReply =>
+        reply.type === 'cliOutput'
+          ? reply.reply
+          : {
+              stdout: '',
+              stderr: `${reply.type === 'fault' ? reply.message : 'unexpected reply'}\n`,
+              exitCode: 1,
+              running: false,
+              prompt: null,
+            },
+    );
+  }
+
   private request<T>(make: (requestId: number) => WorkerRequest, settle: (reply: Reply) => T): Promise<T> {
     const requestId = this.nextRequestId++;
     return new Promise((resolve) => {
@@ -348,6 +368,7 @@ export class EngineClient {
       case 'checkerGrid':
       case 'traceWindow':
       case 'rpcDetail':
+      case 'cliOutput':
         this.settle(data);
         break;
       case 'fault':

@@ -26,6 +26,7 @@ import { isStopCondition } from './stop-conditions';
 import { LogPages } from './log-pages';
 import { SessionChecks } from './session-checks';
 import { rpcDetail, traceWindow } from './trace-window';
+import { CliHost } from './cli-host';
 import { Timeline, type Budget } from './timeline';
 
 /** Wall time one request may spend moving the timeline before it answers (a frame, roughly). */
@@ -66,6 +67,7 @@ export class EngineHost {
   private store: SessionStore | undefined;
   private storage: StorageState = { persistent: true, saved: true };
   private readonly logPages = new LogPages();
+  private readonly cli = new CliHost();
   private session: Session | undefined;
   private backfillTimer: ReturnType<typeof setTimeout> | undefined;
   /** Requests are handled strictly in arrival order, even though some wait for storage. */
@@ -137,6 +139,8 @@ export class EngineHost {
         return this.dispatchMany(request.requestId, request.commands);
       case 'readLog':
         return this.readLog(request);
+      case 'cli':
+        return this.runCli(request.requestId, request.action);
       case 'flush':
         return this.session?.writer.flush(true);
       case 'checkerGrid':
@@ -224,6 +228,19 @@ export class EngineHost {
     if (last === undefined) throw new Error('dispatchMany needs at least one command.');
     this.post({ type: 'dispatched', requestId, commandId: last, batch: this.batch(session, false) });
     session.writer.changed();
+  }
+
+  /** The terminal: a CLI action against this session; recorded commands are saved like clicks. */
+  private runCli(requestId: number, action: Extract<WorkerRequest, { type: 'cli' }>['action']): void {
+    const session = this.running();
+    const { reply, changed } = this.cli.act(session.timeline, action);
+    this.post({
+      type: 'cliOutput',
+      requestId,
+      reply,
+      ...(changed ? { batch: this.batch(session, false) } : {}),
+    });
+    if (changed) session.writer.changed();
   }
 
   private readLog(request: Extract<WorkerRequest, { type: 'readLog' }>): void {

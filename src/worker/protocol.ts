@@ -172,7 +172,28 @@ export interface RpcDetailRequest {
   id: number;
 }
 
+/** What the terminal asks of the CLI (src/worker/cli-host.ts). */
+export type CliAction =
+  /** Run one command (the UI splits `;` and `&&`). */
+  | { kind: 'run'; words: string[] }
+  /** New output of the running command after time moved. */
+  | { kind: 'poll' }
+  /** A line typed while a command runs (the console producer's records). */
+  | { kind: 'input'; line: string }
+  /** Ctrl-C. */
+  | { kind: 'interrupt' }
+  /** Ctrl-D. */
+  | { kind: 'eof' };
+
+/** Terminal: one CLI action, answered by `cliOutput` with the same `requestId`. */
+export interface CliRequest {
+  type: 'cli';
+  requestId: number;
+  action: CliAction;
+}
+
 export type WorkerRequest =
+  | CliRequest
   | InitRequest
   | AdvanceRequest
   | RunRequest
@@ -366,10 +387,29 @@ export interface RpcDetailMessage {
   responseEnd: EngineEvent | null;
 }
 
+/** Output of a CLI action; `exitCode` once the command finished; `running` while it goes on. */
+export interface CliReply {
+  stdout: string;
+  stderr: string;
+  exitCode?: number;
+  running: boolean;
+  /** The prompt of the running command (`>` for the console producer). */
+  prompt: string | null;
+}
+
+export interface CliOutputMessage {
+  type: 'cliOutput';
+  requestId: number;
+  reply: CliReply;
+  /** Set when the action recorded commands: the cluster as it is now. */
+  batch?: Batch;
+}
+
 export type WorkerMessage =
   | CheckerGridMessage
   | TraceWindowMessage
   | RpcDetailMessage
+  | CliOutputMessage
   | LogPageMessage
   | ReadyMessage
   | BatchMessage
@@ -382,6 +422,7 @@ export type WorkerMessage =
   | FaultMessage;
 
 const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>([
+  'cli',
   'init',
   'advance',
   'run',
@@ -400,6 +441,7 @@ const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>([
   'rpcDetail',
 ]);
 const MESSAGE_TYPES: ReadonlySet<unknown> = new Set<WorkerMessage['type']>([
+  'cliOutput',
   'ready',
   'batch',
   'dispatched',

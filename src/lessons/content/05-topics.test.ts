@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { topicsLesson } from './05-topics';
 import { walkLesson } from '../testing/walk';
+import { execute, isHandle } from '../../cli';
 
 describe('lesson 5 on the real engine', () => {
   it('offsets follow on at the end, reading removes nothing, and the topic challenge checks the state', () => {
@@ -34,6 +35,30 @@ describe('lesson 5 on the real engine', () => {
             { type: 'producer.send', producer: 'p1', topic: 'payments', key: 'a', value: '1' },
             { type: 'producer.send', producer: 'p1', topic: 'payments', key: 'b', value: '2' },
           ]);
+        },
+      },
+      'terminal-topic': {
+        wrong: (h) => {
+          const r = execute(
+            h.sim,
+            'kafka-topics.sh --bootstrap-server broker-1:9092 --create --topic invoices --partitions 3 --replication-factor 3',
+          );
+          expect(r).toEqual({ stdout: 'Created topic invoices.\n', stderr: '', exitCode: 0 });
+          h.run(1000);
+        },
+        hint: /no min.insync.replicas=2 override/,
+        solve: (h) => {
+          const del = execute(
+            h.sim,
+            'kafka-topics --bootstrap-server broker-1:9092 --delete --topic invoices',
+          );
+          expect(isHandle(del) ? null : del.exitCode).toBe(0);
+          h.run(2000);
+          execute(
+            h.sim,
+            'kafka-topics --bootstrap-server broker-1:9092 --create --topic invoices --partitions 3 --replication-factor 3 --config min.insync.replicas=2',
+          );
+          h.run(1000);
         },
       },
     });

@@ -5,6 +5,7 @@
 import type { ClusterSnapshot, Command } from '../../engine';
 import type { Lesson } from '../lesson-types';
 import { leaderReplica, list, sendsIn, topicOf } from '../facts';
+import { terminalCreateTopic } from './terminal-steps';
 
 const logEnd = (s: ClusterSnapshot) => leaderReplica(s, 'orders', 0)?.logEndOffset ?? 0;
 
@@ -139,5 +140,6 @@ export const topicsLesson: Lesson = {
         };
       },
     },
+    terminalCreateTopic,
   ],
 };

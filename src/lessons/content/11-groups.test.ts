@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from '../../engine';
 import { groupsLesson } from './11-groups';
 import { walkLesson } from '../testing/walk';
+import { execute, isHandle } from '../../cli';
 
 const join = (group: string, names: string[]): Command[] =>
   names.flatMap((consumer): Command[] => [
@@ -40,6 +41,24 @@ describe('lesson 11 on the real engine', () => {
         hint: /needs 12 ÷ 3 = 4 members/,
         solve: (h) => h.act(join('mine', ['m4'])),
         maxMs: 60_000,
+      },
+      'terminal-lag': {
+        answer: 'p0',
+        maxMs: 60_000,
+        after: (h) => {
+          expect(h.actor.getSnapshot().context.reveals['terminal-lag']!.correct).toBe('p1');
+          const r = execute(
+            h.sim,
+            'kafka-consumer-groups.sh --bootstrap-server broker-1:9092 --describe --group billing',
+          );
+          if (isHandle(r)) throw new Error('describe must finish at once');
+          const lags = r.stdout
+            .split('\n')
+            .filter((l) => l.startsWith('billing '))
+            .map((l) => Number(l.split(/ +/)[5]));
+          expect(lags).toHaveLength(2);
+          expect(lags[1]!).toBeGreaterThan(lags[0]!);
+        },
       },
     });
     expect(h.refused).toEqual([]);

@@ -6,6 +6,7 @@
 import type { ClusterSnapshot, Command, GroupSnapshot } from '../../engine';
 import type { Lesson } from '../lesson-types';
 import { eventsOf, list } from '../facts';
+import { terminalFindLag } from './terminal-steps';
 
 const CONFIG = { 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 1000, 'auto.offset.reset': 'earliest' };
 
@@ -257,5 +258,6 @@ export const groupsLesson: Lesson = {
           .map((g) => describe(s, g.groupId, 'clicks'))
           .join(' · ') || 'No group of yours yet.',
     },
+    terminalFindLag,
   ],
 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { retentionReplayLesson } from './13-retention-replay';
 import { walkLesson } from '../testing/walk';
+import { execute, isHandle, targetOf } from '../../cli';
 import type { HeadlessLesson } from '../testing/headless';
 
 const leaderOf = (h: HeadlessLesson) => {
@@ -76,6 +77,25 @@ describe('lesson 13 on the real engine', () => {
         },
         after: (h) => {
           expect(h.actor.getSnapshot().context.message).toMatch(/audit \(group audit\) read all 8 payments/);
+        },
+      },
+      'terminal-reset': {
+        wrong: (h) => {
+          h.run(3000);
+          const r = execute(
+            h.sim,
+            'kafka-consumer-groups.sh --bootstrap-server broker-1:9092 --reset-offsets --group reports --topic payments --to-earliest --dry-run',
+          );
+          expect(isHandle(r) ? null : r.stdout).toMatch(/NEW-OFFSET/);
+        },
+        hint: /use --execute/,
+        solve: (h) => {
+          const r = execute(
+            h.sim,
+            'kafka-consumer-groups.sh --bootstrap-server broker-1:9092 --reset-offsets --group reports --topic payments --to-earliest --execute',
+          );
+          if (!isHandle(r)) throw new Error(r.stdout + r.stderr);
+          for (let i = 0; i < 100 && r.poll(targetOf(h.sim)).exitCode === undefined; i++) h.run(50);
         },
       },
     });

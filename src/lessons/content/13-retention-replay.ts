@@ -11,6 +11,7 @@
 import type { ClusterSnapshot, Command, EngineEvent } from '../../engine';
 import type { FactView, Lesson } from '../lesson-types';
 import { eventsOf, leaderReplica, list, partitionOf, plural } from '../facts';
+import { terminalResetOffsets } from './terminal-steps';
 
 const TOPIC = 'payments';
 /** Payments a month: every value has the same length, so each batch has the same size. */
@@ -325,6 +326,7 @@ export const retentionReplayLesson: Lesson = {
         return `Payments kept: offsets ${logStart(s)}–${logEnd(s) - 1}. ${groups.join(' · ') || 'No consumer of yours yet.'}`;
       },
     },
+    terminalResetOffsets,
   ],
 };
 
