@@ -192,6 +192,19 @@ export interface EventMap extends QueueEventMap {
     baseSequence: number;
     attempt: number;
   };
+  /**
+   * The producer closed its connection to a broker (a request had no answer within
+   * request.timeout.ms, or the broker was down): every request in flight on it failed with `error`
+   * and its batches are retried in sequence order. `answeredButHeld`: answers that had arrived but
+   * waited behind the lost one (responses come back in order) and are discarded with the connection.
+   */
+  'producer.connectionReset': {
+    producer: string;
+    broker: number;
+    error: string;
+    requests: number;
+    answeredButHeld: number;
+  };
   'producer.retrying': { producer: string; topic: string; partition: number; error: string; attempt: number };
   /** The send is acknowledged (offset -1 with acks=0: the producer never learns it). */
   'producer.acked': {
