@@ -62,6 +62,8 @@ export interface ParkedFetch {
   requestId: number;
   timerId: number;
   body: ReplicaFetchRequest;
+  /** Each partition's leader epoch when the fetch was parked: a change completes it. */
+  leaderEpochs?: number[];
 }
 
 export interface FetcherState {
