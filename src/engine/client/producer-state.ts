@@ -9,7 +9,7 @@ import type { BatchRecord, ProduceResponse, RecordBatch } from '../protocol/prod
 import type { NodeId } from '../types';
 import type { ProducerConfig } from './producer-config';
 import { newStickyPartitionerState, type StickyPartitionerState } from './sticky-partitioner';
-import type { ProducerTransactionState, TopicPartition } from '../types';
+import type { GroupMetadata, ProducerTransactionState, TopicPartition } from '../types';
 
 /** Kafka's TransactionManager, as plain data (reference §7.3). */
 export interface TxnClient {
@@ -29,6 +29,7 @@ export interface TxnClient {
   offsets: {
     groupId: string;
     offsets: (TopicPartition & { offset: number })[];
+    metadata: GroupMetadata;
     stage: 'add' | 'commit';
     groupCoordinator: NodeId | null;
   }[];

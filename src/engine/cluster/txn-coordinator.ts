@@ -22,7 +22,7 @@ import type {
   WriteTxnMarkersRequest,
   WriteTxnMarkersResponse,
 } from '../protocol/txn';
-import type { BrokerNode, TxnMetadata } from './broker-state';
+import type { BrokerNode, Group, TxnMetadata } from './broker-state';
 import type { CreateInternalTopicRequest } from './coordinator-services';
 import { coordinatedGroup, requestOffsetsTopic } from './coordinator-services';
 import { OFFSETS_TOPIC } from './group-storage';
@@ -341,6 +341,22 @@ export function handleAddOffsetsToTxn(
 }
 
 /**
+ * KIP-447 (GroupMetadata.validateOffsetCommit for transactional commits): offsets sent with the
+ * consumer's group metadata are accepted only from a current member of the current generation, so
+ * a processor that lost its partitions in a rebalance (a zombie) cannot commit for them.
+ */
+function validateGroupMetadata(g: Group, req: TxnOffsetCommitRequest): ErrorCode | null {
+  if (req.generationId < 0 && req.memberId === '' && !req.groupInstanceId) return null; // none given
+  if (req.groupInstanceId) {
+    const owner = Object.values(g.members).find((m) => m.groupInstanceId === req.groupInstanceId);
+    if (owner && owner.memberId !== req.memberId) return 'FENCED_INSTANCE_ID';
+  }
+  if (!g.members[req.memberId]) return 'UNKNOWN_MEMBER_ID';
+  if (req.generationId !== g.generation) return 'ILLEGAL_GENERATION';
+  return null;
+}
+
+/**
  * TxnOffsetCommit, at the group coordinator: the offsets are written to __consumer_offsets as
  * records of the producer's transaction; they become the group's committed offsets only when the
  * COMMIT marker is written there (and vanish on ABORT).
@@ -356,6 +372,8 @@ export function handleTxnOffsetCommit(
   };
   const g = coordinatedGroup(self, req.groupId);
   if (typeof g === 'string') return reply(g);
+  const fenced = validateGroupMetadata(g, req);
+  if (fenced) return reply(fenced);
   const now = ctx.now();
   const records = req.offsets.map((o) => ({
     key: txnOffsetKey(req.groupId, o.topic, o.partition),
