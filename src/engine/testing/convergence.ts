@@ -11,6 +11,8 @@ import type { Command, EngineEvent, LogRecord } from '../types';
 
 /** More immediate, empty answers in a row than this, with no progress, is a loop. */
 export const MAX_IMMEDIATE_EMPTY_FETCHES = 5;
+/** A Fetch sent this soon after the last answer counts as asking again at once. */
+const IMMEDIATE_REFETCH_MS = 100;
 
 /** Heal every fault a sweep can inject: partitions and cuts, link settings, crashed nodes. */
 export function healEverything(sim: Simulation): void {
@@ -33,12 +35,12 @@ export function healEverything(sim: Simulation): void {
 
 /**
  * Watches the trace for follower fetch loops: a replica Fetch answered in the same virtual ms it
- * arrived, with no records, whose next Fetch asks for exactly the same thing (same offsets and
- * epochs). Feed it events as they happen; `violation` names the first loop seen.
+ * arrived, with no records, whose next Fetch is sent at once (within 100 ms of the answer, so not
+ * after a backoff) and asks for exactly the same thing (same offsets and epochs). Feed it events as they happen; `violation` names the first loop seen.
  */
 export class FetchLoopDetector {
   private fetches = new Map<number, { from: string; to: string; deliverAtMs: number; key: string }>();
-  private streak = new Map<string, { key: string; count: number }>();
+  private streak = new Map<string, { key: string; count: number; answeredAtMs: number }>();
   violation: string | null = null;
 
   observe(events: readonly EngineEvent[]): void {
@@ -50,6 +52,10 @@ export class FetchLoopDetector {
         const key = JSON.stringify(
           body.partitions.map((p) => [p.topic, p.partition, p.fetchOffset, p.lastFetchedEpoch]),
         );
+        // A follower that waited (replica.fetch.backoff.ms) before asking again is not looping.
+        const pair = `${e.from}→${e.to}`;
+        const s = this.streak.get(pair);
+        if (s && e.sentAtMs - s.answeredAtMs > IMMEDIATE_REFETCH_MS) this.streak.delete(pair);
         this.fetches.set(e.id, { from: e.from, to: e.to, deliverAtMs: e.deliverAtMs, key });
       } else if (e.kind === 'FetchResponse' && e.inReplyTo !== undefined) {
         const req = this.fetches.get(e.inReplyTo);
@@ -64,7 +70,7 @@ export class FetchLoopDetector {
         }
         const s = this.streak.get(pair);
         const count = s && s.key === req.key ? s.count + 1 : 1;
-        this.streak.set(pair, { key: req.key, count });
+        this.streak.set(pair, { key: req.key, count, answeredAtMs: e.deliverAtMs });
         if (count > MAX_IMMEDIATE_EMPTY_FETCHES && !this.violation) {
           const why = body.partitions
             .map(
