@@ -89,6 +89,19 @@ describe('followers converge after faults heal', () => {
   it('a partition answering NOT_LEADER_OR_FOLLOWER backs off alone, with no immediate Fetch loop (cluster sweep seed 13)', () => {
     const sim = cluster(13, { brokers: 4 });
     expect(fuzz(sim, 13, { meanGapMs: 1500, durationMs: 30_000 }, () => null)).toBeNull();
+    const since = sim.events().at(-1)!.seq;
     expect(checkConvergence(sim, 20_000)).toBeNull();
+    // Each failing partition is asked for again only after replica.fetch.backoff.ms (1 s).
+    const errorAnswers = sim
+      .events(since)
+      .filter(
+        (e) =>
+          e.type === 'rpc.sent' &&
+          e.kind === 'FetchResponse' &&
+          e.from.startsWith('broker-') &&
+          e.to.startsWith('broker-') &&
+          (e.body as { partitions?: { error: string | null }[] }).partitions?.some((p) => p.error !== null),
+      );
+    expect(errorAnswers.length).toBeLessThan(60);
   });
 });

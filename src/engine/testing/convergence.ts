@@ -64,7 +64,10 @@ export class FetchLoopDetector {
         const pair = `${req.from}→${req.to}`;
         const body = e.body as ReplicaFetchResponse;
         const empty = body.partitions.every((p) => p.batches.length === 0);
-        if (e.sentAtMs !== req.deliverAtMs || !empty) {
+        // Error answers (a follower a metadata update behind its leader) are left to the log and
+        // ISR comparison at the end: they stop once metadata settles, and the follower backs off.
+        const errored = body.partitions.some((p) => p.error !== null);
+        if (e.sentAtMs !== req.deliverAtMs || !empty || errored) {
           this.streak.delete(pair);
           continue;
         }
