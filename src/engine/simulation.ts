@@ -80,6 +80,8 @@ export interface FacadeSimulation {
 /** The facade plus the kernel: engine code and engine tests only (the facade hides it). */
 export interface Simulation extends FacadeSimulation {
   readonly kernel: Kernel;
+  /** As the facade's, with the kernel in reach of `done`. */
+  runUntil(done: (sim: Simulation) => boolean, maxMs: number): boolean;
 }
 
 export interface SimulationPosition {

@@ -98,6 +98,14 @@ export interface CommandMap extends QueueCommandMap, ExternalCommandMap {
     producer: string;
     groupId: string;
     offsets: (TopicPartition & { offset: number })[];
+    /**
+     * The consumer's group metadata (KIP-447, ConsumerGroupMetadata): the coordinator accepts the
+     * offsets only from the current generation's member, so a zombie processor is fenced. Either
+     * given outright, or `consumer` names a consumer of this simulation whose current metadata is
+     * taken at dispatch (what `consumer.groupMetadata()` returns in the same application).
+     */
+    groupMetadata?: GroupMetadata;
+    consumer?: string;
   };
   'consumer.create': { consumer: string; groupId?: string; config?: Record<string, ConfigValue> };
   'consumer.subscribe': { consumer: string; topics: string[] };
@@ -120,6 +128,13 @@ export interface CommandMap extends QueueCommandMap, ExternalCommandMap {
   /** Slow or lossy link, one direction. `latencyMs` replaces the network's latency range. */
   /** `null` puts a setting back to the cluster's normal network (drawn latency, no loss). */
   'link.configure': { from: NodeId; to: NodeId; latencyMs?: number | null; lossRate?: number | null };
+}
+
+/** A consumer's ConsumerGroupMetadata (KIP-447). generationId -1 and memberId '': none. */
+export interface GroupMetadata {
+  generationId: number;
+  memberId: string;
+  groupInstanceId?: string | null;
 }
 
 export type CommandType = keyof CommandMap;
@@ -201,6 +216,19 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
     records: number;
     baseSequence: number;
     attempt: number;
+  };
+  /**
+   * The producer closed its connection to a broker (a request had no answer within
+   * request.timeout.ms, or the broker was down): every request in flight on it failed with `error`
+   * and its batches are retried in sequence order. `answeredButHeld`: answers that had arrived but
+   * waited behind the lost one (responses come back in order) and are discarded with the connection.
+   */
+  'producer.connectionReset': {
+    producer: string;
+    broker: number;
+    error: string;
+    requests: number;
+    answeredButHeld: number;
   };
   'producer.retrying': { producer: string; topic: string; partition: number; error: string; attempt: number };
   /** The send is acknowledged (offset -1 with acks=0: the producer never learns it). */
@@ -347,6 +375,24 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
   // Transactions (reference §7)
   /** The application began a transaction (local to the producer, as in Kafka). */
   'producer.transactionBegun': { producer: string; transactionalId: string };
+  /** initTransactions() completed: InitProducerId answered, older instances are fenced. */
+  'producer.transactionsInitialized': {
+    producer: string;
+    transactionalId: string;
+    producerId: number;
+    producerEpoch: number;
+  };
+  /**
+   * The group coordinator refused sendOffsetsToTransaction's offsets (ILLEGAL_GENERATION,
+   * UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID: Kafka's CommitFailedException). The transaction can
+   * only be aborted now; commitTransaction aborts it.
+   */
+  'producer.transactionOffsetsRejected': {
+    producer: string;
+    transactionalId: string;
+    groupId: string;
+    error: string;
+  };
   /** EndTxn was accepted: the decision is durable at the coordinator (markers follow). */
   'producer.transactionCommitted': { producer: string; transactionalId: string };
   'producer.transactionAborted': { producer: string; transactionalId: string; reason: string };

@@ -58,6 +58,18 @@ const objectWith =
     return null;
   };
 const topicPartition = objectWith({ topic: str, partition: nonNegInt });
+const groupMetadata: Check = (v) => {
+  if (!isPlainObject(v)) return 'an object';
+  if (typeof v.generationId !== 'number' || !Number.isInteger(v.generationId) || v.generationId < -1)
+    return 'an object with an integer generationId (-1: none)';
+  if (typeof v.memberId !== 'string') return 'an object with a memberId string';
+  const id = v.groupInstanceId;
+  if (id !== undefined && id !== null && typeof id !== 'string')
+    return 'an object whose groupInstanceId is a string';
+  for (const k of Object.keys(v))
+    if (!['generationId', 'memberId', 'groupInstanceId'].includes(k)) return `an object without "${k}"`;
+  return null;
+};
 const seekTarget: Check = (v) =>
   nonNegInt(v) === null ||
   v === 'beginning' ||
@@ -91,6 +103,7 @@ const SPECS: Record<CommandType, Spec> = {
       groupId: str,
       offsets: arrayOf(objectWith({ topic: str, partition: nonNegInt, offset: nonNegInt }), 1),
     },
+    optional: { groupMetadata: groupMetadata, consumer: str },
   },
   'consumer.create': {
     required: { consumer: str },

@@ -9,7 +9,8 @@ import type { Kernel, NodeRecord } from '../kernel/kernel';
 import type { EngineModule } from '../module';
 import type { BatchRecord } from '../protocol/produce';
 import { engineOf, type FacadeSimulation } from '../simulation';
-import type { NodeId, ProducerSnapshot } from '../types';
+import type { GroupMetadata, NodeId, ProducerSnapshot } from '../types';
+import { consumerNodeId, type ConsumerDurable, type ConsumerVolatile } from './consumer-state';
 import { acceptRecord, acceptRecords, producerBehaviour, runSender } from './producer';
 import { brokerSetting } from '../config';
 import { beginTransaction, endTransaction, inTransaction, sendOffsetsToTransaction } from './producer-txn';
@@ -26,6 +27,37 @@ function producerNodes(kernel: Kernel): NodeRecord<ProducerDurable, ProducerVola
 type ProducerRecord = NodeRecord<ProducerDurable, ProducerVolatile>;
 
 /** A live producer with transactional.id, in a state that allows `what` (else INVALID_TXN_STATE). */
+/**
+ * The group metadata sent with the offsets: given outright, or read from the named consumer now
+ * (consumer.groupMetadata() in the same application), or none (generation -1, no member id).
+ */
+function groupMetadataOf(
+  kernel: Kernel,
+  c: { groupId: string; groupMetadata?: GroupMetadata; consumer?: string },
+): GroupMetadata {
+  if (c.groupMetadata && c.consumer !== undefined) {
+    throw new EngineError('INVALID_COMMAND', 'Give either groupMetadata or consumer, not both.');
+  }
+  if (c.groupMetadata)
+    return { ...c.groupMetadata, groupInstanceId: c.groupMetadata.groupInstanceId ?? null };
+  if (c.consumer === undefined) return { generationId: -1, memberId: '', groupInstanceId: null };
+  const node = kernel.node(consumerNodeId(c.consumer)) as
+    NodeRecord<ConsumerDurable, ConsumerVolatile | null> | undefined;
+  if (!node) throw new EngineError('UNKNOWN_NODE', `No consumer "${c.consumer}" in this cluster.`);
+  if (node.durable.groupId !== c.groupId) {
+    throw new EngineError(
+      'INVALID_COMMAND',
+      `Consumer "${c.consumer}" is not in group "${c.groupId}" (its group is ${node.durable.groupId ?? 'none'}).`,
+    );
+  }
+  const group = node.volatile?.group;
+  return {
+    generationId: group?.generation ?? -1,
+    memberId: group?.memberId ?? '',
+    groupInstanceId: node.durable.config.groupInstanceId,
+  };
+}
+
 function transactionalProducer(kernel: Kernel, name: string, what: string, needsOpen: boolean): NodeId {
   const id = liveProducer(kernel, name);
   const node = kernel.node(id) as ProducerRecord;
@@ -131,6 +163,7 @@ export const producerModule: EngineModule = {
     },
     'producer.sendOffsetsToTransaction': (kernel, c) => {
       const id = transactionalProducer(kernel, c.producer, 'send offsets to a transaction', true);
+      const metadata = groupMetadataOf(kernel, c);
       return () =>
         kernel.invoke<ProducerDurable, ProducerVolatile>(id, (ctx, self) => {
           sendOffsetsToTransaction(
@@ -138,6 +171,7 @@ export const producerModule: EngineModule = {
             self,
             c.groupId,
             c.offsets.map((o) => ({ ...o })),
+            metadata,
           );
           runSender(ctx, self);
         });

@@ -5,11 +5,11 @@
  * sent, silently, exactly as a dead process does.
  */
 import type { NodeContext, NodeRecord } from '../kernel/kernel';
-import type { BatchRecord, RecordBatch } from '../protocol/produce';
+import type { BatchRecord, ProduceResponse, RecordBatch } from '../protocol/produce';
 import type { NodeId } from '../types';
 import type { ProducerConfig } from './producer-config';
 import { newStickyPartitionerState, type StickyPartitionerState } from './sticky-partitioner';
-import type { ProducerTransactionState, TopicPartition } from '../types';
+import type { GroupMetadata, ProducerTransactionState, TopicPartition } from '../types';
 
 /** Kafka's TransactionManager, as plain data (reference §7.3). */
 export interface TxnClient {
@@ -29,6 +29,7 @@ export interface TxnClient {
   offsets: {
     groupId: string;
     offsets: (TopicPartition & { offset: number })[];
+    metadata: GroupMetadata;
     stage: 'add' | 'commit';
     groupCoordinator: NodeId | null;
   }[];
@@ -132,6 +133,12 @@ export interface ProducerVolatile {
   /** Produce requests in flight, by message id. */
   requests: Record<number, InFlightProduce>;
   inFlightByBroker: Record<number, number>;
+  /**
+   * Answers that arrived before the answer to an older request on the same connection: TCP hands
+   * them over in order, so they wait (by message id) until every older one is in or the
+   * connection is reset (NetworkClient's in-order responses).
+   */
+  heldResponses: Record<number, ProduceResponse>;
   /** When the sender is next due to run, and its timer (null: not scheduled). */
   wakeAtMs: number;
   wakeTimer: number | null;
@@ -162,6 +169,7 @@ export function initialVolatile(brokerCursor: number): ProducerVolatile {
     initNotBeforeMs: 0,
     requests: {},
     inFlightByBroker: {},
+    heldResponses: {},
     wakeAtMs: 0,
     wakeTimer: null,
     nextBatchId: 1,

@@ -7,16 +7,16 @@
  * instance (PRODUCER_FENCED / INVALID_PRODUCER_EPOCH) can do nothing more.
  */
 import type { ErrorCode } from '../errors';
-import type { NodeContext, RpcMessage } from '../kernel/kernel';
-import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../protocol/consume';
-import type { InitProducerIdRequest, InitProducerIdResponse } from '../protocol/produce';
+import type { NodeContext } from '../kernel/kernel';
+import type { FindCoordinatorRequest } from '../protocol/consume';
+import type { InitProducerIdRequest } from '../protocol/produce';
 import type {
   AddOffsetsToTxnRequest,
   AddPartitionsToTxnRequest,
   EndTxnRequest,
   TxnOffsetCommitRequest,
 } from '../protocol/txn';
-import type { ProducerTransactionState } from '../types';
+import type { GroupMetadata, ProducerTransactionState } from '../types';
 import { failBatch } from './producer-completion';
 import { pickBroker } from './producer-metadata';
 import { wakeAt, type PartitionQueue, type ProducerNode, type TxnClient } from './producer-state';
@@ -52,7 +52,7 @@ export function txnAllowsSend(self: ProducerNode, q: PartitionQueue): boolean {
   return !txn || txn.added[queueKey(q)] === true;
 }
 
-function setState(txn: TxnClient, state: ProducerTransactionState): void {
+export function setState(txn: TxnClient, state: ProducerTransactionState): void {
   txn.state = state;
 }
 
@@ -94,8 +94,9 @@ export function sendOffsetsToTransaction(
   self: ProducerNode,
   groupId: string,
   offsets: TxnClient['offsets'][number]['offsets'],
+  metadata: GroupMetadata = { generationId: -1, memberId: '', groupInstanceId: null },
 ): void {
-  self.volatile.txn!.offsets.push({ groupId, offsets, stage: 'add', groupCoordinator: null });
+  self.volatile.txn!.offsets.push({ groupId, offsets, metadata, stage: 'add', groupCoordinator: null });
   wakeAt(ctx, self.volatile, ctx.now());
 }
 
@@ -186,7 +187,14 @@ export function runTransactionManager(ctx: NodeContext, self: ProducerNode, nowM
         const body: FindCoordinatorRequest = { key: o.groupId, keyType: 'GROUP' };
         return send(ctx, self, pickBroker(self), 'FindCoordinator', body, undefined, 'FindGroupCoordinator');
       }
-      const body: TxnOffsetCommitRequest = { ...ids, groupId: o.groupId, offsets: o.offsets };
+      const body: TxnOffsetCommitRequest = {
+        ...ids,
+        groupId: o.groupId,
+        generationId: o.metadata.generationId,
+        memberId: o.metadata.memberId,
+        groupInstanceId: o.metadata.groupInstanceId ?? null,
+        offsets: o.offsets,
+      };
       return send(ctx, self, o.groupCoordinator, 'TxnOffsetCommit', body);
     }
   } else {
@@ -198,7 +206,7 @@ export function runTransactionManager(ctx: NodeContext, self: ProducerNode, nowM
   send(ctx, self, txn.coordinator, 'EndTxn', body);
 }
 
-function finish(ctx: NodeContext, self: ProducerNode): void {
+export function finish(ctx: NodeContext, self: ProducerNode): void {
   const txn = self.volatile.txn!;
   const result = txn.end;
   const name = { producer: self.durable.name, transactionalId: self.durable.config.transactionalId! };
@@ -239,97 +247,5 @@ export function transactionBatchFailed(self: ProducerNode, error: ErrorCode): vo
   if (txn.state === 'IN_TRANSACTION') setState(txn, 'ABORTABLE_ERROR');
 }
 
-// ----- answers -----
-
-function retryLater(self: ProducerNode, ctx: NodeContext, lostCoordinator: boolean): void {
-  const txn = self.volatile.txn!;
-  txn.notBeforeMs = ctx.now() + self.durable.config.retryBackoffMs;
-  if (lostCoordinator) {
-    txn.coordinator = null;
-    self.volatile.brokerCursor++;
-  }
-}
-
-const COORDINATOR_MOVED: ReadonlySet<string> = new Set(['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE']);
-const FENCING: ReadonlySet<string> = new Set([
-  'PRODUCER_FENCED',
-  'INVALID_PRODUCER_EPOCH',
-  'INVALID_PRODUCER_ID_MAPPING',
-]);
-
-/** Handles a coordinator answer; returns false if the message was not the one awaited. */
-export function onTxnResponse(ctx: NodeContext, self: ProducerNode, msg: RpcMessage): boolean {
-  const v = self.volatile;
-  const txn = v.txn;
-  const req = txn?.request;
-  if (!txn || !req || req.msgId !== msg.inReplyTo) return false;
-  ctx.cancelTimer(req.timer);
-  txn.request = null;
-  const error = (msg.body as { error: ErrorCode | null }).error;
-  if (txn.state === 'FENCED') return true;
-  if (error !== null && FENCING.has(error)) {
-    fenceProducer(ctx, self, error);
-    return true;
-  }
-  if (error !== null) {
-    // CONCURRENT_TRANSACTIONS (the coordinator is still finishing) and the rest: try again shortly.
-    const groupSide = req.kind === 'TxnOffsetCommit' || req.kind === 'FindGroupCoordinator';
-    retryLater(self, ctx, COORDINATOR_MOVED.has(error) && !groupSide);
-    if (groupSide && txn.offsets[0]) txn.offsets[0].groupCoordinator = null;
-    return true;
-  }
-  switch (req.kind) {
-    case 'FindCoordinator':
-      txn.coordinator = (msg.body as FindCoordinatorResponse).node;
-      break;
-    case 'FindGroupCoordinator': {
-      const o = txn.offsets[0];
-      if (o) o.groupCoordinator = (msg.body as FindCoordinatorResponse).node;
-      break;
-    }
-    case 'InitProducerId': {
-      const body = msg.body as InitProducerIdResponse;
-      v.producerId = body.producerId;
-      v.producerEpoch = body.producerEpoch;
-      // A new epoch starts every partition's sequence at 0.
-      for (const meta of Object.values(v.topics)) for (const q of meta.queues) q.nextSequence = 0;
-      setState(txn, txn.beginPending ? 'IN_TRANSACTION' : 'READY');
-      txn.beginPending = false;
-      if (txn.end) setState(txn, txn.end === 'COMMIT' ? 'COMMITTING_TRANSACTION' : 'ABORTING_TRANSACTION');
-      ctx.emit('producer.idAssigned', {
-        producer: self.durable.name,
-        producerId: body.producerId,
-        producerEpoch: body.producerEpoch,
-      });
-      break;
-    }
-    case 'AddPartitionsToTxn':
-      for (const k of req.partitions ?? []) txn.added[k] = true;
-      txn.started = true;
-      break;
-    case 'AddOffsetsToTxn':
-      txn.offsets[0]!.stage = 'commit';
-      txn.started = true;
-      break;
-    case 'TxnOffsetCommit':
-      txn.offsets.shift();
-      break;
-    case 'EndTxn':
-      finish(ctx, self);
-      break;
-  }
-  return true;
-}
-
-/** No answer in request.timeout.ms, or the node was down: look for the coordinator again. */
-export function onTxnRequestFailed(ctx: NodeContext, self: ProducerNode, msgId: number): boolean {
-  const txn = self.volatile.txn;
-  if (!txn?.request || txn.request.msgId !== msgId) return false;
-  ctx.cancelTimer(txn.request.timer);
-  const kind = txn.request.kind;
-  txn.request = null;
-  const groupSide = kind === 'TxnOffsetCommit' || kind === 'FindGroupCoordinator';
-  if (groupSide && txn.offsets[0]) txn.offsets[0].groupCoordinator = null;
-  retryLater(self, ctx, !groupSide);
-  return true;
-}
+// The coordinators' answers are handled in producer-txn-answers.ts.
+export { onTxnRequestFailed, onTxnResponse } from './producer-txn-answers';

@@ -26,14 +26,8 @@ import {
   type TopicMeta,
 } from './producer-state';
 import { failBatchlessRecord } from './producer-completion';
-import {
-  drain,
-  expireBatches,
-  nextWakeMs,
-  onProduceResponse,
-  onRequestTimeout,
-  onRequestDisconnected,
-} from './sender';
+import { drain, expireBatches, nextWakeMs } from './sender';
+import { onProduceResponse, onRequestDisconnected, onRequestTimeout } from './producer-connection';
 import { recordStickyBytes, stickyPartition } from './sticky-partitioner';
 import { newTxnClient, onTxnRequestFailed, onTxnResponse, runTransactionManager } from './producer-txn';
 

@@ -1,11 +1,12 @@
 /**
  * The producer's sender (Kafka's Sender): drains sendable batches into Produce requests, one request
- * per leader broker with at most one batch per partition, within max.in.flight per broker; matches
- * responses and request timeouts to batches (settled in producer-completion.ts); expires batches
+ * per leader broker with at most one batch per partition, within max.in.flight per broker; settles
+ * requests (their connection, responses in order and timeouts: producer-connection.ts; batches:
+ * producer-completion.ts); expires batches
  * after delivery.timeout.ms; and works out when it must next run.
  */
 import { brokerNodeId } from '../core-module';
-import type { NodeContext, RpcMessage } from '../kernel/kernel';
+import type { NodeContext } from '../kernel/kernel';
 import type { ProduceRequest, ProduceResponse } from '../protocol/produce';
 import {
   assignSequence,
@@ -168,13 +169,16 @@ function settleRequest(self: ProducerNode, msgId: number) {
   return { req, settled };
 }
 
-export function onProduceResponse(ctx: NodeContext, self: ProducerNode, msg: RpcMessage): void {
-  if (msg.inReplyTo === undefined) return;
-  // A response to a request that already timed out finds nothing: the producer has moved on.
-  const done = settleRequest(self, msg.inReplyTo);
+/** Settle a request from its answer (called in send order, by producer-connection.ts). */
+export function completeRequest(
+  ctx: NodeContext,
+  self: ProducerNode,
+  msgId: number,
+  body: ProduceResponse,
+): void {
+  const done = settleRequest(self, msgId);
   if (!done) return;
   ctx.cancelTimer(done.req.timer);
-  const body = msg.body as ProduceResponse;
   for (const { q, batch } of done.settled) {
     const r = body.partitions.find((p) => p.topic === batch.topic && p.partition === batch.partition);
     if (!r) {
@@ -193,37 +197,20 @@ export function onProduceResponse(ctx: NodeContext, self: ProducerNode, msg: Rpc
   }
 }
 
-/** No answer within request.timeout.ms: Kafka drops the connection and retries the batches. */
-export function onRequestTimeout(ctx: NodeContext, self: ProducerNode, msgId: number): void {
-  const ms = self.durable.config.requestTimeoutMs;
-  failRequest(ctx, self, msgId, 'REQUEST_TIMED_OUT', (node) => {
-    return `Disconnected from ${node} due to timeout: no ProduceResponse within request.timeout.ms (${ms} ms).`;
-  });
-}
-
-/** The broker was down: the connection closed at once (NetworkException, retriable). */
-export function onRequestDisconnected(ctx: NodeContext, self: ProducerNode, msgId: number): void {
-  failRequest(
-    ctx,
-    self,
-    msgId,
-    'NETWORK_EXCEPTION',
-    (node) => `Connection to ${node} was closed: the broker is down.`,
-  );
-}
-
-function failRequest(
+/** Fail one request's batches (its connection closed); each is retried or failed by completeBatch. */
+export function failRequest(
   ctx: NodeContext,
   self: ProducerNode,
   msgId: number,
   error: 'REQUEST_TIMED_OUT' | 'NETWORK_EXCEPTION',
-  message: (node: string) => string,
+  message: string,
+  timerFired = false,
 ): void {
   const done = settleRequest(self, msgId);
   if (!done) return;
+  if (!timerFired) ctx.cancelTimer(done.req.timer);
   self.volatile.metadataNeeded = true;
-  const text = message(done.req.node);
-  for (const { q, batch } of done.settled) completeBatch(ctx, self, q, batch, error, text, -1);
+  for (const { q, batch } of done.settled) completeBatch(ctx, self, q, batch, error, message, -1);
 }
 
 /**

@@ -62,6 +62,8 @@ export interface ParkedFetch {
   requestId: number;
   timerId: number;
   body: ReplicaFetchRequest;
+  /** Each partition's leader epoch when the fetch was parked: a change completes it. */
+  leaderEpochs?: number[];
 }
 
 export interface FetcherState {
@@ -70,6 +72,13 @@ export interface FetcherState {
   timer: number | null;
   consecutiveTimeouts: number;
   lastRttMs: number;
+  /**
+   * Partitions whose last answer was an error wait replica.fetch.backoff.ms before this fetcher
+   * asks for them again (AbstractFetcherThread.delayPartitions); a new leader epoch ends the wait.
+   */
+  delayed?: Record<string, { untilMs: number; leaderEpoch: number }>;
+  /** When a backoff timer is already due to wake this fetcher (-1: none). */
+  backoffAtMs?: number;
 }
 
 export interface BrokerVolatile {

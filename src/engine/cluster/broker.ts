@@ -24,6 +24,7 @@ import {
   handleEndTxn,
   handleTxnOffsetCommit,
   onTxnTick,
+  onWriteTxnMarkersFailed,
   onWriteTxnMarkersResponse,
 } from './txn-coordinator';
 import { handleWriteTxnMarkers } from './txn-markers';
@@ -312,6 +313,11 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
   onMessage(ctx, self, msg) {
     MESSAGE_HANDLERS[msg.kind]?.(ctx, self, msg);
   },
+  undeliverableKinds: new Set(['WriteTxnMarkers']),
+  onUndeliverable(ctx, self, msg) {
+    // The leader is down, so the connection closed: its markers go again once a leader is known.
+    if (msg.kind === 'WriteTxnMarkers') onWriteTxnMarkersFailed(ctx, self, msg.id);
+  },
   onTimer(ctx, self, timer) {
     switch (timer.name) {
       case 'heartbeat':
@@ -357,6 +363,8 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
         return;
       case 'txnTick':
         return onTxnTick(ctx, self);
+      case 'txnMarkerTimeout':
+        return onWriteTxnMarkersFailed(ctx, self, (timer.data as { requestId: number }).requestId);
       case 'txnTimeoutCheck':
         abortTimedOutTransactions(ctx, self);
         ctx.setTimer(

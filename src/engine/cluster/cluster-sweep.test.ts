@@ -1,9 +1,13 @@
 /**
  * Seed sweep: random crashes, restarts and partitions on 3-controller, 3-5 broker clusters.
  * After every step: at most one Raft leader per epoch, at most one partition leader per leader
- * epoch, and voters agree on the committed metadata. A failure names its seed and shows the trace.
+ * epoch, and voters agree on the committed metadata. At the end of every seed, once every fault
+ * has healed and the cluster had a quiet period, every replica equals its leader, every ISR is full
+ * and no follower is stuck in an immediate Fetch loop (convergence.ts). A failure names its seed
+ * and shows the trace.
  */
 import { describe, expect, it } from 'vitest';
+import { checkConvergence } from '../testing/convergence';
 import { fuzz } from '../testing/fuzz';
 import { InvariantChecker } from '../testing/invariants';
 import { cluster, tail } from '../testing/scenario';
@@ -19,7 +23,8 @@ describe('cluster safety under random faults', () => {
       const checker = new InvariantChecker();
       const violation =
         fuzz(sim, seed, { meanGapMs: 1500, durationMs: 30_000 }, (s) => checker.check(s)) ??
-        checker.final(sim);
+        checker.final(sim) ??
+        checkConvergence(sim, 20_000);
       leaderships += sim.events().filter((e) => e.type === 'raft.leaderElected').length;
       if (violation) {
         failures.push(`seed ${seed}: ${violation}\n${tail(sim, 80)}`);

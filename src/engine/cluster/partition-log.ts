@@ -322,7 +322,14 @@ function pushBatch(log: PartitionLog, batch: RecordBatch): void {
 
 /** Remove everything at and above `offset`. Returns how many records were removed. */
 export function truncateTo(log: PartitionLog, offset: number): number {
-  if (offset >= log.logEndOffset) return 0;
+  if (offset >= log.logEndOffset) {
+    // No record goes, but an epoch this broker opened as leader without writing anything may sit
+    // at the log end; a follower must drop it too, or it keeps asking the new leader about an
+    // epoch the leader never had and never converges (UnifiedLog.truncateTo, KIP-279).
+    while (log.epochs.length > 0 && log.epochs[log.epochs.length - 1]!.startOffset >= offset)
+      log.epochs.pop();
+    return 0;
+  }
   const removed = log.logEndOffset - offset;
   while (log.batches.length > 0 && log.batches[log.batches.length - 1]!.baseOffset >= offset)
     log.batches.pop();

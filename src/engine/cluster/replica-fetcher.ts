@@ -16,9 +16,10 @@ import {
   tpKey,
   truncateFullyAndStartAt,
   truncateTo,
+  type PartitionLog,
 } from './partition-log';
 
-/** A fetcher that got only errors waits this long before asking again (replica.fetch.backoff.ms). */
+/** A partition whose fetch failed is not asked for again before this (replica.fetch.backoff.ms). */
 const ERROR_BACKOFF_MS = 1000;
 const TIMEOUT_CAP_MS = 30_000;
 
@@ -46,8 +47,14 @@ export function sendReplicaFetch(ctx: NodeContext, self: BrokerNode, leader: num
   const f = fetcher(self, leader);
   if (f.inFlight !== null) return;
   const partitions: ReplicaFetchRequest['partitions'] = [];
+  let wakeAtMs = Infinity;
   for (const [key, role] of Object.entries(self.volatile.roles)) {
     if (role.role !== 'follower' || role.leader !== leader) continue;
+    const delay = f.delayed?.[key];
+    if (delay && delay.leaderEpoch === role.leaderEpoch && delay.untilMs > ctx.now()) {
+      wakeAtMs = Math.min(wakeAtMs, delay.untilMs);
+      continue;
+    }
     const log = self.durable.logs[key]!;
     partitions.push({
       topic: log.topic,
@@ -57,7 +64,14 @@ export function sendReplicaFetch(ctx: NodeContext, self: BrokerNode, leader: num
       lastFetchedEpoch: latestEpoch(log),
     });
   }
-  if (partitions.length === 0) return;
+  if (partitions.length === 0) {
+    // Every partition here is backing off after an error: look again when the first wait ends.
+    if (wakeAtMs !== Infinity && (f.backoffAtMs ?? -1) !== wakeAtMs) {
+      f.backoffAtMs = wakeAtMs;
+      ctx.setTimer('replicaFetchBackoff', wakeAtMs - ctx.now(), { leader });
+    }
+    return;
+  }
   const req: ReplicaFetchRequest = {
     replicaId: self.durable.brokerId,
     maxWaitMs: brokerSetting(ctx.config, 'replica.fetch.wait.max.ms'),
@@ -84,6 +98,24 @@ export function onReplicaFetchTimeout(
   sendReplicaFetch(ctx, self, leader);
 }
 
+/**
+ * Where a follower truncates when the leader reports a diverging epoch (reference §4.6,
+ * AbstractFetcherThread.getOffsetTruncationState). The leader answered (epoch, endOffset): the
+ * largest epoch it has at or below the follower's last one, and where that epoch ends.
+ * - The follower knows that epoch: both logs agree up to the smaller of the two end offsets.
+ * - It does not: it truncates to the end of its own largest epoch below that one and asks again
+ *   (the next Fetch carries the older epoch, so each round moves back one epoch at most).
+ * - The leader knows no epoch at all: truncate to the high watermark, which both logs share.
+ */
+export function truncationOffset(log: PartitionLog, diverging: { epoch: number; endOffset: number }): number {
+  const leo = log.logEndOffset;
+  if (diverging.epoch < 0 || diverging.endOffset < 0) return Math.min(log.highWatermark, leo);
+  const mine = endOffsetForEpoch(log, diverging.epoch);
+  if (mine.epoch < 0) return Math.min(diverging.endOffset, leo);
+  if (mine.epoch !== diverging.epoch) return Math.min(mine.endOffset, leo);
+  return Math.min(mine.endOffset, diverging.endOffset, leo);
+}
+
 export function onReplicaFetchResponse(
   ctx: NodeContext,
   self: BrokerNode,
@@ -97,7 +129,6 @@ export function onReplicaFetchResponse(
   f.timer = null;
   f.consecutiveTimeouts = 0;
   f.lastRttMs = ctx.now() - f.sentAtMs;
-  let errors = 0;
   for (const p of msg.body.partitions) {
     const key = tpKey(p.topic, p.partition);
     const role = self.volatile.roles[key];
@@ -109,18 +140,12 @@ export function onReplicaFetchResponse(
       continue;
     }
     if (p.error) {
-      errors++;
+      f.delayed ??= {};
+      f.delayed[key] = { untilMs: ctx.now() + ERROR_BACKOFF_MS, leaderEpoch: role.leaderEpoch };
       continue;
     }
     if (p.divergingEpoch) {
-      // Truncate to where both logs agree, then fetch again from there (reference §4.6).
-      const mine = endOffsetForEpoch(log, p.divergingEpoch.epoch);
-      const to = Math.min(
-        p.divergingEpoch.endOffset,
-        mine.endOffset < 0 ? 0 : mine.endOffset,
-        log.logEndOffset,
-      );
-      const removed = truncateTo(log, Math.max(0, to));
+      const removed = truncateTo(log, truncationOffset(log, p.divergingEpoch));
       if (removed > 0) {
         ctx.emit('replica.truncated', {
           broker: self.durable.brokerId,
@@ -157,9 +182,5 @@ export function onReplicaFetchResponse(
       });
     }
   }
-  if (errors > 0 && errors === msg.body.partitions.length) {
-    ctx.setTimer('replicaFetchBackoff', ERROR_BACKOFF_MS, { leader });
-  } else {
-    sendReplicaFetch(ctx, self, leader);
-  }
+  sendReplicaFetch(ctx, self, leader);
 }

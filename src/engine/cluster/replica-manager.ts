@@ -16,6 +16,7 @@ import {
   type ReplicaFetchResponse,
 } from '../protocol/produce';
 import type { BrokerNode, LeaderRole } from './broker-state';
+import { completeParkedFetches, parkFetch } from './delayed-fetch';
 import { flushInternalWaits } from './group-storage';
 import { flushTxnWaits } from './txn-storage';
 import { isAcceptable } from './metadata';
@@ -43,7 +44,7 @@ export function fetchLimit(
 }
 
 /** The data part of a fetch answer for one partition (batches, offsets, aborted transactions). */
-function fetchData(
+export function fetchData(
   ctx: NodeContext,
   log: PartitionLog,
   req: Pick<ReplicaFetchRequest, 'replicaId' | 'isolationLevel'>,
@@ -301,10 +302,12 @@ export function handleFetch(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<
     if (hwMoved) completeParkedFetches(ctx, self);
     return;
   }
-  // Long poll: hold the fetch until data arrives or maxWaitMs passes (DelayedFetch).
-  const timerId = ctx.setTimer('fetchWait', req.maxWaitMs, { requestId: msg.id });
-  self.volatile.parkedFetches.push({ from: msg.from, requestId: msg.id, timerId, body: req });
+  // Long poll: hold the fetch until minBytes can be read or maxWaitMs passes (DelayedFetch).
+  parkFetch(ctx, self, msg);
 }
+
+// Parked fetches live in delayed-fetch.ts; these names stay importable from here.
+export { completeParkedFetches, onFetchWait } from './delayed-fetch';
 
 function readPartition(
   ctx: NodeContext,
@@ -377,69 +380,6 @@ function updateFollower(
   f.leo = fetchOffset;
   maybeExpandIsr(ctx, self, key, role, log, follower);
   return maybeIncrementHighWatermark(ctx, self, key);
-}
-
-export function onFetchWait(ctx: NodeContext, self: BrokerNode, requestId: number): void {
-  const i = self.volatile.parkedFetches.findIndex((p) => p.requestId === requestId);
-  if (i < 0) return;
-  const [p] = self.volatile.parkedFetches.splice(i, 1);
-  answerFetch(ctx, self, p!.from, p!.requestId, p!.body);
-}
-
-function answerFetch(
-  ctx: NodeContext,
-  self: BrokerNode,
-  to: string,
-  requestId: number,
-  body: ReplicaFetchRequest,
-) {
-  // Re-reading is safe: the follower's position was already recorded when the fetch arrived.
-  const partitions = body.partitions.map((p) => {
-    const key = tpKey(p.topic, p.partition);
-    const role = leaderRole(self, key);
-    const log = self.durable.logs[key];
-    if (!role || !log) {
-      return {
-        topic: p.topic,
-        partition: p.partition,
-        error: 'NOT_LEADER_OR_FOLLOWER' as const,
-        batches: [],
-        highWatermark: -1,
-        lastStableOffset: -1,
-        logStartOffset: -1,
-      };
-    }
-    return {
-      topic: p.topic,
-      partition: p.partition,
-      error: null,
-      ...fetchData(ctx, log, body, p.fetchOffset, p.partitionMaxBytes),
-      logStartOffset: log.logStartOffset,
-    };
-  });
-  ctx.send(to, 'FetchResponse', { partitions } satisfies ReplicaFetchResponse, requestId);
-}
-
-/** New data or a new HW: answer parked fetches that now have something to return. */
-export function completeParkedFetches(ctx: NodeContext, self: BrokerNode): void {
-  const parked = self.volatile.parkedFetches;
-  if (parked.length === 0) return;
-  const still = [];
-  for (const p of parked) {
-    const ready = p.body.partitions.some((q) => {
-      const key = tpKey(q.topic, q.partition);
-      const log = self.durable.logs[key];
-      if (!leaderRole(self, key) || !log) return true;
-      return fetchLimit(log, p.body) > q.fetchOffset;
-    });
-    if (!ready) {
-      still.push(p);
-      continue;
-    }
-    ctx.cancelTimer(p.timerId);
-    answerFetch(ctx, self, p.from, p.requestId, p.body);
-  }
-  self.volatile.parkedFetches = still;
 }
 
 // ----- ISR -----

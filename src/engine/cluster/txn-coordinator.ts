@@ -22,7 +22,7 @@ import type {
   WriteTxnMarkersRequest,
   WriteTxnMarkersResponse,
 } from '../protocol/txn';
-import type { BrokerNode, TxnMetadata } from './broker-state';
+import type { BrokerNode, Group, TxnMetadata } from './broker-state';
 import type { CreateInternalTopicRequest } from './coordinator-services';
 import { coordinatedGroup, requestOffsetsTopic } from './coordinator-services';
 import { OFFSETS_TOPIC } from './group-storage';
@@ -40,8 +40,18 @@ import {
 
 /** Kafka bumps to a new producer id when the epoch reaches Short.MAX_VALUE - 1 (reference §6). */
 const EPOCH_EXHAUSTED = 32766;
-/** A WriteTxnMarkers with no answer after this long is sent again. */
-const MARKER_RETRY_MS = 3000;
+/**
+ * Errors after which a partition's marker is sent again (TransactionMarkerRequestCompletionHandler):
+ * the leader moved, too few replicas, or the marker was not replicated within request.timeout.ms.
+ */
+const RETRIABLE_MARKER_ERRORS: ReadonlySet<string> = new Set([
+  'NOT_LEADER_OR_FOLLOWER',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'REQUEST_TIMED_OUT',
+  'NETWORK_EXCEPTION',
+]);
 
 // ----- finding the coordinator -----
 
@@ -331,6 +341,22 @@ export function handleAddOffsetsToTxn(
 }
 
 /**
+ * KIP-447 (GroupMetadata.validateOffsetCommit for transactional commits): offsets sent with the
+ * consumer's group metadata are accepted only from a current member of the current generation, so
+ * a processor that lost its partitions in a rebalance (a zombie) cannot commit for them.
+ */
+function validateGroupMetadata(g: Group, req: TxnOffsetCommitRequest): ErrorCode | null {
+  if (req.generationId < 0 && req.memberId === '' && !req.groupInstanceId) return null; // none given
+  if (req.groupInstanceId) {
+    const owner = Object.values(g.members).find((m) => m.groupInstanceId === req.groupInstanceId);
+    if (owner && owner.memberId !== req.memberId) return 'FENCED_INSTANCE_ID';
+  }
+  if (!g.members[req.memberId]) return 'UNKNOWN_MEMBER_ID';
+  if (req.generationId !== g.generation) return 'ILLEGAL_GENERATION';
+  return null;
+}
+
+/**
  * TxnOffsetCommit, at the group coordinator: the offsets are written to __consumer_offsets as
  * records of the producer's transaction; they become the group's committed offsets only when the
  * COMMIT marker is written there (and vanish on ABORT).
@@ -346,6 +372,8 @@ export function handleTxnOffsetCommit(
   };
   const g = coordinatedGroup(self, req.groupId);
   if (typeof g === 'string') return reply(g);
+  const fenced = validateGroupMetadata(g, req);
+  if (fenced) return reply(fenced);
   const now = ctx.now();
   const records = req.offsets.map((o) => ({
     key: txnOffsetKey(req.groupId, o.topic, o.partition),
@@ -393,17 +421,26 @@ export function handleEndTxn(ctx: NodeContext, self: BrokerNode, msg: RpcMessage
   }
 }
 
-/** Send WriteTxnMarkers for the partitions still missing their marker, one request per leader. */
+/**
+ * Send WriteTxnMarkers for the partitions still missing their marker and not already asked for,
+ * one request per leader (TransactionMarkerChannelManager). A partition is asked for once per
+ * request: it is sent again only when the answer says so (a retriable error), when the request
+ * timed out (request.timeout.ms, the connection is closed) or when the leader was down.
+ */
 export function sendTxnMarkers(ctx: NodeContext, self: BrokerNode, transactionalId: string): void {
   const txn = self.volatile.txns?.[transactionalId];
   if (!txn || (txn.state !== 'PrepareCommit' && txn.state !== 'PrepareAbort')) return;
   const inFlight = (self.volatile.txnMarkerRequests ??= {});
   const now = ctx.now();
   const busy = new Set<string>();
-  for (const [id, r] of Object.entries(inFlight)) {
-    if (now - r.sentAtMs >= MARKER_RETRY_MS) delete inFlight[Number(id)];
-    else if (r.transactionalId === transactionalId) for (const k of r.partitions) busy.add(k);
+  for (const r of Object.values(inFlight)) {
+    if (r.transactionalId === transactionalId) for (const k of r.partitions) busy.add(k);
   }
+  // A partition of a deleted topic needs no marker any more.
+  txn.markersPending = txn.markersPending.filter((key) => {
+    const p = txn.partitions.find((q) => tpKey(q.topic, q.partition) === key);
+    return p !== undefined && self.volatile.image.topics[p.topic] !== undefined;
+  });
   const byLeader = new Map<number, { topic: string; partition: number }[]>();
   for (const p of txn.partitions) {
     const key = tpKey(p.topic, p.partition);
@@ -427,6 +464,7 @@ export function sendTxnMarkers(ctx: NodeContext, self: BrokerNode, transactional
       partitions: partitions.map((p) => tpKey(p.topic, p.partition)),
       sentAtMs: now,
     };
+    ctx.setTimer('txnMarkerTimeout', brokerSetting(ctx.config, 'request.timeout.ms'), { requestId: id });
   }
   if (txn.markersPending.length > 0) ensureTxnTick(ctx, self);
   else complete(ctx, self, txn);
@@ -439,16 +477,28 @@ export function onWriteTxnMarkersResponse(
 ): void {
   const inFlight = self.volatile.txnMarkerRequests ?? {};
   const req = msg.inReplyTo !== undefined ? inFlight[msg.inReplyTo] : undefined;
-  if (!req) return;
+  if (!req) return; // answered after its request timed out: its partitions were already resent
   delete inFlight[msg.inReplyTo!];
   const txn = self.volatile.txns?.[req.transactionalId];
   if (!txn) return;
-  const written = new Set(
-    msg.body.partitions.filter((p) => p.error === null).map((p) => tpKey(p.topic, p.partition)),
+  // Only partitions that came back with a retriable error (or not at all) are sent again.
+  const done = new Set(
+    req.partitions.filter((key) => {
+      const p = msg.body.partitions.find((q) => tpKey(q.topic, q.partition) === key);
+      return p !== undefined && (p.error === null || !RETRIABLE_MARKER_ERRORS.has(p.error));
+    }),
   );
-  txn.markersPending = txn.markersPending.filter((k) => !written.has(k));
+  txn.markersPending = txn.markersPending.filter((k) => !done.has(k));
   if (txn.markersPending.length === 0) complete(ctx, self, txn);
   else ensureTxnTick(ctx, self);
+}
+
+/** No answer within request.timeout.ms, or the leader was down: its partitions go again. */
+export function onWriteTxnMarkersFailed(ctx: NodeContext, self: BrokerNode, requestId: number): void {
+  const inFlight = self.volatile.txnMarkerRequests ?? {};
+  if (!inFlight[requestId]) return;
+  delete inFlight[requestId];
+  ensureTxnTick(ctx, self);
 }
 
 /** Every marker is written: CompleteCommit / CompleteAbort, and the transaction is over. */

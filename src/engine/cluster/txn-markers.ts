@@ -2,9 +2,11 @@
  * The partition leader's side of WriteTxnMarkers (reference §7.3): append a COMMIT or ABORT control
  * batch for the producer, which ends its transaction on this partition (the LSO can move past it)
  * and fences older epochs; answer once the marker is replicated, as Kafka writes markers with
- * acks=all. On a __consumer_offsets partition the marker also settles the producer's pending
+ * acks=all (or REQUEST_TIMED_OUT after request.timeout.ms). One request, one marker per partition:
+ * the coordinator sends a partition again only when the answer asks for it. On a __consumer_offsets partition the marker also settles the producer's pending
  * transactional offsets.
  */
+import { brokerSetting } from '../config';
 import type { NodeContext, RpcMessage } from '../kernel/kernel';
 import { lastOffsetOf, type ProducePartitionResponse } from '../protocol/produce';
 import type { WriteTxnMarkersRequest } from '../protocol/txn';
@@ -18,9 +20,6 @@ import {
   maybeIncrementHighWatermark,
 } from './replica-manager';
 import { completeTxnOffsets } from './txn-storage';
-
-/** How long a marker may wait for replication before the coordinator is told to retry. */
-const MARKER_TIMEOUT_MS = 3000;
 
 export function handleWriteTxnMarkers(
   ctx: NodeContext,
@@ -58,7 +57,11 @@ export function handleWriteTxnMarkers(
     maybeIncrementHighWatermark(ctx, self, key);
   }
   completeParkedFetches(ctx, self);
-  const timerId = ctx.setTimer('produceTimeout', MARKER_TIMEOUT_MS, { requestId: msg.id });
+  // Kafka appends markers with acks=-1 and the broker's request.timeout.ms: the coordinator hears
+  // back once every marker is replicated, or REQUEST_TIMED_OUT for those that were not.
+  const timerId = ctx.setTimer('produceTimeout', brokerSetting(ctx.config, 'request.timeout.ms'), {
+    requestId: msg.id,
+  });
   self.volatile.delayedProduces.push({
     from: msg.from,
     requestId: msg.id,

@@ -76,6 +76,8 @@ export interface NodeBehaviour<D = unknown, V = unknown> {
    * request timeout. Losses and partitions stay silent, as they are on a real network.
    */
   onUndeliverable?(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: RpcMessage): void;
+  /** If set, only requests of these kinds are tracked for onUndeliverable (the rest cost nothing). */
+  undeliverableKinds?: ReadonlySet<string>;
   /** Called as the node goes down, before its volatile state is dropped (rarely needed). */
   onCrash?(self: NodeRecord<D, V>): void;
 }
@@ -339,7 +341,9 @@ export class Kernel {
 
   private trackOpenRequest(msg: RpcMessage): void {
     const sender = this.state.nodes[msg.from];
-    if (!sender || !this.behaviourOf(sender).onUndeliverable) return;
+    const behaviour = sender && this.behaviourOf(sender);
+    if (!behaviour?.onUndeliverable) return;
+    if (behaviour.undeliverableKinds && !behaviour.undeliverableKinds.has(msg.kind)) return;
     const open = (this.state.openRequests[msg.to] ??= {});
     open[msg.id] = msg;
     // Requests that are never answered (acks=0) must not pile up: keep the newest few thousand.

@@ -48,6 +48,10 @@ export interface TxnOffsetCommitRequest {
   groupId: string;
   producerId: number;
   producerEpoch: number;
+  /** The consumer's group metadata (KIP-447): -1 and '' when the caller gave none. */
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
   offsets: (TopicPartition & { offset: number })[];
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../engine';
+import { idempotentLossRun } from '../../engine/testing/idempotent-loss';
 import { cluster, untilReady } from '../../engine/testing/scenario';
 import { Narrator, mergeSentences } from './narrate';
 
@@ -33,6 +34,16 @@ describe('narration', () => {
     expect(texts).toContain(
       'slow spent longer than max.poll.interval.ms (3000 ms) on its records without polling again, so it left group g. Its partitions go to the others, and whatever it had not committed will be read again.',
     );
+  });
+
+  it('explains a producer closing a connection that timed out', () => {
+    const { sim } = idempotentLossRun(1, { settleMs: 1000 });
+    const texts = new Narrator().narrate(sim.events()).map((t) => t.text);
+    expect(
+      texts.some((t) =>
+        /^p got no answer from broker-\d within request\.timeout\.ms and closed the connection/.test(t),
+      ),
+    ).toBe(true);
   });
 
   it('says who left the ISR and why, then who rejoined', () => {

@@ -299,6 +299,19 @@ export class Narrator {
           tone: 'bad',
           text: `${e.producer}’s send to ${e.topic}-${e.partition} failed: ${e.error}. ${e.message}`,
         };
+      case 'producer.connectionReset':
+        return {
+          tone: 'warn',
+          text:
+            e.error === 'REQUEST_TIMED_OUT'
+              ? `${e.producer} got no answer from ${broker(e.broker)} within request.timeout.ms and closed the connection: its ${e.requests} request${e.requests === 1 ? '' : 's'} in flight there fail and are retried in order.`
+              : `${e.producer}’s connection to ${broker(e.broker)} closed (the broker is down): its ${e.requests} request${e.requests === 1 ? '' : 's'} in flight there are retried.`,
+        };
+      case 'producer.transactionOffsetsRejected':
+        return {
+          tone: 'bad',
+          text: `The coordinator of group ${e.groupId} refused ${e.producer}’s offsets with ${e.error}: they came from an old generation of the group (a zombie), so the transaction can only be aborted.`,
+        };
       case 'consumer.crashed':
         return { tone: 'bad', text: `${e.node} crashed: its group will notice when its heartbeats stop.` };
       case 'consumer.restarted':
