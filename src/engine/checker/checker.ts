@@ -9,7 +9,8 @@ import { resolveConsumerConfig, type ConsumerConfig } from '../client/consumer-c
 import { resolveProducerConfig, type ProducerConfig } from '../client/producer-config';
 import type { ProduceRequest, ReplicaFetchResponse } from '../protocol/produce';
 import type { EngineEvent, EventOf } from '../types';
-import { checkReads, newReadState, reportAbortedReads, type ReadState } from './reads';
+import type { CheckerState, KeyAck, ReadState } from './checker-state';
+import { checkReads, newReadState, reportAbortedReads } from './reads';
 import { explainLost, tpName } from './explain';
 import {
   batchRecords,
@@ -25,7 +26,7 @@ import { checkDuplicate, checkOrder } from './produce-checks';
 
 const brokerOf = (node: string) => (node.startsWith('broker-') ? Number(node.slice(7)) : -1);
 
-export class GuaranteeChecker {
+export class GuaranteeChecker implements CheckerState {
   readonly tps = new Map<string, TpLogs>();
   readonly producers = new Map<string, ProducerConfig>();
   readonly consumers = new Map<string, ConsumerConfig & { groupId: string | null }>();
@@ -40,10 +41,7 @@ export class GuaranteeChecker {
   /** producer → send command: key per command id, for the per-key order check. */
   private readonly sends = new Map<number, { producer: string; key: string | null }>();
   /** producer|tp|key → acknowledged (commandId, offset), in command order. */
-  readonly keyOrder = new Map<
-    string,
-    { commandId: number; offset: number; entry: Entry | undefined; seq: number; atMs: number }[]
-  >();
+  readonly keyOrder = new Map<string, KeyAck[]>();
   readonly retries = new Map<string, { seq: number; atMs: number }>();
   lastSeq = 0;
 

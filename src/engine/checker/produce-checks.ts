@@ -4,12 +4,12 @@
  * producer's settings.
  */
 import type { EventOf } from '../types';
-import type { GuaranteeChecker } from './checker';
+import type { CheckerState } from './checker-state';
 import { recordName, tpName } from './explain';
 import type { Entry, TpLogs } from './replica-logs';
 import { seconds } from './types';
 
-export function checkDuplicate(c: GuaranteeChecker, tp: TpLogs, x: Entry): void {
+export function checkDuplicate(c: CheckerState, tp: TpLogs, x: Entry): void {
   // A retried batch is the same records with the same timestamps, in the same places.
   const identity = `${x.producer}\u0000${x.timestamp}\u0000${x.index}`;
   const y = tp.byIdentity.get(identity);
@@ -58,7 +58,7 @@ export function checkDuplicate(c: GuaranteeChecker, tp: TpLogs, x: Entry): void 
 }
 
 export function checkOrder(
-  c: GuaranteeChecker,
+  c: CheckerState,
   tp: TpLogs,
   e: EventOf<'producer.acked'>,
   key: string,

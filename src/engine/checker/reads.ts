@@ -5,26 +5,12 @@
  * (Jepsen's lost-write/unseen). It also counts reads per consumer and offset for the offset grid.
  */
 import type { EventOf } from '../types';
-import type { GuaranteeChecker } from './checker';
+import type { CheckerState, GroupTp, ReadState } from './checker-state';
 import { recordName, tpName } from './explain';
 import type { Entry, TpLogs } from './replica-logs';
 import { seconds, type Finding } from './types';
 
-interface GroupTp {
-  maxRead: number;
-  read: Set<number>;
-  /** A position change that makes skipping allowed (seek, reset, timestamp lookup). */
-  skip: { consumer: string; reason: string; seq: number; atMs: number } | null;
-}
-
-export interface ReadState {
-  /** group → tp → what the group has read. */
-  groups: Map<string, Map<string, GroupTp>>;
-  /** tp → consumer → offset → times read (the offset grid's consumer rows). */
-  counts: Map<string, Map<string, Map<number, number>>>;
-  /** Open "unseen" findings by group|tp|offset, retracted if a member reads the record after all. */
-  unseen: Map<string, string>;
-}
+export type { ReadState } from './checker-state';
 
 export function newReadState(): ReadState {
   return { groups: new Map(), counts: new Map(), unseen: new Map() };
@@ -60,7 +46,7 @@ function entryRead(tp: TpLogs, offset: number, key: string | null, value: string
 const SKIP_REASONS = new Set(['seek', 'reset-latest', 'reset-earliest', 'timestamp']);
 
 export function checkReads(
-  c: GuaranteeChecker,
+  c: CheckerState,
   e: EventOf<'consumer.received'> | EventOf<'consumer.positionSet'>,
 ): void {
   const config = c.consumers.get(e.consumer);
@@ -115,7 +101,7 @@ export function checkReads(
 }
 
 function checkGroup(
-  c: GuaranteeChecker,
+  c: CheckerState,
   tp: TpLogs,
   group: string,
   e: EventOf<'consumer.received'>,
@@ -169,7 +155,7 @@ function checkGroup(
 
 /** A consumer saw a record of an aborted (or, for read_committed, a still open) transaction. */
 function txnRead(
-  c: GuaranteeChecker,
+  c: CheckerState,
   tp: TpLogs,
   x: Entry,
   consumer: string,
@@ -215,7 +201,7 @@ function txnRead(
 
 /** The transaction of `x` was aborted: whoever read it while it was open read aborted data. */
 export function reportAbortedReads(
-  c: GuaranteeChecker,
+  c: CheckerState,
   tp: TpLogs,
   x: Entry,
   marker: { seq: number; atMs: number },

@@ -1,16 +1,9 @@
 /**
- * The interpreter of the expression language (expr.ts parses): walks a parsed tree over one record.
- * Data never throws: a missing field is null, arithmetic on text is null, and field access reads only
- * a value's own properties, never its prototype.
+ * The interpreter of the expression language (expr.ts parses, and compiles with evalExpr): walks a
+ * parsed tree over one record. Data never throws: a missing field is null, arithmetic on text is
+ * null, and field access reads only a value's own properties, never its prototype.
  */
-import {
-  parseExpr,
-  type BinaryOp,
-  type Expr,
-  type ExprRecord,
-  type FunctionName,
-  type StreamValue,
-} from './expr';
+import type { BinaryOp, Expr, ExprRecord, FunctionName, StreamValue } from './expr-types';
 
 /** A record value from the log: JSON objects, arrays and numbers are parsed; anything else stays a string. */
 export function parseRecordValue(raw: string | null): StreamValue {
@@ -142,12 +135,6 @@ function evalCall(fn: FunctionName, args: StreamValue[]): StreamValue {
     case 'coalesce':
       return args.find((x) => x !== null) ?? null;
   }
-}
-
-/** Source text → a function of a record, parsed once. */
-export function compileExpr(source: string): (r: ExprRecord) => StreamValue {
-  const tree = parseExpr(source);
-  return (r) => evalExpr(tree, r);
 }
 
 export const isTruthy = truthy;

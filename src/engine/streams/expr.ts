@@ -5,24 +5,10 @@
  * run code. Names: `key`, `value` (and `value.<field>…` when the value is a JSON object), `timestamp`.
  */
 import { EngineError } from '../errors';
+import { evalExpr } from './expr-eval';
+import type { BinaryOp, Expr, ExprRecord, FunctionName, StreamValue } from './expr-types';
 
-/** A record value as the expressions see it: the string from the log, parsed as JSON when it is JSON. */
-export type StreamValue = string | number | boolean | null | StreamValue[] | { [field: string]: StreamValue };
-
-export interface ExprRecord {
-  key: string | null;
-  value: StreamValue;
-  timestamp: number;
-}
-
-export type Expr =
-  | { kind: 'literal'; value: StreamValue }
-  | { kind: 'path'; root: 'key' | 'value' | 'timestamp'; fields: string[] }
-  | { kind: 'unary'; op: '!' | '-'; arg: Expr }
-  | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr }
-  | { kind: 'call'; fn: FunctionName; args: Expr[] };
-
-export type BinaryOp = '||' | '&&' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%';
+export type { BinaryOp, Expr, ExprRecord, FunctionName, StreamValue } from './expr-types';
 
 /** Functions a learner may call, with their arity range [min, max]. */
 const FUNCTIONS = {
@@ -37,8 +23,7 @@ const FUNCTIONS = {
   floor: [1, 1],
   abs: [1, 1],
   coalesce: [2, 8],
-} as const satisfies Record<string, readonly [number, number]>;
-export type FunctionName = keyof typeof FUNCTIONS;
+} as const satisfies Record<FunctionName, readonly [number, number]>;
 
 const MAX_SOURCE_LENGTH = 500;
 
@@ -200,12 +185,10 @@ export function parseExpr(source: string): Expr {
   return tree;
 }
 
-export {
-  compileExpr,
-  evalExpr,
-  formatValue,
-  isTruthy,
-  parseRecordValue,
-  valueAsNumber,
-  valueAsText,
-} from './expr-eval';
+/** Source text → a function of a record, parsed once. */
+export function compileExpr(source: string): (r: ExprRecord) => StreamValue {
+  const tree = parseExpr(source);
+  return (r) => evalExpr(tree, r);
+}
+
+export { evalExpr, formatValue, isTruthy, parseRecordValue, valueAsNumber, valueAsText } from './expr-eval';

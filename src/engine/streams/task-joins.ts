@@ -11,19 +11,18 @@ import {
   type JoinState,
   type Side,
 } from './join';
-import type { StreamTask } from './task';
-import type { NodeImpl, ProcessorData } from './task-processors';
+import type { NodeImpl, ProcessorData, TaskContext } from './task-types';
 import type { TopologyNode } from './topology-builder';
 import type { TopologyStep } from './topology-spec';
 
 /** The data under `id` in the task, created on first use (or found there when the task is rehydrated). */
-export function data<T extends ProcessorData[string]>(task: StreamTask, id: string, init: () => T): T {
+export function data<T extends ProcessorData[string]>(task: TaskContext, id: string, init: () => T): T {
   const d = task.data.processors;
   if (!Object.hasOwn(d, id)) d[id] = init();
   return d[id] as T;
 }
 
-function tableStore(task: StreamTask, store: string, kind: 'inner' | 'left'): StreamTableJoin {
+function tableStore(task: TaskContext, store: string, kind: 'inner' | 'left'): StreamTableJoin {
   let t = task.state.tables.get(store);
   if (!t) {
     t = new StreamTableJoin(
@@ -37,7 +36,7 @@ function tableStore(task: StreamTask, store: string, kind: 'inner' | 'left'): St
   return t;
 }
 
-export function tableSource(task: StreamTask, node: TopologyNode): NodeImpl {
+export function tableSource(task: TaskContext, node: TopologyNode): NodeImpl {
   const store = node.stores[0];
   return (r) => {
     if (store !== undefined) {
@@ -53,7 +52,7 @@ export function tableSource(task: StreamTask, node: TopologyNode): NodeImpl {
 }
 
 export function tableJoin(
-  task: StreamTask,
+  task: TaskContext,
   node: TopologyNode,
   step: Extract<TopologyStep, { op: 'tableJoin' }>,
 ): NodeImpl {
@@ -71,7 +70,7 @@ function joinedValue(res: JoinResult): StreamValue {
 }
 
 export function streamJoin(
-  task: StreamTask,
+  task: TaskContext,
   node: TopologyNode,
   step: Extract<TopologyStep, { op: 'join' }>,
   side: Side,

@@ -3,47 +3,17 @@
  * an aggregate behind a record cache, suppress buffers, join buffers and table stores; every store
  * write is also a changelog write, and every store can be restored from its changelog records.
  */
-import { AggregateProcessor, initialAggregateState, type AggregateState, type Change } from './aggregate';
+import { AggregateProcessor, initialAggregateState, type Change } from './aggregate';
 import { compileExpr, formatValue, isTruthy, type StreamValue } from './expr';
-import type { StreamStreamJoin, StreamTableJoin, JoinState } from './join';
 import { data, streamJoin, tableJoin, tableSource } from './task-joins';
-import { CachedStore, type CacheState } from './record-cache';
+import { CachedStore } from './record-cache';
 import { SuppressProcessor, type SuppressState } from './suppress';
-import type { StreamTask, TaskRecord } from './task';
+import type { AggregateNodeData, AggregateRuntime, NodeImpl, TaskContext, TaskRecord } from './task-types';
 import type { TopologyNode } from './topology-builder';
 import type { TopologyStep } from './topology-spec';
 import type { Window, WindowSpec } from './windows';
 
-export type NodeImpl = (r: TaskRecord) => void;
-
-/** An aggregate node's data: the aggregation, its record cache, and what each cached row id means. */
-export interface AggregateNodeData {
-  agg: AggregateState;
-  cache: CacheState;
-  /** Key and time range of every cached row id, to rebuild the Change when the cache forwards it. */
-  meta: Map<string, { key: string; win?: Window; timestampMs: number }>;
-}
-
-/** A task's processor state as plain data (kernel checkpoints copy it); keyed by node, step or store. */
-export type ProcessorData = Record<
-  string,
-  AggregateNodeData | SuppressState | JoinState | Map<string, StreamValue>
->;
-
-export interface AggregateRuntime {
-  proc: AggregateProcessor;
-  cache: CachedStore;
-  store: string;
-  meta: AggregateNodeData['meta'];
-}
-
-/** Live objects over the task's data, for processing and for the views. */
-export interface TaskState {
-  aggregates: Map<string, AggregateRuntime>;
-  suppressors: Map<string, { proc: SuppressProcessor; store: string }>;
-  joins: Map<string, StreamStreamJoin>;
-  tables: Map<string, StreamTableJoin>;
-}
+export type { AggregateNodeData, AggregateRuntime, NodeImpl, ProcessorData, TaskState } from './task-types';
 
 /** Kafka's Windowed#toString, used as the key of windowed results written to topics. */
 export function windowedKey(key: string, win: Window): string {
@@ -57,12 +27,12 @@ function parseRowId(id: string): { key: string; win?: Window } {
   return m ? { key: m[3]!, win: { startMs: Number(m[1]), endMs: Number(m[2]) } } : { key: id };
 }
 
-function stepOf(task: StreamTask, id: string): TopologyStep {
+function stepOf(task: TaskContext, id: string): TopologyStep {
   return task.graph.spec.steps.find((s) => s.id === id)!;
 }
 
 function windowsOf(
-  task: StreamTask,
+  task: TaskContext,
   step: Extract<TopologyStep, { op: 'aggregate' }>,
 ): WindowSpec | undefined {
   const from = stepOf(task, step.from);
@@ -74,7 +44,7 @@ function suppressDuration(w: WindowSpec): number {
   return w.type === 'session' ? w.gapMs + w.graceMs : w.graceMs;
 }
 
-export function buildProcessors(task: StreamTask, members: Set<string>): void {
+export function buildProcessors(task: TaskContext, members: Set<string>): void {
   for (const node of task.graph.nodes) {
     if (!members.has(node.name)) continue;
     const impl = processorFor(task, node);
@@ -82,7 +52,7 @@ export function buildProcessors(task: StreamTask, members: Set<string>): void {
   }
 }
 
-function processorFor(task: StreamTask, node: TopologyNode): NodeImpl | undefined {
+function processorFor(task: TaskContext, node: TopologyNode): NodeImpl | undefined {
   const step = stepOf(task, node.stepId);
   const fwd = (r: TaskRecord) => task.forward(node, r);
   const ctx = (r: TaskRecord) => ({ key: r.key, value: r.value, timestamp: r.timestampMs });
@@ -151,7 +121,7 @@ function keyText(v: StreamValue): string | null {
 }
 
 function splitProcessor(
-  task: StreamTask,
+  task: TaskContext,
   node: TopologyNode,
   step: Extract<TopologyStep, { op: 'split' }>,
 ): NodeImpl {
@@ -166,7 +136,7 @@ function splitProcessor(
 }
 
 function aggregateProcessor(
-  task: StreamTask,
+  task: TaskContext,
   node: TopologyNode,
   step: Extract<TopologyStep, { op: 'aggregate' }>,
 ): NodeImpl {
@@ -219,7 +189,7 @@ function aggregateProcessor(
 }
 
 function suppressProcessor(
-  task: StreamTask,
+  task: TaskContext,
   node: TopologyNode,
   step: Extract<TopologyStep, { op: 'suppress' }>,
 ): NodeImpl {

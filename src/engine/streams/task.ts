@@ -6,10 +6,20 @@
  * data: records for sink topics (including repartition topics) and writes for changelog topics.
  */
 import type { RecordSource } from './aggregate';
-import { formatValue, parseRecordValue, type StreamValue } from './expr';
+import { formatValue, parseRecordValue } from './expr';
 import type { TopologyGraph, TopologyNode } from './topology-builder';
 import type { Window } from './windows';
-import { buildProcessors, type NodeImpl, type ProcessorData, type TaskState } from './task-processors';
+import { buildProcessors } from './task-processors';
+import type {
+  ChangelogWrite,
+  NodeImpl,
+  ProcessorData,
+  TaskContext,
+  TaskRecord,
+  TaskState,
+} from './task-types';
+
+export type { ChangelogWrite, TaskRecord } from './task-types';
 
 /** Everything a task must keep, as plain data: a kernel checkpoint copies it, a new StreamTask adopts it. */
 export interface TaskData {
@@ -18,26 +28,11 @@ export interface TaskData {
   processors: ProcessorData;
 }
 
-export interface TaskRecord {
-  key: string | null;
-  value: StreamValue;
-  timestampMs: number;
-  /** Set on updates coming out of a table (KTable Change semantics). */
-  oldValue?: StreamValue;
-  win?: Window;
-}
-
 export interface SinkRecord {
   topic: string;
   key: string | null;
   value: string | null;
   timestampMs: number;
-}
-
-export interface ChangelogWrite {
-  store: string;
-  key: string;
-  value: string | null;
 }
 
 export interface NodeStats {
@@ -70,7 +65,7 @@ export interface TaskOutput {
   drops: DropNote[];
 }
 
-export class StreamTask {
+export class StreamTask implements TaskContext {
   readonly data: TaskData;
   readonly impls = new Map<string, NodeImpl>();
   readonly state: TaskState = {
