@@ -16,8 +16,9 @@ import {
 import type { Batch, SessionOrigin, StorageState, TimelineFault, WorkerMessage } from '../worker/protocol';
 import type { Scenario } from '../worker/scenario';
 import { decodeScenarioFromLink, scenarioCodeIn } from '../worker/scenario-codec';
+import { CommandJournal } from './command-journal';
 import { planFor, readTabSession, writeTabSession } from './open-plan';
-import { downloadScenario, readScenarioFile, shareLink } from './sharing';
+import { downloadScenario, fileProblem, readScenarioFile, shareLink } from './sharing';
 import type { UrlConfig } from './url-config';
 
 export type EngineStatus = 'starting' | 'ready' | 'failed';
@@ -98,6 +99,8 @@ export class EngineSession {
   /** A step forward is searching for its event (it may take several frames). */
   stepping = $state(false);
   origin = $state<SessionOrigin | undefined>(undefined);
+  /** Accepted commands of this session not yet confirmed stored in IndexedDB. */
+  unsavedCommands = $state(0);
 
   readonly seed: number;
   private readonly config: UrlConfig;
@@ -108,6 +111,10 @@ export class EngineSession {
   private lastFrameAt: number | undefined;
   private carryMs = 0;
   private resumeWhenVisible = false;
+  private readonly journal: CommandJournal;
+  private sessionId: string | undefined;
+  /** What the worker says about storage; `storage` also counts the journal. */
+  private workerStorage: StorageState = { persistent: true, saved: true };
   /** Views that need every event (messages in flight, narration): `recentEvents` is capped. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- plumbing, nothing renders from it
   private readonly batchListeners = new Set<(batch: Batch) => void>();
@@ -117,6 +124,7 @@ export class EngineSession {
     this.seed = config.seed;
     this.playing = !config.paused;
     this.env = env;
+    this.journal = new CommandJournal(env.tabStorage);
   }
 
   /** Start the worker and the engine. Returns the cleanup (for onMount). */
@@ -134,6 +142,7 @@ export class EngineSession {
     void this.open(client);
     document.addEventListener('visibilitychange', this.onVisibilityChange);
     window.addEventListener('pagehide', this.onPageHide);
+    window.addEventListener('beforeunload', this.onBeforeUnload);
     return () => this.stop();
   }
 
@@ -149,10 +158,15 @@ export class EngineSession {
     }
     const tab = readTabSession(this.env.tabStorage);
     const plan = planFor(this.config, location.href, tab, scenario);
+    if (plan.kind === 'restore') {
+      const journal = this.journal.forSession(plan.sessionId);
+      if (journal.length > 0) plan.journal = journal;
+    }
     // A session from storage or a link opens paused, exactly where it was left or shared: it
     // should not run away before the learner has looked at it.
     if (plan.kind !== 'fresh' && !this.config.pinned) this.playing = false;
     if (plan.kind === 'restore') this.playing = false;
+    performance.mark('streamlab:init'); // how long opening takes, for tests and the bench
     client.init(plan);
   }
 
@@ -254,7 +268,10 @@ export class EngineSession {
 
   async download(): Promise<void> {
     const scenario = await this.client?.exportScenario();
-    if (scenario && !('error' in scenario)) downloadScenario(scenario);
+    if (!scenario || 'error' in scenario) return;
+    const problem = fileProblem(scenario);
+    if (problem) this.notice = problem;
+    else downloadScenario(scenario);
   }
 
   /** Open a scenario file in place of this session; a bad file changes nothing but the message. */
@@ -289,6 +306,7 @@ export class EngineSession {
     this.halt();
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
     window.removeEventListener('pagehide', this.onPageHide);
+    window.removeEventListener('beforeunload', this.onBeforeUnload);
     this.worker?.terminate();
     this.worker = undefined;
     this.client = undefined;
@@ -297,8 +315,9 @@ export class EngineSession {
   private receive(message: WorkerMessage): void {
     switch (message.type) {
       case 'ready':
+        performance.mark('streamlab:ready');
         this.status = 'ready';
-        this.storage = message.storage;
+        this.workerStorage = message.storage;
         this.notice = message.notice;
         this.adoptSession(message.session.id, message.session.origin);
         this.apply(message.batch);
@@ -309,11 +328,20 @@ export class EngineSession {
         this.apply(message.batch);
         return;
       case 'batch':
+        this.apply(message.batch);
+        return;
       case 'dispatched':
+        if (message.logged) this.journal.add(message.logged);
+        this.showStorage();
         this.apply(message.batch);
         return;
       case 'storage':
-        this.storage = message.storage;
+        this.workerStorage = message.storage;
+        this.showStorage();
+        return;
+      case 'commandsStored':
+        this.journal.stored(message.sessionId, message.version);
+        this.showStorage();
         return;
       case 'fault':
         if (this.status === 'starting') this.fail(message.message);
@@ -333,6 +361,9 @@ export class EngineSession {
   /** Remember the session for this tab, under the URL that is open now, so a reload restores it. */
   private adoptSession(id: string, origin: SessionOrigin): void {
     this.origin = origin;
+    this.sessionId = id;
+    this.journal.keepOnly(id);
+    this.showStorage();
     writeTabSession(this.env.tabStorage, id, this.env.location.href);
   }
 
@@ -398,6 +429,31 @@ export class EngineSession {
   };
 
   private readonly onPageHide = (): void => this.client?.flush();
+
+  /**
+   * Leaving with accepted commands not yet stored: save now, and ask (the browser shows its own
+   * "Leave site?" dialog). A reload keeps them anyway (the journal is in tab storage); closing the
+   * tab would not.
+   */
+  private readonly onBeforeUnload = (event: BeforeUnloadEvent): void => {
+    this.client?.flush();
+    if (!this.journal.atRisk) return;
+    event.preventDefault();
+    event.returnValue = ''; // older browsers need it set to show the dialog
+  };
+
+  /** "Saved" only when the worker has saved everything and no accepted command awaits storage. */
+  private showStorage(): void {
+    this.unsavedCommands = this.journal.pending(this.sessionId);
+    const worker = this.workerStorage;
+    const next: StorageState =
+      worker.persistent && this.unsavedCommands > 0 ? { persistent: true, saved: false } : worker;
+    const now = this.storage;
+    const same =
+      now.persistent === next.persistent &&
+      (now.persistent && next.persistent ? now.saved === next.saved : true);
+    if (!same || (!now.persistent && !next.persistent && now.reason !== next.reason)) this.storage = next;
+  }
 }
 
 function sameFaults(a: readonly TimelineFault[], b: readonly TimelineFault[]): boolean {
