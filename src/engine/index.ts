@@ -46,3 +46,7 @@ export type {
   PartitionsPerTopic,
   PartitionTransfer,
 } from './group/assignors';
+
+// ---- Limits a browser simulation can keep, and bursts as one command (issue 21) ----
+export { SIMULATION_LIMITS, checkCommandLimits } from './limits';
+export { burstSends, expandCommand } from './burst';

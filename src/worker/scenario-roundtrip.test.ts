@@ -51,7 +51,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   fc.record({
     type: fc.constant('consumer.subscribe' as const),
     consumer: fc.constantFrom('c1', 'c2'),
-    topics: fc.constant(['orders']),
+    topics: fc.constant(['orders'] as string[]),
   }),
 );
 

@@ -57,10 +57,10 @@ test('every accepted command is there after a reload at any moment during and af
   await page.goto(await linkTo(producerScenario()));
   await ready(page);
   let accepted = 0;
-  // Reload 0, 2, 10 and 60 frames after the engine accepted the burst, with the simulation
-  // playing (so the sends are being produced and log segments written).
-  for (const wait of [0, 2, 10, 60]) {
-    await page.getByTestId('play-pause').click();
+  // Reload 0, 10 and 60 frames after the engine accepted the burst; the last one while the
+  // simulation plays (the sends are being produced and log segments written).
+  for (const wait of [0, 10, 60]) {
+    if (wait === 60) await page.getByTestId('play-pause').click();
     await page.getByTestId('tab-produce').click();
     await page.getByTestId('send-count').selectOption('10000');
     await page.getByTestId('send').click();
@@ -72,6 +72,7 @@ test('every accepted command is there after a reload at any moment during and af
     expect(await bursts(page), `reloaded ${wait} frames after burst ${accepted}`).toBe(accepted);
     // The session reopened after the burst, not before it with the burst as recorded future.
     await expect(page.getByTestId('in-past')).toHaveCount(0);
+    console.log(`reloaded ${wait} frames after burst ${accepted}: all ${accepted} bursts kept`);
   }
   // During: reload while the burst is on its way to the engine. It may or may not have been
   // accepted; whatever was accepted is kept.
