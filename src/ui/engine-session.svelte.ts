@@ -227,19 +227,26 @@ export class EngineSession {
     this.client?.stepBack();
   }
 
-  /** Forward to the next event, or the next event of `eventType`. */
+  /**
+   * Forward to the next event, or the next event of `eventType`. With no match within
+   * STEP_LIMIT_MS, the clock goes back to where it was and the notice says so plainly.
+   */
   async stepForward(eventType?: string): Promise<void> {
     this.takeOver();
+    const fromMs = this.nowMs;
     this.stepping = true;
     const result = await this.client?.run(
       eventType ? { kind: 'eventType', eventType } : { kind: 'event' },
       STEP_LIMIT_MS,
     );
     this.stepping = false;
-    this.notice =
-      result === 'limit'
-        ? `No ${eventType ?? ''} event within ${STEP_LIMIT_MS / 60_000} minutes of virtual time.`
-        : undefined;
+    if (result !== 'limit') {
+      this.notice = undefined;
+      return;
+    }
+    this.client?.seek(fromMs);
+    const what = eventType ? `“${plainEventName(eventType)}”` : 'event';
+    this.notice = `Nothing found: no ${what} in the next ${STEP_LIMIT_MS / 60_000} minutes of virtual time, so the clock stayed at ${(fromMs / 1000).toFixed(3)} s.`;
   }
 
   seek(atMs: number): void {
@@ -318,7 +325,9 @@ export class EngineSession {
         performance.mark('streamlab:ready');
         this.status = 'ready';
         this.workerStorage = message.storage;
-        this.notice = message.notice;
+        // The worker's notice (a refused link, a copy) first; else what the URL asked for and
+        // could not have (a seed or time that is not a number).
+        this.notice = message.notice ?? (this.config.warnings?.join(' ') || undefined);
         this.adoptSession(message.session.id, message.session.origin);
         this.apply(message.batch);
         this.loop();
@@ -454,6 +463,14 @@ export class EngineSession {
       (now.persistent && next.persistent ? now.saved === next.saved : true);
     if (!same || (!now.persistent && !next.persistent && now.reason !== next.reason)) this.storage = next;
   }
+}
+
+/** `broker.unfenced` → "broker unfenced", `raft.leaderElected` → "raft leader elected". */
+export function plainEventName(type: string): string {
+  return type
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[._]/g, ' ')
+    .toLowerCase();
 }
 
 function sameFaults(a: readonly TimelineFault[], b: readonly TimelineFault[]): boolean {
