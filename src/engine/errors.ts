@@ -53,7 +53,13 @@ export type KafkaErrorCode =
   | 'TRANSACTION_ABORTED'
   /** OffsetFetch: a transactional offset commit for the partition is pending (KIP-447). */
   | 'UNSTABLE_OFFSET_COMMIT'
-  | 'NETWORK_EXCEPTION';
+  | 'NETWORK_EXCEPTION'
+  /** A cluster-wide policy refused the request (the simulation's limits: limits.ts). */
+  | 'POLICY_VIOLATION'
+  /** The producer's RecordTooLargeException: the record is larger than max.request.size. */
+  | 'RECORD_TOO_LARGE'
+  /** The broker's answer to a batch larger than max.message.bytes (RecordTooLargeException). */
+  | 'MESSAGE_TOO_LARGE';
 
 /** Errors that belong to the simulator rather than to Kafka. */
 export type EngineOnlyErrorCode =

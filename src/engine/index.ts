@@ -130,3 +130,6 @@ import { listOffsets } from './admin/list-offsets';
 export type { ListOffsetsRequest, ListOffsetsResult, OffsetSpec } from './admin/list-offsets';
 /** `admin.listOffsets(sim, {topic, partition, spec, isolationLevel?})`: ListOffsets, read-only. */
 export const admin = { listOffsets } as const;
+// ---- Limits a browser simulation can keep, and bursts as one command (issue 21) ----
+export { SIMULATION_LIMITS, checkCommandLimits } from './limits';
+export { burstSends, expandCommand } from './burst';

@@ -17,6 +17,8 @@ import type {
   SimulationOptions,
   TimedCommand,
 } from './types';
+import { expandCommand } from './burst';
+import { checkStateLimits } from './limits';
 import { validateCommand } from './validate';
 import { cloneState } from './state-clone';
 import { replicaLogsOf, type ReplicaLog } from './replica-logs';
@@ -129,17 +131,24 @@ export class SimulationImpl implements Simulation {
 
   dispatch(input: Command): CommandId {
     const command = structuredClone(validateCommand(input));
-    const handler = this.handlers.get(command.type);
-    if (!handler) {
-      throw new EngineError('INVALID_COMMAND', `${command.type} is not available in this engine build yet.`);
-    }
-    const commandId = this.nextCommandId;
-    const apply = handler(this.kernel, command, commandId); // throws EngineError before any change
-    this.nextCommandId++;
+    checkStateLimits(this.kernel, command); // limits.ts: totals and record sizes, every source
+    // A burst is one logged command made of many sends; everything else is itself.
+    const parts = expandCommand(command);
+    const first = this.nextCommandId;
+    const applies = parts.map((part, i) => {
+      const handler = this.handlers.get(part.type);
+      if (!handler) {
+        throw new EngineError('INVALID_COMMAND', `${part.type} is not available in this engine build yet.`);
+      }
+      return handler(this.kernel, part, first + i); // throws EngineError before any change
+    });
+    this.nextCommandId += parts.length;
     this.log.push({ atMs: this.kernel.now(), processed: this.kernel.state.processed, command });
-    this.kernel.emit('command.accepted', { commandId, command });
-    apply();
-    return commandId;
+    parts.forEach((part, i) => {
+      this.kernel.emit('command.accepted', { commandId: first + i, command: part });
+      applies[i]!();
+    });
+    return first + parts.length - 1;
   }
 
   step(): EngineEvent[] {

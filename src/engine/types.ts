@@ -89,6 +89,21 @@ export interface CommandMap extends QueueCommandMap, ExternalCommandMap {
     /** Send a tombstone (a null value; `value` is ignored): on a compacted topic it deletes the key. */
     tombstone?: boolean;
   };
+  /**
+   * A burst: `count` sends of one record, values numbered `value-1` … `value-count`, applied at one
+   * instant exactly as `count` producer.send commands would be (each gets its own command id and
+   * `command.accepted` event) but kept as one entry of the command log, so a burst stays small in
+   * storage, links and files.
+   */
+  'producer.sendMany': {
+    producer: string;
+    topic: string;
+    key: string | null;
+    value: string;
+    count: number;
+    partition?: number;
+    headers?: Record<string, string>;
+  };
   /** Transactions (reference §7): a producer with `transactional.id` begins, commits or aborts. */
   'producer.beginTransaction': { producer: string };
   'producer.commitTransaction': { producer: string };

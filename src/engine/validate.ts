@@ -5,6 +5,7 @@
  * command handlers' job.
  */
 import { EngineError } from './errors';
+import { checkCommandLimits } from './limits';
 import type { Command, CommandType } from './types';
 
 type Check = (v: unknown) => string | null; // null when valid, else what was expected
@@ -93,6 +94,10 @@ const SPECS: Record<CommandType, Spec> = {
   'producer.send': {
     required: { producer: str, topic: str, key: nullableString, value: anyString },
     optional: { partition: nonNegInt, headers: recordOf(anyString), tombstone: bool },
+  },
+  'producer.sendMany': {
+    required: { producer: str, topic: str, key: nullableString, value: anyString, count: posInt },
+    optional: { partition: nonNegInt, headers: recordOf(anyString) },
   },
   'producer.beginTransaction': { required: { producer: str } },
   'producer.commitTransaction': { required: { producer: str } },
@@ -189,5 +194,7 @@ export function validateCommand(input: unknown): Command {
     const bad = check(value);
     if (bad) throw new EngineError('INVALID_COMMAND', `${type}: "${field}" must be ${bad}.`);
   }
-  return input as unknown as Command;
+  const command = input as unknown as Command;
+  checkCommandLimits(command); // what a browser simulation can keep (limits.ts)
+  return command;
 }

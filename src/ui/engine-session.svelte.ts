@@ -24,8 +24,9 @@ import type {
 } from '../worker/protocol';
 import type { Scenario } from '../worker/scenario';
 import { decodeScenarioFromLink, scenarioCodeIn } from '../worker/scenario-codec';
+import { CommandJournal } from './command-journal';
 import { planFor, readTabSession, writeTabSession } from './open-plan';
-import { downloadScenario, readScenarioFile, shareLink } from './sharing';
+import { downloadScenario, fileProblem, readScenarioFile, shareLink } from './sharing';
 import type { UrlConfig } from './url-config';
 
 export type EngineStatus = 'starting' | 'ready' | 'failed';
@@ -108,6 +109,8 @@ export class EngineSession {
   origin = $state<SessionOrigin | undefined>(undefined);
   /** The session's id (the terminal keeps its transcript under it). */
   sessionId = $state<string | undefined>(undefined);
+  /** Accepted commands of this session not yet confirmed stored in IndexedDB. */
+  unsavedCommands = $state(0);
 
   readonly seed: number;
   private readonly config: UrlConfig;
@@ -118,6 +121,9 @@ export class EngineSession {
   private lastFrameAt: number | undefined;
   private carryMs = 0;
   private resumeWhenVisible = false;
+  private readonly journal: CommandJournal;
+  /** What the worker says about storage; `storage` also counts the journal. */
+  private workerStorage: StorageState = { persistent: true, saved: true };
   /** Views that need every event (messages in flight, narration): `recentEvents` is capped. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- plumbing, nothing renders from it
   private readonly batchListeners = new Set<(batch: Batch) => void>();
@@ -127,6 +133,7 @@ export class EngineSession {
     this.seed = config.seed;
     this.playing = !config.paused;
     this.env = env;
+    this.journal = new CommandJournal(env.tabStorage);
   }
 
   /** Start the worker and the engine. Returns the cleanup (for onMount). */
@@ -144,6 +151,7 @@ export class EngineSession {
     void this.open(client);
     document.addEventListener('visibilitychange', this.onVisibilityChange);
     window.addEventListener('pagehide', this.onPageHide);
+    window.addEventListener('beforeunload', this.onBeforeUnload);
     return () => this.stop();
   }
 
@@ -159,10 +167,15 @@ export class EngineSession {
     }
     const tab = readTabSession(this.env.tabStorage);
     const plan = planFor(this.config, location.href, tab, scenario);
+    if (plan.kind === 'restore') {
+      const journal = this.journal.forSession(plan.sessionId);
+      if (journal.length > 0) plan.journal = journal;
+    }
     // A session from storage or a link opens paused, exactly where it was left or shared: it
     // should not run away before the learner has looked at it.
     if (plan.kind !== 'fresh' && !this.config.pinned) this.playing = false;
     if (plan.kind === 'restore') this.playing = false;
+    performance.mark('streamlab:init'); // how long opening takes, for tests and the bench
     client.init(plan);
   }
 
@@ -251,19 +264,26 @@ export class EngineSession {
     this.client?.stepBack();
   }
 
-  /** Forward to the next event, or the next event of `eventType`. */
+  /**
+   * Forward to the next event, or the next event of `eventType`. With no match within
+   * STEP_LIMIT_MS, the clock goes back to where it was and the notice says so plainly.
+   */
   async stepForward(eventType?: string): Promise<void> {
     this.takeOver();
+    const fromMs = this.nowMs;
     this.stepping = true;
     const result = await this.client?.run(
       eventType ? { kind: 'eventType', eventType } : { kind: 'event' },
       STEP_LIMIT_MS,
     );
     this.stepping = false;
-    this.notice =
-      result === 'limit'
-        ? `No ${eventType ?? ''} event within ${STEP_LIMIT_MS / 60_000} minutes of virtual time.`
-        : undefined;
+    if (result !== 'limit') {
+      this.notice = undefined;
+      return;
+    }
+    this.client?.seek(fromMs);
+    const what = eventType ? `“${plainEventName(eventType)}”` : 'event';
+    this.notice = `Nothing found: no ${what} in the next ${STEP_LIMIT_MS / 60_000} minutes of virtual time, so the clock stayed at ${(fromMs / 1000).toFixed(3)} s.`;
   }
 
   seek(atMs: number): void {
@@ -292,7 +312,10 @@ export class EngineSession {
 
   async download(): Promise<void> {
     const scenario = await this.client?.exportScenario();
-    if (scenario && !('error' in scenario)) downloadScenario(scenario);
+    if (!scenario || 'error' in scenario) return;
+    const problem = fileProblem(scenario);
+    if (problem) this.notice = problem;
+    else downloadScenario(scenario);
   }
 
   /** Open a scenario file in place of this session; a bad file changes nothing but the message. */
@@ -327,6 +350,7 @@ export class EngineSession {
     this.halt();
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
     window.removeEventListener('pagehide', this.onPageHide);
+    window.removeEventListener('beforeunload', this.onBeforeUnload);
     this.worker?.terminate();
     this.worker = undefined;
     this.client = undefined;
@@ -335,9 +359,12 @@ export class EngineSession {
   private receive(message: WorkerMessage): void {
     switch (message.type) {
       case 'ready':
+        performance.mark('streamlab:ready');
         this.status = 'ready';
-        this.storage = message.storage;
-        this.notice = message.notice;
+        this.workerStorage = message.storage;
+        // The worker's notice (a refused link, a copy) first; else what the URL asked for and
+        // could not have (a seed or time that is not a number).
+        this.notice = message.notice ?? (this.config.warnings?.join(' ') || undefined);
         this.adoptSession(message.session.id, message.session.origin);
         this.apply(message.batch);
         this.loop();
@@ -347,14 +374,23 @@ export class EngineSession {
         this.apply(message.batch);
         return;
       case 'batch':
+        this.apply(message.batch);
+        return;
       case 'dispatched':
+        if (message.logged) this.journal.add(message.logged);
+        this.showStorage();
         this.apply(message.batch);
         return;
       case 'cliOutput':
         if (message.batch) this.apply(message.batch);
         return;
       case 'storage':
-        this.storage = message.storage;
+        this.workerStorage = message.storage;
+        this.showStorage();
+        return;
+      case 'commandsStored':
+        this.journal.stored(message.sessionId, message.version);
+        this.showStorage();
         return;
       case 'fault':
         if (this.status === 'starting') this.fail(message.message);
@@ -378,6 +414,8 @@ export class EngineSession {
   private adoptSession(id: string, origin: SessionOrigin): void {
     this.origin = origin;
     this.sessionId = id;
+    this.journal.keepOnly(id);
+    this.showStorage();
     writeTabSession(this.env.tabStorage, id, this.env.location.href);
   }
 
@@ -443,6 +481,39 @@ export class EngineSession {
   };
 
   private readonly onPageHide = (): void => this.client?.flush();
+
+  /**
+   * Leaving with accepted commands not yet stored: save now, and ask (the browser shows its own
+   * "Leave site?" dialog). A reload keeps them anyway (the journal is in tab storage); closing the
+   * tab would not.
+   */
+  private readonly onBeforeUnload = (event: BeforeUnloadEvent): void => {
+    this.client?.flush();
+    if (!this.journal.atRisk) return;
+    event.preventDefault();
+    event.returnValue = ''; // older browsers need it set to show the dialog
+  };
+
+  /** "Saved" only when the worker has saved everything and no accepted command awaits storage. */
+  private showStorage(): void {
+    this.unsavedCommands = this.journal.pending(this.sessionId);
+    const worker = this.workerStorage;
+    const next: StorageState =
+      worker.persistent && this.unsavedCommands > 0 ? { persistent: true, saved: false } : worker;
+    const now = this.storage;
+    const same =
+      now.persistent === next.persistent &&
+      (now.persistent && next.persistent ? now.saved === next.saved : true);
+    if (!same || (!now.persistent && !next.persistent && now.reason !== next.reason)) this.storage = next;
+  }
+}
+
+/** `broker.unfenced` → "broker unfenced", `raft.leaderElected` → "raft leader elected". */
+export function plainEventName(type: string): string {
+  return type
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[._]/g, ' ')
+    .toLowerCase();
 }
 
 function sameFaults(a: readonly TimelineFault[], b: readonly TimelineFault[]): boolean {

@@ -10,8 +10,23 @@ import { encodeScenarioForLink, scenarioFromJson, scenarioToJson } from '../work
 export async function shareLink(
   scenario: Scenario,
   page: { origin: string; pathname: string },
-): Promise<string> {
-  return `${page.origin}${page.pathname}#scenario=${await encodeScenarioForLink(scenario)}`;
+): Promise<string | { error: string }> {
+  const code = await encodeScenarioForLink(scenario);
+  // The same limit the link is read with: a link the app writes, it can open.
+  if (code.length > SCENARIO_LIMITS.linkChars) {
+    return {
+      error: `This session is too large for a link (${code.length.toLocaleString('en-US')} characters; a link opens up to ${SCENARIO_LIMITS.linkChars.toLocaleString('en-US')}). Use “Download .json” to share it as a file.`,
+    };
+  }
+  return `${page.origin}${page.pathname}#scenario=${code}`;
+}
+
+/** Why this scenario cannot be saved as a file the app opens again, if it cannot. */
+export function fileProblem(scenario: Scenario): string | undefined {
+  const bytes = new TextEncoder().encode(scenarioToJson(scenario)).length;
+  if (bytes <= SCENARIO_LIMITS.fileBytes) return undefined;
+  const kb = (n: number) => `${Math.round(n / 1000)} kB`;
+  return `This session is too large to save as a file (${kb(bytes)}; a file opens up to ${kb(SCENARIO_LIMITS.fileBytes)}).`;
 }
 
 export function scenarioFileName(scenario: Scenario): string {

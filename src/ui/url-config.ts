@@ -15,6 +15,8 @@ export interface UrlConfig {
   options?: SimulationOptions;
   /** Saved sessions a plain visit must not resume: the lessons' clusters belong to their lessons. */
   skipOnResume?: string[];
+  /** What the URL asked for and did not get, and what was used instead (shown as a notice). */
+  warnings?: string[];
 }
 
 export const DEFAULT_SEED = 1;
@@ -38,5 +40,18 @@ export function parseUrlConfig(search: string): UrlConfig {
   const atMs = at !== undefined && at <= AT_MS_MAX ? at : undefined;
   const paused = params.has('paused') || atMs !== undefined;
   const pinned = params.has('seed') || params.has('at') || params.has('paused');
-  return atMs === undefined ? { seed, paused, pinned } : { seed, paused, atMs, pinned };
+  const warnings: string[] = [];
+  const shown = (text: string) => (text.length > 24 ? `${text.slice(0, 24)}…` : text);
+  const seedText = params.get('seed');
+  if (seedText !== null && wholeNumber(seedText, true) === undefined) {
+    warnings.push(`“seed=${shown(seedText)}” is not a whole number, so seed ${DEFAULT_SEED} was used.`);
+  }
+  const atText = params.get('at');
+  if (atText !== null && atMs === undefined) {
+    warnings.push(
+      `“at=${shown(atText)}” is not a time from 0 to ${AT_MS_MAX} ms, so the session starts at 0.`,
+    );
+  }
+  const config: UrlConfig = atMs === undefined ? { seed, paused, pinned } : { seed, paused, atMs, pinned };
+  return warnings.length > 0 ? { ...config, warnings } : config;
 }

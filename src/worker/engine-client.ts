@@ -386,6 +386,7 @@ export class EngineClient {
         break;
       case 'ready':
       case 'storage':
+      case 'commandsStored':
         break;
       default:
         assertNever(data, 'worker message');

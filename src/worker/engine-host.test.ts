@@ -66,7 +66,8 @@ describe('the engine host', () => {
     const b = await browser();
     const { host, messages } = b.tab();
     await host.receive({ type: 'init', open: fresh(1000) });
-    expect(messages).toHaveLength(1);
+    // One answer (the confirmation that the new session is stored is for the page's journal).
+    expect(messages.map((m) => m.type)).toEqual(['ready', 'commandsStored']);
     const [ready] = only(messages, 'ready');
     expect(ready?.storage).toEqual({ persistent: true, saved: false }); // the position follows shortly
     expect(ready?.session.origin).toBe('new');
@@ -116,6 +117,7 @@ describe('the engine host', () => {
       'fault',
       'fault',
       'ready',
+      'commandsStored',
       'fault',
       'fault',
       'batch',
@@ -486,5 +488,65 @@ describe('storage failures', () => {
     // It keeps running, in memory.
     await t.host.receive({ type: 'advance', ms: 100 });
     expect(t.lastBatch()?.nowMs).toBe(3700);
+  });
+});
+
+describe('the page’s journal of accepted commands (decision 0008)', () => {
+  it('a dispatch carries the logged command, and the worker confirms it once stored', async () => {
+    const b = await browser();
+    const { host, messages } = b.tab();
+    await host.receive({ type: 'init', open: fresh(2500) });
+    await host.receive({
+      type: 'dispatch',
+      requestId: 1,
+      command: { type: 'topic.create', topic: 'orders', partitions: 1, replicationFactor: 1 },
+    });
+    const dispatched = only(messages, 'dispatched')[0]!;
+    expect(dispatched.logged).toMatchObject({ from: 0, position: { commands: 1, nowMs: 2500 } });
+    expect(dispatched.logged?.entries.map((e) => e.command.type)).toEqual(['topic.create']);
+    await host.flushed();
+    const stored = only(messages, 'commandsStored').at(-1)!;
+    expect(stored.version).toBeGreaterThanOrEqual(dispatched.logged!.version);
+  });
+
+  it('a reload merges journaled commands the store never got, and opens after them', async () => {
+    const b = await browser();
+    const first = b.tab();
+    await first.host.receive({ type: 'init', open: fresh(2500) });
+    await first.host.flushed();
+    const id = only(first.messages, 'ready')[0]!.session.id;
+    // The tab accepts a command, then goes away before its write commits: simulated by taking
+    // the journal entry from a second timeline that the store never saw.
+    const { Timeline } = await import('./timeline');
+    const other = new Timeline(options);
+    other.advance(2500);
+    other.dispatch({ type: 'topic.create', topic: 'orders', partitions: 1, replicationFactor: 1 });
+    const { actions, nowMs } = other.position();
+    first.locks.release(id);
+    const second = b.tab();
+    await second.host.receive({
+      type: 'init',
+      open: {
+        kind: 'restore',
+        sessionId: id,
+        fallback: { options },
+        journal: [
+          {
+            sessionId: id,
+            from: 0,
+            entries: other.commandsFrom(0),
+            position: { actions, nowMs, commands: 1 },
+            endMs: nowMs,
+            version: -1,
+          },
+        ],
+      },
+    });
+    const ready = only(second.messages, 'ready')[0]!;
+    expect(ready.session).toEqual({ id, origin: 'restored' });
+    expect(ready.batch.timeline.inPast).toBe(false);
+    await second.host.flushed();
+    const stored = await b.store.loadSession(id);
+    expect(stored?.commandLog.map((e) => e.command.type)).toEqual(['topic.create']);
   });
 });

@@ -10,6 +10,7 @@ import {
   isWorkerRequest,
   RECENT_EVENTS,
   type Batch,
+  type LoggedCommands,
   type OpenPlan,
   type SessionInfo,
   type StorageState,
@@ -164,6 +165,7 @@ export class EngineHost {
       session: session.info,
       ...(opened.notice ? { notice: opened.notice } : {}),
     });
+    this.confirmStored(session);
     void this.forgetOldSessions();
   }
 
@@ -196,6 +198,7 @@ export class EngineHost {
 
   private dispatch(requestId: number, command: Command): void {
     const session = this.running();
+    const from = session.timeline.appliedCommands();
     let commandId: number;
     try {
       commandId = session.timeline.dispatch(command);
@@ -205,13 +208,37 @@ export class EngineHost {
       return;
     }
     // In the past, a command forks: the newest events are then a different story, hence a reset.
-    this.post({ type: 'dispatched', requestId, commandId, batch: this.batch(session, false) });
+    this.post({
+      type: 'dispatched',
+      requestId,
+      commandId,
+      batch: this.batch(session, false),
+      ...this.logged(session, from),
+    });
     session.writer.changed();
+  }
+
+  /** What the page journals until the worker reports it stored (protocol: LoggedCommands). */
+  private logged(session: Session, from: number): { logged?: LoggedCommands } {
+    if (!session.writer.storage.persistent) return {};
+    const { timeline } = session;
+    const { actions, nowMs } = timeline.position();
+    return {
+      logged: {
+        sessionId: session.info.id,
+        from,
+        entries: timeline.commandsFrom(from),
+        position: { actions, nowMs, commands: timeline.appliedCommands() },
+        endMs: timeline.timelineEndMs(),
+        version: timeline.commandsVersion,
+      },
+    };
   }
 
   /** A burst of commands (the producer panel's "send 1000"): one answer, one batch. */
   private dispatchMany(requestId: number, commands: Command[]): void {
     const session = this.running();
+    const from = session.timeline.appliedCommands();
     let last: number | undefined;
     for (const command of commands) {
       try {
@@ -226,7 +253,13 @@ export class EngineHost {
       }
     }
     if (last === undefined) throw new Error('dispatchMany needs at least one command.');
-    this.post({ type: 'dispatched', requestId, commandId: last, batch: this.batch(session, false) });
+    this.post({
+      type: 'dispatched',
+      requestId,
+      commandId: last,
+      batch: this.batch(session, false),
+      ...this.logged(session, from),
+    });
     session.writer.changed();
   }
 
@@ -300,6 +333,7 @@ export class EngineHost {
     await this.adopt({ id, origin: 'shared', timeline, isNew: true });
     const session = this.running();
     this.post({ type: 'loaded', requestId, batch: this.batch(session, true), session: session.info });
+    this.confirmStored(session);
   }
 
   /** A new cluster (another shape) in place of this session; the old one stays saved. */
@@ -316,6 +350,7 @@ export class EngineHost {
     await this.adopt({ id, origin: 'new', timeline, isNew: true });
     const session = this.running();
     this.post({ type: 'loaded', requestId, batch: this.batch(session, true), session: session.info });
+    this.confirmStored(session);
   }
 
   /** Make `opened` the current session and start saving it. */
@@ -338,6 +373,7 @@ export class EngineHost {
         this.storage = storage;
         if (writer && this.session?.writer === writer) this.post({ type: 'storage', storage });
       },
+      commandsStored: (version) => this.post({ type: 'commandsStored', sessionId: opened.id, version }),
     });
     this.storage = writer.storage;
     this.session = {
@@ -347,7 +383,21 @@ export class EngineHost {
       lastSeq: 0,
       checks: new SessionChecks(),
     };
+
     this.scheduleBackfill();
+  }
+
+  /**
+   * A session just adopted is stored whole or was found complete (a reload merges the page's
+   * journal first): the page may forget what it journaled for it before.
+   */
+  private confirmStored(session: Session): void {
+    if (!session.writer.storage.persistent) return;
+    this.post({
+      type: 'commandsStored',
+      sessionId: session.info.id,
+      version: session.timeline.commandsVersion,
+    });
   }
 
   /**

@@ -12,7 +12,9 @@ import type {
   LogRecord,
   OffsetGrid,
   SimulationOptions,
+  TimedCommand,
 } from '../engine';
+import type { StoredPosition } from './db';
 import type { Scenario } from './scenario';
 import type { GuaranteeReport } from './session-checks';
 import type { RunResult, StopCondition } from './stop-conditions';
@@ -33,8 +35,11 @@ export interface FreshSession {
 
 /** Which session to open when the page loads. */
 export type OpenPlan =
-  /** This tab's session (a reload); `fallback` if it is gone. */
-  | { kind: 'restore'; sessionId: string; fallback: FreshSession }
+  /**
+   * This tab's session (a reload); `fallback` if it is gone. `journal`: commands the page saw
+   * accepted whose storage it had not seen confirmed (see LoggedCommands), merged in first.
+   */
+  | { kind: 'restore'; sessionId: string; fallback: FreshSession; journal?: LoggedCommands[] }
   /** The most recent session no other tab has open (a plain visit); `fallback` if none. */
   /** `exclude`: sessions a plain visit must not resume (the lessons' own clusters). */
   | { kind: 'latest'; fallback: FreshSession; exclude?: string[] }
@@ -300,11 +305,37 @@ export interface BatchMessage {
 }
 
 /** The command was accepted; `batch` already holds its `command.accepted` event. */
+/**
+ * Commands just accepted, as the session's command log holds them: entries from index `from` on
+ * (anything stored past `from` is replaced: acting in the past forks), and the position right
+ * after them. The page keeps these in its tab storage (synchronous, survives a reload) until the
+ * worker reports them stored (`commandsStored` with a version ≥ `version`), so a reload or a
+ * crash of the worker at any moment cannot lose an accepted command (decision 0008).
+ */
+export interface LoggedCommands {
+  sessionId: string;
+  from: number;
+  entries: TimedCommand[];
+  position: StoredPosition;
+  endMs: number;
+  /** The timeline's command version after these commands (Timeline.commandsVersion). */
+  version: number;
+}
+
 export interface DispatchedMessage {
   type: 'dispatched';
   requestId: number;
   commandId: CommandId;
   batch: Batch;
+  /** Absent when the session is not kept in IndexedDB (memory only: nothing to journal). */
+  logged?: LoggedCommands;
+}
+
+/** Every command change up to `version` of session `sessionId` has committed to IndexedDB. */
+export interface CommandsStoredMessage {
+  type: 'commandsStored';
+  sessionId: string;
+  version: number;
 }
 
 /** The engine refused a command (EngineError); the simulation is unchanged and keeps running. */
@@ -419,6 +450,7 @@ export type WorkerMessage =
   | LoadedMessage
   | LoadFailedMessage
   | StorageMessage
+  | CommandsStoredMessage
   | FaultMessage;
 
 const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>([
@@ -451,6 +483,7 @@ const MESSAGE_TYPES: ReadonlySet<unknown> = new Set<WorkerMessage['type']>([
   'loadFailed',
   'logPage',
   'storage',
+  'commandsStored',
   'fault',
   'checkerGrid',
   'traceWindow',

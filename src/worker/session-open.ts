@@ -4,7 +4,7 @@
  * anything is replaced: the caller swaps the new timeline in only once it exists.
  */
 import { isEngineError, validateCommand, type TimedCommand } from '../engine';
-import type { FreshSession, OpenPlan, SessionOrigin } from './protocol';
+import type { FreshSession, LoggedCommands, OpenPlan, SessionOrigin } from './protocol';
 import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from './scenario';
 import type { SessionLocks } from './session-locks';
 import { errorText, type SessionStore, type StoredSession } from './session-store';
@@ -41,7 +41,7 @@ export async function openPlan(plan: OpenPlan, ctx: OpenContext): Promise<Opened
         return { ...(await fresh(plan.fallback, ctx)), notice };
       }
     case 'restore':
-      return (await restore(plan.sessionId, ctx)) ?? fresh(plan.fallback, ctx);
+      return (await restore(plan.sessionId, ctx, plan.journal ?? [])) ?? fresh(plan.fallback, ctx);
     case 'latest':
       return (await latest(ctx, new Set(plan.exclude))) ?? fresh(plan.fallback, ctx);
   }
@@ -60,20 +60,62 @@ async function claimNew(timeline: Timeline, origin: SessionOrigin, ctx: OpenCont
 }
 
 /** This tab's session after a reload; a copy if another tab has it open meanwhile. */
-async function restore(id: string, ctx: OpenContext): Promise<OpenedSession | undefined> {
+async function restore(
+  id: string,
+  ctx: OpenContext,
+  journal: readonly LoggedCommands[],
+): Promise<OpenedSession | undefined> {
   const mine = await ctx.locks.acquire(id);
-  const stored = await ctx.store.loadSession(id);
-  if (!stored) {
+  const loaded = await ctx.store.loadSession(id);
+  if (!loaded) {
     if (mine) ctx.locks.release(id);
     return undefined;
   }
-  const opened = replayStored(stored);
+  // Commands the page saw accepted but the store may have missed (the tab went away first).
+  let { session: stored, changed } = withJournal(loaded, journal);
+  let opened = replayStored(stored);
+  if (!opened.timeline && changed) {
+    // A journal that does not fit (garbled tab storage) must not cost the stored session.
+    ({ session: stored, changed } = { session: loaded, changed: false });
+    opened = replayStored(stored);
+  }
   if (!opened.timeline) {
     if (mine) ctx.locks.release(id);
     return undefined;
   }
-  if (mine) return { id, origin: 'restored', timeline: opened.timeline, isNew: false };
+  // A session completed from the journal is saved whole again (its stored log lacked commands).
+  if (mine) return { id, origin: 'restored', timeline: opened.timeline, isNew: changed };
   return { ...(await claimNew(opened.timeline, 'copied', ctx)), notice: COPY_NOTICE };
+}
+
+/**
+ * The stored session with the page's journal applied in order: each entry replaces the log from
+ * its index on (as the dispatch did) and brings its position, unless the store already holds
+ * exactly those commands (then the stored position, newer or equal, stands). An entry past the
+ * stored log's end cannot be placed (a gap) and ends the merge. Keyframes stored for the old log
+ * are dropped when anything changed: they may describe a future the journal replaced.
+ */
+export function withJournal(
+  stored: StoredSession,
+  journal: readonly LoggedCommands[],
+): { session: StoredSession; changed: boolean } {
+  let session = stored;
+  let changed = false;
+  for (const entry of journal) {
+    if (entry.sessionId !== stored.id) continue;
+    if (entry.from > session.commandLog.length) break;
+    const have = session.commandLog.slice(entry.from, entry.from + entry.entries.length);
+    if (JSON.stringify(have) === JSON.stringify(entry.entries)) continue; // stored already
+    const { keyframe: _stale, ...rest } = session;
+    session = {
+      ...rest,
+      commandLog: [...session.commandLog.slice(0, entry.from), ...entry.entries],
+      position: entry.position,
+      endMs: Math.max(entry.endMs, entry.position.nowMs),
+    };
+    changed = true;
+  }
+  return { session, changed };
 }
 
 /** The most recently saved session that no tab has open (and that is not excluded). */
@@ -120,7 +162,7 @@ export function timelineFromScenario(scenario: Scenario): Timeline {
     try {
       return { atMs: entry.atMs, processed: entry.processed, command: validateCommand(entry.command) };
     } catch (e) {
-      const why = isEngineError(e) ? e.message : errorText(e);
+      const why = isEngineError(e) ? `${e.code}: ${e.message}` : errorText(e);
       throw new Error(`command ${i + 1} (${entry.command.type}): ${why}`, { cause: e });
     }
   });

@@ -44,6 +44,7 @@ export class SessionWriter {
     private readonly timeline: Timeline,
     private readonly report: (storage: StorageState) => void,
     initial: StorageState,
+    private readonly onCommandsStored: (version: number) => void,
   ) {
     this.state = initial;
     this.branch = timeline.branchVersion;
@@ -60,9 +61,18 @@ export class SessionWriter {
     isNew: boolean;
     storage: StorageState;
     report: (storage: StorageState) => void;
+    /** Every command change up to this `commandsVersion` has committed (the page's journal). */
+    commandsStored?: (version: number) => void;
   }): Promise<SessionWriter> {
     const { store, id, timeline, isNew, report, storage } = options;
-    const writer = new SessionWriter(store, id, timeline, report, storage);
+    const writer = new SessionWriter(
+      store,
+      id,
+      timeline,
+      report,
+      storage,
+      options.commandsStored ?? (() => {}),
+    );
     timeline.takeCommandChanges(); // everything up to now is written below or already stored
     try {
       if (isNew) await store.saveSession(storedOf(id, timeline));
@@ -100,12 +110,19 @@ export class SessionWriter {
       this.keyframeAt = 0;
       this.track(this.store.deleteKeyframes(this.id));
     }
+    const version = this.timeline.commandsVersion;
     const commands = this.timeline.takeCommandChanges();
     if (commands) {
-      this.track(this.store.writeCommands(this.id, commands.from, commands.commands));
+      // Commands first and small: they are the truth, everything else can be rebuilt from them.
+      const written = this.track(this.store.writeCommands(this.id, commands.from, commands.commands));
       // The position goes right behind its commands, not write-behind: a reload straight after an
       // action must not reopen the session before it, with the action left as recorded future.
-      this.track(this.savePosition());
+      const placed = this.track(this.savePosition());
+      const store = this.store;
+      void Promise.all([written, placed]).then(() => {
+        // Only once IndexedDB holds them (a fall back to memory keeps the page's journal).
+        if (!this.stopped && this.store === store && store.persistent) this.onCommandsStored(version);
+      });
     }
     this.dirty = true;
     this.setSaved(false);

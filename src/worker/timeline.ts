@@ -16,6 +16,7 @@
  */
 import {
   createSimulation,
+  EngineError,
   formatEvent,
   type Command,
   type CommandId,
@@ -31,6 +32,7 @@ import {
   type Keyframe,
   type StoredKeyframe,
 } from './keyframes';
+import { SCENARIO_LIMITS } from './scenario';
 import { matchesEvents, type RunResult, type StopCondition } from './stop-conditions';
 
 export interface Position {
@@ -256,6 +258,11 @@ export class Timeline {
     return this.commands.length;
   }
 
+  /** Copies of the commands from index `from` on (what a dispatch just added, for the journal). */
+  commandsFrom(from: number): TimedCommand[] {
+    return structuredClone(this.commands.slice(from));
+  }
+
   /** Commands applied at the current position (the rest is recorded future). */
   appliedCommands(): number {
     return this.applied;
@@ -358,6 +365,13 @@ export class Timeline {
     const processed = this.sim.position().processed;
     const here = this.actions();
     const forks = this.hasFuture();
+    if (this.applied >= SCENARIO_LIMITS.commands) {
+      // The command log is what a share link or file carries: it may not outgrow what they open.
+      throw new EngineError(
+        'POLICY_VIOLATION',
+        `This session holds ${this.applied} commands, the most one session can keep and share (${SCENARIO_LIMITS.commands}). Start a new session to go on.`,
+      );
+    }
     const id = this.sim.dispatch(command);
     if (forks) this.fork({ actions: here, nowMs: atMs });
     this.commands.push({ atMs, processed, command: structuredClone(command) });
@@ -441,7 +455,9 @@ export class Timeline {
     }
   }
 
-  private forwardTo(atMs: number, budget?: Budget): boolean {
+  private forwardTo(target: number, budget?: Budget): boolean {
+    // A session never runs past what a scenario may hold, so everything it writes it can open.
+    const atMs = Math.min(target, Math.max(SCENARIO_LIMITS.virtualMs, this.sim.now()));
     this.jumpAhead(atMs);
     for (let n = 1; ; n++) {
       const at = this.nextActionAtMs();

@@ -32,6 +32,8 @@ export interface ProducerConfig {
   transactionalId: string | null;
   /** transaction.timeout.ms: the coordinator aborts a transaction open longer than this. */
   transactionTimeoutMs: number;
+  /** max.request.size, when set (absent: Kafka's default, 1048576); read by limits.ts. */
+  maxRequestSize?: number;
 }
 
 interface IntSpec {
@@ -52,6 +54,8 @@ const INT_KEYS = {
   'delivery.timeout.ms': { kind: 'int', default: 120000, min: 0 },
   'max.block.ms': { kind: 'int', default: 60000, min: 0 },
   'transaction.timeout.ms': { kind: 'int', default: 60000, min: 1 },
+  // The largest request (and so record) the producer sends; checked in limits.ts before a send.
+  'max.request.size': { kind: 'int', default: 1048576, min: 0 },
 } as const satisfies Record<string, IntSpec>;
 
 type IntKey = keyof typeof INT_KEYS;
@@ -169,6 +173,7 @@ export function resolveProducerConfig(given: Readonly<Record<string, ConfigValue
     maxBlockMs: ints['max.block.ms'],
     transactionalId,
     transactionTimeoutMs: ints['transaction.timeout.ms'],
+    ...(Object.hasOwn(given, 'max.request.size') ? { maxRequestSize: ints['max.request.size'] } : {}),
   };
 }
 

@@ -83,7 +83,11 @@ export const clusterModule: EngineModule = {
     'topic.create': (kernel, c) => {
       validateTopicName(c.topic);
       const view = clusterView(kernel.state.shared).image;
-      const collision = findCollision(c.topic, Object.keys(view.topics));
+      // The controller checks its working state, uncommitted topics included (Kafka's
+      // ReplicationControlManager keeps its collision map in the timeline): two colliding topics
+      // created in the same instant must not both pass.
+      const working = activeController(kernel)?.volatile?.leader?.working.topics ?? {};
+      const collision = findCollision(c.topic, [...Object.keys(view.topics), ...Object.keys(working)]);
       if (collision && collision !== c.topic) {
         throw new EngineError(
           'INVALID_TOPIC_EXCEPTION',
