@@ -180,6 +180,13 @@ export const lessonMachine = setup({
       if (step.kind !== 'predict' || !context.snapshot) return {};
       return { reveals: { ...context.reveals, [step.id]: step.reveal(viewOf(context, context.snapshot)) } };
     }),
+    recordOutcome: assign(({ context }) => {
+      const step = stepOf(context);
+      if (step.kind !== 'wait' || !step.outcome || !context.snapshot) return {};
+      return {
+        reveals: { ...context.reveals, [step.id]: { text: step.outcome(viewOf(context, context.snapshot)) } },
+      };
+    }),
     recordCheck: assign(({ context }) => {
       const step = stepOf(context);
       if (step.kind !== 'challenge' || !context.snapshot) return {};
@@ -293,9 +300,13 @@ export const lessonMachine = setup({
           ],
         },
         waiting: {
-          always: { guard: 'factByState', target: 'complete', actions: 'markDone' },
+          always: { guard: 'factByState', target: 'complete', actions: ['recordOutcome', 'markDone'] },
           on: {
-            'engine.event': { guard: 'factByEvent', target: 'complete', actions: ['takeEvent', 'markDone'] },
+            'engine.event': {
+              guard: 'factByEvent',
+              target: 'complete',
+              actions: ['takeEvent', 'recordOutcome', 'markDone'],
+            },
           },
         },
         asking: {
