@@ -8,6 +8,15 @@ import { eventsOf, list } from '../facts';
 const aliveVoters = (s: { quorum: { voters: { alive: boolean }[] } }) =>
   s.quorum.voters.filter((v) => v.alive).length;
 
+export function candidatesText(started: readonly { node: string }[]): string {
+  const nodes = [...new Set(started.map((e) => e.node))];
+  const rounds =
+    started.length > nodes.length
+      ? ` (${started.length} elections in all: a split vote means another round)`
+      : '';
+  return `${nodes.length === 1 ? nodes[0] : list(nodes)} started an election${rounds}, and `;
+}
+
 export const clusterLesson: Lesson = {
   id: '04-cluster',
   number: 4,
@@ -64,7 +73,9 @@ export const clusterLesson: Lesson = {
         return {
           text:
             `${crashed} crashed. The followers stopped hearing heartbeats; after their election timeout ` +
-            `${started.length === 1 ? 'one of them' : `${started.length} candidates`} started an election, and ` +
+            // Count candidates, not elections: a split vote makes a node stand again (learners read
+            // "3 candidates" with two controllers alive).
+            candidatesText(started) +
             `${won.node} won epoch ${won.epoch} with the votes of ${list(won.votes)}` +
             (afterMs !== undefined ? `, ${afterMs} ms after the crash.` : '.') +
             ' Two of three controllers are still a majority, so the cluster keeps going.',
