@@ -69,6 +69,7 @@ test('progress survives a reload: same step, same cluster, and the home page off
   // Start over forgets the progress and opens a new cluster.
   await page.goto('/?lesson=05-topics');
   await page.getByTestId('lesson-start-over').click();
+  await page.getByTestId('lesson-start-over-yes').click();
   await expectStep(page, 1, 4, 'A topic is a log');
   await expect(page.getByTestId('step-status')).toHaveText('The log of orders holds 0 records.');
 });
