@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import type { ClusterSnapshot } from '../engine';
-import { CATALOG, COURSE_SIZE, entryId, lessonById, nextEntry } from './catalog';
+import { CATALOG, COURSE_SIZE, FURTHER, entryId, lessonById, lessonPosition, nextEntry } from './catalog';
 import { lessonMachine } from './lesson-machine';
 
 const lessons = CATALOG.flatMap((e) => (e.kind === 'lesson' ? [e.lesson] : []));
@@ -69,5 +69,11 @@ describe.each(lessons.map((l) => [l.id, l] as const))('%s machine (pure transiti
     [state] = transition(lessonMachine, state, { type: 'engine.snapshot', snapshot });
     [state] = transition(lessonMachine, state, { type: 'user.next' });
     expect(state.context.index).toBe(blocking);
+  });
+
+  it('a lesson page counts every entry the contents list (learners saw "of 12" beside 14)', () => {
+    const listed = CATALOG.length + FURTHER.length;
+    expect(lessonPosition({ number: 4 })).toBe(`Lesson 4 of ${listed}`);
+    expect(lessonPosition({ number: 13 })).toBe(`Lesson 13 of ${listed} · Going further`);
   });
 });

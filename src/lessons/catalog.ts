@@ -51,6 +51,18 @@ export const FURTHER: readonly CatalogEntry[] = [
 
 const ALL_ENTRIES: readonly CatalogEntry[] = [...CATALOG, ...FURTHER];
 
+/**
+ * Every numbered entry the contents list, the course and "Going further" together: a lesson page
+ * says "Lesson 13 of 14" (learners saw "of 12" while the contents listed 14).
+ */
+export const CONTENTS_SIZE = ALL_ENTRIES.length;
+
+/** "Lesson 4 of 14", or "Lesson 13 of 14 · Going further". */
+export function lessonPosition(lesson: Pick<Lesson, 'number'>): string {
+  const further = lesson.number > COURSE_SIZE ? ' · Going further' : '';
+  return `Lesson ${lesson.number} of ${CONTENTS_SIZE}${further}`;
+}
+
 export function lessonById(id: string): Lesson | undefined {
   for (const entry of ALL_ENTRIES) if (entry.kind === 'lesson' && entry.lesson.id === id) return entry.lesson;
   return undefined;

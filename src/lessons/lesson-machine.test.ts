@@ -207,4 +207,59 @@ describe('lesson machine', () => {
     expect(r.state.value).toEqual({ step: 'asking' });
     expect(r.dispatched).toEqual([]);
   });
+
+  it('records where each step began; a done prediction can be made again from there', () => {
+    let { state } = atStep0();
+    ({ state } = run(state, [
+      { type: 'engine.snapshot', snapshot: snap({ topics: ['t'], nowMs: 500 }) },
+      { type: 'user.next' },
+      { type: 'engine.event', event: ev('broker.crashed') },
+      { type: 'engine.snapshot', snapshot: snap({ topics: ['t'], nowMs: 900 }) },
+      { type: 'user.next' },
+    ]));
+    expect(state.context.index).toBe(2);
+    expect(state.context.starts).toEqual({ 0: 0, 1: 499, 2: 899 });
+    let r = run(state, [
+      { type: 'user.answer', choice: 'a' },
+      { type: 'engine.snapshot', snapshot: snap({ leader: 'controller-2', topics: ['t'], nowMs: 2000 }) },
+    ]);
+    expect(r.state.value).toEqual({ step: 'complete' });
+    expect(r.dispatched).toEqual([['broker.restart']]);
+    // The UI put the cluster back where the step began, then asked to try again.
+    r = run(r.state, [
+      { type: 'engine.snapshot', snapshot: snap({ topics: ['t'], nowMs: 899 }) },
+      { type: 'user.retry' },
+    ]);
+    expect(r.state.value).toEqual({ step: 'asking' });
+    expect(r.state.context.answers).toEqual({});
+    expect(r.state.context.reveals).toEqual({});
+    expect(r.state.context.done).toEqual([0, 1]);
+    expect(r.state.context.starts?.[2]).toBe(899);
+    r = run(r.state, [{ type: 'user.answer', choice: 'b' }]);
+    expect(r.dispatched).toEqual([['broker.restart']]);
+  });
+
+  it('a reload mid-prediction resumes waiting: the answer stands, nothing runs twice', () => {
+    const progress = {
+      index: 2,
+      done: [0, 1],
+      answers: { ask: 'a' },
+      reveals: {},
+      pressed: [],
+      finished: false,
+      starts: { 0: 0, 1: 499, 2: 899 },
+    };
+    const resumed = initialTransition(lessonMachine, { lesson, progress, skipSetup: true })[0];
+    let r = run(resumed, [{ type: 'engine.snapshot', snapshot: snap({ topics: ['t'], nowMs: 1500 }) }]);
+    expect(r.state.value).toEqual({ step: 'running' });
+    expect(r.dispatched).toEqual([]);
+    r = run(r.state, [{ type: 'user.answer', choice: 'b' }]);
+    expect(r.dispatched).toEqual([]);
+    expect(r.state.context.answers).toEqual({ ask: 'a' });
+    r = run(r.state, [
+      { type: 'engine.snapshot', snapshot: snap({ leader: 'controller-2', topics: ['t'] }) },
+    ]);
+    expect(r.state.value).toEqual({ step: 'complete' });
+    expect(r.state.context.reveals['ask']?.text).toBe('controller-2 leads');
+  });
 });

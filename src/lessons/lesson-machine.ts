@@ -26,6 +26,8 @@ export type LessonMachineEvent =
   | { type: 'user.answer'; choice: string }
   | { type: 'user.action'; action: string }
   | { type: 'user.check' }
+  /** Do the current (done) step again: the UI has put the cluster back where the step began. */
+  | { type: 'user.retry' }
   | { type: 'engine.event'; event: EngineEvent }
   | { type: 'engine.snapshot'; snapshot: ClusterSnapshot };
 
@@ -41,6 +43,10 @@ export interface LessonProgress {
   /** Action buttons already pressed, as `stepId/actionId`. */
   pressed: string[];
   finished: boolean;
+  /** Virtual ms at which each step (by index) was first entered: Back and "Try again" go there. */
+  starts?: Record<number, number>;
+  /** The playback speed the learner chose (restored on a reload). */
+  speed?: number;
 }
 
 export interface LessonInput {
@@ -63,7 +69,7 @@ export interface LessonContext extends LessonProgress {
 }
 
 export function emptyProgress(): LessonProgress {
-  return { index: 0, done: [], answers: {}, reveals: {}, pressed: [], finished: false };
+  return { index: 0, done: [], answers: {}, reveals: {}, pressed: [], finished: false, starts: {} };
 }
 
 export function stepOf(context: Pick<LessonContext, 'lesson' | 'index'>): LessonStep {
@@ -119,6 +125,7 @@ export const lessonMachine = setup({
     isDone: ({ context }) => context.done.includes(context.index),
     kindIs: ({ context }, kind: LessonStep['kind']) => stepOf(context).kind === kind,
     answered: ({ context }) => stepOf(context).id in context.answers,
+    retryable: ({ context }) => stepOf(context).kind !== 'narrative' && context.done.includes(context.index),
     hasNext: ({ context }) => context.index + 1 < context.lesson.steps.length,
     hasBack: ({ context }) => context.index > 0,
     factByEvent: ({ context, event }) => {
@@ -161,11 +168,31 @@ export const lessonMachine = setup({
       event.type === 'engine.snapshot' ? { snapshot: event.snapshot } : {},
     ),
     enterStep: assign(({ context }) => ({
+      // Just before the step's own commands (they run at this instant): going back here replays them.
+      starts:
+        context.index in (context.starts ?? {}) || !context.snapshot
+          ? context.starts
+          : { ...context.starts, [context.index]: Math.max(0, context.snapshot.nowMs - 1) },
       stepEvents: [],
       entry: context.snapshot,
       hint: undefined,
       message: undefined,
     })),
+    /** Forget this step and every later one; the past after the cluster's position is gone too. */
+    forgetFromHere: assign(({ context }) => {
+      const ids = new Set(context.lesson.steps.slice(context.index).map((st) => st.id));
+      const keep = <T>(rec: Record<string, T>) =>
+        Object.fromEntries(Object.entries(rec).filter(([id]) => !ids.has(id)));
+      const now = context.snapshot?.nowMs ?? Infinity;
+      return {
+        done: context.done.filter((d) => d < context.index),
+        answers: keep(context.answers),
+        reveals: keep(context.reveals),
+        pressed: context.pressed.filter((key) => !ids.has(key.split('/')[0]!)),
+        history: context.history.filter((e) => e.atMs <= now),
+        finished: false,
+      };
+    }),
     markDone: assign(({ context }) => ({ done: withDone(context.done, context.index) })),
     goNext: assign(({ context }) => ({ index: context.index + 1 })),
     goBack: assign(({ context }) => ({ index: context.index - 1 })),
@@ -179,6 +206,13 @@ export const lessonMachine = setup({
       const step = stepOf(context);
       if (step.kind !== 'predict' || !context.snapshot) return {};
       return { reveals: { ...context.reveals, [step.id]: step.reveal(viewOf(context, context.snapshot)) } };
+    }),
+    recordOutcome: assign(({ context }) => {
+      const step = stepOf(context);
+      if (step.kind !== 'wait' || !step.outcome || !context.snapshot) return {};
+      return {
+        reveals: { ...context.reveals, [step.id]: { text: step.outcome(viewOf(context, context.snapshot)) } },
+      };
     }),
     recordCheck: assign(({ context }) => {
       const step = stepOf(context);
@@ -278,6 +312,12 @@ export const lessonMachine = setup({
       initial: 'entering',
       on: {
         'user.back': { guard: 'hasBack', target: '.entering', reenter: true, actions: 'goBack' },
+        'user.retry': {
+          guard: 'retryable',
+          target: '.entering',
+          reenter: true,
+          actions: 'forgetFromHere',
+        },
         'user.action': { guard: 'actionAllowed', actions: ['recordPress', 'dispatchAction'] },
         'engine.snapshot': { actions: 'takeSnapshot' },
       },
@@ -288,14 +328,24 @@ export const lessonMachine = setup({
             { guard: { type: 'kindIs', params: 'narrative' }, target: 'ready' },
             { guard: 'isDone', target: 'complete' },
             { guard: { type: 'kindIs', params: 'wait' }, target: 'waiting' },
+            // Answered before a reload, not revealed yet: its commands already ran; wait on.
+            {
+              guard: ({ context }) =>
+                stepOf(context).kind === 'predict' && stepOf(context).id in context.answers,
+              target: 'running',
+            },
             { guard: { type: 'kindIs', params: 'predict' }, target: 'asking' },
             { target: 'trying' },
           ],
         },
         waiting: {
-          always: { guard: 'factByState', target: 'complete', actions: 'markDone' },
+          always: { guard: 'factByState', target: 'complete', actions: ['recordOutcome', 'markDone'] },
           on: {
-            'engine.event': { guard: 'factByEvent', target: 'complete', actions: ['takeEvent', 'markDone'] },
+            'engine.event': {
+              guard: 'factByEvent',
+              target: 'complete',
+              actions: ['takeEvent', 'recordOutcome', 'markDone'],
+            },
           },
         },
         asking: {

@@ -68,6 +68,11 @@ export interface NarrativeStep extends StepBase {
 export interface WaitStep extends StepBase {
   kind: 'wait';
   fact: Fact;
+  /**
+   * What happened, said once the fact holds (instead of a bare “Done”): computed from the engine's
+   * state then, and saved with the progress like a reveal.
+   */
+  outcome?: (view: FactView) => string;
 }
 
 export interface Choice {

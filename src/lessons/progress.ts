@@ -36,7 +36,9 @@ function isProgress(value: unknown): value is LessonProgress {
     typeof p.reveals === 'object' &&
     p.reveals !== null &&
     Array.isArray(p.pressed) &&
-    typeof p.finished === 'boolean'
+    typeof p.finished === 'boolean' &&
+    (p.starts === undefined || (typeof p.starts === 'object' && p.starts !== null)) &&
+    (p.speed === undefined || typeof p.speed === 'number')
   );
 }
 

@@ -33,7 +33,7 @@ test('a new learner finds every lesson from the first screen', async ({ page }) 
   await expect(page).toHaveScreenshot('lessons-toc.png');
   await toc.getByRole('link', { name: 'The cluster' }).click();
   await expect(page).toHaveURL(/\?lesson=04-cluster$/);
-  await expect(page.getByTestId('lesson-title')).toHaveText('Lesson 4 of 12: The cluster');
+  await expect(page.getByTestId('lesson-title')).toHaveText('Lesson 4 of 14: The cluster');
 });
 
 test('an unknown lesson id lands on the table of contents', async ({ page }) => {
@@ -69,6 +69,7 @@ test('progress survives a reload: same step, same cluster, and the home page off
   // Start over forgets the progress and opens a new cluster.
   await page.goto('/?lesson=05-topics');
   await page.getByTestId('lesson-start-over').click();
+  await page.getByTestId('lesson-start-over-yes').click();
   await expectStep(page, 1, 4, 'A topic is a log');
   await expect(page.getByTestId('step-status')).toHaveText('The log of orders holds 0 records.');
 });

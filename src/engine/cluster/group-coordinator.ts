@@ -21,6 +21,12 @@ export const GROUP_CONFIG = {
   minSessionTimeoutMs: 6000,
   maxSessionTimeoutMs: 1_800_000,
   initialRebalanceDelayMs: 3000,
+  /**
+   * Kafka's GroupCoordinator.NewMemberJoinTimeoutMs: a new member waiting in its first join is kept
+   * this long, not its session timeout (a rebalance can outlast a session: the old incarnation of a
+   * restarted consumer is only removed when ITS session expires).
+   */
+  newMemberJoinTimeoutMs: 300_000,
 };
 
 function setState(ctx: NodeContext, self: BrokerNode, g: Group, to: GroupState): void {
@@ -486,9 +492,11 @@ export function expireMembers(ctx: NodeContext, self: BrokerNode): void {
   for (const g of Object.values(self.volatile.groups)) {
     let removed = false;
     for (const m of Object.values(g.members)) {
-      // A member waiting in a join or sync counts as alive unless it is new.
-      const waiting = (m.awaitingJoin !== null || m.awaitingSync !== null) && !m.isNew;
-      if (!waiting && now - m.lastHeartbeatMs > m.sessionTimeoutMs) {
+      // Kafka's MemberMetadata.shouldKeepAlive: a new member lives NewMemberJoinTimeoutMs, a member
+      // with a join or sync in purgatory counts as alive, the others live a session timeout.
+      const waiting = m.awaitingJoin !== null || m.awaitingSync !== null;
+      const limit = m.isNew ? GROUP_CONFIG.newMemberJoinTimeoutMs : waiting ? Infinity : m.sessionTimeoutMs;
+      if (now - m.lastHeartbeatMs > limit) {
         removeMember(ctx, g, m, 'session-timeout');
         removed = true;
       }

@@ -69,20 +69,32 @@ export const messagingLesson: Lesson = {
       run: () => [{ type: 'worker.create', worker: 'billing', queue: QUEUE, processingMs: 400 }],
       until: {
         waitingFor: 'Waiting for billing to work through the backlog…',
-        state: ({ stepEvents, entry }) =>
-          eventsOf(stepEvents, 'worker.handled').length >= Math.max(3, queueOf(entry, QUEUE)?.ready ?? 3),
+        // The snapshot must already count the handled orders: a batch's events come before its
+        // snapshot, and the reveal reads the queue from the snapshot.
+        state: ({ stepEvents, entry, snapshot }) => {
+          const handled = eventsOf(stepEvents, 'worker.handled').length;
+          return (
+            handled >= Math.max(3, queueOf(entry, QUEUE)?.ready ?? 3) &&
+            (serviceOf(snapshot, WORKER)?.count ?? 0) >= handled
+          );
+        },
       },
-      reveal: ({ stepEvents }) => {
+      reveal: ({ stepEvents, snapshot }) => {
         const handled = eventsOf(stepEvents, 'worker.handled');
         const first = handled[0];
         const last = handled.at(-1);
+        // The queue as it is now: the shop kept selling while billing worked (learners read
+        // "backlog gone" beside 8 waiting orders).
+        const waiting = queueOf(snapshot, QUEUE)?.ready ?? 0;
         return {
           text:
             `billing took ${list(handled.map((e) => e.body))} one at a time: it received one (in flight), handled it for 400 ms, acked it, and asked again. ` +
             (first && last
-              ? `The backlog was gone ${seconds(last.atMs - first.atMs + 400)} after it started. `
+              ? waiting === 0
+                ? `The backlog was gone ${seconds(last.atMs - first.atMs + 400)} after it started. From now on each new order is handled as soon as it arrives. `
+                : `In ${seconds(last.atMs - first.atMs + 400)} it handled ${plural(handled.length, 'order')}; ${plural(waiting, 'order')} still ${waiting === 1 ? 'waits' : 'wait'}, since the shop kept selling meanwhile. Handling one in 400 ms while the shop sends one a second, billing catches up. `
               : '') +
-            'From now on each new order is handled as soon as it arrives. That is streaming.',
+            'One message at a time, as soon as it can: that is streaming.',
           correct: 'one-by-one',
         };
       },
@@ -107,7 +119,7 @@ export const messagingLesson: Lesson = {
       title: 'Batching: collect, then handle together',
       body: [
         'Some work is cheaper in bulk: printing one invoice run a day, loading a warehouse file every hour. A **batch job** is a short-lived consumer started on a schedule: it wakes up, drains the queue, handles everything it got together, acks it all, and exits until the next run.',
-        `We stop the streaming worker and schedule a batch job, \`invoicing\`, every ${BATCH_EVERY_MS / 1000} s.`,
+        `We crash the streaming worker and schedule a batch job, \`invoicing\`, every ${BATCH_EVERY_MS / 1000} s.`,
       ],
       question: 'When the batch job runs, what does it handle?',
       choices: [
@@ -152,7 +164,7 @@ export const messagingLesson: Lesson = {
       title: 'Prove the decoupling',
       body: [
         'The shop never talks to billing or invoicing: it only talks to the queue. Prove it.',
-        'Open the **Faults** tab and stop every service that consumes orders. Keep the shop and the queue running. Then press Check.',
+        'Open the **Faults** tab and crash every service that consumes orders. Keep the shop and the queue running. Then press Check.',
       ],
       goal: 'With no consumer of orders running, have at least 3 orders waiting safely in the queue.',
       tools: ['faults', 'inspect'],
@@ -167,7 +179,7 @@ export const messagingLesson: Lesson = {
         if (!serviceOf(s, 'sender:shop')?.alive)
           return {
             ok: false,
-            hint: 'The shop is down, so no orders come in at all. Restart sender:shop and stop the consumers instead.',
+            hint: 'The shop is down, so no orders come in at all. Restart sender:shop and crash the consumers instead.',
           };
         const running = queueConsumers(s, QUEUE).filter((c) => c.alive);
         if (running.length > 0)
@@ -192,20 +204,21 @@ export const messagingLesson: Lesson = {
       kind: 'narrative',
       title: 'Catching up',
       body: [
-        'Restart the consumers: nothing was lost while they were away. The streaming worker takes the backlog at once; the batch job takes whatever is left at its next run. The two compete for messages, and the queue gives each message to only one of them.',
+        'Restart the consumers: nothing was lost while they were away. Both ask the queue for the waiting orders — the streaming worker as soon as it is back, the batch job at its next run — and the queue gives each message to only one of them. Which one gets the backlog depends on who asks first: the counts below say who did.',
         'Next: what the queue does with a message once it has been consumed — and what a log does instead.',
       ],
       actions: [
         {
           id: 'restart',
-          label: 'Restart the stopped services',
+          label: 'Restart the crashed services',
           commands: (s) =>
             (s.services ?? [])
               .filter((c) => !c.alive)
               .map((c) => ({ type: 'node.restart' as const, node: c.node })),
         },
       ],
-      status: (s) => queueLine(s, QUEUE),
+      status: (s) =>
+        `${queueLine(s, QUEUE)} Handled so far: billing ${serviceOf(s, WORKER)?.count ?? 0}, invoicing ${serviceOf(s, JOB)?.count ?? 0}.`,
     },
   ],
 };

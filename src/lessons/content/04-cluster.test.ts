@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterLesson } from './04-cluster';
+import { candidatesText, clusterLesson } from './04-cluster';
 import { startHeadless } from '../testing/headless';
 
 describe('lesson 4 on the real engine', () => {
@@ -41,5 +41,15 @@ describe('lesson 4 on the real engine', () => {
     h.send({ type: 'user.next' });
     expect(h.actor.getSnapshot().matches('finished')).toBe(true);
     expect(h.refused).toEqual([]);
+  });
+});
+
+describe('lesson 4: the reveal counts candidates, not elections (learners read "3 candidates" with 2 alive)', () => {
+  it('a split vote is another round by the same two controllers', () => {
+    const started = [{ node: 'controller-2' }, { node: 'controller-3' }, { node: 'controller-2' }];
+    expect(candidatesText(started)).toBe(
+      'controller-2 and controller-3 started an election (3 elections in all: a split vote means another round), and ',
+    );
+    expect(candidatesText([{ node: 'controller-3' }])).toBe('controller-3 started an election, and ');
   });
 });

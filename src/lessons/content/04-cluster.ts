@@ -8,6 +8,15 @@ import { eventsOf, list } from '../facts';
 const aliveVoters = (s: { quorum: { voters: { alive: boolean }[] } }) =>
   s.quorum.voters.filter((v) => v.alive).length;
 
+export function candidatesText(started: readonly { node: string }[]): string {
+  const nodes = [...new Set(started.map((e) => e.node))];
+  const rounds =
+    started.length > nodes.length
+      ? ` (${started.length} elections in all: a split vote means another round)`
+      : '';
+  return `${nodes.length === 1 ? nodes[0] : list(nodes)} started an election${rounds}, and `;
+}
+
 export const clusterLesson: Lesson = {
   id: '04-cluster',
   number: 4,
@@ -53,18 +62,32 @@ export const clusterLesson: Lesson = {
         waitingFor: 'Waiting for a new controller to win an election…',
         event: 'raft.leaderElected',
         where: (e, view) => e.type === 'raft.leaderElected' && e.node !== view.entry?.quorum.leader,
+        // After a reload mid-prediction the election may be over: a leader while a controller is down.
+        state: ({ snapshot: s }) =>
+          s.quorum.leader !== null && s.quorum.voters.some((v) => !v.alive && v.id !== s.quorum.leader),
       },
       reveal: (view) => {
         const crashed = view.entry?.quorum.leader ?? 'the old leader';
         const crash = view.stepEvents.find((e) => e.type === 'controller.crashed');
         const won = eventsOf(view.stepEvents, 'raft.leaderElected').at(-1);
         const started = eventsOf(view.stepEvents, 'raft.electionStarted');
-        if (!won) return { text: `${crashed} crashed, but no one has been elected yet.` };
+        if (!won) {
+          const down = view.snapshot.quorum.voters.find((v) => !v.alive)?.id;
+          const now = view.snapshot.quorum.leader;
+          return now && down
+            ? {
+                text: `${down} is down and ${now} leads the quorum (epoch ${view.snapshot.quorum.epoch}): the remaining controllers elected it. Two of three controllers are still a majority, so the cluster keeps going.`,
+                correct: 'elect',
+              }
+            : { text: `${crashed} crashed, but no one has been elected yet.` };
+        }
         const afterMs = crash ? won.atMs - crash.atMs : undefined;
         return {
           text:
             `${crashed} crashed. The followers stopped hearing heartbeats; after their election timeout ` +
-            `${started.length === 1 ? 'one of them' : `${started.length} candidates`} started an election, and ` +
+            // Count candidates, not elections: a split vote makes a node stand again (learners read
+            // "3 candidates" with two controllers alive).
+            candidatesText(started) +
             `${won.node} won epoch ${won.epoch} with the votes of ${list(won.votes)}` +
             (afterMs !== undefined ? `, ${afterMs} ms after the crash.` : '.') +
             ' Two of three controllers are still a majority, so the cluster keeps going.',

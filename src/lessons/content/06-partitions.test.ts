@@ -24,6 +24,21 @@ describe('lesson 6 on the real engine', () => {
           expect(reveal.text).toContain(`All four went to orders-${home}`);
         },
       },
+      'other-orders': {
+        after: (h) => {
+          // The step says where each key went, from the acknowledgements (learners read "their own
+          // partitions" while order_456 shares order_123's).
+          const said = h.actor.getSnapshot().context.reveals['other-orders']!.text;
+          const p456 = partitionForKey('order_456', 3);
+          expect(said).toContain(`order_456 went to orders-${p456}`);
+          expect(
+            said.includes('order_456 went to orders-' + p456 + ', the same partition as order_123'),
+          ).toBe(p456 === home);
+          expect(partitionsLesson.steps.find((s) => s.id === 'other-orders')!.body.join(' ')).not.toMatch(
+            /their own partitions/,
+          );
+        },
+      },
       'challenge-key': {
         wrong: (h) => {
           h.act([send(same)]);

@@ -93,7 +93,7 @@ export const partitionsLesson: Lesson = {
       kind: 'wait',
       title: 'Other keys, other partitions',
       body: [
-        'Now two more orders go through the same four events. Their keys hash to their own partitions.',
+        'Now two more orders go through the same four events. Each key hashes to one partition — its own order stays together — but with only three partitions, different keys often share one.',
         'Within a partition the order is kept. Across partitions there is **no order**: a consumer reading several partitions may see order_456’s Paid before order_123’s Created, even if it happened later.',
       ],
       actions: [
@@ -107,6 +107,19 @@ export const partitionsLesson: Lesson = {
         waitingFor: 'Waiting for the eight events to be acknowledged…',
         state: ({ history }) =>
           acked(history).filter((a) => a.key === 'order_456' || a.key === 'order_789').length >= 8,
+      },
+      // Where each key really went: learners were told "their own partitions" while order_456
+      // shared order_123's.
+      outcome: ({ history }) => {
+        const all = acked(history);
+        const home = (key: string) => all.find((a) => a.key === key)?.partition;
+        const h123 = home('order_123');
+        return ['order_456', 'order_789']
+          .map((key) => {
+            const p = home(key);
+            return `${key} went to orders-${p}${p === h123 ? ', the same partition as order_123' : ''}.`;
+          })
+          .join(' ');
       },
       status: (s) => {
         const parts = (topicOf(s, 'orders')?.partitions ?? []).map((p) => {

@@ -91,7 +91,7 @@ export const replicationLesson: Lesson = {
       kind: 'wait',
       title: 'The high watermark',
       body: [
-        'The leader tracks how far each follower has fetched. The **high watermark** (▲) is the offset every in-sync replica has reached. Records below it are **committed**: they survive the loss of any one copy.',
+        'The leader tracks how far each follower has fetched. The **high watermark** (▲) is the offset every replica keeping up with the leader has reached (the next lesson names them: the in-sync replicas). Records below it are **committed**: they survive the loss of any one copy.',
         'Consumers only ever read below the high watermark. Send a few more and watch the log end (▼) run ahead and the high watermark follow once the followers have fetched.',
       ],
       actions: [
@@ -133,7 +133,7 @@ export const replicationLesson: Lesson = {
         if (p.leader === -1)
           return {
             ok: false,
-            hint: 'orders-0 has no leader at all now: no in-sync replica is alive. Restart a broker.',
+            hint: 'orders-0 has no leader at all now: no replica that had kept up with the leader is alive. Restart a broker.',
           };
         if (p.leader === original)
           return {
@@ -143,7 +143,7 @@ export const replicationLesson: Lesson = {
         const hw = p.replicaStates.find((r) => r.broker === p.leader)?.logEndOffset ?? 0;
         return {
           ok: true,
-          message: `broker-${p.leader} leads orders-0 now (leader epoch ${p.leaderEpoch}) and its log holds all ${hw} records: it was in sync, so nothing committed was lost.`,
+          message: `broker-${p.leader} leads orders-0 now (leader epoch ${p.leaderEpoch}) and its log holds all ${hw} records: it had kept up with the old leader, so nothing committed was lost.`,
         };
       },
       status: roles,

@@ -7,13 +7,20 @@ import type { Lesson } from '../lesson-types';
 import { eventsOf, list, partitionOf } from '../facts';
 
 const LAG_MS = 3000;
+/** Kafka's default, set here so the lesson can name it: the controller fences a silent broker. */
+const SESSION_MS = 9000;
 const orders0 = (s: ClusterSnapshot) => partitionOf(s, 'orders', 0);
+const isrLine = (isr: readonly number[], replicas: readonly number[]) =>
+  `ISR of orders-0: ${list(isr.map((b) => `broker-${b}`))} (replicas ${replicas.join(', ')}).`;
 const isrText = (s: ClusterSnapshot) => {
   const p = orders0(s);
-  return p
-    ? `ISR of orders-0: ${list(p.isr.map((b) => `broker-${b}`))} (replicas ${p.replicas.join(', ')}).`
-    : '';
+  return p ? isrLine(p.isr, p.replicas) : '';
 };
+/** A link between two brokers still slowed (the lesson's 5 s, or the learner's). */
+const slowLink = (s: ClusterSnapshot) =>
+  s.network.links.some(
+    (l) => l.from.startsWith('broker-') && l.to.startsWith('broker-') && (l.latencyMs ?? 0) > 100,
+  );
 
 /** The follower the lesson slows: the lowest-numbered replica that does not lead. */
 const slowFollower = (s: ClusterSnapshot) => {
@@ -39,7 +46,10 @@ export const isrLesson: Lesson = {
   title: 'In-sync replicas',
   summary: `Slow a follower past replica.lag.time.max.ms: it leaves the ISR, and rejoins once it catches up.`,
   seed: 8,
-  options: { brokers: 3, brokerConfig: { 'replica.lag.time.max.ms': LAG_MS } },
+  options: {
+    brokers: 3,
+    brokerConfig: { 'replica.lag.time.max.ms': LAG_MS, 'broker.session.timeout.ms': SESSION_MS },
+  },
   setup: [
     { type: 'topic.create', topic: 'orders', partitions: 1, replicationFactor: 3 },
     { type: 'producer.create', producer: 'p1' },
@@ -90,7 +100,8 @@ export const isrLesson: Lesson = {
           text:
             `${changed ? `${((changed.atMs - start) / 1000).toFixed(1)} s after the link slowed, ` : ''}the leader asked the controller to shrink the ISR` +
             (proposed ? ` (${proposed.detail})` : '') +
-            `. ${isrText(snapshot)} Writes go on: the high watermark now only waits for the replicas still in sync.`,
+            // The ISR the change set (the snapshot is the one from just before it).
+            `. ${changed ? isrLine(changed.isr, orders0(snapshot)?.replicas ?? []) : isrText(snapshot)} Writes go on: the high watermark now only waits for the replicas still in sync.`,
           correct: 'leaves',
         };
       },
@@ -102,13 +113,16 @@ export const isrLesson: Lesson = {
       title: 'Catching up',
       body: [
         'Make the link fast again. The follower fetches what it missed; once it reaches the leader’s log end, the leader adds it back to the ISR.',
+        'A slow follower can also rejoin on its own when no new writes come: a late fetch that reaches the log end is “caught up”. Nothing here counts until the link is fast again.',
       ],
       actions: [{ id: 'heal', label: 'Make the link fast again', commands: (s) => link(s, 4) }],
       fact: {
-        waitingFor: 'Waiting for the follower to rejoin the ISR…',
+        waitingFor: 'Waiting for the link to be fast again and the follower back in the ISR…',
+        // The learner makes the link fast: a follower that crept back in over the slow link does not
+        // complete the step (learners saw it finish on its own).
         state: ({ snapshot }) => {
           const p = orders0(snapshot);
-          return !!p && p.isr.length === p.replicas.length;
+          return !!p && !slowLink(snapshot) && p.isr.length === p.replicas.length;
         },
       },
       status: isrText,
@@ -136,11 +150,16 @@ export const isrLesson: Lesson = {
           cuts.length > 0 ||
           partitionSides.length > 0 ||
           links.some((l) => (l.latencyMs ?? 0) > 100 || (l.lossRate ?? 0) > 0);
+        const crashed = snapshot.nodes.find(
+          (n) => !n.alive && p.replicas.some((b) => n.id === `broker-${b}`) && n.id !== `broker-${p.leader}`,
+        );
         return {
           ok: false,
-          hint: troubled
-            ? `All ${p.replicas.length} replicas are still in sync. The leader only drops a follower after ${LAG_MS} ms without catching up — and only a replica of orders-0 (a broker) counts. Wait a little, then check again.`
-            : `All ${p.replicas.length} replicas are in sync. Stop one follower from keeping up: crash its broker, or cut or slow its link to the leader.`,
+          hint: crashed
+            ? `All ${p.replicas.length} replicas are still in sync. ${crashed.id} is down, but it had caught up with the leader’s log end, and with nothing new written it is not “behind”: the controller removes it once it misses heartbeats for \`broker.session.timeout.ms\` (${SESSION_MS} ms). Wait, then check again.`
+            : troubled
+              ? `All ${p.replicas.length} replicas are still in sync. The leader drops a follower that has been behind its log end for ${LAG_MS} ms (\`replica.lag.time.max.ms\`) — behind means there are writes it has not fetched — and only a replica of orders-0 (a broker) counts. Wait a little, then check again.`
+              : `All ${p.replicas.length} replicas are in sync. Stop one follower from keeping up: crash its broker, or cut or slow its link to the leader.`,
         };
       },
       status: isrText,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consumingLesson } from './10-consuming';
 import { walkLesson } from '../testing/walk';
+import { startHeadless } from '../testing/headless';
 
 describe('lesson 10 on the real engine', () => {
   it('a crash before commit re-reads from 0; a commit sticks; a second group reads everything', () => {
@@ -43,5 +44,23 @@ describe('lesson 10 on the real engine', () => {
       },
     });
     expect(h.refused).toEqual([]);
+  });
+});
+
+describe('lesson 10: a late answer (learners hit this)', () => {
+  it('c1 rejoins even when it restarts just before its old session expires', () => {
+    // Answering at 31.425 s put the restarted c1's JoinGroup 6 s before the old incarnation's
+    // session expiry: the coordinator expired the NEW member with the old one (group Empty, c1
+    // "joining" for good). Kafka keeps a new member NewMemberJoinTimeoutMs, not a session.
+    const h = startHeadless(consumingLesson);
+    h.runUntil(() => h.actor.getSnapshot().matches('step'), 30_000);
+    h.send({ type: 'user.action', action: 'send' });
+    expect(h.untilComplete(30_000)).toBe(true);
+    h.send({ type: 'user.next' });
+    h.runUntil(() => h.sim.snapshot().nowMs >= 31_000, 60_000);
+    h.sim.runFor(31_425 - h.sim.snapshot().nowMs);
+    h.send({ type: 'user.answer', choice: 'zero' });
+    expect(h.untilComplete(40_000)).toBe(true);
+    expect(h.sim.snapshot().groups.find((g) => g.groupId === 'billing')?.state).toBe('Stable');
   });
 });

@@ -48,6 +48,12 @@ describe('lesson 13 on the real engine', () => {
             .events()
             .filter((e) => e.type === 'consumer.positionSet' && e.reason === 'timestamp');
           expect(set).toHaveLength(1);
+          // Learners saw only "✓ Done": the step says the offset the seek landed on, and why.
+          const offset = set[0]!.type === 'consumer.positionSet' ? set[0]!.offset : -1;
+          const said = h.actor.getSnapshot().context.reveals['seek-time']!.text;
+          expect(said).toContain(`offset ${offset}**`);
+          expect(said).toMatch(/timestamp \(virtual time [\d.]+ s/);
+          expect(said).toMatch(/log start offset|first payment written at or after|log end/);
         },
       },
       'challenge-replay': {

@@ -72,6 +72,33 @@ function segmentsLine(s: ClusterSnapshot): string {
   );
 }
 
+/** The seek by time: the offset the leader answered with, and why that one. */
+export function seekOutcome(events: readonly EngineEvent[], s: ClusterSnapshot): string {
+  const set = eventsOf(events, 'consumer.positionSet')
+    .filter((e) => e.consumer === 'fraud-model' && e.reason === 'timestamp')
+    .at(-1);
+  if (!set) return 'The leader answered the seek.';
+  const asked = eventsOf(events, 'command.accepted')
+    .map((e) => e.command)
+    .filter((c) => c.type === 'consumer.seek' && c.consumer === 'fraud-model')
+    .at(-1);
+  const to = asked?.type === 'consumer.seek' ? asked.to : undefined;
+  const ts = typeof to === 'object' && 'timestampMs' in to ? to.timestampMs : undefined;
+  const when =
+    ts === undefined
+      ? ''
+      : ts === 0
+        ? ' (virtual time 0 s: 30 days ago is before this cluster began)'
+        : ` (virtual time ${(ts / 1000).toFixed(1)} s, “30 days ago”)`;
+  const why =
+    set.offset >= logEnd(s)
+      ? 'no payment is that recent, so the answer is the log end: fraud-model waits for new ones.'
+      : set.offset <= logStart(s)
+        ? `that is the log start offset: every payment still kept was written after that time${logStart(s) > 0 ? ' (the older ones are deleted)' : ''}.`
+        : `the first payment written at or after that time; offsets ${logStart(s)}–${set.offset - 1} are older.`;
+  return `The leader answered ListOffsets with **offset ${set.offset}** for ${when ? `the timestamp${when}` : 'the timestamp'}: ${why}\nfraud-model reads from offset ${set.offset} on.`;
+}
+
 /** Does every offset still kept, [log start, log end), appear in `offsets`? */
 function coversRetained(s: ClusterSnapshot, offsets: readonly number[]): boolean {
   const have = new Set(offsets);
@@ -305,6 +332,8 @@ export const retentionReplayLesson: Lesson = {
             (e) => e.consumer === 'fraud-model' && e.reason === 'timestamp',
           ),
       },
+      outcome: ({ stepEvents, history, snapshot }) =>
+        seekOutcome(stepEvents.length ? stepEvents : history, snapshot),
       status: (s) => {
         const a = consumerOf(s, 'fraud-model')?.assignment.find((x) => x.topic === TOPIC);
         return `fraud-model position ${a?.position ?? '–'} · payments-0 log start ${logStart(s)}, log end ${logEnd(s)}.`;

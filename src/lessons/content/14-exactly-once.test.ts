@@ -76,3 +76,47 @@ describe('lesson 14 on the real engine', () => {
     expect(h.refused).toEqual([]);
   });
 });
+
+describe('lesson 14: the challenge tells records by position, not value (learners hit this)', () => {
+  it('an aborted "hello" passes even after a committed "hello"', () => {
+    const h = walkLesson(exactlyOnceLesson, {
+      'challenge-abort': {
+        wrong: (h) => {
+          h.act([
+            { type: 'producer.create', producer: 'me', config: { acks: 'all', 'transactional.id': 'me-tx' } },
+          ]);
+          h.runUntil(
+            () => h.sim.snapshot().producers.find((p) => p.id === 'me')?.transactionState === 'READY',
+            20_000,
+          );
+          h.act([
+            { type: 'producer.beginTransaction', producer: 'me' },
+            { type: 'producer.send', producer: 'me', topic: 'ledger', key: null, value: 'hello' },
+            { type: 'producer.commitTransaction', producer: 'me' },
+          ]);
+          h.runUntil(
+            () =>
+              h.sim.events().some((e) => e.type === 'transaction.committed' && e.transactionalId === 'me-tx'),
+            20_000,
+          );
+          h.run(3000); // rc reads the committed "hello"
+        },
+        hint: /was committed/,
+        solve: (h) => {
+          h.act([
+            { type: 'producer.beginTransaction', producer: 'me' },
+            { type: 'producer.send', producer: 'me', topic: 'ledger', key: null, value: 'hello' },
+          ]);
+          h.run(1000);
+          h.act([{ type: 'producer.abortTransaction', producer: 'me' }]);
+        },
+        after: (h) => {
+          expect(h.actor.getSnapshot().context.message).toMatch(
+            /Transaction me-tx aborted.*ru read “hello”; rc read none of them/,
+          );
+        },
+      },
+    });
+    expect(h.refused).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@
  *
  * Every reveal counts from the engine's events and snapshot.
  */
-import type { ClusterSnapshot, Command, EngineEvent } from '../../engine';
+import type { ClusterSnapshot, Command, EngineEvent, EventOf } from '../../engine';
 import type { FactView, Lesson } from '../lesson-types';
 import { eventsOf, leaderReplica, list, partitionOf, plural } from '../facts';
 
@@ -357,30 +357,39 @@ export function checkAbort({ stepEvents }: FactView) {
     // Aborted by the learner, or by the coordinator if they left it open past its timeout.
     .filter((e) => e.reason !== 'fenced' && e.transactionalId !== 'refunds' && touchesLedger(e))
     .at(-1);
-  // The values the producer sent in the aborted transaction: after its last begin before the abort.
-  const sentIn = (producer: string, beforeSeq: number) => {
+  // The records of the aborted transaction, by position (a value may repeat one that was committed
+  // before): what its producer id appended to ledger after its last begin and before the abort.
+  const writtenIn = (producer: string, producerId: number, beforeSeq: number) => {
     const begun =
       eventsOf(stepEvents, 'producer.transactionBegun')
         .filter((e) => e.producer === producer && e.seq < beforeSeq)
         .at(-1)?.seq ?? 0;
-    return eventsOf(stepEvents, 'command.accepted').flatMap((e) =>
-      e.seq > begun &&
-      e.seq < beforeSeq &&
-      e.command.type === 'producer.send' &&
-      e.command.producer === producer &&
-      e.command.topic === TOPIC
-        ? [e.command.value]
-        : [],
+    return eventsOf(stepEvents, 'partition.appended').filter(
+      (e) => e.seq > begun && e.seq < beforeSeq && e.topic === TOPIC && e.producerId === producerId,
     );
   };
+  const readOf = (reader: Reader, ranges: readonly EventOf<'partition.appended'>[]) =>
+    eventsOf(stepEvents, 'consumer.received')
+      .filter((e) => e.consumer === reader)
+      .flatMap((e) => e.records)
+      .filter((r) =>
+        ranges.some(
+          (a) =>
+            a.partition === r.partition &&
+            r.topic === TOPIC &&
+            r.offset >= a.baseOffset &&
+            r.offset <= a.lastOffset,
+        ),
+      )
+      .map((r) => r.value ?? '');
   if (aborted) {
     const producer = eventsOf(stepEvents, 'producer.transactionAborted').find(
       (e) => e.transactionalId === aborted.transactionalId,
     )?.producer;
-    const values = producer ? sentIn(producer, aborted.seq) : [];
-    const ru = valuesOf(stepEvents, 'ru').filter((v) => values.includes(v));
-    const rc = valuesOf(stepEvents, 'rc').filter((v) => values.includes(v));
-    if (rc.length === 0 && ru.length === 0 && values.length > 0)
+    const ranges = producer ? writtenIn(producer, aborted.producerId, aborted.seq) : [];
+    const ru = readOf('ru', ranges);
+    const rc = readOf('rc', ranges);
+    if (rc.length === 0 && ru.length === 0 && ranges.length > 0)
       return {
         ok: false as const,
         hint: `Transaction ${aborted.transactionalId} is aborted; ru has not read its records yet. Press Check again in a moment.`,

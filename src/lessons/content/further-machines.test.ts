@@ -246,8 +246,8 @@ describe('lesson 14 (exactly-once) machine', () => {
   const lesson = exactlyOnceLesson;
   const ledger = (over: Parameters<typeof snap>[0] = {}) =>
     s({ topic: 'ledger', partitions: [{}, {}], ...over });
-  const got = (consumer: string, partition: number, value: string) =>
-    e('consumer.received', { consumer, records: [{ topic: 'ledger', partition, offset: 0, value }] });
+  const got = (consumer: string, partition: number, value: string, offset = 0) =>
+    e('consumer.received', { consumer, records: [{ topic: 'ledger', partition, offset, value }] });
 
   it('the retry: cuts the answer and sends on the answer, heals on the retry, reveals one copy', () => {
     let r = run(at(lesson, 0), [ledger()]);
@@ -285,10 +285,20 @@ describe('lesson 14 (exactly-once) machine', () => {
     expect(r.state.context.hint).toMatch(/Create a producer in the Produce tab/);
     const send = (value: string) =>
       e('command.accepted', { command: { type: 'producer.send', producer: 'p1', topic: 'ledger', value } });
-    const part = { partitions: [{ topic: 'ledger', partition: 0 }], transactionalId: 'p1-tx' };
+    const part = { partitions: [{ topic: 'ledger', partition: 0 }], transactionalId: 'p1-tx', producerId: 7 };
+    // The records are told by position (producer id, offsets), not by value.
+    const appended = (offset: number) =>
+      e('partition.appended', {
+        topic: 'ledger',
+        partition: 0,
+        baseOffset: offset,
+        lastOffset: offset,
+        producerId: 7,
+      });
     r = run(r.state, [
       e('producer.transactionBegun', { producer: 'p1', transactionalId: 'p1-tx' }),
       send('keep'),
+      appended(0),
       e('transaction.committed', { ...part, reason: 'requested' }),
       got('rc', 0, 'keep'),
       { type: 'user.check' },
@@ -297,12 +307,13 @@ describe('lesson 14 (exactly-once) machine', () => {
     r = run(r.state, [
       e('producer.transactionBegun', { producer: 'p1', transactionalId: 'p1-tx' }),
       send('undo'),
+      appended(2),
       e('producer.transactionAborted', { producer: 'p1', transactionalId: 'p1-tx', reason: 'requested' }),
       e('transaction.aborted', { ...part, reason: 'requested' }),
       { type: 'user.check' },
     ]);
     expect(r.state.context.hint).toMatch(/ru has not read its records yet/);
-    r = run(r.state, [got('ru', 0, 'undo'), { type: 'user.check' }]);
+    r = run(r.state, [got('ru', 0, 'undo', 2), { type: 'user.check' }]);
     expect(r.state.value).toEqual({ step: 'complete' });
     expect(r.state.context.message).toMatch(/ru read “undo”; rc read none of them/);
   });

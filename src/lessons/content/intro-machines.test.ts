@@ -97,12 +97,27 @@ describe('lesson 1 (messaging) machine', () => {
     expect(after.state.value).toEqual({ step: 'running' });
     after = run(after.state, [
       e('worker.handled', { worker: 'billing', body: 'order-3', messageId: 'm3' }),
-      s(),
+      s({ services: [{ node: 'worker:billing', role: 'worker', count: 3 }] }),
     ]);
     expect(after.state.value).toEqual({ step: 'complete' });
     const reveal = after.state.context.reveals['predict-streaming']!;
     expect(reveal.correct).toBe('one-by-one');
     expect(reveal.text).toContain('order-1, order-2 and order-3');
+  });
+
+  it('the streaming reveal says how many orders still wait (learners read "backlog gone" beside 8)', () => {
+    let { state } = run(start(messagingLesson), [s(), s({ queues: [orders()] }), { type: 'user.next' }]);
+    ({ state } = run(state, [s({ queues: [orders({ ready: 3 })] }), { type: 'user.next' }]));
+    const r = run(state, [{ type: 'user.answer', choice: 'one-by-one' }]);
+    const after = run(r.state, [
+      e('worker.handled', { worker: 'billing', body: 'order-1', messageId: 'm1' }),
+      e('worker.handled', { worker: 'billing', body: 'order-2', messageId: 'm2' }),
+      e('worker.handled', { worker: 'billing', body: 'order-3', messageId: 'm3' }),
+      s({ queues: [orders({ ready: 8 })], services: [{ node: 'worker:billing', role: 'worker', count: 3 }] }),
+    ]);
+    const text = after.state.context.reveals['predict-streaming']!.text;
+    expect(text).not.toMatch(/backlog was gone/);
+    expect(text).toMatch(/8 orders still wait/);
   });
 
   it('the decoupling challenge hints at what is missing, then passes', () => {
@@ -115,6 +130,7 @@ describe('lesson 1 (messaging) machine', () => {
       { type: 'user.next' },
       { type: 'user.answer', choice: 'one-by-one' },
       ...handled(3),
+      s({ services: [{ node: 'worker:billing', role: 'worker', count: 3 }] }),
       { type: 'user.next' },
       ...handled(2),
       { type: 'user.next' },

@@ -13,7 +13,10 @@ import { lessonMachine, type LessonMachineEvent, type LessonProgress } from '../
 import type { Lesson } from '../../lessons/lesson-types';
 import { readCourse, writeCourse, withLesson, type CourseProgress } from '../../lessons/progress';
 import { readTabSession, urlDigest, writeTabSession } from '../open-plan';
-import type { EngineSession } from '../engine-session.svelte';
+import { SPEEDS, type EngineSession, type Speed } from '../engine-session.svelte';
+
+const asSpeed = (value: number, fallback: number): Speed =>
+  (SPEEDS as readonly number[]).includes(value) ? (value as Speed) : (fallback as Speed);
 import type { Batch } from '../../worker/protocol';
 
 /** Booting the cluster and running the setup is not the lesson: it runs at the fastest speed. */
@@ -39,9 +42,18 @@ export function pointTabAtLesson(
 }
 export type LessonState = SnapshotFrom<typeof lessonMachine>;
 
-export function progressOf(state: LessonState): LessonProgress {
-  const { index, done, answers, reveals, pressed, finished } = state.context;
-  return { index, done, answers, reveals, pressed, finished };
+export function progressOf(state: LessonState, speed?: number): LessonProgress {
+  const { index, done, answers, reveals, pressed, finished, starts } = state.context;
+  return {
+    index,
+    done,
+    answers,
+    reveals,
+    pressed,
+    finished,
+    starts: starts ?? {},
+    ...(speed ? { speed } : {}),
+  };
 }
 
 export class LessonRunner {
@@ -82,15 +94,72 @@ export class LessonRunner {
     this.actor?.send(event);
   }
 
+  /** Back: the previous step, with the cluster put back where that step began. */
+  back(): void {
+    this.actor?.send({ type: 'user.back' });
+    this.seekToStep();
+  }
+
+  /** Next: in the recorded past, the next step's start is still there: go to it. */
+  next(): void {
+    this.actor?.send({ type: 'user.next' });
+    if (this.session.inPast) this.seekToStep();
+  }
+
+  /** Try the current (done) step again from where it began: the old outcome is forgotten. */
+  retry(): void {
+    const start = this.startOf();
+    if (start === undefined) return;
+    this.afterSeek = { atMs: start, then: () => this.actor?.send({ type: 'user.retry' }) };
+    this.session.seek(start);
+  }
+
+  /** The learner changed the speed: saved with the progress (a reload restores it). */
+  rememberSpeed(speed: number): void {
+    if (speed === this.speed) return;
+    this.speed = speed;
+    if (this.actor) this.save(this.actor.getSnapshot());
+  }
+
+  private speed: number | undefined;
+  /** The highest event seq the machine has been given (a replayed past is not new). */
+  private seen = 0;
+  private afterSeek: { atMs: number; then: () => void } | undefined;
+
+  private startOf(): number | undefined {
+    const context = this.actor?.getSnapshot().context;
+    return context ? context.starts?.[context.index] : undefined;
+  }
+
+  private seekToStep(): void {
+    const start = this.startOf();
+    if (start !== undefined && start <= this.session.endMs) this.session.seek(start);
+  }
+
   private onBatch(batch: Batch): void {
     const actor = this.actor ?? this.begin();
-    // A jump in time (the learner stepped back) resends old events: the machine only needs the state.
+    const live = !batch.timeline.inPast;
+    // Only new events go to the machine: after a seek back, playing replays events it already
+    // had; after a fork (acting in the past) the trace goes on from the fork with a new story.
+    const first = batch.events[0]?.seq ?? batch.traceLength + 1;
+    if (live && batch.traceLength < this.seen) this.seen = batch.reset ? batch.traceLength : first - 1;
     if (!batch.reset) {
       for (const event of batch.events) {
+        if (event.seq <= this.seen) continue;
         if (!event.type.startsWith('rpc.')) actor.send({ type: 'engine.event', event });
       }
     }
-    actor.send({ type: 'engine.snapshot', snapshot: batch.snapshot });
+    this.seen = Math.max(this.seen, batch.traceLength);
+    // The machine judges facts on the live cluster only: a scrubbed-back past must not complete a
+    // step (the page shows the past itself). A seek the runner asked for is handed over once.
+    const after = this.afterSeek;
+    if (after && Math.abs(batch.nowMs - after.atMs) < 1) {
+      this.afterSeek = undefined;
+      actor.send({ type: 'engine.snapshot', snapshot: batch.snapshot });
+      after.then();
+      return;
+    }
+    if (live) actor.send({ type: 'engine.snapshot', snapshot: batch.snapshot });
   }
 
   /** The first batch tells whether the session was restored (origin is set before batches arrive). */
@@ -99,6 +168,7 @@ export class LessonRunner {
     const saved = course.lessons[this.lesson.id];
     const restored = this.session.origin === 'restored' || this.session.origin === 'copied';
     const resume = restored && saved !== undefined;
+    this.speed = resume ? saved.speed : undefined;
     this.restarted = !restored && saved !== undefined && (saved.index > 0 || saved.done.length > 0);
     const actor = createActor(lessonMachine, {
       input: resume ? { lesson: this.lesson, progress: saved, skipSetup: true } : { lesson: this.lesson },
@@ -117,6 +187,7 @@ export class LessonRunner {
     });
     this.actor = actor;
     if (!resume) this.session.setSpeed(SETUP_SPEED);
+    else if (saved.speed !== undefined) this.session.setSpeed(asSpeed(saved.speed, this.lesson.speed ?? 1));
     // A restored session opens paused (the sandbox's rule: look before it runs on). A lesson is
     // live, and its saved position may sit just after an action whose effects have not happened
     // yet (the last write-behind did not make it before the page went away): play on.
@@ -129,10 +200,14 @@ export class LessonRunner {
 
   /** Saves when the progress changed (not on every engine event the machine records). */
   private save(state: LessonState): void {
-    const progress = JSON.stringify(progressOf(state));
+    const progress = JSON.stringify(progressOf(state, this.speed));
     if (progress === this.saved) return;
     this.saved = progress;
-    const course: CourseProgress = withLesson(readCourse(this.store), this.lesson.id, progressOf(state));
+    const course: CourseProgress = withLesson(
+      readCourse(this.store),
+      this.lesson.id,
+      progressOf(state, this.speed),
+    );
     // The session opened for this page (adopted into the tab's storage when it became ready).
     const sessionId = readTabSession(this.tabStorage)?.id;
     if (sessionId) course.sessions = { ...course.sessions, [this.lesson.id]: sessionId };

@@ -121,4 +121,31 @@ describe('narration', () => {
     const other = { id: 3, atMs: 120, tone: 'info' as const, text: 'broker-1 crashed.' };
     expect(mergeSentences([...log, other], [sum(4, 130, 5)])).toHaveLength(3);
   });
+
+  it('a cooperative rebalance: a member that keeps its partitions is not said to own none', () => {
+    const sim = untilReady(cluster(11));
+    sim.dispatch({ type: 'topic.create', topic: 'clicks', partitions: 3, replicationFactor: 1 });
+    sim.runFor(500);
+    const join = (consumer: string): Command[] => [
+      {
+        type: 'consumer.create',
+        consumer,
+        groupId: 'E',
+        config: { 'partition.assignment.strategy': 'cooperative-sticky' },
+      },
+      { type: 'consumer.subscribe', consumer, topics: ['clicks'] },
+    ];
+    for (const c of join('e1')) sim.dispatch(c);
+    sim.runUntil((s) => s.snapshot().groups.find((g) => g.groupId === 'E')?.state === 'Stable', 20_000);
+    sim.runFor(1000);
+    const from = sim.events().at(-1)!.seq;
+    for (const c of join('e2')) sim.dispatch(c);
+    sim.runFor(20_000);
+    const narrator = new Narrator();
+    narrator.narrate(sim.events().filter((e) => e.seq <= from));
+    const texts = narrator.narrate(sim.events(from)).map((t) => t.text);
+    const e1 = texts.filter((t) => t.startsWith('e1 '));
+    expect(e1.some((t) => /^e1 keeps clicks-\d/.test(t))).toBe(true);
+    expect(e1.join(' ')).not.toMatch(/e1 now owns no partitions/);
+  });
 });

@@ -154,8 +154,14 @@ export class Narrator {
   /** The last retry error narrated per `producer/topic-partition`: a producer retries every
    * retry.backoff.ms, and one sentence per error is enough. Cleared when the send completes. */
   private readonly retries = new Map<string, string>();
+  /**
+   * What each consumer owns, as `topic-partition`: a cooperative rebalance's `consumer.assigned`
+   * carries only the partitions ADDED (the kept ones were never revoked), so "now owns" needs this.
+   */
+  private readonly owned = new Map<string, Set<string>>();
 
   reset(): void {
+    this.owned.clear();
     this.isr.clear();
     this.proposals.clear();
     this.retries.clear();
@@ -315,6 +321,7 @@ export class Narrator {
       case 'consumer.crashed':
         return { tone: 'bad', text: `${e.node} crashed: its group will notice when its heartbeats stop.` };
       case 'consumer.restarted':
+        this.owned.set(e.node.replace(/^consumer:/, ''), new Set());
         return { tone: 'info', text: `${e.node} restarted and will rejoin its group.` };
       case 'group.memberJoined':
         return { tone: 'info', text: `${e.clientId} asked to join group ${e.groupId}.` };
@@ -334,11 +341,9 @@ export class Narrator {
           text: `Group ${e.groupId} rebalanced: generation ${e.generation}, ${e.members.length} member${e.members.length === 1 ? '' : 's'}, assignor ${e.protocol ?? 'none'}.`,
         };
       case 'consumer.assigned':
-        return {
-          tone: 'info',
-          text: `${e.consumer} now owns ${e.partitions.length > 0 ? list(e.partitions.map((p) => `${p.topic}-${p.partition}`)) : 'no partitions'}${e.groupId ? ` (generation ${e.generation})` : ''}.`,
-        };
+        return this.assigned(e);
       case 'consumer.revoked':
+        for (const p of e.partitions) this.ownedBy(e.consumer).delete(`${p.topic}-${p.partition}`);
         return e.partitions.length === 0
           ? undefined
           : {
@@ -378,6 +383,34 @@ export class Narrator {
       default:
         return undefined;
     }
+  }
+
+  private ownedBy(consumer: string): Set<string> {
+    let set = this.owned.get(consumer);
+    if (!set) {
+      // First seen in this batch: start from the snapshot the batch begins from.
+      const c = this.before?.consumers.find((x) => x.id === consumer);
+      set = new Set((c?.assignment ?? []).map((a) => `${a.topic}-${a.partition}`));
+      this.owned.set(consumer, set);
+    }
+    return set;
+  }
+
+  private assigned(e: EventOf<'consumer.assigned'>): { tone: Tone; text: string } {
+    const added = e.partitions.map((p) => `${p.topic}-${p.partition}`);
+    const owned = this.ownedBy(e.consumer);
+    // generation -1: assign() by hand replaces the whole assignment.
+    if (e.generation < 0) owned.clear();
+    const kept = [...owned].filter((p) => !added.includes(p));
+    for (const p of added) owned.add(p);
+    const generation = e.groupId ? ` (generation ${e.generation})` : '';
+    let text: string;
+    if (kept.length === 0)
+      text = `${e.consumer} now owns ${added.length > 0 ? list(added) : 'no partitions'}${generation}.`;
+    else if (added.length === 0)
+      text = `${e.consumer} keeps ${list(kept)}: nothing new for it in this rebalance${generation}.`;
+    else text = `${e.consumer} keeps ${list(kept)} and is given ${list(added)}${generation}.`;
+    return { tone: 'info', text };
   }
 
   private partitionChanged(e: EventOf<'partition.changed'>): { tone: Tone; text: string } {

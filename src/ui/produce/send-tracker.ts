@@ -6,6 +6,11 @@
  *   → committed (the leader's partition.highWatermark passes it) → acknowledged (producer.acked)
  *   or failed (producer.failed, with Kafka's error name).
  *
+ * What can still happen after that is tracked too, so no state claims more than the engine did: a
+ * copy truncated away or left behind by a leader change is LOST (acks=1 acknowledges before any
+ * follower copies), a retry that lands at another offset keeps the first copy as `earlier`, and a
+ * record sent inside a transaction is committed or aborted only by its transaction's outcome.
+ *
  * Only `command.accepted`, `queued`, `acked` and `failed` name the send; the middle steps are matched the way the
  * producer builds them: per partition, sends queue in order, each first-attempt batch takes the
  * oldest `records` of them, and the leader appends a producer's batches in order (it has the
@@ -39,6 +44,15 @@ export interface SendLife {
   failedAtMs?: number;
   error?: string;
   message?: string;
+  /** The copy is gone from the partition (truncated, or a leader was elected without it). */
+  lostAtMs?: number;
+  lostReason?: string;
+  /** A first copy replaced by a retry appended elsewhere (the first was lost). */
+  earlier?: { offset: number; leader: number; lostReason?: string };
+  /** Sent between beginTransaction and the end of that transaction. */
+  transactional: boolean;
+  /** The transaction's outcome, once the coordinator decided it. */
+  transaction?: { outcome: 'committed' | 'aborted'; atMs: number };
 }
 
 interface PendingBatch {
@@ -58,11 +72,16 @@ export class SendTracker {
   /** Appended and not yet committed everywhere, per `topic-partition`. */
   private readonly placed = new Map<string, SendLife[]>();
   private readonly producerIds = new Map<string, number>();
+  /** Producers inside a transaction, with the sends made in it. */
+  private readonly openTxn = new Map<string, SendLife[]>();
+  /** Appended and not yet acknowledged, per `topic-partition`: a retry may write them again. */
+  private readonly unacked = new Map<string, PendingBatch[]>();
 
   private track(commandId: number, send: EventOf<'command.accepted'>['command'], atMs: number): void {
     if (send.type !== 'producer.send') return;
     const { producer, topic, key, value } = send;
-    this.lives.set(commandId, {
+    const txn = this.openTxn.get(producer);
+    const life: SendLife = {
       commandId,
       producer,
       topic,
@@ -72,7 +91,10 @@ export class SendTracker {
       attempts: 0,
       replicatedAtMs: {},
       truncatedOn: [],
-    });
+      transactional: txn !== undefined,
+    };
+    txn?.push(life);
+    this.lives.set(commandId, life);
     if (this.lives.size > KEEP) {
       const oldest = this.lives.keys().next().value;
       if (oldest !== undefined) this.lives.delete(oldest);
@@ -85,6 +107,8 @@ export class SendTracker {
     this.unappended.clear();
     this.placed.clear();
     this.producerIds.clear();
+    this.openTxn.clear();
+    this.unacked.clear();
   }
 
   /** The newest `n` sends, newest first. */
@@ -118,8 +142,11 @@ export class SendTracker {
           break;
         case 'replica.appended':
           for (const life of this.placed.get(`${e.topic}-${e.partition}`) ?? []) {
-            if (life.offset! >= e.baseOffset && life.offset! <= e.lastOffset)
+            if (life.offset! >= e.baseOffset && life.offset! <= e.lastOffset) {
               life.replicatedAtMs[e.broker] ??= e.atMs;
+              // A broker that truncated an earlier copy and fetched this one again holds it.
+              life.truncatedOn = life.truncatedOn.filter((b) => b !== e.broker);
+            }
           }
           break;
         case 'partition.highWatermark':
@@ -130,19 +157,50 @@ export class SendTracker {
             if (life.offset! < e.toOffset) continue;
             delete life.replicatedAtMs[e.broker];
             if (!life.truncatedOn.includes(e.broker)) life.truncatedOn.push(e.broker);
+            if (e.broker === life.leader && life.lostAtMs === undefined) {
+              life.lostAtMs = e.atMs;
+              life.lostReason = `truncated on broker-${e.broker}`;
+            }
           }
           break;
+        case 'partition.changed':
+          this.onLeaderChange(e);
+          break;
+        case 'producer.transactionBegun':
+          this.openTxn.set(e.producer, []);
+          break;
+        case 'producer.transactionCommitted':
+        case 'producer.transactionAborted':
+          this.endTxn(
+            e.producer,
+            e.type === 'producer.transactionCommitted' ? 'committed' : 'aborted',
+            e.atMs,
+          );
+          break;
+        case 'transaction.aborted': {
+          // The coordinator rolled back a transaction whose producer went away (timeout).
+          for (const [producer, id] of this.producerIds)
+            if (id === e.producerId) this.endTxn(producer, 'aborted', e.atMs);
+          break;
+        }
         case 'producer.acked': {
           const life = this.lives.get(e.commandId);
           if (!life) break;
           life.ackedAtMs = e.atMs;
           life.partition = e.partition;
-          if (e.offset >= 0) life.offset = e.offset;
+          if (e.offset >= 0) {
+            // The acknowledged copy is at another offset: a retry wrote it again after the first
+            // was lost (the retry's append was not matched, e.g. sent before tracking began).
+            if (life.offset !== undefined && life.offset !== e.offset) this.rewritten(life, life.broker);
+            life.offset = e.offset;
+          }
+          this.dropUnacked(life);
           break;
         }
         case 'producer.failed': {
           const life = this.lives.get(e.commandId);
           if (!life) break;
+          this.dropUnacked(life);
           life.failedAtMs = e.atMs;
           life.error = e.error;
           life.message = e.message;
@@ -168,8 +226,19 @@ export class SendTracker {
   private onBatchSent(e: EventOf<'producer.batchSent'>): void {
     const tp = `${e.topic}-${e.partition}`;
     if (e.attempt > 1) {
-      // A retry resends the oldest unappended batch of this producer for the partition.
-      const batch = this.unappended.get(tp)?.find((b) => b.producer === e.producer);
+      // A retry resends the oldest unacknowledged batch of this producer for the partition: one
+      // not appended yet, or one appended whose acknowledgement never came (its leader failed).
+      let batch = this.unappended.get(tp)?.find((b) => b.producer === e.producer);
+      if (!batch) {
+        const unacked = this.unacked.get(tp) ?? [];
+        const i = unacked.findIndex((b) => b.producer === e.producer);
+        if (i >= 0) {
+          batch = unacked.splice(i, 1)[0]!;
+          const pending = this.unappended.get(tp) ?? [];
+          pending.unshift(batch);
+          this.unappended.set(tp, pending);
+        }
+      }
       for (const life of batch?.lives ?? []) {
         life.broker = e.broker;
         life.attempts = e.attempt;
@@ -200,11 +269,15 @@ export class SendTracker {
     if (index < 0) return;
     const [batch] = pending.splice(index, 1);
     const placed = this.placed.get(tp) ?? [];
+    const unacked = this.unacked.get(tp) ?? [];
+    unacked.push(batch!);
+    this.unacked.set(tp, unacked);
     batch!.lives.forEach((life, i) => {
+      if (life.offset !== undefined) this.rewritten(life, e.broker);
       life.offset = e.baseOffset + i;
       life.leader = e.broker;
       life.appendedAtMs = e.atMs;
-      placed.push(life);
+      if (!placed.includes(life)) placed.push(life);
     });
     this.placed.set(tp, placed);
   }
@@ -214,14 +287,60 @@ export class SendTracker {
     const placed = this.placed.get(tp);
     if (!placed) return;
     for (const life of placed) {
+      // A lost copy's offset now holds another record: that one's HW says nothing about this one.
+      if (life.lostAtMs !== undefined) continue;
       if (life.leader === e.broker && life.offset! < e.highWatermark) life.committedAtMs ??= e.atMs;
     }
     // Committed and acknowledged (or failed) sends need no more matching.
     this.placed.set(
       tp,
       placed.filter(
-        (l) => l.committedAtMs === undefined || (l.ackedAtMs === undefined && l.failedAtMs === undefined),
+        (l) =>
+          l.lostAtMs === undefined &&
+          (l.committedAtMs === undefined || (l.ackedAtMs === undefined && l.failedAtMs === undefined)),
       ),
     );
+  }
+
+  /** A new leader without the record: Kafka truncates every other copy to the leader's log. */
+  private onLeaderChange(e: EventOf<'partition.changed'>): void {
+    for (const life of this.placed.get(`${e.topic}-${e.partition}`) ?? []) {
+      if (life.lostAtMs !== undefined || life.leader === undefined || life.leader === e.leader) continue;
+      if (e.leader < 0 || life.replicatedAtMs[e.leader] !== undefined) continue;
+      life.lostAtMs = e.atMs;
+      life.lostReason = `broker-${e.leader} became leader without it`;
+    }
+  }
+
+  /** The life's copy is replaced by a new one (a retry): keep the first as `earlier`. */
+  private rewritten(life: SendLife, newLeader: number | undefined): void {
+    life.earlier = {
+      offset: life.offset!,
+      leader: life.leader ?? newLeader ?? -1,
+      ...(life.lostReason !== undefined ? { lostReason: life.lostReason } : {}),
+    };
+    life.replicatedAtMs = {};
+    life.truncatedOn = [];
+    delete life.committedAtMs;
+    delete life.lostAtMs;
+    delete life.lostReason;
+    if (newLeader !== undefined) life.leader = newLeader;
+  }
+
+  private dropUnacked(life: SendLife): void {
+    const tp = `${life.topic}-${life.partition}`;
+    const list = this.unacked.get(tp);
+    if (list)
+      this.unacked.set(
+        tp,
+        list.filter(
+          (b) => !b.lives.every((l) => l === life || l.ackedAtMs !== undefined || l.failedAtMs !== undefined),
+        ),
+      );
+  }
+
+  private endTxn(producer: string, outcome: 'committed' | 'aborted', atMs: number): void {
+    for (const life of this.openTxn.get(producer) ?? []) life.transaction ??= { outcome, atMs };
+    this.openTxn.delete(producer);
   }
 }
