@@ -6,6 +6,7 @@
 import { benchKernel } from './kernel.bench';
 import { benchProduce } from './produce.bench';
 import { benchFlights } from './flight.bench';
+import { benchPartitions } from './partitions.bench';
 import { benchStorage } from './storage.bench';
 
 /**
@@ -14,10 +15,18 @@ import { benchStorage } from './storage.bench';
  */
 const only = process.env.BENCH_ONLY;
 
+/** `BENCH_ONLY=flight`: only the UI's figures (messages in flight, the cluster view with 1000 partitions). */
+if (only === 'flight') {
+  await benchFlights();
+  await benchPartitions();
+  process.exit(0);
+}
+
 console.log('StreamLab engine benchmarks (Node ' + process.version + ')');
 if (!only) {
   benchKernel();
   benchProduce();
   await benchFlights();
+  await benchPartitions();
 }
 await benchStorage(only);

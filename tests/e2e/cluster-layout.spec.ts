@@ -4,6 +4,7 @@
  * node boxes overlapping and no node name cut. Screenshots hide the message canvas (messages fly
  * wherever the lesson's playback stopped) and mask the numbers that follow the clock.
  */
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import {
   createConsumer,
@@ -21,7 +22,7 @@ const SIZES = [
   { width: 1024, height: 768 },
 ] as const;
 
-const HIDE_FLIGHTS = 'canvas { visibility: hidden !important; }';
+const HIDE_FLIGHTS = fileURLToPath(new URL('./hide-flights.css', import.meta.url));
 
 function lessonMasks(page: Page) {
   return [
@@ -44,7 +45,7 @@ async function shotAtBothSizes(page: Page, name: string, mask: ReturnType<typeof
     await expectLayoutHolds(page);
     await expect(page).toHaveScreenshot(`${name}-${size.width}.png`, {
       mask,
-      style: HIDE_FLIGHTS,
+      stylePath: HIDE_FLIGHTS,
       maxDiffPixelRatio: 0.01,
     });
   }
