@@ -6,6 +6,7 @@
 import { benchKernel } from './kernel.bench';
 import { benchProduce } from './produce.bench';
 import { benchFlights } from './flight.bench';
+import { benchPartitions } from './partitions.bench';
 import { benchStorage } from './storage.bench';
 import { benchLongSession } from './long-session.bench';
 import { benchChecker } from './checker.bench';
@@ -15,7 +16,8 @@ import { benchWire } from './wire.bench';
  * `BENCH_ONLY=<part>` runs one part: `time-travel` (the worker's step-back, scrub and reload
  * figures), `storage` (the browser's storage and time-travel figures), `long-session` (the one-hour
  * session's heap and scrub), `checker` (the guarantee checker's cost per event), `wire` (KafkaJS
- * through the wire front end against the built-in producer).
+ * through the wire front end against the built-in producer), `flight` (the UI: messages in flight
+ * and the cluster view with 1000 partitions).
  */
 const only = process.env.BENCH_ONLY;
 
@@ -26,7 +28,11 @@ const nodeParts: Record<string, () => void | Promise<void>> = {
   checker: benchChecker,
   'long-session': benchLongSession,
   wire: benchWire,
-  flight: benchFlights,
+  // The UI's figures: messages in flight, the cluster view with 1000 partitions.
+  flight: async () => {
+    await benchFlights();
+    await benchPartitions();
+  },
 };
 for (const [name, run] of Object.entries(nodeParts)) if (!only || only === name) await run();
 if (!only || only === 'storage' || only === 'time-travel') await benchStorage(only);

@@ -3,6 +3,8 @@
  * wordings of their state from most to least informative (the box picks what fits its width).
  */
 import type { ClusterSnapshot } from '../../engine';
+import type { ServiceCard } from '../queue/queue-view';
+import type { TopGroupInput } from './top-band';
 
 export interface ClientCard {
   node: string;
@@ -29,16 +31,17 @@ export function clientCards(snapshot: ClusterSnapshot): ClientCard[] {
   });
   const consumers = snapshot.consumers.map((c): ClientCard => {
     const owned = c.assignment.map((a) => `${a.topic}-${a.partition}`);
-    const group = c.groupId ?? 'no group';
     return {
       node: c.node,
       kind: 'consumer',
       title: `consumer ${c.id}`,
       alive: c.alive,
+      // The group is the caption of the box's group (./top-band), so the box leaves it out.
       details: [
-        `${group} · ${c.state} · ${owned.length > 0 ? owned.join(', ') : 'no partitions'}`,
-        `${group} · ${c.state} · ${owned.length} partition${owned.length === 1 ? '' : 's'}`,
-        `${c.state} · ${owned.length}p`,
+        `${c.state} · ${owned.length > 0 ? owned.join(', ') : 'no partitions'}`,
+        `${c.state} · ${owned.length} partition${owned.length === 1 ? '' : 's'}`,
+        `${owned.length} partition${owned.length === 1 ? '' : 's'}`,
+        `${owned.length}p`,
       ],
     };
   });
@@ -48,4 +51,60 @@ export function clientCards(snapshot: ClusterSnapshot): ClientCard[] {
 /** Kafka's internal topics (`__consumer_offsets`): 50 partitions of bookkeeping, hidden by default. */
 export function isInternalTopic(name: string): boolean {
   return name.startsWith('__');
+}
+
+/** `consumer:c1` → `c1`: the name a client's box shows when nothing longer fits. */
+export function shortId(node: string): string {
+  return node.includes(':') ? node.slice(node.indexOf(':') + 1) : node;
+}
+
+/**
+ * The top band's groups: producers, then one group per consumer group (in order of first member),
+ * consumers outside any group, the queue's services, and the controller quorum last.
+ */
+export function topGroups(
+  snapshot: ClusterSnapshot,
+  clients: readonly ClientCard[],
+  services: readonly ServiceCard[],
+): TopGroupInput[] {
+  const box = (node: string) => ({ id: node, name: shortId(node) });
+  const out: TopGroupInput[] = [
+    {
+      key: 'producers',
+      kind: 'clients',
+      titles: ['Producers', 'Prod.'],
+      boxes: clients.filter((c) => c.kind === 'producer').map((c) => box(c.node)),
+    },
+  ];
+  const byGroup = new Map<string, string[]>();
+  for (const c of snapshot.consumers) {
+    const key = c.groupId ?? '';
+    byGroup.set(key, [...(byGroup.get(key) ?? []), c.node]);
+  }
+  for (const [groupId, nodes] of byGroup) {
+    const state = snapshot.groups.find((g) => g.groupId === groupId)?.state;
+    out.push({
+      key: `group:${groupId}`,
+      kind: 'clients',
+      titles:
+        groupId === ''
+          ? ['Consumers, no group', 'No group']
+          : [`group ${groupId}${state ? ` · ${state}` : ''}`, `group ${groupId}`, groupId],
+      boxes: nodes.map(box),
+    });
+  }
+  out.push({
+    key: 'services',
+    kind: 'clients',
+    titles: ['Services', 'Svc.'],
+    boxes: services.map((s) => box(s.node)),
+  });
+  const epoch = snapshot.quorum.epoch;
+  out.push({
+    key: 'quorum',
+    kind: 'controllers',
+    titles: [`Controller quorum · epoch ${epoch}`, `Quorum · epoch ${epoch}`, `epoch ${epoch}`],
+    boxes: snapshot.quorum.voters.map((v) => ({ id: v.id, name: v.id })),
+  });
+  return out;
 }

@@ -3,9 +3,21 @@ import { cellState, layoutCluster, logWindow } from './cluster-layout';
 
 const input = {
   width: 860,
-  controllers: ['controller-1', 'controller-2', 'controller-3'],
+  top: [
+    {
+      key: 'producers',
+      kind: 'clients' as const,
+      titles: ['Producers'],
+      boxes: [{ id: 'producer:p1', name: 'p1' }],
+    },
+    {
+      key: 'quorum',
+      kind: 'controllers' as const,
+      titles: ['Controller quorum · epoch 1'],
+      boxes: ['controller-1', 'controller-2', 'controller-3'].map((id) => ({ id, name: id })),
+    },
+  ],
   brokers: [1, 2, 3],
-  clients: ['producer:p1'],
   partitions: [
     { topic: 'orders', partition: 0 },
     { topic: 'orders', partition: 1 },
@@ -15,7 +27,15 @@ const input = {
 describe('cluster layout', () => {
   it('gives every node an anchor and keeps boxes inside the width, without overlaps', () => {
     const layout = layoutCluster(input);
-    for (const id of [...input.controllers, 'broker-1', 'broker-2', 'broker-3', 'producer:p1'])
+    for (const id of [
+      'controller-1',
+      'controller-2',
+      'controller-3',
+      'broker-1',
+      'broker-2',
+      'broker-3',
+      'producer:p1',
+    ])
       expect(layout.anchors.has(id)).toBe(true);
     const top = [...layout.clients, ...layout.controllers].sort((a, b) => a.x - b.x);
     for (let i = 1; i < top.length; i++)

@@ -3,19 +3,20 @@
  * available; the Svelte components only draw what this returns (DESIGN §4: d3 computes, Svelte
  * draws). Pure and deterministic: the same cluster at the same width is the same picture.
  *
- *                │ producers            controller quorum      (one row: height is precious)
+ *   producers │ group A │ group B │ services          controller quorum   (groups wrap: ./top-band)
  *   label column │ broker columns: header box, then one replica slot per partition row
  *
  * Every node gets an anchor: the point its messages leave from and arrive at.
  */
 import { scaleBand, scaleLinear } from 'd3';
 import type { Anchor } from '../flight/flight-geometry';
+import { layoutTopBand, type TopGroup, type TopGroupInput } from './top-band';
 
 export interface LayoutInput {
   width: number;
-  controllers: readonly string[];
+  /** The top band: producers, consumer groups, services, then the controller quorum (./top-band). */
+  top: readonly TopGroupInput[];
   brokers: readonly number[];
-  clients: readonly string[];
   partitions: readonly { topic: string; partition: number }[];
   /** The message-queue broker (src/ui/queue), drawn as a band above the brokers when present. */
   queueBroker?: { node: string; queues: number };
@@ -35,6 +36,8 @@ export interface NodeBox extends Box {
 export interface BrokerColumn extends Box {
   id: number;
   node: string;
+  /** Too narrow for the state pill and details: the name, then the state word below it. */
+  compact: boolean;
 }
 
 export interface PartitionRow {
@@ -49,10 +52,8 @@ export interface ClusterLayout {
   width: number;
   height: number;
   labelWidth: number;
-  /** Where the captions over the top row's two groups sit (x of each group's left edge). */
-  titleY: number;
-  controllerTitleX: number;
-  clientTitleX: number;
+  /** The top band's captioned groups (producers, each consumer group, services, the quorum). */
+  groups: TopGroup[];
   controllers: NodeBox[];
   /** Broker header boxes; a column's replica slots share its x and w. */
   brokers: BrokerColumn[];
@@ -70,12 +71,11 @@ export interface ClusterLayout {
 }
 
 export const LABEL_WIDTH = 104;
+/** The label column when broker columns are short of room (partition names still fit: 12 chars). */
+const LABEL_WIDTH_NARROW = 72;
 const PAD = 4;
-const TITLE_H = 18;
-const TOP_H = 46;
-const BOX_W_MAX = 176;
 const BROKER_H = 46;
-/** Room between the top row and the brokers for the curved routes of messages. */
+/** Room between the top band and the brokers for the curved routes of messages. */
 const BAND_GAP = 30;
 export const ROW_H = 42;
 const ROW_GAP = 6;
@@ -84,49 +84,40 @@ export const CELL_W = 12;
 export const CELL_GAP = 2;
 export const SLOT_PAD = 8;
 const CELLS_MAX = 24;
+/** A broker column never gets narrower than its name at 10 px bold: the diagram scrolls sideways instead. */
+export const BROKER_COL_MIN = 56;
+/** Below this a broker header drops its pill and details for the name and a state word. */
+export const BROKER_COMPACT_W = 150;
+/** The column padding between brokers, as a share of a column (d3 scaleBand's paddingInner). */
+const COL_PADDING = 0.03;
 
 export function layoutCluster(input: LayoutInput): ClusterLayout {
-  const width = Math.max(input.width, 320);
-  const left = LABEL_WIDTH;
+  const n = Math.max(1, input.brokers.length);
+  const roomy =
+    (Math.max(input.width, 320) - LABEL_WIDTH - PAD) / n >= BROKER_COL_MIN / (1 - COL_PADDING) + 12;
+  const left = roomy ? LABEL_WIDTH : LABEL_WIDTH_NARROW;
+  const width = Math.max(input.width, 320, Math.ceil(left + PAD + (n * BROKER_COL_MIN) / (1 - COL_PADDING)));
   const right = width - PAD;
   const anchors = new Map<string, Anchor>();
   const anchor = (b: Box): Anchor => ({ x: b.x + b.w / 2, y: b.y + b.h / 2, hw: b.w / 2, hh: b.h / 2 });
 
-  // Top row: producers on the left, the controller quorum on the right, half a box between the
-  // groups. With no clients the controllers sit over the middle of the brokers.
-  const titleY = PAD;
-  const topY = titleY + TITLE_H;
-  const nClients = input.clients.length;
-  const unit = (right - left) / (nClients + input.controllers.length + (nClients > 0 ? 0.5 : 0));
-  const group = (ids: readonly string[], from: number, to: number, outer: number) => {
-    const band = scaleBand<string>().domain(ids).range([from, to]).paddingInner(0.1).paddingOuter(outer);
-    const w = Math.min(band.bandwidth(), BOX_W_MAX);
-    return ids.map((id) => ({
-      id,
-      x: (band(id) ?? from) + (band.bandwidth() - w) / 2,
-      y: topY,
-      w,
-      h: TOP_H,
-    }));
-  };
-  const clients = group(input.clients, left, left + nClients * unit, 0);
-  const controllers = group(
-    input.controllers,
-    nClients > 0 ? right - input.controllers.length * unit : left,
-    right,
-    nClients > 0 ? 0 : 0.5,
-  );
+  // The top band spans the visible width (only broker columns may widen the diagram past it): its
+  // boxes need the room more than the label column does.
+  const band = layoutTopBand(input.top, 0, Math.max(input.width, 320) - PAD, PAD);
+  const clients = band.groups.filter((g) => g.kind === 'clients').flatMap((g) => g.boxes);
+  const controllers = band.groups.filter((g) => g.kind === 'controllers').flatMap((g) => g.boxes);
   for (const b of [...clients, ...controllers]) anchors.set(b.id, anchor(b));
+  const bandBottom = band.bottom;
 
   // The queue broker sits between the clients and the brokers: its traffic is with the clients.
   let queueBox: NodeBox | undefined;
   if (input.queueBroker) {
     const h = queueBandHeight(input.queueBroker.queues);
-    queueBox = { id: input.queueBroker.node, x: left, y: topY + TOP_H + BAND_GAP, w: right - left, h };
+    queueBox = { id: input.queueBroker.node, x: left, y: bandBottom + BAND_GAP, w: right - left, h };
     anchors.set(queueBox.id, anchor(queueBox));
   }
-  const brokersY = topY + TOP_H + BAND_GAP + (queueBox ? queueBox.h + BAND_GAP : 0);
-  const columns = scaleBand<number>().domain(input.brokers).range([left, right]).paddingInner(0.05);
+  const brokersY = bandBottom + BAND_GAP + (queueBox ? queueBox.h + BAND_GAP : 0);
+  const columns = scaleBand<number>().domain(input.brokers).range([left, right]).paddingInner(COL_PADDING);
   const brokers = input.brokers.map((id) => ({
     id,
     node: `broker-${id}`,
@@ -134,6 +125,7 @@ export function layoutCluster(input: LayoutInput): ClusterLayout {
     y: brokersY,
     w: columns.bandwidth(),
     h: BROKER_H,
+    compact: columns.bandwidth() < BROKER_COMPACT_W,
   }));
   for (const b of brokers) anchors.set(b.node, anchor(b));
 
@@ -160,17 +152,15 @@ export function layoutCluster(input: LayoutInput): ClusterLayout {
   return {
     width,
     height: rowsEnd + PAD,
-    labelWidth: LABEL_WIDTH,
-    titleY,
-    controllerTitleX: controllers[0]?.x ?? left,
-    clientTitleX: clients[0]?.x ?? left,
+    labelWidth: left,
+    groups: band.groups,
     controllers,
     brokers,
     rows,
     emptyRows,
     clients,
     anchors,
-    laneY: topY + TOP_H + BAND_GAP / 2,
+    laneY: bandBottom + BAND_GAP / 2,
     cellsPerReplica,
     ...(queueBox ? { queueBox } : {}),
   };
