@@ -2,27 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { KernelState } from './kernel/kernel';
 import { replicaLogsOf } from './replica-logs';
 import { cloneState } from './state-clone';
-import { cluster as createSim } from './testing/scenario';
+import { busyCluster, cluster as createSim } from './testing/scenario';
 
 const createSimulation = (o: { seed: number; brokers: number }) => createSim(o.seed, o);
 
 describe('checkpoints share what never changes', () => {
-  function busy() {
-    const sim = createSimulation({ seed: 4, brokers: 3 });
-    sim.runFor(3000);
-    sim.dispatch({ type: 'topic.create', topic: 't', partitions: 2, replicationFactor: 3 });
-    sim.runFor(300);
-    sim.dispatch({ type: 'producer.create', producer: 'p' });
-    sim.runFor(300);
-    for (let i = 0; i < 50; i++) {
-      sim.dispatch({ type: 'producer.send', producer: 'p', topic: 't', key: `k${i}`, value: `v${i}` });
-      sim.runFor(3);
-    }
-    return sim;
-  }
-
   it('copies the state like structuredClone does, aliasing included, but shares record batches', () => {
-    const sim = busy();
+    const sim = busyCluster();
     const state = sim.kernel.state;
     const copy = cloneState(state);
     expect(copy).toEqual(structuredClone(state));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulation } from '../engine';
+import { busyCluster } from '../engine/testing/scenario';
 import { ActionIndex } from './action-index';
 import { captureKeyframe, KeyframeList, restoreKeyframe, type Keyframe } from './keyframes';
 
@@ -51,22 +51,8 @@ describe('the action index', () => {
 });
 
 describe('keyframes', () => {
-  function busy() {
-    const sim = createSimulation({ seed: 4, brokers: 3 });
-    sim.runFor(3000);
-    sim.dispatch({ type: 'topic.create', topic: 't', partitions: 2, replicationFactor: 3 });
-    sim.runFor(300);
-    sim.dispatch({ type: 'producer.create', producer: 'p' });
-    sim.runFor(300);
-    for (let i = 0; i < 50; i++) {
-      sim.dispatch({ type: 'producer.send', producer: 'p', topic: 't', key: `k${i}`, value: `v${i}` });
-      sim.runFor(3);
-    }
-    return sim;
-  }
-
   it('a restored keyframe replays to the same future as the original run', () => {
-    const sim = busy();
+    const sim = busyCluster();
     const keyframe = captureKeyframe(sim, 0, sim.commandLog().length);
     sim.runFor(2000);
     const future = sim.events().slice(keyframe.traceLength);

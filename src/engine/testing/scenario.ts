@@ -39,3 +39,17 @@ export function tail(sim: FacadeSimulation, n = 60): string {
   const interesting = sim.events().filter((e: EngineEvent) => !e.type.startsWith('rpc.'));
   return formatTrace(interesting.slice(-n));
 }
+
+/** A cluster mid-produce: topic `t` (2 partitions, RF 3), producer `p`, 50 sends 3 ms apart. */
+export function busyCluster(seed = 4): Simulation {
+  const sim = untilReady(cluster(seed));
+  sim.dispatch({ type: 'topic.create', topic: 't', partitions: 2, replicationFactor: 3 });
+  sim.runFor(300);
+  sim.dispatch({ type: 'producer.create', producer: 'p' });
+  sim.runFor(300);
+  for (let i = 0; i < 50; i++) {
+    sim.dispatch({ type: 'producer.send', producer: 'p', topic: 't', key: `k${i}`, value: `v${i}` });
+    sim.runFor(3);
+  }
+  return sim;
+}
