@@ -17,6 +17,7 @@ import {
   predict,
   press,
   sendRecords,
+  terminal,
 } from './lessons-helpers';
 
 // Whole lessons, each with a consumer rejoining or a transaction timing out: more than 30 s.
@@ -36,7 +37,7 @@ test('lesson 13, retention and replay: segments, OFFSET_OUT_OF_RANGE, a fraud te
   await expect(further.getByTestId('toc-14-exactly-once')).toContainText('Exactly-once');
   await page.screenshot({ path: test.info().outputPath('lessons-home.png'), fullPage: true });
   await openLesson(page, '13-retention-replay');
-  await expectStep(page, 1, 6, 'A log made of segments');
+  await expectStep(page, 1, 7, 'A log made of segments');
   await next(page);
   // Two segments on every replica: a tick where the second one starts.
   await expect(replicaOf(page, 'payments').first()).toHaveAttribute('data-segments', /^[2-9]$/);
@@ -53,7 +54,7 @@ test('lesson 13, retention and replay: segments, OFFSET_OUT_OF_RANGE, a fraud te
   await page.screenshot({ path: test.info().outputPath('lesson-13-out-of-range-page.png') });
   await next(page);
 
-  await expectStep(page, 3, 6, 'The fraud team');
+  await expectStep(page, 3, 7, 'The fraud team');
   await next(page);
   reveal = await predict(page, 'kept');
   await expect(reveal).toContainText('fraud-model read 8 payments, offsets 8–15');
@@ -62,7 +63,7 @@ test('lesson 13, retention and replay: segments, OFFSET_OUT_OF_RANGE, a fraud te
   await press(page, 'seek');
   await next(page);
 
-  await expectStep(page, 6, 6, 'Replay it yourself');
+  await expectStep(page, 6, 7, 'Replay it yourself');
   await addConsumer(page, { group: 'late', topic: 'payments', reset: 'latest' });
   await expectHint(page, /starts at the end of the log \(offset 16\)/);
   await paneShot(page, 'lesson-13-hint.png');
@@ -71,6 +72,15 @@ test('lesson 13, retention and replay: segments, OFFSET_OUT_OF_RANGE, a fraud te
   await expect(page.getByTestId('challenge-passed')).toContainText(
     '(group audit) read all 8 payments still kept',
   );
+  // The same replay with Kafka's own tool: a dry run changes nothing, --execute does.
+  await next(page);
+  await expectStep(page, 7, 7, 'Replay with kafka-consumer-groups');
+  const reset = `kafka-consumer-groups.sh --bootstrap-server broker-1:9092 --reset-offsets --group reports --topic payments --to-earliest`;
+  await terminal(page, `${reset} --dry-run`);
+  await expect(page.getByTestId('terminal-screen')).toContainText('NEW-OFFSET');
+  await terminal(page, `${reset} --execute`);
+  await checkUntilPassed(page);
+  await expect(page.getByTestId('challenge-passed')).toContainText('the oldest payment still kept');
   await finish(page);
   await expect(page.getByTestId('next-lesson')).toHaveText('Next: Exactly-once');
 });
@@ -79,7 +89,7 @@ test('lesson 14, exactly-once: a deduplicated retry, an atomic commit, a rollbac
   page,
 }) => {
   await openLesson(page, '14-exactly-once');
-  await expect(page.getByTestId('lesson-title')).toHaveText('Going further, lesson 14: Exactly-once');
+  await expect(page.getByTestId('lesson-title')).toHaveText('Lesson 14 of 14 · Going further: Exactly-once');
   let reveal = await predict(page, 'two');
   await expect(reveal).toContainText('The leader appended it 1 time');
   await expect(reveal).toContainText('partition.duplicateBatch');

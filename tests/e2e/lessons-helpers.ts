@@ -119,3 +119,11 @@ export async function statusMatch(page: Page, pattern: RegExp): Promise<string> 
   if (!match?.[1]) throw new Error(`status "${text}" does not match ${pattern}`);
   return match[1];
 }
+
+/** Type one line in the terminal (opened under the diagram first if it is closed) and press Enter. */
+export async function terminal(page: Page, line: string): Promise<void> {
+  const input = page.getByTestId('terminal-input');
+  if (!(await input.isVisible())) await page.getByTestId('terminal-toggle').click();
+  await input.fill(line);
+  await input.press('Enter');
+}

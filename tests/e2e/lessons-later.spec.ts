@@ -18,6 +18,7 @@ import {
   press,
   sendRecords,
   statusMatch,
+  terminal,
 } from './lessons-helpers';
 
 // Whole lessons, each several rebalances or failovers long: more than the default 30 s.
@@ -133,6 +134,18 @@ test('lesson 11, consumer groups: idle members, 4 → 6 after a crash, cooperati
   await expect(page.getByTestId('challenge-passed')).toContainText('4 members × 3 partitions', {
     timeout: FACT_TIMEOUT,
   });
+  // Kafka's own tool says where a slow group lags.
+  await next(page);
+  await expect(page.getByTestId('step-title')).toHaveText('Find the lagging partition');
+  await terminal(
+    page,
+    'kafka-consumer-groups.sh --bootstrap-server broker-1:9092 --describe --group billing',
+  );
+  await expect(page.getByTestId('terminal-screen')).toContainText('LOG-END-OFFSET', {
+    timeout: FACT_TIMEOUT,
+  });
+  reveal = await predict(page, 'p1');
+  await expect(reveal).toContainText(/billing’s lag is \d+ on orders-0 and \d+ on orders-1/);
   await finish(page);
   await expect(page.getByTestId('next-lesson')).toHaveText('Next: Sandbox');
 });

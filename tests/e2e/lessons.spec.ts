@@ -18,6 +18,7 @@ import {
   predict,
   press,
   sendRecords,
+  terminal,
   statusMatch,
 } from './lessons-helpers';
 
@@ -48,20 +49,20 @@ test('progress survives a reload: same step, same cluster, and the home page off
   await openLesson(page, '05-topics');
   await press(page, 'send3');
   await next(page);
-  await expectStep(page, 2, 4, 'Offsets');
+  await expectStep(page, 2, 5, 'Offsets');
   await predict(page, 'next');
   await page.reload();
-  await expectStep(page, 2, 4, 'Offsets');
+  await expectStep(page, 2, 5, 'Offsets');
   await expect(page.getByTestId('reveal-verdict')).toHaveText('Your prediction was right.');
   await expect(page.getByTestId('lesson-next')).toBeEnabled();
   await page.goto('/?lessons');
-  await expect(page.getByTestId('continue-lesson')).toHaveText(/Continue lesson 5: .* step 2 of 4/);
+  await expect(page.getByTestId('continue-lesson')).toHaveText(/Continue lesson 5: .* step 2 of 5/);
   await expect(page.getByTestId('toc-05-topics')).toContainText('in progress');
 
   // Another tab (no tab memory of its own) reopens the lesson's saved cluster, not a new one.
   const other = await page.context().newPage();
   await other.goto('/?lesson=05-topics');
-  await expectStep(other, 2, 4, 'Offsets');
+  await expectStep(other, 2, 5, 'Offsets');
   await expect(other.getByTestId('lesson-restarted')).toHaveCount(0);
   await expect(other.getByTestId('step-status')).toHaveText('The log of orders holds 5 records.');
   await other.close();
@@ -70,7 +71,7 @@ test('progress survives a reload: same step, same cluster, and the home page off
   await page.goto('/?lesson=05-topics');
   await page.getByTestId('lesson-start-over').click();
   await page.getByTestId('lesson-start-over-yes').click();
-  await expectStep(page, 1, 4, 'A topic is a log');
+  await expectStep(page, 1, 5, 'A topic is a log');
   await expect(page.getByTestId('step-status')).toHaveText('The log of orders holds 0 records.');
 });
 
@@ -136,6 +137,17 @@ test('lesson 5, topics: offsets at the end, reading removes nothing, a topic of 
     timeout: FACT_TIMEOUT,
   });
   await sendRecords(page, { topic: 'payments', value: 'paid' }, 2);
+  await checkUntilPassed(page);
+  await next(page);
+
+  // The same with Kafka's own tool: the check says what is missing until the command is typed.
+  await expectStep(page, 5, 5, 'Try it in the terminal');
+  await expectHint(page, /There is no topic invoices yet/);
+  await terminal(
+    page,
+    'kafka-topics.sh --bootstrap-server broker-1:9092 --create --topic invoices --partitions 3 --replication-factor 3 --config min.insync.replicas=2',
+  );
+  await expect(page.getByTestId('terminal-screen')).toContainText('Created topic invoices.');
   await checkUntilPassed(page);
   await finish(page);
 });
