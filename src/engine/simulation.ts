@@ -55,14 +55,18 @@ export interface FacadeSimulation {
   /**
    * Return to a checkpoint taken from this simulation (it stays intact for the next time): state,
    * clock, trace and command log. Going back cuts the trace; `past.trace` gives the trace up to the
-   * checkpoint when the simulation does not hold it (going forward again over recorded events kept
-   * aside, or a stored checkpoint; unknown older entries may be holes, filled later with
-   * `fillTrace`). A fresh simulation resumes from a stored checkpoint of the same session by being
+   * checkpoint when the simulation does not hold it (a stored checkpoint; unknown older entries may
+   * be holes, filled later with `fillTrace`); `past.traceTail` the events between the trace's end and
+   * the checkpoint (going forward again over recorded events kept aside). A fresh simulation resumes from a stored checkpoint of the same session by being
    * given the command log that led to it (`past.commandLog`, exactly `checkpoint.logLength` entries).
    */
   restore(
     checkpoint: SimulationCheckpoint,
-    past?: { commandLog?: readonly TimedCommand[]; trace?: readonly EngineEvent[] },
+    past?: {
+      commandLog?: readonly TimedCommand[];
+      trace?: readonly EngineEvent[];
+      traceTail?: readonly EngineEvent[];
+    },
   ): void;
   /** Where the simulation is: virtual time, scheduler entries processed, trace and command-log lengths. */
   position(): SimulationPosition;
@@ -229,7 +233,11 @@ export class SimulationImpl implements Simulation {
 
   restore(
     c: SimulationCheckpoint,
-    past?: { commandLog?: readonly TimedCommand[]; trace?: readonly EngineEvent[] },
+    past?: {
+      commandLog?: readonly TimedCommand[];
+      trace?: readonly EngineEvent[];
+      traceTail?: readonly EngineEvent[];
+    },
   ): void {
     if (past?.commandLog) {
       if (past.commandLog.length !== c.logLength)
@@ -245,6 +253,8 @@ export class SimulationImpl implements Simulation {
       trace.length = 0;
       for (let i = 0; i < past.trace.length; i++) trace.push(past.trace[i]!);
     }
+    // Going forward over recorded events kept aside: append them rather than copy the whole trace.
+    if (past?.traceTail) for (const e of past.traceTail) trace.push(e);
     if (c.traceLength > trace.length || c.logLength > this.log.length) {
       throw new EngineError('INVALID_COMMAND', 'That checkpoint is from a different timeline.');
     }

@@ -46,7 +46,11 @@ export function captureKeyframe(sim: Simulation, actions: number, commands: numb
 export function restoreKeyframe(
   sim: Simulation,
   keyframe: Keyframe,
-  past?: { commandLog?: readonly TimedCommand[]; trace?: readonly EngineEvent[] },
+  past?: {
+    commandLog?: readonly TimedCommand[];
+    trace?: readonly EngineEvent[];
+    traceTail?: readonly EngineEvent[];
+  },
 ): void {
   sim.restore(keyframe.checkpoint, past);
 }

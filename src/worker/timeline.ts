@@ -494,10 +494,13 @@ export class Timeline {
     const keyframe = this.keyframes.atOrBefore(this.index.lastAtOrBefore(atMs));
     if (!keyframe || keyframe.actions - this.actions() < this.keyframeEvery) return;
     if (keyframe.traceLength > this.futureBase + this.futureRev.length) return;
-    const trace = this.trace().slice();
-    while (trace.length < keyframe.traceLength) trace.push(this.futureRev.pop()!);
-    this.futureBase = trace.length;
-    restoreKeyframe(this.sim, keyframe, { commandLog: this.commands.slice(0, keyframe.commands), trace });
+    const traceTail: EngineEvent[] = [];
+    for (let n = this.trace().length; n < keyframe.traceLength; n++) traceTail.push(this.futureRev.pop()!);
+    this.futureBase = keyframe.traceLength;
+    restoreKeyframe(this.sim, keyframe, {
+      commandLog: this.commands.slice(0, keyframe.commands),
+      traceTail,
+    });
     this.applied = keyframe.commands;
   }
 
