@@ -25,7 +25,17 @@ import type {
 import type { Scenario } from '../worker/scenario';
 import { decodeScenarioFromLink, scenarioCodeIn } from '../worker/scenario-codec';
 import { CommandJournal } from './command-journal';
-import { planFor, readTabSession, writeTabSession } from './open-plan';
+import { avoidSessions, forgetTabSession, planFor, readTabSession, writeTabSession } from './open-plan';
+import {
+  markSession,
+  readMarks,
+  skipSession,
+  skippedSessions,
+  uncleanExit,
+  unmarkSession,
+  unskipSession,
+  type UncleanExit,
+} from './open-guard';
 import { downloadScenario, fileProblem, readScenarioFile, shareLink } from './sharing';
 import type { UrlConfig } from './url-config';
 
@@ -49,6 +59,8 @@ const MAX_FRAME_WALL_MS = 100;
 const MAX_OWED_WALL_MS = 250;
 /** The UI keeps only the newest events; the full trace lives in the worker. */
 const RECENT_EVENTS_MAX = 200;
+/** Wall time after which a stored session still opening gets a way out in the notice. */
+const SLOW_OPENING_MS = 4000;
 /** How far "step to the next …" looks before giving up, in virtual time. */
 export const STEP_LIMIT_MS = 10 * 60_000;
 
@@ -63,6 +75,24 @@ export interface PageEnv {
   location: Pick<Location, 'search' | 'hash' | 'href' | 'origin' | 'pathname'>;
   tabStorage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
   createWorker: () => WorkerLike;
+  /** Storage that outlives the tab (localStorage), for the open guard (open-guard.ts). */
+  appStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
+  /** Navigation, for the open guard's ways out (both reload the page). */
+  reload?: () => void;
+  /** Sessions some tab holds open right now (their Web Locks), for the open guard. */
+  heldSessions?: () => Promise<Set<string>>;
+}
+
+const LOCK_PREFIX = 'streamlab:session:'; // as src/worker/session-locks.ts names them
+
+async function heldSessionLocks(): Promise<Set<string>> {
+  try {
+    const state = await navigator.locks.query();
+    const names = (state.held ?? []).map((l) => l.name ?? '');
+    return new Set(names.filter((n) => n.startsWith(LOCK_PREFIX)).map((n) => n.slice(LOCK_PREFIX.length)));
+  } catch {
+    return new Set(); // no Web Locks: every mark counts
+  }
 }
 
 function createEngineWorker(): WorkerLike {
@@ -74,12 +104,21 @@ function createEngineWorker(): WorkerLike {
 
 export function browserEnv(): PageEnv {
   let tabStorage: Storage | undefined;
+  let appStorage: Storage | undefined;
   try {
     tabStorage = window.sessionStorage;
+    appStorage = window.localStorage;
   } catch {
     tabStorage = undefined; // blocked by privacy settings
   }
-  return { location: window.location, tabStorage, createWorker: createEngineWorker };
+  return {
+    location: window.location,
+    tabStorage,
+    appStorage,
+    createWorker: createEngineWorker,
+    reload: () => window.location.reload(),
+    heldSessions: heldSessionLocks,
+  };
 }
 
 export class EngineSession {
@@ -95,6 +134,10 @@ export class EngineSession {
   importProblem = $state<string | undefined>(undefined);
   /** Something worth knowing that is not a failure (a shared scenario refused by the engine). */
   notice = $state<string | undefined>(undefined);
+  /** The previous visit went away without closing (open-guard.ts): what it left, for the notice. */
+  uncleanExit = $state.raw<UncleanExit | undefined>(undefined);
+  /** A stored session whose opening is taking long (its id): the notice offers a way out. */
+  slowOpening = $state<string | undefined>(undefined);
   eventCount = $state(0);
   recentEvents = $state.raw<EngineEvent[]>([]);
   /** The end of the timeline; `nowMs` below it means we are looking at the past. */
@@ -121,6 +164,7 @@ export class EngineSession {
   private lastFrameAt: number | undefined;
   private carryMs = 0;
   private resumeWhenVisible = false;
+  private slowOpeningTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly journal: CommandJournal;
   /** What the worker says about storage; `storage` also counts the journal. */
   private workerStorage: StorageState = { persistent: true, saved: true };
@@ -151,6 +195,7 @@ export class EngineSession {
     void this.open(client);
     document.addEventListener('visibilitychange', this.onVisibilityChange);
     window.addEventListener('pagehide', this.onPageHide);
+    window.addEventListener('pageshow', this.onPageShow);
     window.addEventListener('beforeunload', this.onBeforeUnload);
     return () => this.stop();
   }
@@ -166,7 +211,14 @@ export class EngineSession {
       else this.importProblem = decoded.message;
     }
     const tab = readTabSession(this.env.tabStorage);
-    const plan = planFor(this.config, location.href, tab, scenario);
+    // A session the previous visit could not open, or one the learner walked away from, is not
+    // resumed by a plain visit or a reload (open-guard.ts).
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off lookup, nothing renders from it
+    const held: ReadonlySet<string> = (await this.env.heldSessions?.()) ?? new Set<string>();
+    this.uncleanExit = uncleanExit(readMarks(this.env.appStorage), held);
+    const avoid = skippedSessions(this.env.appStorage);
+    if (this.uncleanExit?.kind === 'didNotOpen') avoid.push(this.uncleanExit.sessionId);
+    const plan = avoidSessions(planFor(this.config, location.href, tab, scenario), avoid);
     if (plan.kind === 'restore') {
       const journal = this.journal.forSession(plan.sessionId);
       if (journal.length > 0) plan.journal = journal;
@@ -350,7 +402,9 @@ export class EngineSession {
     this.halt();
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
     window.removeEventListener('pagehide', this.onPageHide);
+    window.removeEventListener('pageshow', this.onPageShow);
     window.removeEventListener('beforeunload', this.onBeforeUnload);
+    clearTimeout(this.slowOpeningTimer);
     this.worker?.terminate();
     this.worker = undefined;
     this.client = undefined;
@@ -358,8 +412,21 @@ export class EngineSession {
 
   private receive(message: WorkerMessage): void {
     switch (message.type) {
+      case 'opening':
+        markSession(this.env.appStorage, message.sessionId, 'opening');
+        clearTimeout(this.slowOpeningTimer);
+        this.slowOpeningTimer = setTimeout(() => {
+          if (this.status === 'starting') this.slowOpening = message.sessionId;
+        }, SLOW_OPENING_MS);
+        return;
       case 'ready':
         performance.mark('streamlab:ready');
+        clearTimeout(this.slowOpeningTimer);
+        this.slowOpening = undefined;
+        // A session that went away without closing opens paused, whatever the URL asked.
+        if (this.uncleanExit?.kind === 'didNotClose' && message.session.id === this.uncleanExit.sessionId) {
+          this.playing = false;
+        }
         this.status = 'ready';
         this.workerStorage = message.storage;
         // The worker's notice (a refused link, a copy) first; else what the URL asked for and
@@ -412,6 +479,9 @@ export class EngineSession {
 
   /** Remember the session for this tab, under the URL that is open now, so a reload restores it. */
   private adoptSession(id: string, origin: SessionOrigin): void {
+    // The open guard follows the session on screen (a new cluster or an opened file replaces it).
+    if (this.sessionId && this.sessionId !== id) unmarkSession(this.env.appStorage, this.sessionId);
+    markSession(this.env.appStorage, id, 'open');
     this.origin = origin;
     this.sessionId = id;
     this.journal.keepOnly(id);
@@ -480,7 +550,41 @@ export class EngineSession {
     }
   };
 
-  private readonly onPageHide = (): void => this.client?.flush();
+  private readonly onPageHide = (): void => {
+    this.client?.flush();
+    // Closed cleanly: the next visit may resume this session as usual.
+    if (this.sessionId) unmarkSession(this.env.appStorage, this.sessionId);
+  };
+
+  /** Back from the back/forward cache: the page is open again, so is its session. */
+  private readonly onPageShow = (event: PageTransitionEvent): void => {
+    if (event.persisted && this.sessionId && this.status === 'ready') {
+      markSession(this.env.appStorage, this.sessionId, 'open');
+    }
+  };
+
+  /**
+   * The way out of a session that is slow to open or that froze the tab last time: leave it saved
+   * but do not resume it, and start afresh (a reload: the worker may be busy replaying it).
+   */
+  startNewInstead(sessionId: string): void {
+    skipSession(this.env.appStorage, sessionId);
+    unmarkSession(this.env.appStorage, sessionId);
+    forgetTabSession(this.env.tabStorage);
+    this.env.reload?.();
+  }
+
+  /** Try again a session the previous visit could not open (it opens paused, like any stored one). */
+  openAnyway(sessionId: string): void {
+    unskipSession(this.env.appStorage, sessionId);
+    unmarkSession(this.env.appStorage, sessionId);
+    writeTabSession(this.env.tabStorage, sessionId, this.env.location.href);
+    this.env.reload?.();
+  }
+
+  dismissUncleanExit(): void {
+    this.uncleanExit = undefined;
+  }
 
   /**
    * Leaving with accepted commands not yet stored: save now, and ask (the browser shows its own

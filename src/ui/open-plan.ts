@@ -40,6 +40,27 @@ export function planFor(
     : { kind: 'latest', fallback };
 }
 
+/**
+ * The plan, steered away from sessions that must not be reopened unasked (open-guard.ts): a
+ * reload of one opens a new session instead, and "resume the latest" passes over them.
+ */
+export function avoidSessions(plan: OpenPlan, avoid: readonly string[]): OpenPlan {
+  if (avoid.length === 0) return plan;
+  if (plan.kind === 'restore' && avoid.includes(plan.sessionId))
+    return { kind: 'fresh', session: plan.fallback };
+  if (plan.kind === 'latest') return { ...plan, exclude: [...(plan.exclude ?? []), ...avoid] };
+  return plan;
+}
+
+/** This tab no longer has a session to restore: its next load opens by the usual rules. */
+export function forgetTabSession(storage: Pick<Storage, 'setItem'> | undefined): void {
+  try {
+    storage?.setItem(KEY, 'null');
+  } catch {
+    // as in writeTabSession
+  }
+}
+
 export function readTabSession(storage: Pick<Storage, 'getItem'> | undefined): TabSession | undefined {
   try {
     const data: unknown = JSON.parse(storage?.getItem(KEY) ?? 'null');

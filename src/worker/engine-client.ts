@@ -384,6 +384,7 @@ export class EngineClient {
         }
         this.settle(data);
         break;
+      case 'opening':
       case 'ready':
       case 'storage':
       case 'commandsStored':

@@ -224,6 +224,11 @@ describe('saving and restoring sessions', () => {
     });
     const ready = only(second.messages, 'ready')[0]!;
     expect(ready.session).toEqual({ id, origin: 'restored' });
+    // The page is told which stored session is being replayed before the replay (open-guard.ts),
+    // and the first batch says it opens a session (the views start a new story).
+    expect(second.messages[0]).toEqual({ type: 'opening', sessionId: id });
+    expect(ready.batch.opened).toBe(true);
+    expect(before.opened).toBeUndefined();
     expect(ready.batch.nowMs).toBe(before.nowMs);
     expect(ready.batch.traceLength).toBe(before.traceLength);
     expect(ready.batch.snapshot).toEqual(before.snapshot);

@@ -53,6 +53,8 @@ interface Session {
   timeline: Timeline;
   writer: SessionWriter;
   lastSeq: number;
+  /** False until its first batch is sent: that batch is marked `opened` (protocol.ts). */
+  announced: boolean;
   /** The guarantee checker and Kafka's metrics over this session's trace. */
   checks: SessionChecks;
   /** The fault markers, recomputed only when the command log changes. */
@@ -155,7 +157,8 @@ export class EngineHost {
 
   private async init(plan: OpenPlan): Promise<void> {
     const store = await this.ensureStore();
-    const opened = await openPlan(plan, { store, locks: this.locks, newId: this.newId });
+    const onOpening = (sessionId: string) => this.post({ type: 'opening', sessionId });
+    const opened = await openPlan(plan, { store, locks: this.locks, newId: this.newId, onOpening });
     await this.adopt(opened);
     const session = this.running();
     this.post({
@@ -381,6 +384,7 @@ export class EngineHost {
       timeline: opened.timeline,
       writer,
       lastSeq: 0,
+      announced: false,
       checks: new SessionChecks(),
     };
 
@@ -473,11 +477,14 @@ export class EngineHost {
       ? trace.slice(Math.max(0, trace.length - RECENT_EVENTS))
       : trace.slice(session.lastSeq);
     session.lastSeq = trace.length;
+    const opened = !session.announced;
+    session.announced = true;
     const snapshot = timeline.sim.snapshot();
     session.checks.update(trace);
     return {
       events,
       reset: jumped,
+      ...(opened ? { opened: true } : {}),
       traceLength: trace.length,
       snapshot,
       guarantees: session.checks.report(snapshot, jumped),

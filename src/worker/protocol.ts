@@ -260,6 +260,12 @@ export interface TimelineFault {
 export interface Batch {
   events: EngineEvent[];
   reset: boolean;
+  /**
+   * The first batch of a session just opened (started, reloaded, resumed, loaded from a file or a
+   * link, or a new cluster): nothing the views hold from before belongs to it. Its events may start
+   * part-way (only the newest are sent), so the views rebuild their story from `timeline.faults`.
+   */
+  opened?: true;
   /** Events in the trace up to this point. */
   traceLength: number;
   snapshot: ClusterSnapshot;
@@ -436,7 +442,18 @@ export interface CliOutputMessage {
   batch?: Batch;
 }
 
+/**
+ * Sent during `init`, before a stored session is replayed: which one. Replaying a long history can
+ * take a while (or, for a session too heavy for this browser, too long); the page keeps the id so
+ * it can offer a way out and not reopen the same session blindly next time.
+ */
+export interface OpeningMessage {
+  type: 'opening';
+  sessionId: string;
+}
+
 export type WorkerMessage =
+  | OpeningMessage
   | CheckerGridMessage
   | TraceWindowMessage
   | RpcDetailMessage
@@ -473,6 +490,7 @@ const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>([
   'rpcDetail',
 ]);
 const MESSAGE_TYPES: ReadonlySet<unknown> = new Set<WorkerMessage['type']>([
+  'opening',
   'cliOutput',
   'ready',
   'batch',

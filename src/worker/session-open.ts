@@ -27,6 +27,12 @@ export interface OpenContext {
   store: SessionStore;
   locks: SessionLocks;
   newId: () => string;
+  /**
+   * Told which stored session is about to be replayed, before the replay (which can take long):
+   * the page remembers it, so a tab that freezes or is closed while opening it does not walk into
+   * the same session again on its next visit (src/ui/open-guard.ts).
+   */
+  onOpening?: (id: string) => void;
 }
 
 export async function openPlan(plan: OpenPlan, ctx: OpenContext): Promise<OpenedSession> {
@@ -71,6 +77,7 @@ async function restore(
     if (mine) ctx.locks.release(id);
     return undefined;
   }
+  ctx.onOpening?.(id);
   // Commands the page saw accepted but the store may have missed (the tab went away first).
   let { session: stored, changed } = withJournal(loaded, journal);
   let opened = replayStored(stored);
@@ -125,6 +132,7 @@ async function latest(ctx: OpenContext, exclude: ReadonlySet<string>): Promise<O
     if (exclude.has(summary.id)) continue;
     if (held.has(summary.id) || !(await ctx.locks.acquire(summary.id))) continue;
     const stored = await ctx.store.loadSession(summary.id);
+    if (stored) ctx.onOpening?.(summary.id);
     const timeline = stored && replayStored(stored).timeline;
     if (timeline) return { id: summary.id, origin: 'resumed', timeline, isNew: false };
     ctx.locks.release(summary.id);

@@ -6,7 +6,7 @@
  * The trackers are plain data; a version counter per tracker is the reactive signal, so a batch
  * of thousands of events costs one update, not one per event.
  */
-import type { Batch } from '../../worker/protocol';
+import type { Batch, TimelineFault } from '../../worker/protocol';
 import type { ClusterSnapshot, Command } from '../../engine';
 import { FlightTracker } from '../flight/flight-tracker';
 import { Narrator, describeCommand, mergeSentences, type Sentence } from '../narration/narrate';
@@ -15,23 +15,12 @@ import { groupLag } from '../consume/group-lag';
 import { RebalanceTracker } from '../consume/rebalance-tracker';
 
 export interface FaultMark {
-  commandId: number;
+  /** Its place in the session's command log. */
+  index: number;
   atMs: number;
   command: Command;
   text: string;
 }
-
-const FAULT_TYPES: ReadonlySet<Command['type']> = new Set([
-  'broker.crash',
-  'broker.restart',
-  'node.crash',
-  'node.restart',
-  'consumer.crash',
-  'network.partition',
-  'network.cut',
-  'network.heal',
-  'link.configure',
-]);
 
 const SENTENCES_MAX = 200;
 
@@ -74,8 +63,11 @@ export class ViewFeed {
     this.flights.apply(batch);
     this.flightsVersion++;
     const first = batch.events[0];
-    if (first?.seq === 1) this.restart();
-    else if (batch.nowMs < this.nowMs || (batch.reset && first && first.seq <= this.lastSeq)) {
+    const opened = batch.opened || first?.seq === 1;
+    if (opened) this.restart();
+    this.followFaults(batch.timeline.faults, batch.nowMs);
+    if (batch.opened) this.startStory(batch);
+    if (!opened && (batch.nowMs < this.nowMs || (batch.reset && first && first.seq <= this.lastSeq))) {
       // Back in time: what was said after the new position has not happened on this timeline (yet),
       // and the batch repeats recent history rather than telling anything new.
       this.rewind(batch.nowMs);
@@ -106,17 +98,52 @@ export class ViewFeed {
       if (this.rebalances.apply(events)) this.rebalancesVersion++;
       const said = this.narrator.narrate(events, before);
       if (said.length > 0) this.sentences = mergeSentences(this.sentences, said).slice(-SENTENCES_MAX);
-      const marks: FaultMark[] = [];
-      for (const e of events) {
-        if (e.type !== 'command.accepted' || !FAULT_TYPES.has(e.command.type)) continue;
-        const text = describeCommand(e.command) ?? e.command.type;
-        marks.push({ commandId: e.commandId, atMs: e.atMs, command: e.command, text });
-      }
-      if (marks.length > 0) this.faults = [...this.faults, ...marks];
       this.lastSeq = events.at(-1)!.seq;
     }
     this.nowMs = batch.nowMs;
     this.sampleLag(batch.snapshot);
+  }
+
+  /**
+   * The faults so far come from the session's command log (every batch carries it), not from the
+   * events seen: a session opened or reloaded part-way still lists the broker it crashed earlier.
+   */
+  private followFaults(faults: readonly TimelineFault[], nowMs: number): void {
+    const past = faults.filter((f) => f.atMs <= nowMs);
+    const same =
+      past.length === this.faults.length && past.every((f, i) => f.index === this.faults[i]!.index);
+    if (same) return;
+    this.faults = past.map((f) => ({
+      index: f.index,
+      atMs: f.atMs,
+      command: f.command,
+      text: describeCommand(f.command) ?? f.command.type,
+    }));
+  }
+
+  /**
+   * A session opened part-way (a reload, a link, a file, a resumed session): the events sent start
+   * with the newest, so what happened before them would be missing from the story, and a crashed
+   * broker would sit beside "Nothing yet". Tell the earlier faults from the command log, and say
+   * where the told events begin.
+   */
+  private startStory(batch: Batch): void {
+    const first = batch.events.find((e) => e.seq > 0);
+    if (!first || first.seq === 1) return; // the whole story is in the batch
+    const earlier = this.faults.filter((f) => f.atMs < first.atMs);
+    const told: Sentence[] = earlier.map((f, i) => ({
+      id: -earlier.length - 1 + i,
+      atMs: f.atMs,
+      tone: 'warn' as const,
+      text: `Earlier: ${f.text}`,
+    }));
+    told.push({
+      id: -0.5,
+      atMs: first.atMs,
+      tone: 'info' as const,
+      text: `This session was opened part-way through, at ${(batch.nowMs / 1000).toFixed(3)} s: the story here starts with the newest events${earlier.length > 0 ? ', after the faults above from its commands' : ''}. The diagram shows the cluster as it is.`,
+    });
+    this.sentences = told;
   }
 
   private sampleLag(snapshot: ClusterSnapshot): void {
@@ -140,6 +167,8 @@ export class ViewFeed {
   /** A new simulation: nothing from the old one applies. */
   private restart(): void {
     this.narrator.reset();
+    this.lastSeq = 0;
+    this.nowMs = 0;
     this.sends.reset();
     this.rebalances.reset();
     this.rebalancesVersion++;
@@ -151,7 +180,6 @@ export class ViewFeed {
   /** The playhead went back: what happened after it has not happened (yet) on this timeline. */
   private rewind(toMs: number): void {
     this.sentences = this.sentences.filter((s) => s.atMs <= toMs);
-    this.faults = this.faults.filter((f) => f.atMs <= toMs);
     this.rebalances.rewind(toMs);
     this.rebalancesVersion++;
     this.lag = Object.fromEntries(
