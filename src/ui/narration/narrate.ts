@@ -66,6 +66,7 @@ const PARTITION_REASONS: Record<string, string> = {
   preferred: 'the preferred leader is back',
   'isr-shrink': 'a follower fell behind',
   'isr-expand': 'a follower caught up',
+  'elect-leaders': 'an ElectLeaders request from an admin client',
 };
 
 const MEMBER_REMOVED: Record<string, string> = {
