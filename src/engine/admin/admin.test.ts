@@ -72,6 +72,32 @@ describe('CreatePartitions', () => {
   });
 });
 
+test('clients pick new partitions up on their metadata refresh (metadata.max.age.ms)', () => {
+  const sim = settled();
+  sim.dispatch({ type: 'topic.create', topic: 't', partitions: 1, replicationFactor: 2 });
+  sim.runFor(500);
+  sim.dispatch({
+    type: 'consumer.create',
+    consumer: 'c',
+    groupId: 'g',
+    config: { 'metadata.max.age.ms': 5000 },
+  });
+  sim.dispatch({ type: 'consumer.subscribe', consumer: 'c', topics: ['t'] });
+  sim.dispatch({ type: 'producer.create', producer: 'p', config: { 'metadata.max.age.ms': 5000 } });
+  sim.dispatch({ type: 'producer.send', producer: 'p', topic: 't', key: 'first', value: 'v' });
+  sim.runFor(6000);
+  sim.dispatch({ type: 'topic.createPartitions', topic: 't', count: 3 });
+  sim.runFor(8000);
+  // The group's leader saw 3 partitions where it had assigned 1: it rejoined and assigned all three.
+  const member = sim.snapshot().groups.find((g) => g.groupId === 'g')!.members[0]!;
+  expect(member.assignment.map((tp) => tp.partition).sort()).toEqual([0, 1, 2]);
+  for (let i = 0; i < 30; i++)
+    sim.dispatch({ type: 'producer.send', producer: 'p', topic: 't', key: `k${i}`, value: 'v' });
+  sim.runFor(2000);
+  const partitions = new Set(sim.events().flatMap((e) => (e.type === 'producer.acked' ? [e.partition] : [])));
+  expect(partitions).toEqual(new Set([0, 1, 2]));
+});
+
 describe('IncrementalAlterConfigs', () => {
   test('min.insync.replicas set on a topic takes effect on the next produce; delete puts it back', () => {
     const sim = settled();
