@@ -135,3 +135,7 @@ export const admin = { listOffsets } as const;
 // ---- Limits a browser simulation can keep, and bursts as one command (issue 21) ----
 export { SIMULATION_LIMITS, checkCommandLimits } from './limits';
 export { burstSends, expandCommand } from './burst';
+// ---- Admin operations that change the cluster (issue 19: kafka-topics --alter, kafka-configs
+// --alter, kafka-leader-election, kafka-consumer-groups --delete). Commands: topic.createPartitions,
+// topic.alterConfigs, partition.electLeaders, group.delete (docs/engine-api.md) ----
+export type { AdminCommandMap, AdminEventMap, ElectionKind, ElectionResult } from './admin/admin-types';

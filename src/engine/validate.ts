@@ -166,7 +166,7 @@ const SPECS: Record<CommandType, Spec> = {
   },
   'client.disconnect': { required: { client: str } },
   // Kafka's Admin operations that change the cluster (src/engine/admin).
-  'topic.createPartitions': { required: { topic: str, count: posInt } },
+  'topic.createPartitions': { required: { topic: str, count: int } },
   'topic.alterConfigs': {
     required: { topic: str },
     optional: { set: recordOf(configValue), delete: arrayOf(str) },
