@@ -1,6 +1,6 @@
 /** Kafka's Admin operations that change the cluster (src/engine/admin), end to end in the engine. */
 import { describe, expect, test } from 'vitest';
-import { createSimulation, isEngineError, type Simulation } from '..';
+import { createSimulation, isEngineError, replaySimulation, type Simulation } from '..';
 
 function settled(): Simulation {
   const sim = createSimulation({ seed: 11, brokers: 3 });
@@ -295,4 +295,24 @@ describe('DeleteGroups', () => {
     const after = sim.snapshot().groups.find((g) => g.groupId === 'g');
     expect(after?.offsets ?? []).toEqual([]);
   });
+});
+
+test('the admin commands are recorded: a replay of the command log gives the same trace', () => {
+  const sim = settled();
+  sim.dispatch({ type: 'topic.create', topic: 't', partitions: 1, replicationFactor: 3 });
+  sim.runFor(500);
+  sim.dispatch({ type: 'topic.createPartitions', topic: 't', count: 3 });
+  sim.dispatch({ type: 'topic.alterConfigs', topic: 't', set: { 'retention.ms': 60000 } });
+  sim.runFor(500);
+  sim.dispatch({ type: 'consumer.create', consumer: 'c', groupId: 'g' });
+  sim.dispatch({ type: 'consumer.subscribe', consumer: 'c', topics: ['t'] });
+  sim.runFor(6000);
+  sim.dispatch({ type: 'consumer.close', consumer: 'c' });
+  sim.runFor(2000);
+  sim.dispatch({ type: 'group.delete', groupId: 'g' });
+  sim.dispatch({ type: 'partition.electLeaders', electionType: 'PREFERRED' });
+  sim.runFor(1000);
+  const again = replaySimulation({ seed: 11, brokers: 3 }, sim.commandLog());
+  again.runFor(sim.now() - again.now());
+  expect(again.events()).toEqual(sim.events());
 });
