@@ -137,6 +137,9 @@ export function exceptionClass(code: string): string {
     NOT_ENOUGH_REPLICAS: 'NotEnoughReplicasException',
     NOT_ENOUGH_REPLICAS_AFTER_APPEND: 'NotEnoughReplicasAfterAppendException',
     RECORD_TOO_LARGE: 'RecordTooLargeException',
+    MESSAGE_TOO_LARGE: 'RecordTooLargeException',
+    NON_EMPTY_GROUP: 'GroupNotEmptyException',
+    INVALID_CONFIG: 'InvalidConfigurationException',
     REQUEST_TIMED_OUT: 'TimeoutException',
     TIMEOUT: 'TimeoutException',
   };

@@ -5,7 +5,8 @@
 import type { ClusterSnapshot } from '../engine';
 import { CONSUMER_OPTIONS } from './tools/console-consumer';
 import { PRODUCER_OPTIONS } from './tools/console-producer';
-import { CONFIGS_OPTIONS, ELECTION_OPTIONS } from './tools/kafka-admin-misc';
+import { CONFIGS_OPTIONS } from './tools/kafka-configs';
+import { ELECTION_OPTIONS } from './tools/kafka-leader-election';
 import { GROUPS_OPTIONS } from './tools/kafka-consumer-groups';
 import { GET_OFFSETS_OPTIONS } from './tools/kafka-get-offsets';
 import { TOPICS_OPTIONS } from './tools/kafka-topics';
@@ -27,6 +28,30 @@ const OPTIONS: Record<string, OptionSpecs | string[]> = {
     '--human-readable',
   ],
   'kafka-transactions': ['--bootstrap-server', 'list', 'describe', '--transactional-id'],
+};
+
+/** Values an option takes from a fixed set (the topic config keys the simulation knows). */
+const TOPIC_CONFIG_KEYS = [
+  'cleanup.policy',
+  'delete.retention.ms',
+  'max.compaction.lag.ms',
+  'max.message.bytes',
+  'message.timestamp.type',
+  'min.cleanable.dirty.ratio',
+  'min.compaction.lag.ms',
+  'min.insync.replicas',
+  'retention.bytes',
+  'retention.ms',
+  'segment.bytes',
+  'segment.ms',
+  'unclean.leader.election.enable',
+];
+const FIXED_VALUES: Record<string, string[]> = {
+  '--election-type': ['preferred', 'unclean'],
+  '--entity-type': ['topics'],
+  '--add-config': TOPIC_CONFIG_KEYS.map((k) => `${k}=`),
+  '--delete-config': TOPIC_CONFIG_KEYS,
+  '--config': TOPIC_CONFIG_KEYS.map((k) => `${k}=`),
 };
 
 const TOOL_NAMES = [...Object.keys(OPTIONS), 'help', 'clear'];
@@ -53,6 +78,8 @@ export function complete(before: string, snapshot: ClusterSnapshot | null): stri
       .filter((n) => n.startsWith(current))
       .sort();
   }
+  const fixed = FIXED_VALUES[prev ?? ''];
+  if (fixed) return fixed.filter((v) => v.startsWith(current));
   if (prev === '--bootstrap-server' && snapshot) {
     return [...snapshot.brokers.map((b) => `broker-${b.id}:9092`), 'localhost:9092'].filter((n) =>
       n.startsWith(current),

@@ -5,7 +5,9 @@
  */
 import type { Simulation } from '../engine';
 import { parseLine, ShellSyntaxError } from './tokenize';
-import { kafkaConfigs, kafkaLeaderElection, kafkaTransactions } from './tools/kafka-admin-misc';
+import { kafkaTransactions } from './tools/kafka-admin-misc';
+import { kafkaConfigs } from './tools/kafka-configs';
+import { kafkaLeaderElection } from './tools/kafka-leader-election';
 import { consoleConsumer } from './tools/console-consumer';
 import { consoleProducer } from './tools/console-producer';
 import { kafkaConsumerGroups } from './tools/kafka-consumer-groups';
@@ -21,9 +23,12 @@ export const TOOLS: Record<string, { run: Tool; summary: string }> = {
   'kafka-topics': { run: kafkaTopics, summary: 'create, list, describe, alter and delete topics' },
   'kafka-console-producer': { run: consoleProducer, summary: 'send one record per typed line' },
   'kafka-console-consumer': { run: consoleConsumer, summary: 'print records as they arrive' },
-  'kafka-consumer-groups': { run: kafkaConsumerGroups, summary: 'list, describe and reset consumer groups' },
+  'kafka-consumer-groups': {
+    run: kafkaConsumerGroups,
+    summary: 'list, describe, reset and delete consumer groups',
+  },
   'kafka-get-offsets': { run: kafkaGetOffsets, summary: "a partition's earliest, latest or by-time offset" },
-  'kafka-configs': { run: kafkaConfigs, summary: "describe a topic's configs" },
+  'kafka-configs': { run: kafkaConfigs, summary: "describe and alter a topic's configs" },
   'kafka-leader-election': { run: kafkaLeaderElection, summary: 'preferred or unclean leader election' },
   'kafka-metadata-quorum': {
     run: kafkaMetadataQuorum,

@@ -182,7 +182,7 @@ describe('other tools', () => {
     const preferred = p.leader === p.replicas[0];
     const r = run(sim, `kafka-leader-election ${B} --election-type preferred --topic b --partition 0`);
     if (preferred) expect(r.stdout).toBe('Valid replica already elected for partitions b-0\n');
-    else expect(r.stdout).toContain('Error completing leader election (PREFERRED) for partition: b-0: ');
+    else expect(r.stdout).toBe('Successfully completed leader election (PREFERRED) for partitions b-0\n');
     expect(run(sim, `kafka-transactions ${B} list`).stdout).toBe(
       'TransactionalId\tCoordinator\tProducerId\tTransactionState\t\n',
     );
@@ -207,6 +207,11 @@ describe('the shell around the tools', () => {
     expect(complete('kafka-top', s)).toEqual(['kafka-topics']);
     expect(complete('kafka-topics --desc', s)).toEqual(['--describe']);
     expect(complete('kafka-topics --describe --topic ', s)).toEqual(['a', 'b', 'my_topic']);
+    expect(complete('kafka-leader-election --election-type ', s)).toEqual(['preferred', 'unclean']);
+    expect(complete('kafka-configs --alter --topic a --add-config min.i', s)).toEqual([
+      'min.insync.replicas=',
+    ]);
+    expect(complete('kafka-configs --alter --topic a --delete-', s)).toEqual(['--delete-config']);
     expect(complete('kafka-topics --list ; kafka-con', s)).toEqual([
       'kafka-configs',
       'kafka-console-consumer',

@@ -59,7 +59,14 @@ export type KafkaErrorCode =
   /** The producer's RecordTooLargeException: the record is larger than max.request.size. */
   | 'RECORD_TOO_LARGE'
   /** The broker's answer to a batch larger than max.message.bytes (RecordTooLargeException). */
-  | 'MESSAGE_TOO_LARGE';
+  | 'MESSAGE_TOO_LARGE'
+  /** DeleteGroups (src/engine/admin): the group has members, or does not exist. */
+  | 'NON_EMPTY_GROUP'
+  | 'GROUP_ID_NOT_FOUND'
+  /** ElectLeaders (src/engine/admin): nothing to do, or no replica can take over. */
+  | 'ELECTION_NOT_NEEDED'
+  | 'PREFERRED_LEADER_NOT_AVAILABLE'
+  | 'ELIGIBLE_LEADERS_NOT_AVAILABLE';
 
 /** Errors that belong to the simulator rather than to Kafka. */
 export type EngineOnlyErrorCode =

@@ -8,6 +8,7 @@ import { producerModule } from './client/producer-module';
 import { consumerModule } from './client/consumer-module';
 import { queueModule } from './queue/queue-module';
 import { externalClientModule } from './external/external-client';
+import { adminModule } from './admin/admin-module';
 import { replayInto, SimulationImpl, type FacadeSimulation as Simulation } from './simulation';
 import type { SimulationOptions, TimedCommand } from './types';
 
@@ -19,6 +20,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     consumerModule,
     queueModule,
     externalClientModule,
+    adminModule,
   ]);
 }
 
@@ -133,3 +135,7 @@ export const admin = { listOffsets } as const;
 // ---- Limits a browser simulation can keep, and bursts as one command (issue 21) ----
 export { SIMULATION_LIMITS, checkCommandLimits } from './limits';
 export { burstSends, expandCommand } from './burst';
+// ---- Admin operations that change the cluster (issue 19: kafka-topics --alter, kafka-configs
+// --alter, kafka-leader-election, kafka-consumer-groups --delete). Commands: topic.createPartitions,
+// topic.alterConfigs, partition.electLeaders, group.delete (docs/engine-api.md) ----
+export type { AdminCommandMap, AdminEventMap, ElectionKind, ElectionResult } from './admin/admin-types';

@@ -5,6 +5,7 @@
 
 import type { QueueCommandMap, QueueEventMap, QueueSnapshot, ServiceSnapshot } from './queue/queue-types';
 import type { ExternalCommandMap, ExternalEventMap } from './external/external-types';
+import type { AdminCommandMap, AdminEventMap } from './admin/admin-types';
 
 import type { CommandId, NodeId } from './ids';
 
@@ -70,7 +71,7 @@ export interface SimulationOptions {
 export type SeekTarget = number | 'beginning' | 'end' | { timestampMs: number };
 
 /** Queue commands (src/engine/queue/queue-types.ts) are merged in. */
-export interface CommandMap extends QueueCommandMap, ExternalCommandMap {
+export interface CommandMap extends QueueCommandMap, ExternalCommandMap, AdminCommandMap {
   'topic.create': {
     topic: string;
     partitions: number;
@@ -170,7 +171,7 @@ export interface TimedCommand {
 export type DropReason = 'partition' | 'cut' | 'loss' | 'node-down';
 
 /** Queue events (src/engine/queue/queue-types.ts) are merged in. */
-export interface EventMap extends QueueEventMap, ExternalEventMap {
+export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap {
   'command.accepted': { commandId: CommandId; command: Command };
   'rpc.sent': {
     id: number;

@@ -165,6 +165,19 @@ const SPECS: Record<CommandType, Spec> = {
     },
   },
   'client.disconnect': { required: { client: str } },
+  // Kafka's Admin operations that change the cluster (src/engine/admin).
+  'topic.createPartitions': { required: { topic: str, count: int } },
+  'topic.alterConfigs': {
+    required: { topic: str },
+    optional: { set: recordOf(configValue), delete: arrayOf(str) },
+  },
+  'partition.electLeaders': {
+    required: {
+      electionType: (v) => (v === 'PREFERRED' || v === 'UNCLEAN' ? null : "'PREFERRED' or 'UNCLEAN'"),
+    },
+    optional: { partitions: arrayOf(topicPartition) },
+  },
+  'group.delete': { required: { groupId: str } },
 };
 
 export const COMMAND_TYPES = Object.keys(SPECS) as CommandType[];

@@ -80,6 +80,20 @@ test('create, produce, consume in a group, describe the lag, reset and consume a
   await type(page, `kafka-console-consumer.sh ${B} --topic orders --group g1 --max-messages 3`);
   await expect(screen(page).getByText('Processed a total of 3 messages')).toHaveCount(2, { timeout: 30_000 });
 
+  // Grow the topic (CreatePartitions through the controller): describe shows the fourth partition
+  // once the controller's records are committed.
+  await type(page, `kafka-topics.sh ${B} --alter --topic orders --partitions 4`);
+  await expect
+    .poll(
+      async () => {
+        await type(page, `kafka-topics.sh ${B} --describe --topic orders`);
+        return (await screen(page).innerText()).includes('PartitionCount: 4');
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  await expect(screen(page)).toContainText('Topic: orders\tPartition: 3\tLeader: ');
+
   await page.getByTestId('play-pause').click();
   await saved(page);
   const transcript = await screen(page).innerText();
@@ -95,9 +109,12 @@ test('create, produce, consume in a group, describe the lag, reset and consume a
   await type(page, `kafka-consumer-groups.sh ${B} --describe --group g1`);
   const rows = await page.getByTestId('terminal-row-link').allTextContents();
   expect(rows.slice(-3).map((r) => r.split(/ +/)[5])).toEqual(['0', '0', '0']);
+  // The added partitions came back with the replayed alter command.
+  await type(page, `kafka-topics.sh ${B} --describe --topic orders`);
+  await expect(screen(page).getByText('PartitionCount: 4')).not.toHaveCount(0);
   // History survived the reload too.
   await page.getByTestId('terminal-input').press('ArrowUp');
   await expect(page.getByTestId('terminal-input')).toHaveValue(
-    `kafka-consumer-groups.sh ${B} --describe --group g1`,
+    `kafka-topics.sh ${B} --describe --topic orders`,
   );
 });

@@ -87,6 +87,8 @@ class ProducerHandle implements CliHandle {
   readonly prompt = '>';
   private lineNumber = 0;
   private finished = false;
+  /** Key and value sizes of each send, by command id, for the error line of a failed one. */
+  private readonly sent = new Map<number, Sizes>();
 
   constructor(
     private readonly producer: string,
@@ -101,10 +103,9 @@ class ProducerHandle implements CliHandle {
     for (const e of target.events(this.seenSeq)) {
       this.seenSeq = e.seq;
       if (e.type === 'producer.failed' && e.producer === this.producer) {
-        stderr +=
-          `[${log4jTime(e.atMs)}] ERROR Error when sending message to topic ${e.topic} with error: ` +
-          `(org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n` +
-          stackTrace(exceptionClass(e.error), e.message);
+        const sent = this.sent.get(e.commandId);
+        this.sent.delete(e.commandId);
+        stderr += errorLine(e.atMs, e.topic, sent ?? null) + stackTrace(exceptionClass(e.error), e.message);
       }
     }
     return { stdout: '', stderr };
@@ -136,12 +137,16 @@ class ProducerHandle implements CliHandle {
     }
     if (nullMarker !== undefined && key === nullMarker) key = null;
     if (nullMarker !== undefined && value === nullMarker) value = null;
+    const sizes = {
+      key: key === null ? null : utf8Length(key),
+      value: value === null ? null : utf8Length(value),
+    };
     if (!this.connected) {
       // No listener answers: the producer blocks for max.block.ms, then fails the send.
-      return this.fail(target, `Topic ${this.topic} not present in metadata after 60000 ms.`);
+      return this.fail(target, `Topic ${this.topic} not present in metadata after 60000 ms.`, sizes);
     }
     try {
-      target.dispatch({
+      const id = target.dispatch({
         type: 'producer.send',
         producer: this.producer,
         topic: this.topic,
@@ -149,22 +154,22 @@ class ProducerHandle implements CliHandle {
         value: value ?? '',
         ...(value === null ? { tombstone: true } : {}),
       });
+      this.sent.set(id, sizes);
     } catch (e) {
       if (!isEngineError(e)) throw e;
       if (e.code === 'UNKNOWN_TOPIC_OR_PARTITION') {
-        return this.fail(target, `Topic ${this.topic} not present in metadata after 60000 ms.`);
+        return this.fail(target, `Topic ${this.topic} not present in metadata after 60000 ms.`, sizes);
       }
       return { stdout: '', stderr: stackTrace(exceptionClass(e.code), e.message) };
     }
     return CHUNK_EMPTY;
   }
 
-  private fail(target: CliTarget, message: string): CliChunk {
+  private fail(target: CliTarget, message: string, sizes: Sizes): CliChunk {
     return {
       stdout: '',
       stderr:
-        `[${log4jTime(target.now())}] ERROR Error when sending message to topic ${this.topic} with error: ` +
-        `(org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n` +
+        errorLine(target.now(), this.topic, sizes) +
         stackTrace('org.apache.kafka.common.errors.TimeoutException', message),
     };
   }
@@ -178,6 +183,27 @@ class ProducerHandle implements CliHandle {
     this.finished = true;
     return { stdout: '', stderr: '', exitCode: 0 };
   }
+}
+
+interface Sizes {
+  key: number | null;
+  value: number | null;
+}
+
+/**
+ * ErrorLoggingCallback's log4j line as ConsoleProducer creates it (logAsString false): key and
+ * value as `N bytes`, or `null`.
+ */
+function errorLine(atMs: number, topic: string, sizes: Sizes | null): string {
+  const show = (n: number | null | undefined) => (n === null || n === undefined ? 'null' : `${n} bytes`);
+  return (
+    `[${log4jTime(atMs)}] ERROR Error when sending message to topic ${topic} with key: ${show(sizes?.key)}, ` +
+    `value: ${show(sizes?.value)} with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\n`
+  );
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
 }
 
 /** Java properties escapes in a separator given on the command line (`\t`). */

@@ -1,15 +1,10 @@
 /**
- * Three smaller tools: kafka-transactions list|describe (TransactionsCommand.java),
- * kafka-configs --describe for topics (ConfigCommand), kafka-leader-election
- * (LeaderElectionCommand.java). What the engine cannot do yet (altering configs, electing a
- * leader on demand) answers with the error a broker without that API gives, never a fake success.
+ * kafka-transactions list|describe (TransactionsCommand.java), and what the other admin tools
+ * share. kafka-configs and kafka-leader-election live in their own files.
  */
-import type { ClusterSnapshot } from '../../engine';
-import { checkBootstrap, findTopic, stackTrace } from '../common';
-import { Opts, type OptionSpecs } from '../options';
+import { checkBootstrap } from '../common';
 import { done, type CliResult, type CliTarget } from '../types';
 import { prettyTable } from './kafka-metadata-quorum';
-import { parseWith, requireArg, usage } from './usage';
 
 function bootstrapOf(args: string[]): string | undefined {
   const i = args.indexOf('--bootstrap-server');
@@ -17,7 +12,7 @@ function bootstrapOf(args: string[]): string | undefined {
   return args.find((a) => a.startsWith('--bootstrap-server='))?.slice('--bootstrap-server='.length);
 }
 
-const timeout = (call: string): CliResult =>
+export const timeout = (call: string): CliResult =>
   done(
     '',
     `org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: ${call}\n`,
@@ -97,148 +92,4 @@ export function kafkaTransactions(target: CliTarget, args: string[]): CliResult 
       ],
     ),
   );
-}
-
-export const CONFIGS_OPTIONS: OptionSpecs = {
-  'add-config': { arg: true },
-  'add-config-file': { arg: true },
-  all: {},
-  alter: {},
-  'bootstrap-controller': { arg: true },
-  'bootstrap-server': { arg: true },
-  'command-config': { arg: true },
-  'delete-config': { arg: true },
-  describe: {},
-  'entity-default': {},
-  'entity-name': { arg: true },
-  'entity-type': { arg: true },
-  force: {},
-  help: {},
-  topic: { arg: true },
-  version: {},
-};
-
-export function kafkaConfigs(target: CliTarget, args: string[]): CliResult {
-  const parsed = parseWith(CONFIGS_OPTIONS, args, 'usage');
-  if ('exitCode' in parsed) return parsed;
-  const o = new Opts(parsed);
-  if (args.length === 0 || o.has('help'))
-    return usage(
-      'This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip or client-metrics',
-    );
-  if ([o.has('alter'), o.has('describe')].filter(Boolean).length !== 1) {
-    return usage('Command must include exactly one action: --describe, --alter');
-  }
-  const missing = requireArg(o, 'bootstrap-server');
-  if (missing && !o.has('bootstrap-controller'))
-    return usage(
-      'One of the required bootstrap options must be specified: [bootstrap-server], [bootstrap-controller]',
-    );
-  const type = o.has('topic') ? 'topics' : o.value('entity-type');
-  if (type === undefined) return usage('At least one entity type must be specified');
-  if (type !== 'topics') return usage(`StreamLab's kafka-configs handles --entity-type topics only.`);
-  const name = o.value('topic') ?? o.value('entity-name');
-  const snapshot: ClusterSnapshot = target.snapshot();
-  if (!checkBootstrap(snapshot, o.value('bootstrap-server') ?? '').ok) return timeout('describeConfigs');
-  if (o.has('alter')) {
-    if (name === undefined) return usage('an entity name must be specified with --alter of topics');
-    if (!findTopic(snapshot, name))
-      return done(
-        '',
-        `Error while executing config command with args '${args.join(' ')}'\norg.apache.kafka.common.errors.UnknownTopicOrPartitionException: The topic '${name}' does not exist.\n`,
-        1,
-      );
-    return done(
-      '',
-      `Error while executing config command with args '${args.join(' ')}'\norg.apache.kafka.common.errors.UnsupportedVersionException: The broker does not support INCREMENTAL_ALTER_CONFIGS\n`,
-      1,
-    );
-  }
-  const names = name !== undefined ? [name] : snapshot.topics.map((t) => t.name).sort();
-  let out = '';
-  for (const n of names) {
-    const t = findTopic(snapshot, n);
-    if (!t) {
-      return done(
-        out,
-        `Error while executing config command with args '${args.join(' ')}'\norg.apache.kafka.common.errors.UnknownTopicOrPartitionException: The topic '${n}' does not exist.\n`,
-        1,
-      );
-    }
-    out += `${o.has('all') ? 'All' : 'Dynamic'} configs for topic ${n} are:\n`;
-    for (const [k, v] of Object.entries(t.config)) {
-      out += `  ${k}=${String(v)} sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:${k}=${String(v)}}\n`;
-    }
-  }
-  return done(out);
-}
-
-export const ELECTION_OPTIONS: OptionSpecs = {
-  'admin.config': { arg: true },
-  'all-topic-partitions': {},
-  'bootstrap-server': { arg: true },
-  'election-type': { arg: true },
-  help: {},
-  partition: { arg: true },
-  'path-to-json-file': { arg: true },
-  topic: { arg: true },
-  version: {},
-};
-
-export function kafkaLeaderElection(target: CliTarget, args: string[]): CliResult {
-  const parsed = parseWith(ELECTION_OPTIONS, args, 'usage');
-  if ('exitCode' in parsed) return parsed;
-  const o = new Opts(parsed);
-  if (args.length === 0 || o.has('help'))
-    return usage(
-      'This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.',
-    );
-  const missing = requireArg(o, 'bootstrap-server') ?? requireArg(o, 'election-type');
-  if (missing) return missing;
-  const type = o.value('election-type')!.toUpperCase();
-  if (type !== 'PREFERRED' && type !== 'UNCLEAN') {
-    return usage(`Cannot convert argument '${o.value('election-type')}' of option election-type`);
-  }
-  const scopes = ['all-topic-partitions', 'topic', 'path-to-json-file'].filter((s) => o.has(s));
-  if (scopes.length !== 1) {
-    return usage(
-      'One and only one of the following options is required: all-topic-partitions, topic, path-to-json-file',
-    );
-  }
-  if (o.has('topic') && !o.has('partition')) return usage('Missing required option(s) [partition]');
-  if (o.has('path-to-json-file'))
-    return usage('StreamLab has no files: use --topic and --partition or --all-topic-partitions.');
-  const snapshot = target.snapshot();
-  if (!checkBootstrap(snapshot, o.value('bootstrap-server')!).ok) return timeout('electLeaders');
-  const wanted = o.has('topic')
-    ? [{ topic: o.value('topic')!, partition: Number(o.value('partition')) }]
-    : snapshot.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
-  const already: string[] = [];
-  const failed: string[] = [];
-  for (const tp of wanted) {
-    const p = findTopic(snapshot, tp.topic)?.partitions.find((x) => x.partition === tp.partition);
-    const name = `${tp.topic}-${tp.partition}`;
-    if (!p)
-      failed.push(
-        `${name}: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.`,
-      );
-    else if (type === 'PREFERRED' ? p.leader === p.replicas[0] : p.leader >= 0) already.push(name);
-    else
-      failed.push(
-        `${name}: org.apache.kafka.common.errors.UnsupportedVersionException: The broker does not support ELECT_LEADERS`,
-      );
-  }
-  let out = '';
-  if (already.length > 0 && o.has('topic'))
-    out += `Valid replica already elected for partitions ${already.join(', ')}\n`;
-  for (const f of failed) out += `Error completing leader election (${type}) for partition: ${f}\n`;
-  if (failed.length > 0) {
-    const msg = `${failed.length} replica(s) could not be elected`;
-    return done(
-      out,
-      `${msg}\n${stackTrace('org.apache.kafka.server.common.AdminCommandFailedException', msg)}`,
-      1,
-    );
-  }
-  return done(out);
 }

@@ -10,6 +10,7 @@ import { checkBootstrap, columns, freshClientId, parseIsoDateTime, stackTrace } 
 import { Opts, type OptionSpecs } from '../options';
 import { done, type CliChunk, type CliHandle, type CliResult, type CliTarget } from '../types';
 import { describeMembers, describeOffsets, describeState, type Output } from './groups-describe';
+import { deleteGroups } from './groups-delete';
 import { forbid, parseWith, requireArg, usage } from './usage';
 
 export const GROUPS_OPTIONS: OptionSpecs = {
@@ -137,8 +138,11 @@ export function kafkaConsumerGroups(target: CliTarget, args: string[]): CliResul
     const r = reset(target, snapshot, groupIds, o, out, pending);
     if (r) return r;
     if (pending.length > 0) return new AwaitCommit(pending[0]!, done(out.stdout, out.stderr, 0), seq);
+  } else if (o.has('delete')) {
+    // ConsumerGroupCommand exits 0 even when some groups could not be deleted.
+    out.stdout += deleteGroups(target, groupIds).stdout;
   } else {
-    return done('', `${warn}StreamLab does not simulate DeleteGroups yet.\n`, 1);
+    return done('', `${warn}StreamLab does not simulate OffsetDelete yet.\n`, 1);
   }
   return done(out.stdout, out.stderr, 0);
 }

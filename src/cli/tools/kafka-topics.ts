@@ -132,7 +132,7 @@ function run(target: CliTarget, o: Opts): CliResult {
     for (const name of selected) target.dispatch({ type: 'topic.delete', topic: name });
     return done('');
   }
-  return alter(snapshot.topics, selected, o);
+  return alter(target, selected, o);
 }
 
 function create(target: CliTarget, o: Opts): CliResult {
@@ -217,20 +217,34 @@ export function partitionLine(topic: string, p: PartitionSnapshot): string {
   return `\tTopic: ${topic}\tPartition: ${p.partition}\tLeader: ${leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}\tElr: \tLastKnownElr: \n`;
 }
 
-function alter(topics: TopicSnapshot[], selected: string[], o: Opts): CliResult {
-  const wanted = Number(o.value('partitions'));
+/**
+ * TopicCommand.alterTopic: one CreatePartitions for the selected topics (the engine's
+ * `topic.createPartitions`, checked by the active controller: INVALID_PARTITIONS unless an
+ * increase). Kafka prints nothing on success; the new partitions appear in --describe once the
+ * controller's records are committed, a few virtual ms later.
+ */
+function alter(target: CliTarget, selected: string[], o: Opts): CliResult {
+  const text = o.value('partitions')!;
+  const wanted = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(wanted)) {
+    return done(
+      '',
+      stackTrace(
+        'joptsimple.OptionArgumentConversionException',
+        `Cannot parse argument '${text}' of option partitions`,
+      ),
+      1,
+    );
+  }
   for (const name of selected) {
-    const t = topics.find((x) => x.name === name)!;
-    // ReplicationControlManager.createPartitions' checks, word for word in effect.
-    if (wanted === t.partitions.length) return failed(`Topic already has ${wanted} partition(s).`);
-    if (wanted < t.partitions.length) {
-      return failed(
-        `The topic ${name} currently has ${t.partitions.length} partition(s); ${wanted} would not be an increase.`,
-      );
+    try {
+      target.dispatch({ type: 'topic.createPartitions', topic: name, count: wanted });
+    } catch (e) {
+      if (!isEngineError(e)) throw e;
+      return failed(e.message);
     }
   }
-  // The engine has no CreatePartitions yet: answer as a broker without the API would.
-  return failed('The broker does not support CREATE_PARTITIONS');
+  return done('');
 }
 
 /** TopicCommand treats --topic as a Java regex (with `.` special); whole-string match. */

@@ -34,6 +34,7 @@ describe('consumer config: Kafka defaults (reference §3.1, §9)', () => {
       groupInstanceId: null,
       requestTimeoutMs: 30000,
       retryBackoffMs: 100,
+      metadataMaxAgeMs: 300000,
     });
   });
 

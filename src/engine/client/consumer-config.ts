@@ -43,6 +43,8 @@ export interface ConsumerConfig {
   groupInstanceId: string | null;
   requestTimeoutMs: number;
   retryBackoffMs: number;
+  /** metadata.max.age.ms: an active consumer refreshes its metadata this often (new partitions). */
+  metadataMaxAgeMs: number;
 }
 
 interface IntSpec {
@@ -63,6 +65,7 @@ const INT_KEYS = {
   'max.partition.fetch.bytes': { default: 1048576, min: 0 },
   'request.timeout.ms': { default: 30000, min: 0 },
   'retry.backoff.ms': { default: 100, min: 0 },
+  'metadata.max.age.ms': { default: 300000, min: 0 },
   'processing.ms.per.record': { default: 0, min: 0 },
 } as const satisfies Record<string, IntSpec>;
 
@@ -227,6 +230,7 @@ export function resolveConsumerConfig(
     groupInstanceId,
     requestTimeoutMs: ints['request.timeout.ms'],
     retryBackoffMs: ints['retry.backoff.ms'],
+    metadataMaxAgeMs: ints['metadata.max.age.ms'],
   };
 }
 

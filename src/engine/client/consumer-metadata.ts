@@ -40,6 +40,9 @@ export function requestMetadata(ctx: NodeContext, self: ConsumerNode): void {
 
 export function maybeRequestMetadata(ctx: NodeContext, self: ConsumerNode, nowMs: number): void {
   const v = self.volatile;
+  // metadata.max.age.ms: metadata this old is refreshed even without an error (new partitions).
+  const maxAge = self.durable.config.metadataMaxAgeMs ?? 300000;
+  if (v.metadataAnsweredMs >= 0 && nowMs - v.metadataAnsweredMs >= maxAge) v.metadataNeeded = true;
   if (!v.metadataNeeded || hasRequest(v, 'Metadata')) return;
   if (nowMs < v.metadataNotBeforeMs) return wakeAt(ctx, v, v.metadataNotBeforeMs);
   const topics = metadataTopics(self);
@@ -51,6 +54,7 @@ export function maybeRequestMetadata(ctx: NodeContext, self: ConsumerNode, nowMs
 
 export function onMetadataResponse(ctx: NodeContext, self: ConsumerNode, body: MetadataResponse): void {
   const v = self.volatile;
+  v.metadataAnsweredMs = ctx.now();
   // Kafka's metadata refresh backoff: no new request before retry.backoff.ms has passed.
   v.metadataNotBeforeMs = ctx.now() + self.durable.config.retryBackoffMs;
   if (body.brokers.length > 0) {

@@ -169,6 +169,8 @@ export interface ConsumerVolatile {
   topics: Record<string, TopicMeta>;
   metadataNeeded: boolean;
   metadataNotBeforeMs: number;
+  /** When the last Metadata answer came (metadata.max.age.ms counts from it; -1: none yet). */
+  metadataAnsweredMs: number;
   /** Metadata answers in a row that did not know a subscribed topic (the retry backs off). */
   unknownTopicAnswers: number;
   /** Requests in flight by message id. */
@@ -229,6 +231,7 @@ export function initialVolatile(durable: ConsumerDurable, brokerCursor: number):
     topics: {},
     metadataNeeded: false,
     metadataNotBeforeMs: 0,
+    metadataAnsweredMs: -1,
     unknownTopicAnswers: 0,
     requests: {},
     group: durable.groupId !== null ? newMembership() : null,

@@ -6,6 +6,7 @@
 import type { ErrorCode } from '../errors';
 import type { NodeContext } from '../kernel/kernel';
 import { reenqueue } from './accumulator';
+import { splitAndReenqueue } from './producer-split';
 import { fenceProducer, transactionBatchFailed } from './producer-txn';
 import type { PartitionQueue, ProducerBatch, ProducerNode } from './producer-state';
 
@@ -45,6 +46,8 @@ const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   INVALID_PRODUCER_EPOCH: 'Producer attempted to produce with an old epoch.',
   PRODUCER_FENCED: 'There is a newer producer with the same transactionalId which fences the current one.',
   INVALID_REQUIRED_ACKS: 'Produce request specified an invalid value for required acks.',
+  MESSAGE_TOO_LARGE:
+    'The request included a message larger than the max message size the server will accept.',
 };
 
 /** Settle a batch from its partition's answer (error null: written at baseOffset). */
@@ -67,6 +70,16 @@ export function completeBatch(
     // A newer instance with the same transactional.id bumped the epoch (reference §7.3).
     failBatch(ctx, self, batch, error, DESCRIPTIONS[error] ?? `The broker answered ${error}.`);
     return fenceProducer(ctx, self, error);
+  }
+  if (error === 'MESSAGE_TOO_LARGE' && batch.records.length > 1) {
+    ctx.emit('producer.retrying', {
+      producer: self.durable.name,
+      topic: batch.topic,
+      partition: batch.partition,
+      error,
+      attempt: batch.attempts + 1,
+    });
+    return splitAndReenqueue(v, q, batch);
   }
   if (STALE_METADATA.has(error)) v.metadataNeeded = true;
   const message = errorMessage ?? DESCRIPTIONS[error] ?? `The broker answered ${error}.`;

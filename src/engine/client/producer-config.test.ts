@@ -24,6 +24,7 @@ describe('producer config: Kafka defaults', () => {
       maxInFlight: 5,
       retries: 2147483647,
       retryBackoffMs: 100,
+      metadataMaxAgeMs: 300000,
       retryBackoffMaxMs: 1000,
       requestTimeoutMs: 30000,
       deliveryTimeoutMs: 120000,

@@ -32,6 +32,8 @@ export interface ProducerConfig {
   transactionalId: string | null;
   /** transaction.timeout.ms: the coordinator aborts a transaction open longer than this. */
   transactionTimeoutMs: number;
+  /** metadata.max.age.ms: an active producer refreshes its metadata this often (new partitions). */
+  metadataMaxAgeMs: number;
   /** max.request.size, when set (absent: Kafka's default, 1048576); read by limits.ts. */
   maxRequestSize?: number;
 }
@@ -53,6 +55,7 @@ const INT_KEYS = {
   'request.timeout.ms': { kind: 'int', default: 30000, min: 0 },
   'delivery.timeout.ms': { kind: 'int', default: 120000, min: 0 },
   'max.block.ms': { kind: 'int', default: 60000, min: 0 },
+  'metadata.max.age.ms': { kind: 'int', default: 300000, min: 0 },
   'transaction.timeout.ms': { kind: 'int', default: 60000, min: 1 },
   // The largest request (and so record) the producer sends; checked in limits.ts before a send.
   'max.request.size': { kind: 'int', default: 1048576, min: 0 },
@@ -171,6 +174,7 @@ export function resolveProducerConfig(given: Readonly<Record<string, ConfigValue
     requestTimeoutMs: ints['request.timeout.ms'],
     deliveryTimeoutMs: ints['delivery.timeout.ms'],
     maxBlockMs: ints['max.block.ms'],
+    metadataMaxAgeMs: ints['metadata.max.age.ms'],
     transactionalId,
     transactionTimeoutMs: ints['transaction.timeout.ms'],
     ...(Object.hasOwn(given, 'max.request.size') ? { maxRequestSize: ints['max.request.size'] } : {}),

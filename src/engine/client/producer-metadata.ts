@@ -38,6 +38,9 @@ export function pickBroker(self: ProducerNode): NodeId {
 
 export function maybeRequestMetadata(ctx: NodeContext, self: ProducerNode, nowMs: number): void {
   const v = self.volatile;
+  // metadata.max.age.ms: metadata this old is refreshed even without an error (new partitions).
+  const maxAge = self.durable.config.metadataMaxAgeMs ?? 300000;
+  if (v.metadataAnsweredMs >= 0 && nowMs - v.metadataAnsweredMs >= maxAge) v.metadataNeeded = true;
   if (!v.metadataNeeded || v.metadataRequest || nowMs < v.metadataNotBeforeMs) return;
   v.metadataNeeded = false;
   const topics = Object.keys(v.topics);
@@ -56,6 +59,7 @@ export function onMetadataResponse(ctx: NodeContext, self: ProducerNode, msg: Rp
   if (!req || req.msgId !== msg.inReplyTo) return [];
   ctx.cancelTimer(req.timer);
   v.metadataRequest = null;
+  v.metadataAnsweredMs = ctx.now();
   // Kafka's Metadata refresh backoff: no new request before retry.backoff.ms has passed.
   v.metadataNotBeforeMs = ctx.now() + self.durable.config.retryBackoffMs;
   const body = msg.body as MetadataResponse;

@@ -124,6 +124,8 @@ export interface ProducerVolatile {
   metadataNeeded: boolean;
   /** Metadata is not asked for again before this time (retry.backoff.ms after a failed attempt). */
   metadataNotBeforeMs: number;
+  /** When the last Metadata answer came (metadata.max.age.ms counts from it; -1: none yet). */
+  metadataAnsweredMs: number;
   metadataRequest: OutstandingRequest | null;
   /** -1 until InitProducerId answers (idempotence only). */
   producerId: number;
@@ -162,6 +164,7 @@ export function initialVolatile(brokerCursor: number): ProducerVolatile {
     brokerCursor,
     metadataNeeded: false,
     metadataNotBeforeMs: 0,
+    metadataAnsweredMs: -1,
     metadataRequest: null,
     producerId: -1,
     producerEpoch: -1,

@@ -236,6 +236,11 @@ export function nextWakeMs(self: ProducerNode, nowMs: number): number {
       if (readyAtMs > nowMs) next = Math.min(next, readyAtMs);
     }
   }
+  // metadata.max.age.ms: even an idle producer refreshes (Kafka's sender thread never sleeps past it).
+  const refreshAtMs = v.metadataAnsweredMs + (config.metadataMaxAgeMs ?? 300000);
+  if (v.metadataAnsweredMs >= 0 && !v.metadataRequest && refreshAtMs > nowMs) {
+    next = Math.min(next, refreshAtMs);
+  }
   if (v.metadataNeeded && !v.metadataRequest && v.metadataNotBeforeMs > nowMs) {
     next = Math.min(next, v.metadataNotBeforeMs);
   }

@@ -72,7 +72,14 @@ export function appendInternal(
   const now = ctx.now();
   const stamped = appendAsLeader(
     log,
-    newBatch(records.map((r) => ({ key: r.key, value: JSON.stringify(r.value), timestamp: now }))),
+    // A null value is a tombstone (DeleteGroups): compaction removes the key.
+    newBatch(
+      records.map((r) => ({
+        key: r.key,
+        value: r.value === null ? null : JSON.stringify(r.value),
+        timestamp: now,
+      })),
+    ),
     role.leaderEpoch,
   );
   if (wait) {
@@ -144,9 +151,19 @@ export function loadGroups(self: BrokerNode, partition: number, log: PartitionLo
   const groups = self.volatile.groups;
   for (const b of log.batches) {
     for (const r of b.records) {
-      if (!r.key || r.value === null) continue;
+      if (!r.key) continue;
       const [kind, groupId, ...rest] = r.key.split(':');
       if (!groupId) continue;
+      if (r.value === null) {
+        // A tombstone written by DeleteGroups: the offset, or the whole group, is gone.
+        const deleted = groups[groupId];
+        if (kind === 'group') delete groups[groupId];
+        else if (deleted && kind === 'offset') {
+          const partitionNo = Number(rest.pop());
+          delete deleted.offsets[tpKey(rest.join(':'), partitionNo)];
+        }
+        continue;
+      }
       const group = (groups[groupId] ??= emptyGroup(groupId, partition));
       if (kind === 'offset') {
         const partitionNo = Number(rest.pop());

@@ -29,6 +29,8 @@ export type MetadataRecord =
       replicas: number[];
       isr: number[];
       leader: number;
+      /** Set on the partitions CreatePartitions adds to an existing topic (admin/create-partitions.ts). */
+      growth?: { from: number; to: number };
     }
   /** Omitted fields do not change; a leader change bumps the leader epoch. */
   | {
@@ -41,6 +43,8 @@ export type MetadataRecord =
       reason: PartitionChangeReason;
     }
   | { type: 'RemoveTopic'; name: string }
+  /** IncrementalAlterConfigs on a topic (Kafka's ConfigRecord; a null value removes the override). */
+  | { type: 'TopicConfig'; topic: string; set: Record<string, ConfigValue>; deleted: string[] }
   /** A block of producer ids handed to a broker (reference §5.2: blocks of 1000). */
   | { type: 'ProducerIds'; brokerId: number; nextProducerId: number };
 
@@ -51,7 +55,9 @@ export type PartitionChangeReason =
   | 'unclean'
   | 'preferred'
   | 'isr-shrink'
-  | 'isr-expand';
+  | 'isr-expand'
+  /** An ElectLeaders request (Admin.electLeaders, kafka-leader-election). */
+  | 'elect-leaders';
 
 export interface MetadataEntry {
   offset: number;
@@ -152,6 +158,13 @@ export function applyRecord(image: MetadataImage, entry: MetadataEntry): void {
     case 'RemoveTopic':
       delete image.topics[r.name];
       break;
+    case 'TopicConfig': {
+      const t = image.topics[r.topic];
+      if (!t) break;
+      for (const k of r.deleted) delete t.config[k];
+      Object.assign(t.config, r.set);
+      break;
+    }
     case 'ProducerIds':
       image.nextProducerId = r.nextProducerId;
       break;

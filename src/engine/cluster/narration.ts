@@ -64,8 +64,26 @@ function narrate(ctx: NodeContext, image: MetadataImage, entry: MetadataEntry): 
     }
     case 'RemoveTopic':
       return ctx.emit('topic.deleted', { topic: r.name });
+    case 'TopicConfig': {
+      const t = image.topics[r.topic];
+      if (!t) return;
+      return ctx.emit('topic.configChanged', {
+        topic: r.topic,
+        set: { ...r.set },
+        deleted: [...r.deleted],
+        config: { ...t.config },
+      });
+    }
+    case 'Partition': {
+      // CreatePartitions: one event once the last added partition is committed.
+      const t = image.topics[r.topic];
+      if (!r.growth || r.partition !== r.growth.to - 1 || !t) return;
+      const added = t.partitions
+        .slice(r.growth.from, r.growth.to)
+        .flatMap((p) => (p ? [{ partition: p.partition, replicas: [...p.replicas], leader: p.leader }] : []));
+      return ctx.emit('topic.partitionsCreated', { topic: r.topic, ...r.growth, added });
+    }
     case 'LeaderChange':
-    case 'Partition':
     case 'ProducerIds':
       return;
   }

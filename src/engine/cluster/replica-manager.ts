@@ -132,6 +132,17 @@ export function handleProduce(ctx: NodeContext, self: BrokerNode, msg: RpcMessag
       fail('NOT_LEADER_OR_FOLLOWER', `Broker ${self.durable.brokerId} is not the leader of ${key}.`);
       continue;
     }
+    // UnifiedLog.analyzeAndValidateRecords: a batch over the topic's max.message.bytes is refused
+    // (RecordTooLargeException → MESSAGE_TOO_LARGE, sent without a custom message).
+    const maxMessageBytes = topicSetting(
+      ctx.config,
+      self.volatile.image.topics[topic]?.config ?? {},
+      'max.message.bytes',
+    );
+    if (batch.sizeBytes > maxMessageBytes) {
+      fail('MESSAGE_TOO_LARGE');
+      continue;
+    }
     const minIsr = Math.min(minIsrOf(ctx, self, topic), role.replicas.length);
     if (req.acks === -1 && role.isr.length < minIsr) {
       fail(

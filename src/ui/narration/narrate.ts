@@ -10,6 +10,7 @@ import type { ClusterSnapshot, Command, EngineEvent, EventOf } from '../../engin
 import { linkSettingsText } from '../format';
 import { narrateQueue } from '../queue/narrate-queue';
 import type { Tone } from './tone';
+import { describeAdminCommand, isAdminCommand, narrateAdmin } from './narrate-admin';
 
 export type { Tone } from './tone';
 
@@ -66,6 +67,7 @@ const PARTITION_REASONS: Record<string, string> = {
   preferred: 'the preferred leader is back',
   'isr-shrink': 'a follower fell behind',
   'isr-expand': 'a follower caught up',
+  'elect-leaders': 'an ElectLeaders request from an admin client',
 };
 
 const MEMBER_REMOVED: Record<string, string> = {
@@ -132,7 +134,8 @@ export function describeCommand(command: Command): string | undefined {
     case 'link.configure':
       return `You set the link ${command.from} → ${command.to} to ${linkSettingsText(command)}.`;
     default:
-      return undefined; // sends are summed from their outcomes; consumer commands come later
+      // Admin operations (narrate-admin.ts); sends are summed from their outcomes.
+      return describeAdminCommand(command);
   }
 }
 
@@ -210,7 +213,9 @@ export class Narrator {
       case 'command.accepted': {
         // Faults tell themselves through their events ("broker-2 crashed: ..."); the learner's
         // own line is kept for requests whose effect comes later (a topic, a producer).
-        const told = ['topic.create', 'topic.delete', 'producer.create'].includes(e.command.type);
+        const told =
+          ['topic.create', 'topic.delete', 'producer.create'].includes(e.command.type) ||
+          isAdminCommand(e.command.type);
         const text = told ? describeCommand(e.command) : undefined;
         return text ? { tone: 'info', text } : undefined;
       }
@@ -381,7 +386,7 @@ export class Narrator {
           text: `${broker(e.broker)} recognised a retried batch of ${e.topic}-${e.partition} (producer id ${e.producerId}) and did not write it twice.`,
         };
       default:
-        return undefined;
+        return narrateAdmin(e);
     }
   }
 
