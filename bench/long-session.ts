@@ -67,6 +67,7 @@ console.log(
     replayHalfHourMs,
     heapAfterHourMb,
     traceLength: t.traceLength(),
+    pagedTraceMb: t.pagedTraceBytes() / 1e6,
     keyframes: t.keyframeCount(),
     simulateMs,
     scrubMedianMs: pick(0.5),

@@ -3,7 +3,7 @@
  * requests through `post`, and keeps the session saved (SessionWriter). Keeping it free of worker
  * globals lets the unit tests drive it directly in Node.
  */
-import { isEngineError, type Command, type SimulationOptions } from '../engine';
+import { isEngineError, type Command, type EngineEvent, type SimulationOptions } from '../engine';
 import { assertNever } from '../engine';
 import {
   FAULT_COMMAND_TYPES,
@@ -25,7 +25,7 @@ import { errorText, openStoreOrMemory, type OpenedStore, type SessionStore } fro
 import { SessionWriter } from './session-writer';
 import { isStopCondition } from './stop-conditions';
 import { LogPages } from './log-pages';
-import { SessionChecks } from './session-checks';
+import { SessionChecks, type TraceSource } from './session-checks';
 import { rpcDetail, traceWindow } from './trace-window';
 import { CliHost } from './cli-host';
 import { Timeline, type Budget } from './timeline';
@@ -292,7 +292,7 @@ export class EngineHost {
     request: Extract<WorkerRequest, { type: 'checkerGrid' | 'traceWindow' | 'rpcDetail' }>,
   ): void {
     const session = this.running();
-    const trace = session.timeline.sim.trace();
+    const trace = traceOf(session.timeline);
     const { requestId } = request;
     switch (request.type) {
       case 'checkerGrid':
@@ -376,12 +376,14 @@ export class EngineHost {
       commandsStored: (version) => this.post({ type: 'commandsStored', sessionId: opened.id, version }),
     });
     this.storage = writer.storage;
+    const checks = new SessionChecks();
+    opened.timeline.onTraceCut((length) => checks.traceCut(length));
     this.session = {
       info: { id: opened.id, origin: opened.origin },
       timeline: opened.timeline,
       writer,
       lastSeq: 0,
-      checks: new SessionChecks(),
+      checks,
     };
 
     this.scheduleBackfill();
@@ -465,13 +467,13 @@ export class EngineHost {
 
   private batch(session: Session, reset: boolean): Batch {
     const { timeline } = session;
-    const trace = timeline.sim.trace();
+    const trace = traceOf(timeline);
     const jumped =
       reset || session.lastSeq > trace.length || trace.length - session.lastSeq > MAX_EVENTS_PER_BATCH;
     // After a jump back, events past lastSeq may be a different story: resend the newest ones.
-    const events = jumped
-      ? trace.slice(Math.max(0, trace.length - RECENT_EVENTS))
-      : trace.slice(session.lastSeq);
+    const events = timeline
+      .events(jumped ? Math.max(0, trace.length - RECENT_EVENTS) : session.lastSeq)
+      .filter((e) => e !== undefined);
     session.lastSeq = trace.length;
     const snapshot = timeline.sim.snapshot();
     session.checks.update(trace);
@@ -524,4 +526,13 @@ export function newSessionId(): string {
 function wholeMs(ms: number): number {
   if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`cannot move by ${ms} ms`);
   return ms;
+}
+
+/** The timeline's trace as its readers take it: the length and a reader that pages old events back. */
+function traceOf(timeline: Timeline): TraceSource & { at(i: number): EngineEvent | undefined } {
+  return {
+    length: timeline.traceLength(),
+    read: (from, to) => timeline.events(from, to),
+    at: (i) => timeline.eventAt(i),
+  };
 }
