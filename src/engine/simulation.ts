@@ -87,7 +87,7 @@ export interface FacadeSimulation {
   fillTrace(events: readonly EngineEvent[], at?: number): void;
   /**
    * Leave holes (`undefined`) at trace entries [from, to): the host keeps those events elsewhere
-   * (old trace paged out, decision 0018) and reads them back from there. The length, and every
+   * (old trace paged out, decision 0021) and reads them back from there. The length, and every
    * other entry, stay as they are; the engine never reads its own trace.
    */
   forgetTrace(from: number, to: number): void;

@@ -61,7 +61,7 @@ export function restoreKeyframe(
   sim.restore(keyframe.checkpoint, past);
 }
 
-/** Limits on the keyframes kept (decision 0018). */
+/** Limits on the keyframes kept (decision 0021). */
 export interface KeyframeLimits {
   /** Most keyframes kept. */
   maxCount?: number;

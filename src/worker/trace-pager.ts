@@ -1,5 +1,5 @@
 /**
- * Old trace paged out of the heap (decision 0018). A long session's trace grows by ~160 events a
+ * Old trace paged out of the heap (decision 0021). A long session's trace grows by ~160 events a
  * virtual second (an hour: ~580 000 events, ~300 MB as objects, message bodies included), while
  * what is read often is the newest few thousand. So the events older than the newest
  * `keepInHeap` are written, a page of `PAGE_EVENTS` at a time, as compressed JSON (`lz.ts`, 10–20×
