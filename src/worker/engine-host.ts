@@ -38,6 +38,13 @@ const MAX_EVENTS_PER_BATCH = 2000;
 export const SESSIONS_KEPT = 10;
 /** Wall time one background slice of a resumed session's backfill may take. */
 const BACKFILL_SLICE_MS = 6;
+/**
+ * Wall time the guarantee checks may take inside one answer. Going back makes them start over
+ * from the beginning of the trace (100 000 events: hundreds of ms); past this they go on in the
+ * background, in slices like the backfill's, and the answer leaves their report out (the page
+ * keeps the last one) until a `checks` batch brings it.
+ */
+const CHECKS_SLICE_MS = 4;
 
 export interface EngineHostOptions {
   post(message: WorkerMessage): void;
@@ -55,6 +62,8 @@ interface Session {
   lastSeq: number;
   /** The guarantee checker and Kafka's metrics over this session's trace. */
   checks: SessionChecks;
+  /** A jump happened since the checks last reported: their next report carries the findings. */
+  checksOwed: boolean;
   /** The fault markers, recomputed only when the command log changes. */
   faults?: { version: number; list: TimelineFault[] };
 }
@@ -71,6 +80,7 @@ export class EngineHost {
   private readonly cli = new CliHost();
   private session: Session | undefined;
   private backfillTimer: ReturnType<typeof setTimeout> | undefined;
+  private checksTimer: ReturnType<typeof setTimeout> | undefined;
   /** Requests are handled strictly in arrival order, even though some wait for storage. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -384,6 +394,7 @@ export class EngineHost {
       writer,
       lastSeq: 0,
       checks,
+      checksOwed: false,
     };
 
     this.scheduleBackfill();
@@ -422,6 +433,23 @@ export class EngineHost {
     }, 0);
   }
 
+  /** The checks catch up with the trace between requests, then a `checks` batch brings their report. */
+  private scheduleChecks(): void {
+    const session = this.session;
+    if (this.checksTimer !== undefined || !session) return;
+    this.checksTimer = setTimeout(() => {
+      this.checksTimer = undefined;
+      if (this.session !== session) return;
+      try {
+        if (session.checks.update(traceOf(session.timeline), this.budget(BACKFILL_SLICE_MS))) {
+          this.post({ type: 'batch', batch: this.batch(session, false), cause: 'checks' });
+        } else this.scheduleChecks();
+      } catch (e) {
+        this.fault(e);
+      }
+    }, 0);
+  }
+
   private async ensureStore(): Promise<SessionStore> {
     if (!this.store) {
       const opened = await this.openStore();
@@ -451,8 +479,8 @@ export class EngineHost {
     return this.session;
   }
 
-  private budget(): Budget {
-    const deadline = this.clock() + REQUEST_BUDGET_MS;
+  private budget(ms = REQUEST_BUDGET_MS): Budget {
+    const deadline = this.clock() + ms;
     return { exhausted: () => this.clock() > deadline };
   }
 
@@ -476,13 +504,17 @@ export class EngineHost {
       .filter((e) => e !== undefined);
     session.lastSeq = trace.length;
     const snapshot = timeline.sim.snapshot();
-    session.checks.update(trace);
+    const checked = session.checks.update(trace, this.budget(CHECKS_SLICE_MS));
+    if (!checked) this.scheduleChecks();
+    if (jumped) session.checksOwed = true;
+    const guarantees = checked ? session.checks.report(snapshot, session.checksOwed) : undefined;
+    if (checked) session.checksOwed = false;
     return {
       events,
       reset: jumped,
       traceLength: trace.length,
       snapshot,
-      guarantees: session.checks.report(snapshot, jumped),
+      ...(guarantees ? { guarantees } : {}),
       nowMs: timeline.nowMs(),
       timeline: {
         endMs: timeline.timelineEndMs(),

@@ -36,7 +36,8 @@ export interface TraceSource {
   read(from: number, to: number): readonly (EngineEvent | undefined)[];
 }
 
-const FEED_CHUNK = 4096;
+/** Events fed between two looks at the budget. */
+const FEED_CHUNK = 1024;
 
 export class SessionChecks {
   private checker = new GuaranteeChecker();
@@ -53,23 +54,28 @@ export class SessionChecks {
   /**
    * Feed the events the checks have not seen. `trace`: its length and a reader (paged-out events
    * read back). The timeline tells `traceCut` when it goes back; past what was fed, the checks
-   * start over from the trace as it is now.
+   * start over from the trace as it is now. With a `budget` it may stop part way (a restart over
+   * a long trace): true when the checks have seen the whole trace.
    */
-  update(trace: TraceSource): void {
+  update(trace: TraceSource, budget?: { exhausted(): boolean }): boolean {
     if (trace.length < this.fed || this.cutBelowFed) this.restart();
-    if (trace.length === this.fed) return;
-    // A page at a time, so a restart over a long trace never holds it all decoded at once.
-    for (let from = this.fed; from < trace.length; from += FEED_CHUNK) {
-      const fresh = trace.read(from, Math.min(trace.length, from + FEED_CHUNK));
+    if (trace.length === this.fed) return true;
+    // A chunk at a time, so a restart over a long trace never holds it all decoded at once, and
+    // a budget can stop it part way (the host goes on between requests).
+    while (this.fed < trace.length) {
+      const to = Math.min(trace.length, this.fed + FEED_CHUNK);
+      const fresh = trace.read(this.fed, to);
       this.checker.feed(fresh);
       this.metrics.feed(fresh);
+      this.fed = to;
+      if (this.fed < trace.length && budget?.exhausted()) break;
     }
-    this.fed = trace.length;
     // Findings can be retracted as well as added: compare the count and the newest id.
     const list = this.checker.findings();
     const signature = `${list.length}:${list.at(-1)?.id ?? ''}`;
     if (signature !== this.signature) this.version++;
     this.signature = signature;
+    return this.fed === trace.length;
   }
 
   /** The trace was cut back to `length` (the timeline went back): what was fed past it may change. */
