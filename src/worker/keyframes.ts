@@ -68,7 +68,9 @@ export interface KeyframeLimits {
   /**
    * Most parts (objects and array slots, `SimulationCheckpoint.freshParts`) the kept keyframes
    * copied rather than shared: the memory cap. Measured on the lesson-sized cluster: ~1300 parts
-   * and ~110 kB a keyframe (message bodies in flight included), so 600 000 parts ≈ 50 MB.
+   * and ~110 kB a keyframe early on (message bodies in flight included), more as logs grow; at
+   * 600 000 parts the hour's heap was 78 MB with keyframes ~3000 actions apart, so the cap is
+   * twice that (≈ 100–110 MB at the hour, keyframes half as far apart).
    */
   maxParts?: number;
   /** The newest keyframes, kept at capture spacing for stepping back. */
@@ -77,7 +79,7 @@ export interface KeyframeLimits {
 
 export const KEYFRAME_LIMITS: Required<KeyframeLimits> = {
   maxCount: 2048,
-  maxParts: 600_000,
+  maxParts: 1_200_000,
   keepRecent: 16,
 };
 
