@@ -18,8 +18,14 @@ export function benchLongSession(): void {
     replayHalfHourMs: number;
     scrubMedianMs: number;
     scrubP95Ms: number;
+    pagedTraceMb: number;
+    traceLength: number;
+    keyframes: number;
   };
   report('long session heap after 1 h virtual (aim ≤ 150 MB)', r.heapAfterHourMb, r.minuteHeapMb, 'MB');
+  console.log(
+    `long session at 1 h: ${r.traceLength} events (old ones paged out: ${r.pagedTraceMb.toFixed(1)} MB compressed, outside the heap), ${r.keyframes} keyframes`,
+  );
   report('long session scrub at 1 h (median, aim ≤ 16 ms)', r.scrubMedianMs, r.replayHalfHourMs, 'ms');
   report('long session scrub at 1 h (p95, aim ≤ 16 ms)', r.scrubP95Ms, r.replayHalfHourMs, 'ms');
 }

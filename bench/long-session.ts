@@ -43,6 +43,9 @@ for (let s = 0; t.nowMs() < HOUR_MS; s++) {
 }
 const simulateMs = performance.now() - started;
 const heapAfterHourMb = heapMb();
+const traceLength = t.traceLength();
+const pagedTraceMb = t.pagedTraceBytes() / 1e6;
+const keyframes = t.keyframeCount();
 
 // Scrub to times spread over the hour, as a learner dragging the scrubber would.
 const scrubMs: number[] = [];
@@ -66,8 +69,9 @@ console.log(
     minuteHeapMb,
     replayHalfHourMs,
     heapAfterHourMb,
-    traceLength: t.traceLength(),
-    keyframes: t.keyframeCount(),
+    traceLength,
+    pagedTraceMb,
+    keyframes,
     simulateMs,
     scrubMedianMs: pick(0.5),
     scrubP95Ms: pick(0.95),

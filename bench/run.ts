@@ -11,13 +11,15 @@ import { benchStorage } from './storage.bench';
 import { benchLongSession } from './long-session.bench';
 import { benchChecker } from './checker.bench';
 import { benchWire } from './wire.bench';
+import { benchPageTimeTravel } from './page-time-travel.bench';
 
 /**
  * `BENCH_ONLY=<part>` runs one part: `time-travel` (the worker's step-back, scrub and reload
  * figures), `storage` (the browser's storage and time-travel figures), `long-session` (the one-hour
  * session's heap and scrub), `checker` (the guarantee checker's cost per event), `wire` (KafkaJS
  * through the wire front end against the built-in producer), `flight` (the UI: messages in flight
- * and the cluster view with 1000 partitions).
+ * and the cluster view with 1000 partitions), `page-time-travel` (Back and scrub in the app at
+ * 100 000 events, input to the new frame, in headless Chromium).
  */
 const only = process.env.BENCH_ONLY;
 
@@ -33,6 +35,7 @@ const nodeParts: Record<string, () => void | Promise<void>> = {
     await benchFlights();
     await benchPartitions();
   },
+  'page-time-travel': benchPageTimeTravel,
 };
 for (const [name, run] of Object.entries(nodeParts)) if (!only || only === name) await run();
 if (!only || only === 'storage' || only === 'time-travel') await benchStorage(only);

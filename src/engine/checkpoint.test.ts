@@ -24,6 +24,40 @@ describe('checkpoints share what never changes', () => {
   });
 });
 
+describe('a checkpoint shares what did not change since an earlier one', () => {
+  it('reuses the earlier copy where nothing changed, and copies exactly what did', () => {
+    const sim = busyCluster();
+    const first = sim.checkpoint();
+    const same = sim.checkpoint(first);
+    expect(same.state).toBe(first.state); // nothing ran in between: everything is shared
+    expect(same.freshParts).toBe(0);
+    sim.runFor(500);
+    const later = sim.checkpoint(first);
+    expect(later.state).toEqual(structuredClone(sim.kernel.state));
+    expect(later.state.config).toBe(first.state.config);
+    expect(later.state.nodes).not.toBe(first.state.nodes);
+    expect(later.freshParts).toBeGreaterThan(0);
+    // Restoring from a shared checkpoint gives back the state exactly, and leaves both intact.
+    const snapshot = sim.snapshot();
+    sim.runFor(700);
+    sim.restore(later);
+    expect(sim.snapshot()).toEqual(snapshot);
+    expect(sim.kernel.state.nodes).not.toBe(later.state.nodes);
+  });
+
+  it('never makes two parts one object when the state holds two (no aliasing it lacks)', () => {
+    const sim = busyCluster();
+    const state = sim.kernel.state;
+    const one = { x: 1 };
+    const earlier = cloneState({ ...state, shared: { a: one, b: one } } as KernelState);
+    expect((earlier.shared as { a: object; b: object }).a).toBe((earlier.shared as { b: object }).b);
+    const copy = cloneState({ ...state, shared: { a: { x: 1 }, b: { x: 1 } } } as KernelState, earlier);
+    const shared = copy.shared as { a: object; b: object };
+    expect(shared.a).not.toBe(shared.b);
+    expect(shared).toEqual({ a: { x: 1 }, b: { x: 1 } });
+  });
+});
+
 describe('what checkpoints share, the engine never changes', () => {
   /** Freeze an object graph (arrays and objects), so that any later write to it throws. */
   function deepFreeze(value: unknown, seen = new Set<object>()): void {

@@ -50,8 +50,11 @@ export interface FacadeSimulation {
    * A copy of the whole simulation state (a keyframe): cheap, because what the engine never changes
    * once created (record batches, scheduled entries and their message bodies) is shared, not copied.
    * Restoring it and replaying the same commands gives the same trace from that point on.
+   * `shareWith`: an earlier checkpoint of this simulation; every part of the state that still
+   * equals it is shared with it instead of copied, so a series of checkpoints costs only what
+   * changed between them (`freshParts` says how much that was).
    */
-  checkpoint(): SimulationCheckpoint;
+  checkpoint(shareWith?: SimulationCheckpoint): SimulationCheckpoint;
   /**
    * Return to a checkpoint taken from this simulation (it stays intact for the next time): state,
    * clock, trace and command log. Going back cuts the trace; `past.trace` gives the trace up to the
@@ -77,8 +80,17 @@ export interface FacadeSimulation {
    * change it. `events()` copies.
    */
   trace(): readonly EngineEvent[];
-  /** Overwrite trace entries from index 0 with `events` (the older past of a resumed session, replayed on the side). */
-  fillTrace(events: readonly EngineEvent[]): void;
+  /**
+   * Overwrite trace entries from index `at` (default 0) with `events` (the older past of a resumed
+   * session, replayed on the side; a page of old events read back).
+   */
+  fillTrace(events: readonly EngineEvent[], at?: number): void;
+  /**
+   * Leave holes (`undefined`) at trace entries [from, to): the host keeps those events elsewhere
+   * (old trace paged out, decision 0021) and reads them back from there. The length, and every
+   * other entry, stay as they are; the engine never reads its own trace.
+   */
+  forgetTrace(from: number, to: number): void;
   /** Every replica's log, live and read-only: what the worker mirrors into IndexedDB. */
   replicaLogs(): ReplicaLog[];
 }
@@ -103,6 +115,8 @@ export interface SimulationCheckpoint {
   traceLength: number;
   logLength: number;
   nextCommandId: number;
+  /** Objects and array slots this checkpoint copied rather than shared (a size estimate). */
+  freshParts?: number;
 }
 
 export class SimulationImpl implements Simulation {
@@ -222,12 +236,14 @@ export class SimulationImpl implements Simulation {
     return structuredClone(this.log);
   }
 
-  checkpoint(): SimulationCheckpoint {
+  checkpoint(shareWith?: SimulationCheckpoint): SimulationCheckpoint {
+    const stats = { fresh: 0 };
     return {
-      state: cloneState(this.kernel.state),
+      state: cloneState(this.kernel.state, shareWith?.state, stats),
       traceLength: this.kernel.trace.length,
       logLength: this.log.length,
       nextCommandId: this.nextCommandId,
+      freshParts: stats.fresh,
     };
   }
 
@@ -281,11 +297,16 @@ export class SimulationImpl implements Simulation {
     return this.kernel.trace;
   }
 
-  fillTrace(events: readonly EngineEvent[]): void {
+  fillTrace(events: readonly EngineEvent[], at = 0): void {
     const trace = this.kernel.trace;
-    if (events.length > trace.length)
+    if (at < 0 || at + events.length > trace.length)
       throw new EngineError('INVALID_COMMAND', 'More events than the trace holds.');
-    for (let i = 0; i < events.length; i++) trace[i] = events[i]!;
+    for (let i = 0; i < events.length; i++) trace[at + i] = events[i]!;
+  }
+
+  forgetTrace(from: number, to: number): void {
+    const trace = this.kernel.trace as (EngineEvent | undefined)[];
+    for (let i = Math.max(0, from); i < Math.min(to, trace.length); i++) trace[i] = undefined;
   }
 
   replicaLogs(): ReplicaLog[] {

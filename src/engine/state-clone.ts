@@ -14,32 +14,88 @@
 import type { KernelState } from './kernel/kernel';
 import { replicaLogsOf } from './replica-logs';
 
-export function cloneState(state: KernelState): KernelState {
+/**
+ * `like`: an earlier copy of the same simulation's state (the previous keyframe). Where a part of
+ * the state still equals that copy's part at the same place, the earlier copy's object is used
+ * instead of a new one, so consecutive keyframes share everything that did not change between
+ * them (most of a cluster at rest: configs, metadata images, idle partitions' logs and roles).
+ * Copies are never changed (a restore copies them again), so sharing them is safe; an earlier
+ * object is reused for one original only, so sharing never creates aliasing the state lacks.
+ * `stats.fresh` counts the objects and array slots newly made (a size estimate for memory caps).
+ */
+export function cloneState(state: KernelState, like?: KernelState, stats?: { fresh: number }): KernelState {
   // Arrays copied as arrays, their (immutable) items shared.
   const shallow = new Set<unknown[]>([state.sched.heap, ...replicaLogsOf(state).map((l) => l.log.batches)]);
   const copies = new Map<object, unknown>();
+  /** Earlier objects already standing in for an original. */
+  const reused = new Set<object>();
+  let fresh = 0;
 
-  const clone = (value: unknown): unknown => {
+  /** Use `earlier` instead of `copy` if it is free and holds exactly the same parts. */
+  const share = <T extends object>(original: object, copy: T, earlier: unknown, same: boolean): T => {
+    if (!same || reused.has(earlier as object)) {
+      fresh += 1 + (Array.isArray(copy) ? copy.length : 0);
+      return copy;
+    }
+    reused.add(earlier as object);
+    copies.set(original, earlier);
+    return earlier as T;
+  };
+
+  const clone = (value: unknown, earlier: unknown): unknown => {
     if (typeof value !== 'object' || value === null) return value;
     const known = copies.get(value);
     if (known !== undefined) return known;
+    const prior = typeof earlier === 'object' && earlier !== null ? earlier : undefined;
     if (Array.isArray(value)) {
-      if (shallow.has(value)) return remember(value, value.slice());
+      const before = Array.isArray(prior) && prior.length === value.length ? (prior as unknown[]) : undefined;
+      if (shallow.has(value)) {
+        const out = remember(value, value.slice());
+        return share(value, out, before, before !== undefined && out.every((x, i) => x === before[i]));
+      }
       const out: unknown[] = remember(value, new Array<unknown>(value.length));
-      for (let i = 0; i < value.length; i++) out[i] = clone(value[i]);
-      return out;
+      let same = before !== undefined;
+      for (let i = 0; i < value.length; i++) {
+        out[i] = clone(value[i], before?.[i]);
+        if (same && out[i] !== before![i]) same = false;
+      }
+      return share(value, out, before, same);
     }
     if (value instanceof Set) {
       const out = remember(value, new Set<unknown>());
-      for (const item of value) out.add(clone(item));
-      return out;
+      for (const item of value) out.add(clone(item, undefined));
+      const before = prior instanceof Set && prior.size === out.size ? prior : undefined;
+      let same = before !== undefined;
+      if (same) {
+        const items = [...before!];
+        let i = 0;
+        for (const item of out) if (item !== items[i++]) same = false;
+      }
+      return share(value, out, before, same);
     }
     // Anything unusual (a Map, a typed array) gets the platform's copy: correct, just slower.
-    if (Object.getPrototypeOf(value) !== Object.prototype) return remember(value, structuredClone(value));
+    if (Object.getPrototypeOf(value) !== Object.prototype) {
+      fresh++;
+      return remember(value, structuredClone(value));
+    }
     const source = value as Record<string, unknown>;
+    const before =
+      prior !== undefined && Object.getPrototypeOf(prior) === Object.prototype
+        ? (prior as Record<string, unknown>)
+        : undefined;
     const out: Record<string, unknown> = remember(value, {});
-    for (const key in source) out[key] = clone(source[key]);
-    return out;
+    let same = before !== undefined;
+    const beforeKeys = before ? Object.keys(before) : [];
+    let k = 0;
+    for (const key in source) {
+      // Same keys in the same order: the engine iterates objects, so order is part of the state.
+      if (same && beforeKeys[k] !== key) same = false;
+      k++;
+      out[key] = clone(source[key], same ? before![key] : before?.[key]);
+      if (same && out[key] !== before![key]) same = false;
+    }
+    if (same && k !== beforeKeys.length) same = false;
+    return share(value, out, before, same);
   };
 
   function remember<T>(original: object, copy: T): T {
@@ -47,5 +103,7 @@ export function cloneState(state: KernelState): KernelState {
     return copy;
   }
 
-  return clone(state) as KernelState;
+  const copy = clone(state, like) as KernelState;
+  if (stats) stats.fresh += fresh;
+  return copy;
 }

@@ -347,6 +347,7 @@ export class EngineClient {
       }
       case 'stepBack':
       case 'restoreFuture':
+      case 'checks':
         return;
       default:
         assertNever(message.cause, 'batch cause');

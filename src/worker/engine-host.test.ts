@@ -555,3 +555,49 @@ describe('the page’s journal of accepted commands (decision 0008)', () => {
     expect(stored?.commandLog.map((e) => e.command.type)).toEqual(['topic.create']);
   });
 });
+
+describe('the guarantee checks after a step back', () => {
+  it('do not hold up the answer: their report follows in a `checks` batch, describing the new past', async () => {
+    let wall = 0;
+    const messages: WorkerMessage[] = [];
+    const host = new EngineHost({
+      post: (m) => messages.push(structuredClone(m)),
+      openStore: async () => ({ store: new MemorySessionStore(), persistent: false, reason: 'private mode' }),
+      newId: () => `session-${++ids}`,
+      clock: () => (wall += 1), // every look at the clock is a millisecond: budgets run out fast
+    });
+    await host.receive({ type: 'init', open: fresh() });
+    await host.receive({ type: 'advance', ms: 3000 });
+    await host.receive({
+      type: 'dispatch',
+      command: { type: 'topic.create', topic: 't', partitions: 3, replicationFactor: 3 },
+    });
+    await host.receive({ type: 'dispatch', command: { type: 'producer.create', producer: 'p' } });
+    await host.receive({ type: 'advance', ms: 1000 });
+    const burst = {
+      type: 'producer.sendMany',
+      producer: 'p',
+      topic: 't',
+      key: 'k',
+      value: 'v',
+      count: 2000,
+    } as const;
+    await host.receive({ type: 'dispatch', command: burst });
+    await host.receive({ type: 'advance', ms: 2000 });
+    const before = only(messages, 'batch').at(-1)!;
+    expect(before.batch.traceLength).toBeGreaterThan(5 * 1024);
+    await host.receive({ type: 'stepBack' });
+    const back = only(messages, 'batch').at(-1)!;
+    expect(back.cause).toBe('stepBack');
+    expect(back.batch.guarantees).toBeUndefined(); // the checks start over: not waited for
+    for (let i = 0; i < 200 && only(messages, 'batch').at(-1)!.cause !== 'checks'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    const checks = only(messages, 'batch').at(-1)!;
+    expect(checks.cause).toBe('checks');
+    expect(checks.batch.events).toEqual([]);
+    expect(checks.batch.traceLength).toBe(back.batch.traceLength);
+    expect(checks.batch.guarantees?.findings).toBeDefined(); // after a jump the findings are sent
+    expect(checks.batch.guarantees?.metrics.length).toBeGreaterThan(0);
+  });
+});

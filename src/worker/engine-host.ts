@@ -3,7 +3,7 @@
  * requests through `post`, and keeps the session saved (SessionWriter). Keeping it free of worker
  * globals lets the unit tests drive it directly in Node.
  */
-import { isEngineError, type Command, type SimulationOptions } from '../engine';
+import { isEngineError, type Command, type EngineEvent, type SimulationOptions } from '../engine';
 import { assertNever } from '../engine';
 import {
   FAULT_COMMAND_TYPES,
@@ -25,7 +25,7 @@ import { errorText, openStoreOrMemory, type OpenedStore, type SessionStore } fro
 import { SessionWriter } from './session-writer';
 import { isStopCondition } from './stop-conditions';
 import { LogPages } from './log-pages';
-import { SessionChecks } from './session-checks';
+import { SessionChecks, type TraceSource } from './session-checks';
 import { rpcDetail, traceWindow } from './trace-window';
 import { CliHost } from './cli-host';
 import { Timeline, type Budget } from './timeline';
@@ -38,6 +38,13 @@ const MAX_EVENTS_PER_BATCH = 2000;
 export const SESSIONS_KEPT = 10;
 /** Wall time one background slice of a resumed session's backfill may take. */
 const BACKFILL_SLICE_MS = 6;
+/**
+ * Wall time the guarantee checks may take inside one answer. Going back makes them start over
+ * from the beginning of the trace (100 000 events: hundreds of ms); past this they go on in the
+ * background, in slices like the backfill's, and the answer leaves their report out (the page
+ * keeps the last one) until a `checks` batch brings it.
+ */
+const CHECKS_SLICE_MS = 4;
 
 export interface EngineHostOptions {
   post(message: WorkerMessage): void;
@@ -57,6 +64,8 @@ interface Session {
   announced: boolean;
   /** The guarantee checker and Kafka's metrics over this session's trace. */
   checks: SessionChecks;
+  /** A jump happened since the checks last reported: their next report carries the findings. */
+  checksOwed: boolean;
   /** The fault markers, recomputed only when the command log changes. */
   faults?: { version: number; list: TimelineFault[] };
 }
@@ -73,6 +82,7 @@ export class EngineHost {
   private readonly cli = new CliHost();
   private session: Session | undefined;
   private backfillTimer: ReturnType<typeof setTimeout> | undefined;
+  private checksTimer: ReturnType<typeof setTimeout> | undefined;
   /** Requests are handled strictly in arrival order, even though some wait for storage. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -295,7 +305,7 @@ export class EngineHost {
     request: Extract<WorkerRequest, { type: 'checkerGrid' | 'traceWindow' | 'rpcDetail' }>,
   ): void {
     const session = this.running();
-    const trace = session.timeline.sim.trace();
+    const trace = traceOf(session.timeline);
     const { requestId } = request;
     switch (request.type) {
       case 'checkerGrid':
@@ -379,13 +389,16 @@ export class EngineHost {
       commandsStored: (version) => this.post({ type: 'commandsStored', sessionId: opened.id, version }),
     });
     this.storage = writer.storage;
+    const checks = new SessionChecks();
+    opened.timeline.onTraceCut((length) => checks.traceCut(length));
     this.session = {
       info: { id: opened.id, origin: opened.origin },
       timeline: opened.timeline,
       writer,
       lastSeq: 0,
       announced: false,
-      checks: new SessionChecks(),
+      checks,
+      checksOwed: false,
     };
 
     this.scheduleBackfill();
@@ -424,6 +437,23 @@ export class EngineHost {
     }, 0);
   }
 
+  /** The checks catch up with the trace between requests, then a `checks` batch brings their report. */
+  private scheduleChecks(): void {
+    const session = this.session;
+    if (this.checksTimer !== undefined || !session) return;
+    this.checksTimer = setTimeout(() => {
+      this.checksTimer = undefined;
+      if (this.session !== session) return;
+      try {
+        if (session.checks.update(traceOf(session.timeline), this.budget(BACKFILL_SLICE_MS))) {
+          this.post({ type: 'batch', batch: this.batch(session, false), cause: 'checks' });
+        } else this.scheduleChecks();
+      } catch (e) {
+        this.fault(e);
+      }
+    }, 0);
+  }
+
   private async ensureStore(): Promise<SessionStore> {
     if (!this.store) {
       const opened = await this.openStore();
@@ -453,8 +483,8 @@ export class EngineHost {
     return this.session;
   }
 
-  private budget(): Budget {
-    const deadline = this.clock() + REQUEST_BUDGET_MS;
+  private budget(ms = REQUEST_BUDGET_MS): Budget {
+    const deadline = this.clock() + ms;
     return { exhausted: () => this.clock() > deadline };
   }
 
@@ -469,25 +499,29 @@ export class EngineHost {
 
   private batch(session: Session, reset: boolean): Batch {
     const { timeline } = session;
-    const trace = timeline.sim.trace();
+    const trace = traceOf(timeline);
     const jumped =
       reset || session.lastSeq > trace.length || trace.length - session.lastSeq > MAX_EVENTS_PER_BATCH;
     // After a jump back, events past lastSeq may be a different story: resend the newest ones.
-    const events = jumped
-      ? trace.slice(Math.max(0, trace.length - RECENT_EVENTS))
-      : trace.slice(session.lastSeq);
+    const events = timeline
+      .events(jumped ? Math.max(0, trace.length - RECENT_EVENTS) : session.lastSeq)
+      .filter((e) => e !== undefined);
     session.lastSeq = trace.length;
     const opened = !session.announced;
     session.announced = true;
     const snapshot = timeline.sim.snapshot();
-    session.checks.update(trace);
+    const checked = session.checks.update(trace, this.budget(CHECKS_SLICE_MS));
+    if (!checked) this.scheduleChecks();
+    if (jumped) session.checksOwed = true;
+    const guarantees = checked ? session.checks.report(snapshot, session.checksOwed) : undefined;
+    if (checked) session.checksOwed = false;
     return {
       events,
       reset: jumped,
       ...(opened ? { opened: true } : {}),
       traceLength: trace.length,
       snapshot,
-      guarantees: session.checks.report(snapshot, jumped),
+      ...(guarantees ? { guarantees } : {}),
       nowMs: timeline.nowMs(),
       timeline: {
         endMs: timeline.timelineEndMs(),
@@ -531,4 +565,13 @@ export function newSessionId(): string {
 function wholeMs(ms: number): number {
   if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`cannot move by ${ms} ms`);
   return ms;
+}
+
+/** The timeline's trace as its readers take it: the length and a reader that pages old events back. */
+function traceOf(timeline: Timeline): TraceSource & { at(i: number): EngineEvent | undefined } {
+  return {
+    length: timeline.traceLength(),
+    read: (from, to) => timeline.events(from, to),
+    at: (i) => timeline.eventAt(i),
+  };
 }

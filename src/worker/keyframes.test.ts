@@ -17,12 +17,37 @@ describe('the keyframe list', () => {
   });
 
   it('thins old keyframes past its limit, keeping the first and the recent ones dense', () => {
-    const list = new KeyframeList(8, 3);
+    const list = new KeyframeList({ maxCount: 8, keepRecent: 3 });
     for (let a = 0; a <= 80; a += 10) list.add(frame(a));
     const kept = list.all().map((k) => k.actions);
     expect(kept.length).toBeLessThanOrEqual(8);
     expect(kept[0]).toBe(0);
     expect(kept.slice(-3)).toEqual([60, 70, 80]);
+  });
+});
+
+describe('keyframes thinned under a limit', () => {
+  it('keep an even spacing over the whole past, not ever sparser old stretches', () => {
+    const list = new KeyframeList({ maxCount: 40, keepRecent: 4 });
+    for (let a = 0; a <= 20_000; a += 10) list.add(frame(a));
+    const kept = list.all().map((k) => k.actions);
+    expect(kept.length).toBeLessThanOrEqual(40);
+    expect(kept[0]).toBe(0);
+    expect(kept.slice(-4)).toEqual([19_970, 19_980, 19_990, 20_000]);
+    const old = kept.slice(0, -4);
+    const gaps = old.slice(1).map((a, i) => a - old[i]!);
+    // Every old gap, the oldest stretch's too, is within the list's spacing, and that spacing
+    // uses the allowance well (36 old keyframes over 20 000 actions: about 555 apart, at most twice).
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(list.oldSpacing);
+    expect(list.oldSpacing).toBeLessThanOrEqual(1250);
+  });
+
+  it('thin to a memory cap counted in copied parts', () => {
+    const list = new KeyframeList({ maxParts: 1000, keepRecent: 2 });
+    for (let a = 0; a <= 5000; a += 10)
+      list.add({ actions: a, checkpoint: { freshParts: 50 } } as unknown as Keyframe);
+    expect(list.length * 50).toBeLessThanOrEqual(1000);
+    expect(list.length).toBeGreaterThan(5);
   });
 });
 

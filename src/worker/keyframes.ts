@@ -33,8 +33,14 @@ export interface StoredKeyframe {
   recent: EngineEvent[];
 }
 
-export function captureKeyframe(sim: Simulation, actions: number, commands: number): Keyframe {
-  const checkpoint = sim.checkpoint();
+/** `previous`: the keyframe before this one, whose unchanged parts the new one shares. */
+export function captureKeyframe(
+  sim: Simulation,
+  actions: number,
+  commands: number,
+  previous?: Keyframe,
+): Keyframe {
+  const checkpoint = sim.checkpoint(previous?.checkpoint);
   return { actions, nowMs: sim.now(), traceLength: checkpoint.traceLength, commands, checkpoint };
 }
 
@@ -55,21 +61,58 @@ export function restoreKeyframe(
   sim.restore(keyframe.checkpoint, past);
 }
 
+/** Limits on the keyframes kept (decision 0021). */
+export interface KeyframeLimits {
+  /** Most keyframes kept. */
+  maxCount?: number;
+  /**
+   * Most parts (objects and array slots, `SimulationCheckpoint.freshParts`) the kept keyframes
+   * copied rather than shared: the memory cap. Measured on the lesson-sized cluster: ~1300 parts
+   * and ~110 kB a keyframe early on (message bodies in flight included), more as logs grow; at
+   * 600 000 parts the hour's heap was 78 MB with keyframes ~3000 actions apart, so the cap is
+   * twice that (≈ 100–110 MB at the hour, keyframes half as far apart).
+   */
+  maxParts?: number;
+  /** The newest keyframes, kept at capture spacing for stepping back. */
+  keepRecent?: number;
+}
+
+export const KEYFRAME_LIMITS: Required<KeyframeLimits> = {
+  maxCount: 2048,
+  maxParts: 1_200_000,
+  keepRecent: 16,
+};
+
 /**
- * Keyframes in position order. Past `maxCount`, every other old keyframe is dropped (the newest
- * `keepRecent` stay dense, where stepping back happens most), so memory stays bounded and the
- * spacing of old keyframes doubles instead.
+ * Keyframes in position order, with memory bounded. Past a limit the old ones (all but the newest
+ * `keepRecent`) are thinned evenly: first to the gap the old ones already have, and if that is not
+ * enough the allowed gap between two kept keyframes doubles; a keyframe whose neighbours are within
+ * the gap is dropped. Every old stretch of the timeline
+ * keeps the same spacing (so a scrub anywhere replays at most one gap), instead of the oldest
+ * stretches growing ever sparser.
  */
 export class KeyframeList {
   private frames: Keyframe[] = [];
+  private readonly limits: Required<KeyframeLimits>;
+  /** The gap (in actions) old keyframes are thinned to; 0 before the first thinning. */
+  private gap = 0;
+  private parts = 0;
 
-  constructor(
-    private readonly maxCount = 256,
-    private readonly keepRecent = 16,
-  ) {}
+  constructor(limits: KeyframeLimits = {}) {
+    this.limits = {
+      maxCount: limits.maxCount ?? KEYFRAME_LIMITS.maxCount,
+      maxParts: limits.maxParts ?? KEYFRAME_LIMITS.maxParts,
+      keepRecent: limits.keepRecent ?? KEYFRAME_LIMITS.keepRecent,
+    };
+  }
 
   get length(): number {
     return this.frames.length;
+  }
+
+  /** The largest distance, in actions, between two neighbouring old keyframes it aims for. */
+  get oldSpacing(): number {
+    return this.gap;
   }
 
   all(): readonly Keyframe[] {
@@ -80,7 +123,8 @@ export class KeyframeList {
     const last = this.frames.at(-1);
     if (last && last.actions >= keyframe.actions) throw new Error('keyframes must be added in order');
     this.frames.push(keyframe);
-    if (this.frames.length > this.maxCount) this.thin();
+    this.parts += partsOf(keyframe);
+    this.fit();
   }
 
   /** The latest keyframe at or before `actions` (the first keyframe is always at 0). */
@@ -102,25 +146,64 @@ export class KeyframeList {
   /** Remove and return the keyframes after `actions` (a fork abandons them). */
   cutAfter(actions: number): Keyframe[] {
     const i = this.frames.findIndex((k) => k.actions > actions);
-    return i < 0 ? [] : this.frames.splice(i);
+    const cut = i < 0 ? [] : this.frames.splice(i);
+    for (const k of cut) this.parts -= partsOf(k);
+    return cut;
   }
 
   /** Add keyframes anywhere (the past of a resumed timeline, filled in later); same positions are skipped. */
   merge(keyframes: readonly Keyframe[]): void {
     const known = new Set(this.frames.map((k) => k.actions));
-    this.frames = [...this.frames, ...keyframes.filter((k) => !known.has(k.actions))].sort(
-      (a, b) => a.actions - b.actions,
-    );
-    while (this.frames.length > this.maxCount) this.thin();
+    const added = keyframes.filter((k) => !known.has(k.actions));
+    for (const k of added) this.parts += partsOf(k);
+    this.frames = [...this.frames, ...added].sort((a, b) => a.actions - b.actions);
+    this.fit();
   }
 
   append(keyframes: readonly Keyframe[]): void {
     for (const k of keyframes) this.add(k);
   }
 
-  private thin(): void {
-    const old = this.frames.length - this.keepRecent;
-    // Keep the first (position 0) and every second one after it among the old ones.
-    this.frames = this.frames.filter((_, i) => i >= old || i % 2 === 0);
+  private fit(): void {
+    const { maxCount, maxParts, keepRecent } = this.limits;
+    const over = () =>
+      (this.frames.length > maxCount || this.parts > maxParts) && this.frames.length > keepRecent + 2;
+    if (!over()) return;
+    // Keyframes that have just left the recent ones are thinned to the spacing the old ones have.
+    if (this.gap > 0) this.thinTo(this.gap);
+    while (over()) {
+      if (this.gap === 0) {
+        // The first time: start from the spacing the old keyframes have now (their median gap).
+        const old = this.frames.slice(0, this.frames.length - keepRecent);
+        const gaps = old.slice(1).map((k, i) => k.actions - old[i]!.actions);
+        gaps.sort((x, y) => x - y);
+        this.gap = Math.max(1, gaps[gaps.length >> 1] ?? 1);
+      }
+      this.gap *= 2;
+      this.thinTo(this.gap);
+    }
   }
+
+  /** Drop the old keyframes not needed for a spacing of at most `gap` actions. */
+  private thinTo(gap: number): void {
+    const frames = this.frames;
+    const old = frames.length - this.limits.keepRecent;
+    const kept: Keyframe[] = [frames[0]!];
+    for (let i = 1; i < frames.length; i++) {
+      const k = frames[i]!;
+      const next = frames[i + 1];
+      // Old, and the kept one before it reaches the next one within the gap: not needed.
+      if (i < old && next && next.actions - kept.at(-1)!.actions <= gap) {
+        this.parts -= partsOf(k);
+        continue;
+      }
+      kept.push(k);
+    }
+    this.frames = kept;
+  }
+}
+
+/** Parts a keyframe copied (unknown for keyframes from elsewhere: count them as one). */
+function partsOf(k: Keyframe): number {
+  return k.checkpoint?.freshParts ?? 1;
 }

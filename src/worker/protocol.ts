@@ -301,8 +301,11 @@ export interface ReadyMessage {
 export interface BatchMessage {
   type: 'batch';
   batch: Batch;
-  /** Which request this answers. */
-  cause: 'advance' | 'run' | 'seek' | 'stepBack' | 'restoreFuture';
+  /**
+   * Which request this answers; `checks`: none — the guarantee checks, started over after a step
+   * back, have caught up with the trace in the background and this batch carries their report.
+   */
+  cause: 'advance' | 'run' | 'seek' | 'stepBack' | 'restoreFuture' | 'checks';
   /** For `run`: why it stopped, and the deadline to continue with after `budget`. */
   run?: RunResult;
   untilMs?: number;

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { leaderCrashScenario } from '../engine/testing/checker-scenarios';
+import type { EngineEvent } from '../engine';
 import { SessionChecks } from './session-checks';
 import { rpcDetail, traceWindow } from './trace-window';
+
+/** A trace as the timeline hands it to the checks. */
+const source = (events: readonly EngineEvent[]) => ({
+  length: events.length,
+  read: (from: number, to: number) => events.slice(from, to),
+});
 
 describe('the checker in the worker follows the playhead', () => {
   const sim = leaderCrashScenario({ acks: 1 });
@@ -13,31 +20,32 @@ describe('the checker in the worker follows the playhead', () => {
 
   it('finds the losses going forward, forgets them going back before them, finds them again', () => {
     const checks = new SessionChecks();
-    checks.update(trace.slice(0, 100));
+    checks.update(source(trace.slice(0, 100)));
     const early = checks.report(snapshot, true);
     expect(early.findings).toEqual([]);
-    checks.update(trace);
+    checks.update(source(trace));
     const late = checks.report(snapshot, false);
     expect(late.version).toBeGreaterThan(early.version);
     expect(late.findings?.filter((f) => f.kind === 'lost-write').length).toBe(3);
     // Nothing new: the next batch leaves the findings out.
     expect(checks.report(snapshot, false).findings).toBeUndefined();
     // Back in time (the trace is cut at the playhead): the checker starts over from that past.
-    checks.update(trace.slice(0, lostAt));
+    checks.update(source(trace.slice(0, lostAt)));
     expect(checks.report(snapshot, false).findings).toEqual([]);
-    // A fork: same length, different history, is noticed too.
+    // Going back and forward again to the same length is noticed too (the timeline reports the cut).
     const forked = [...trace.slice(0, lostAt - 1), { ...trace[lostAt - 1]! }];
-    checks.update(trace);
-    checks.update(forked);
+    checks.update(source(trace));
+    checks.traceCut(lostAt - 1);
+    checks.update(source(forked));
     expect(checks.report(snapshot, false).findings).toEqual([]);
   });
 
   it('keeps the last change of each metric with its cause', () => {
     const checks = new SessionChecks();
     const crash = trace.findIndex((e) => e.type === 'broker.crashed');
-    checks.update(trace.slice(0, crash));
+    checks.update(source(trace.slice(0, crash)));
     checks.report({ ...snapshot, nowMs: trace[crash - 1]!.atMs }, false);
-    checks.update(trace);
+    checks.update(source(trace));
     const rows = checks.report(snapshot, false).metrics;
     const elections = rows.find((m) => m.name === 'LeaderElectionRateAndTimeMs')!;
     expect(elections.cause?.text).toMatch(/^broker-\d elected leader of /);

@@ -30,38 +30,64 @@ export interface GuaranteeReport {
   partitions: { topic: string; partition: number }[];
 }
 
+/** The trace as the checks read it: its length and a reader for a range (holes where unknown). */
+export interface TraceSource {
+  length: number;
+  read(from: number, to: number): readonly (EngineEvent | undefined)[];
+}
+
+/** Events fed between two looks at the budget. */
+const FEED_CHUNK = 1024;
+
 export class SessionChecks {
   private checker = new GuaranteeChecker();
   private metrics = new MetricsTracker();
   private fed = 0;
-  /** The last event fed: if the trace holds another object there, history changed. */
-  private lastFed: EngineEvent | undefined;
+  /** The trace was cut below `fed` since the last update: start over. */
+  private cutBelowFed = false;
   private version = 0;
   private sentVersion = -1;
   private signature = '0:';
   private reading: MetricReading[] = [];
   private rows = new Map<string, MetricRow>();
 
-  update(trace: readonly (EngineEvent | undefined)[]): void {
-    if (trace.length < this.fed || (this.fed > 0 && trace[this.fed - 1] !== this.lastFed)) this.restart();
-    if (trace.length === this.fed) return;
-    const fresh = trace.slice(this.fed);
-    this.checker.feed(fresh);
-    this.metrics.feed(fresh);
-    this.fed = trace.length;
-    this.lastFed = trace[this.fed - 1];
+  /**
+   * Feed the events the checks have not seen. `trace`: its length and a reader (paged-out events
+   * read back). The timeline tells `traceCut` when it goes back; past what was fed, the checks
+   * start over from the trace as it is now. With a `budget` it may stop part way (a restart over
+   * a long trace): true when the checks have seen the whole trace.
+   */
+  update(trace: TraceSource, budget?: { exhausted(): boolean }): boolean {
+    if (trace.length < this.fed || this.cutBelowFed) this.restart();
+    if (trace.length === this.fed) return true;
+    // A chunk at a time, so a restart over a long trace never holds it all decoded at once, and
+    // a budget can stop it part way (the host goes on between requests).
+    while (this.fed < trace.length) {
+      const to = Math.min(trace.length, this.fed + FEED_CHUNK);
+      const fresh = trace.read(this.fed, to);
+      this.checker.feed(fresh);
+      this.metrics.feed(fresh);
+      this.fed = to;
+      if (this.fed < trace.length && budget?.exhausted()) break;
+    }
     // Findings can be retracted as well as added: compare the count and the newest id.
     const list = this.checker.findings();
     const signature = `${list.length}:${list.at(-1)?.id ?? ''}`;
     if (signature !== this.signature) this.version++;
     this.signature = signature;
+    return this.fed === trace.length;
+  }
+
+  /** The trace was cut back to `length` (the timeline went back): what was fed past it may change. */
+  traceCut(length: number): void {
+    if (length < this.fed) this.cutBelowFed = true;
   }
 
   private restart(): void {
     this.checker = new GuaranteeChecker();
     this.metrics = new MetricsTracker();
     this.fed = 0;
-    this.lastFed = undefined;
+    this.cutBelowFed = false;
     this.signature = '0:';
     this.reading = [];
     this.rows.clear();

@@ -29,10 +29,12 @@ import {
   captureKeyframe,
   KeyframeList,
   restoreKeyframe,
+  type KeyframeLimits,
   type Keyframe,
   type StoredKeyframe,
 } from './keyframes';
 import { SCENARIO_LIMITS } from './scenario';
+import { TracePager, type TracePageStore } from './trace-pager';
 import { matchesEvents, type RunResult, type StopCondition } from './stop-conditions';
 
 export interface Position {
@@ -50,7 +52,14 @@ export interface RecordedTimeline {
 export interface TimelineTuning {
   /** A keyframe is taken once this many actions have passed since the previous one. */
   keyframeEveryActions?: number;
-  maxKeyframes?: number;
+  /** Limits on the keyframes kept (count, memory); see `KEYFRAME_LIMITS`. */
+  keyframeLimits?: KeyframeLimits;
+  /** Newest events kept as objects; older ones are paged out (`TRACE_IN_HEAP_EVENTS`). */
+  traceInHeap?: number;
+  /** Where paged-out trace goes (memory by default). */
+  traceStore?: TracePageStore;
+  /** Events per trace page (`PAGE_EVENTS`; small in tests). */
+  tracePageEvents?: number;
 }
 
 /** Lets long operations stop early and report `budget`, so the worker keeps answering. */
@@ -117,8 +126,10 @@ export class Timeline {
    * Deterministic replay regenerates exactly these, so they stay valid until the future is
    * replaced (a fork, a restored future).
    */
-  private futureRev: EngineEvent[] = [];
+  private futureRev: (EngineEvent | undefined)[] = [];
   private futureBase = 0;
+  private readonly pager: TracePager;
+  private readonly cutListeners: ((length: number) => void)[] = [];
 
   /** Throws EngineError for bad options. `recorded`: a stored or shared timeline to replay. */
   constructor(options: SimulationOptions, recorded?: RecordedTimeline, tuning: TimelineTuning = {}) {
@@ -127,9 +138,10 @@ export class Timeline {
     this.commands = structuredClone([...(recorded?.commands ?? [])]);
     this.endMs = recorded?.endMs ?? 0;
     this.keyframeEvery = tuning.keyframeEveryActions ?? KEYFRAME_EVERY_ACTIONS;
-    this.keyframes = new KeyframeList(tuning.maxKeyframes);
+    this.keyframes = new KeyframeList(tuning.keyframeLimits);
     this.index = new ActionIndex(this.trace().length);
     this.keyframes.add(captureKeyframe(this.sim, 0, 0));
+    this.pager = new TracePager(this.sim, tuning.traceInHeap, tuning.traceStore, tuning.tracePageEvents);
   }
 
   /**
@@ -182,7 +194,7 @@ export class Timeline {
       bookkeeping,
       state,
       index: this.index.head(actions),
-      recent: trace.slice(Math.max(0, trace.length - STORED_RECENT_EVENTS)),
+      recent: this.events(Math.max(0, trace.length - STORED_RECENT_EVENTS)) as EngineEvent[],
     };
   }
 
@@ -236,6 +248,34 @@ export class Timeline {
 
   traceLength(): number {
     return this.trace().length;
+  }
+
+  /**
+   * Trace events [from, to), paged-out ones read back (holes only where the past is not known
+   * yet: a resumed session before its backfill). Read the trace through this, not `sim.trace()`.
+   */
+  events(from: number, to = this.traceLength()): (EngineEvent | undefined)[] {
+    return this.pager.read(from, to);
+  }
+
+  /** The event at trace index `i` (read back if paged out). */
+  eventAt(i: number): EngineEvent | undefined {
+    return this.pager.at(i);
+  }
+
+  /** Bytes of old trace paged out of the heap. */
+  pagedTraceBytes(): number {
+    return this.pager.storedBytes();
+  }
+
+  /**
+   * Listen for the trace being cut back (going back in time): `length` is the length it was cut
+   * to. Events before it are unchanged; from it on, what follows may differ (a fork) or be the
+   * same events again as new objects (a replay). Readers that fed on the trace start over if
+   * they had read past it.
+   */
+  onTraceCut(listener: (length: number) => void): void {
+    this.cutListeners.push(listener);
   }
 
   /** Is there recorded future ahead (so acting now would fork)? */
@@ -314,6 +354,7 @@ export class Timeline {
     const target = Math.max(0, this.index.lastAtOrBefore(atMs));
     this.rewindTo(target, true);
     this.sim.advanceTo(atMs);
+    this.settle();
     return true;
   }
 
@@ -330,6 +371,7 @@ export class Timeline {
     }
     this.sim.advanceTo(position.nowMs);
     this.endMs = Math.max(this.endMs, position.nowMs);
+    this.settle();
   }
 
   /** Back to just before the newest event group. False at the very start. */
@@ -337,6 +379,7 @@ export class Timeline {
     const target = this.index.lastWithTraceBelow(this.trace().length, this.actions());
     if (target < 0) return false;
     this.rewindTo(target, true);
+    this.settle();
     return true;
   }
 
@@ -352,8 +395,8 @@ export class Timeline {
       }
       const from = this.trace().length;
       this.act();
-      if (matchesEvents(condition, this.trace(), from)) return 'matched';
-      if (n % BUDGET_STRIDE === 0 && budget?.exhausted()) return 'budget';
+      if (matchesEvents(condition, this.trace(), from)) return this.settled('matched');
+      if (n % BUDGET_STRIDE === 0 && budget?.exhausted()) return this.settled('budget');
     }
   }
 
@@ -365,6 +408,7 @@ export class Timeline {
     const processed = this.sim.position().processed;
     const here = this.actions();
     const forks = this.hasFuture();
+    const traceBefore = this.trace().length;
     if (this.applied >= SCENARIO_LIMITS.commands) {
       // The command log is what a share link or file carries: it may not outgrow what they open.
       throw new EngineError(
@@ -373,11 +417,12 @@ export class Timeline {
       );
     }
     const id = this.sim.dispatch(command);
-    if (forks) this.fork({ actions: here, nowMs: atMs });
+    if (forks) this.fork({ actions: here, nowMs: atMs }, traceBefore);
     this.commands.push({ atMs, processed, command: structuredClone(command) });
     this.noteChange(this.applied);
     this.applied++;
     this.record();
+    this.settle();
     return id;
   }
 
@@ -387,6 +432,7 @@ export class Timeline {
     if (!future) return false;
     this.abandoned = undefined;
     this.seekPosition(future.fork); // the branches share everything up to here
+    this.pager.dropFrom(this.trace().length); // pages written along the other branch
     this.commands.length = this.applied;
     this.commands.push(...future.commands);
     this.noteChange(this.applied);
@@ -404,6 +450,16 @@ export class Timeline {
 
   private trace(): readonly EngineEvent[] {
     return this.sim.trace();
+  }
+
+  /** After a move: page out old trace (not while the past of a resumed session is being filled in). */
+  private settle(): void {
+    this.pager.pageOut(this.backfilling === undefined);
+  }
+
+  private settled<T>(result: T): T {
+    this.settle();
+    return result;
   }
 
   private actions(): number {
@@ -451,7 +507,7 @@ export class Timeline {
     this.endMs = Math.max(this.endMs, this.sim.now());
     const last = this.keyframes.all().at(-1);
     if (!last || actions - last.actions >= this.keyframeEvery) {
-      this.keyframes.add(captureKeyframe(this.sim, actions, this.applied));
+      this.keyframes.add(captureKeyframe(this.sim, actions, this.applied, last));
     }
   }
 
@@ -463,10 +519,14 @@ export class Timeline {
       const at = this.nextActionAtMs();
       if (at === undefined || at > atMs) break;
       this.act();
-      if (n % BUDGET_STRIDE === 0 && budget?.exhausted()) return false;
+      if (n % BUDGET_STRIDE === 0) {
+        this.settle();
+        if (budget?.exhausted()) return false;
+      }
     }
     this.sim.advanceTo(atMs);
     this.endMs = Math.max(this.endMs, atMs);
+    this.settle();
     return true;
   }
 
@@ -478,6 +538,8 @@ export class Timeline {
       if (!keyframe) throw new TimelineError('No keyframe before that point.');
       this.keepFuture(keyframe.traceLength);
       restoreKeyframe(this.sim, keyframe);
+      this.pager.noteCut(keyframe.traceLength);
+      for (const listener of this.cutListeners) listener(keyframe.traceLength);
       this.applied = keyframe.commands;
     }
     while (this.actions() < target) this.act();
@@ -526,8 +588,10 @@ export class Timeline {
     this.futureBase = this.trace().length;
   }
 
-  private fork(at: Position): void {
+  /** `traceLength`: the trace's length at the fork point (before the forking command's events). */
+  private fork(at: Position, traceLength: number): void {
     this.dropFuture();
+    this.pager.dropFrom(traceLength);
     this.branches++;
     this.abandoned = {
       fork: at,

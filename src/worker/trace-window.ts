@@ -5,7 +5,8 @@
  */
 import type { EngineEvent } from '../engine';
 
-type Trace = readonly (EngineEvent | undefined)[];
+/** The trace as read here: an array, or the timeline's reader (paged-out events read back). */
+type Trace = { readonly length: number; at(i: number): EngineEvent | undefined };
 
 /** Index of the first event at or after `atMs` (holes count as before everything). */
 export function firstAtOrAfter(trace: Trace, atMs: number): number {
@@ -13,7 +14,7 @@ export function firstAtOrAfter(trace: Trace, atMs: number): number {
   let hi = trace.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const e = trace[mid];
+    const e = trace.at(mid);
     if (!e || e.atMs < atMs) lo = mid + 1;
     else hi = mid;
   }
@@ -30,7 +31,7 @@ export function traceWindow(
   const events: EngineEvent[] = [];
   const cap = Math.max(0, Math.min(maxEvents, 200_000));
   for (let i = firstAtOrAfter(trace, fromMs); i < trace.length; i++) {
-    const e = trace[i];
+    const e = trace.at(i);
     if (!e) continue;
     if (e.atMs > toMs) break;
     if (events.length >= cap) return { events, truncated: true };
@@ -47,7 +48,7 @@ export function rpcDetail(trace: Trace, id: number) {
   let responseEnd: EngineEvent | null = null;
   let start = trace.length;
   for (let i = trace.length - 1; i >= 0; i--) {
-    const e = trace[i];
+    const e = trace.at(i);
     if (e?.type === 'rpc.sent' && e.id === id) {
       request = e;
       start = i;
@@ -57,7 +58,7 @@ export function rpcDetail(trace: Trace, id: number) {
   if (!request || request.type !== 'rpc.sent') return { request, response, requestEnd, responseEnd };
   let responseId = -1;
   for (let i = start + 1; i < trace.length; i++) {
-    const e = trace[i];
+    const e = trace.at(i);
     if (!e || (e.type !== 'rpc.sent' && e.type !== 'rpc.delivered' && e.type !== 'rpc.dropped')) continue;
     if (e.type !== 'rpc.sent' && e.id === id) requestEnd = e;
     else if (e.type === 'rpc.sent' && e.inReplyTo === id && !response) {

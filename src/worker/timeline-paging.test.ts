@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { formatTrace, replaySimulation, type EngineEvent, type SimulationOptions } from '../engine';
+import { Timeline, type TimelineTuning } from './timeline';
+
+const options: SimulationOptions = { seed: 5, brokers: 3 };
+/** Everything but the newest page is paged out, and keyframes are thinned hard. */
+const tuning: TimelineTuning = {
+  keyframeEveryActions: 100,
+  traceInHeap: 0,
+  tracePageEvents: 256,
+  keyframeLimits: { maxCount: 12, keepRecent: 3 },
+};
+
+function busy(t: Timeline, sends = 150): void {
+  t.advance(3000);
+  t.dispatch({ type: 'topic.create', topic: 'orders', partitions: 3, replicationFactor: 3 });
+  t.advance(500);
+  t.dispatch({ type: 'producer.create', producer: 'p1' });
+  for (let i = 0; i < sends; i++) {
+    t.dispatch({ type: 'producer.send', producer: 'p1', topic: 'orders', key: `k${i % 7}`, value: `v${i}` });
+    t.advance(40);
+    if (i === sends / 2) t.dispatch({ type: 'broker.crash', broker: 3 });
+  }
+  t.dispatch({ type: 'broker.restart', broker: 3 });
+  t.advance(3000);
+}
+
+/** The whole trace read through the timeline (paged-out events read back), and the snapshot. */
+const view = (t: Timeline) => ({
+  trace: formatTrace(t.events(0) as EngineEvent[]),
+  snapshot: t.sim.snapshot(),
+});
+
+function straight(t: Timeline, atMs: number) {
+  const sim = replaySimulation(
+    options,
+    t.recorded().commands.filter((c) => c.atMs <= atMs),
+  );
+  sim.runFor(atMs - sim.now());
+  return { trace: formatTrace(sim.events()), snapshot: sim.snapshot() };
+}
+
+const holes = (t: Timeline) => t.sim.trace().filter((e) => e === undefined).length;
+
+describe('a long timeline stays light: old trace paged out, keyframes thinned', () => {
+  it('pages old events out of the heap and reads them back exactly, at every seek', () => {
+    const t = new Timeline(options, undefined, tuning);
+    busy(t);
+    const end = t.nowMs();
+    expect(holes(t)).toBeGreaterThan(t.traceLength() - 256);
+    expect(t.pagedTraceBytes()).toBeGreaterThan(0);
+    expect(t.keyframeCount()).toBeLessThanOrEqual(12);
+    for (const atMs of [end - 1, 0, 3600, 6000, 4100, end - 700, 3000, end]) {
+      t.seek(atMs);
+      expect(view(t)).toEqual(straight(t, atMs));
+    }
+  });
+
+  it('a fork in the past drops the pages of the abandoned future; bringing it back is exact', () => {
+    const t = new Timeline(options, undefined, tuning);
+    busy(t);
+    const end = t.nowMs();
+    const before = view(t);
+    t.seek(4200);
+    t.dispatch({ type: 'producer.send', producer: 'p1', topic: 'orders', key: 'fork', value: 'new' });
+    t.advance(3000);
+    expect(holes(t)).toBeGreaterThan(0);
+    expect(view(t)).toEqual(straight(t, t.nowMs()));
+    expect(t.restoreFuture()).toBe(true);
+    t.seek(end);
+    expect(view(t)).toEqual(before);
+  });
+});
