@@ -133,3 +133,30 @@ export const admin = { listOffsets } as const;
 // ---- Limits a browser simulation can keep, and bursts as one command (issue 21) ----
 export { SIMULATION_LIMITS, checkCommandLimits } from './limits';
 export { burstSends, expandCommand } from './burst';
+// ---- Same-seed comparisons (issue 18): one script, one seed, two settings, side by side ----
+import { runComparisonWith } from './checker/compare';
+import type { ComparisonId } from './checker/comparisons';
+export { COMPARISONS, comparisonSpec } from './checker/comparisons';
+export type {
+  ComparisonId,
+  ComparisonSide,
+  ComparisonSpec,
+  ScriptStep,
+  Settings,
+} from './checker/comparisons';
+export {
+  describeEvent,
+  firstDivergence,
+  runComparisonWith,
+  runScript,
+  verdictLines,
+} from './checker/compare';
+export type {
+  ComparisonResult,
+  ComparisonRun,
+  Divergence,
+  SimulationFactory,
+  VerdictLine,
+} from './checker/compare';
+/** Both runs of a same-seed comparison, checked, with their first divergence and verdict lines. */
+export const runComparison = (id: ComparisonId) => runComparisonWith(id, createSimulation);
