@@ -2,7 +2,9 @@
  * The guarantee checker and Kafka's metrics, run in the worker beside the timeline (they need the
  * whole trace, which only the worker has). Fed the trace's new events after every request; when
  * the trace is no longer the one they were fed (a step back, a seek, a fork), they start over from
- * the trace as it is now, so their results always describe the playhead's past.
+ * the trace as it is now, so their results always describe the playhead's past: from the latest
+ * checkpoint (a copy of both, taken every `checkpointEvery` events) whose history is still the
+ * trace's, or from the start.
  */
 import {
   GuaranteeChecker,
@@ -30,7 +32,42 @@ export interface GuaranteeReport {
   partitions: { topic: string; partition: number }[];
 }
 
+interface Checkpoint {
+  fed: number;
+  /** The last event fed before the copy: the trace must still hold this very object there. */
+  lastFed: EngineEvent | undefined;
+  checker: GuaranteeChecker;
+  metrics: MetricsTracker;
+}
+
+/** A deep copy of a checker's state (plain data, Maps and arrays) with its class kept. */
+function copyOf<T extends object>(x: T): T {
+  return Object.assign(Object.create(Object.getPrototypeOf(x) as object) as T, structuredClone({ ...x }));
+}
+
+/**
+ * Checkpoints kept: when full, every other one is dropped, so they stay spread over the trace. Each
+ * is a copy of the checker's whole state, and the gap grows with the trace (a quarter of it), so a
+ * long session keeps a few copies and copies O(n log n) in all.
+ */
+const MAX_CHECKPOINTS = 4;
+
 export class SessionChecks {
+  /** How many events were fed again from scratch or from a checkpoint, for tests. */
+  refedEvents = 0;
+  private checkpoints: Checkpoint[] = [];
+  private checkpointEvery: number;
+  private nextCheckpoint: number;
+  constructor(checkpointEvery = 20_000) {
+    this.checkpointEvery = checkpointEvery;
+    this.nextCheckpoint = checkpointEvery;
+  }
+
+  /** Where the kept checkpoints are (events fed), for tests. */
+  checkpointsAt(): number[] {
+    return this.checkpoints.map((c) => c.fed);
+  }
+
   private checker = new GuaranteeChecker();
   private metrics = new MetricsTracker();
   private fed = 0;
@@ -43,13 +80,22 @@ export class SessionChecks {
   private rows = new Map<string, MetricRow>();
 
   update(trace: readonly (EngineEvent | undefined)[]): void {
-    if (trace.length < this.fed || (this.fed > 0 && trace[this.fed - 1] !== this.lastFed)) this.restart();
+    if (trace.length < this.fed || (this.fed > 0 && trace[this.fed - 1] !== this.lastFed)) {
+      this.restart(trace);
+      this.refedEvents += trace.length - this.fed;
+    }
     if (trace.length === this.fed) return;
-    const fresh = trace.slice(this.fed);
-    this.checker.feed(fresh);
-    this.metrics.feed(fresh);
-    this.fed = trace.length;
-    this.lastFed = trace[this.fed - 1];
+    // Fed in stretches that end on checkpoint boundaries, so a copy can be taken at each.
+    while (this.fed < trace.length) {
+      const next = this.nextCheckpoint;
+      const to = Math.min(trace.length, next);
+      const fresh = trace.slice(this.fed, to);
+      this.checker.feed(fresh);
+      this.metrics.feed(fresh);
+      this.fed = to;
+      this.lastFed = trace[to - 1];
+      if (to === next) this.checkpoint();
+    }
     // Findings can be retracted as well as added: compare the count and the newest id.
     const list = this.checker.findings();
     const signature = `${list.length}:${list.at(-1)?.id ?? ''}`;
@@ -57,12 +103,36 @@ export class SessionChecks {
     this.signature = signature;
   }
 
-  private restart(): void {
-    this.checker = new GuaranteeChecker();
-    this.metrics = new MetricsTracker();
-    this.fed = 0;
-    this.lastFed = undefined;
-    this.signature = '0:';
+  private checkpoint(): void {
+    const every = this.checkpointEvery;
+    this.nextCheckpoint = this.fed + Math.max(every, Math.floor(this.fed / 4 / every) * every);
+    try {
+      this.checkpoints.push({
+        fed: this.fed,
+        lastFed: this.lastFed,
+        checker: copyOf(this.checker),
+        metrics: copyOf(this.metrics),
+      });
+    } catch {
+      return; // state that cannot be copied: step backs start from the beginning, as before
+    }
+    if (this.checkpoints.length > MAX_CHECKPOINTS)
+      this.checkpoints = this.checkpoints.filter((_, i) => i % 2 === 1);
+  }
+
+  private restart(trace: readonly (EngineEvent | undefined)[]): void {
+    // The latest checkpoint whose past is still this trace's (same length or longer, same events).
+    this.checkpoints = this.checkpoints.filter(
+      (c) => c.fed <= trace.length && trace[c.fed - 1] === c.lastFed,
+    );
+    const from = this.checkpoints.at(-1);
+    this.checker = from ? copyOf(from.checker) : new GuaranteeChecker();
+    this.metrics = from ? copyOf(from.metrics) : new MetricsTracker();
+    this.fed = from?.fed ?? 0;
+    this.lastFed = from?.lastFed;
+    this.nextCheckpoint = this.fed + this.checkpointEvery;
+    const list = this.checker.findings();
+    this.signature = `${list.length}:${list.at(-1)?.id ?? ''}`;
     this.reading = [];
     this.rows.clear();
     this.version++;
