@@ -12,11 +12,13 @@ import { benchLongSession } from './long-session.bench';
 import { benchChecker } from './checker.bench';
 import { benchWire } from './wire.bench';
 import { benchPageTimeTravel } from './page-time-travel.bench';
+import { benchSpacetime } from './spacetime.bench';
 
 /**
  * `BENCH_ONLY=<part>` runs one part: `time-travel` (the worker's step-back, scrub and reload
  * figures), `storage` (the browser's storage and time-travel figures), `long-session` (the one-hour
- * session's heap and scrub), `checker` (the guarantee checker's cost per event), `wire` (KafkaJS
+ * session's heap and scrub), `checker` (the guarantee checker's cost per event), `spacetime` (the
+ * space-time diagram's layout of a 10 s window against one frame), `wire` (KafkaJS
  * through the wire front end against the built-in producer), `flight` (the UI: messages in flight
  * and the cluster view with 1000 partitions), `page-time-travel` (Back and scrub in the app at
  * 100 000 events, input to the new frame, in headless Chromium).
@@ -28,6 +30,7 @@ const nodeParts: Record<string, () => void | Promise<void>> = {
   kernel: benchKernel,
   produce: benchProduce,
   checker: benchChecker,
+  spacetime: benchSpacetime,
   'long-session': benchLongSession,
   wire: benchWire,
   // The UI's figures: messages in flight, the cluster view with 1000 partitions.

@@ -139,3 +139,30 @@ export { burstSends, expandCommand } from './burst';
 // --alter, kafka-leader-election, kafka-consumer-groups --delete). Commands: topic.createPartitions,
 // topic.alterConfigs, partition.electLeaders, group.delete (docs/engine-api.md) ----
 export type { AdminCommandMap, AdminEventMap, ElectionKind, ElectionResult } from './admin/admin-types';
+// ---- Same-seed comparisons (issue 18): one script, one seed, two settings, side by side ----
+import { runComparisonWith } from './checker/compare';
+import type { ComparisonId } from './checker/comparisons';
+export { COMPARISONS, comparisonSpec } from './checker/comparisons';
+export type {
+  ComparisonId,
+  ComparisonSide,
+  ComparisonSpec,
+  ScriptStep,
+  Settings,
+} from './checker/comparisons';
+export {
+  describeEvent,
+  firstDivergence,
+  runComparisonWith,
+  runScript,
+  verdictLines,
+} from './checker/compare';
+export type {
+  ComparisonResult,
+  ComparisonRun,
+  Divergence,
+  SimulationFactory,
+  VerdictLine,
+} from './checker/compare';
+/** Both runs of a same-seed comparison, checked, with their first divergence and verdict lines. */
+export const runComparison = (id: ComparisonId) => runComparisonWith(id, createSimulation);

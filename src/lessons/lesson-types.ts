@@ -7,7 +7,7 @@
  * Text is plain strings, rendered as text. Paragraphs are array items; inside one, `**bold**` and
  * `` `code` `` are the only markup (LessonText.svelte turns them into elements, never HTML).
  */
-import type { ClusterSnapshot, Command, EngineEvent, SimulationOptions } from '../engine';
+import type { ClusterSnapshot, Command, ComparisonId, EngineEvent, SimulationOptions } from '../engine';
 
 /** What a predicate may look at: the cluster now, and what happened on the way. */
 export interface FactView {
@@ -57,6 +57,8 @@ interface StepBase {
   tools?: readonly ToolTab[];
   /** A live line computed from the cluster, e.g. "controller-2 leads the quorum (epoch 1)". */
   status?: (snapshot: ClusterSnapshot) => string;
+  /** A same-seed comparison the step offers: a button opens both runs side by side (issue 18). */
+  compare?: ComparisonId;
 }
 
 /** Text to read (and maybe buttons to press); Next is always allowed. */

@@ -62,4 +62,28 @@ describe('the checker in the worker follows the playhead', () => {
     expect(detail.response?.type === 'rpc.sent' && detail.response.kind).toBe('ProduceResponse');
     expect(traceWindow(trace, 0, 1e9, 10).truncated).toBe(true);
   });
+
+  it('after a step back, re-checks from the latest checkpoint still in the past, with the same findings', () => {
+    const checks = new SessionChecks(500);
+    checks.update(source(trace));
+    const all = checks.report(snapshot, true).findings;
+    const below = Math.max(...checks.checkpointsAt().filter((at) => at <= lostAt));
+    expect(below).toBeGreaterThan(0);
+    // Back to just before the loss: resumes from the checkpoint below it, not from event 0.
+    checks.update(source(trace.slice(0, lostAt)));
+    expect(checks.refedEvents).toBe(lostAt - below);
+    expect(checks.report(snapshot, true).findings).toEqual([]);
+    // Forward again: the same findings as the first time, event for event.
+    checks.update(source(trace));
+    expect(checks.report(snapshot, true).findings).toEqual(all);
+    // A fork before every checkpoint: nothing of the old history is kept, it starts over.
+    const forked = [{ ...trace[0]! }, ...trace.slice(1, 300)];
+    checks.traceCut(0);
+    checks.update(source(forked));
+    expect(checks.refedEvents).toBe(lostAt - below + 300);
+    // And one without checkpoints matches from scratch.
+    const fresh = new SessionChecks();
+    fresh.update(source(trace.slice(0, lostAt)));
+    expect(fresh.report(snapshot, true).findings).toEqual([]);
+  });
 });

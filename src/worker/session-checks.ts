@@ -2,7 +2,9 @@
  * The guarantee checker and Kafka's metrics, run in the worker beside the timeline (they need the
  * whole trace, which only the worker has). Fed the trace's new events after every request; when
  * the trace is no longer the one they were fed (a step back, a seek, a fork), they start over from
- * the trace as it is now, so their results always describe the playhead's past.
+ * the trace as it is now, so their results always describe the playhead's past: from the latest
+ * checkpoint (a copy of both, taken every `checkpointEvery` events) whose history is still the
+ * trace's, or from the start.
  */
 import {
   GuaranteeChecker,
@@ -39,7 +41,40 @@ export interface TraceSource {
 /** Events fed between two looks at the budget. */
 const FEED_CHUNK = 1024;
 
+interface Checkpoint {
+  fed: number;
+  checker: GuaranteeChecker;
+  metrics: MetricsTracker;
+}
+
+/** A deep copy of a checker's state (plain data, Maps and arrays) with its class kept. */
+function copyOf<T extends object>(x: T): T {
+  return Object.assign(Object.create(Object.getPrototypeOf(x) as object) as T, structuredClone({ ...x }));
+}
+
+/**
+ * Checkpoints kept: when full, every other one is dropped, so they stay spread over the trace. Each
+ * is a copy of the checker's whole state, and the gap grows with the trace (a quarter of it), so a
+ * long session keeps a few copies and copies O(n log n) in all.
+ */
+const MAX_CHECKPOINTS = 4;
+
 export class SessionChecks {
+  /** How many events were fed again from scratch or from a checkpoint, for tests. */
+  refedEvents = 0;
+  private checkpoints: Checkpoint[] = [];
+  private checkpointEvery: number;
+  private nextCheckpoint: number;
+  constructor(checkpointEvery = 20_000) {
+    this.checkpointEvery = checkpointEvery;
+    this.nextCheckpoint = checkpointEvery;
+  }
+
+  /** Where the kept checkpoints are (events fed), for tests. */
+  checkpointsAt(): number[] {
+    return this.checkpoints.map((c) => c.fed);
+  }
+
   private checker = new GuaranteeChecker();
   private metrics = new MetricsTracker();
   private fed = 0;
@@ -54,20 +89,27 @@ export class SessionChecks {
   /**
    * Feed the events the checks have not seen. `trace`: its length and a reader (paged-out events
    * read back). The timeline tells `traceCut` when it goes back; past what was fed, the checks
-   * start over from the trace as it is now. With a `budget` it may stop part way (a restart over
-   * a long trace): true when the checks have seen the whole trace.
+   * start over from the latest checkpoint still in the trace's past, or from the start. With a
+   * `budget` it may stop part way (a restart over a long trace): true when the checks have seen
+   * the whole trace.
    */
   update(trace: TraceSource, budget?: { exhausted(): boolean }): boolean {
-    if (trace.length < this.fed || this.cutBelowFed) this.restart();
+    if (trace.length < this.fed || this.cutBelowFed) {
+      this.restart(trace.length);
+      this.refedEvents += trace.length - this.fed;
+    }
     if (trace.length === this.fed) return true;
     // A chunk at a time, so a restart over a long trace never holds it all decoded at once, and
-    // a budget can stop it part way (the host goes on between requests).
+    // a budget can stop it part way (the host goes on between requests). Chunks end on checkpoint
+    // boundaries, so a copy can be taken at each.
     while (this.fed < trace.length) {
-      const to = Math.min(trace.length, this.fed + FEED_CHUNK);
+      const next = this.nextCheckpoint;
+      const to = Math.min(trace.length, this.fed + FEED_CHUNK, next);
       const fresh = trace.read(this.fed, to);
       this.checker.feed(fresh);
       this.metrics.feed(fresh);
       this.fed = to;
+      if (to === next) this.checkpoint();
       if (this.fed < trace.length && budget?.exhausted()) break;
     }
     // Findings can be retracted as well as added: compare the count and the newest id.
@@ -81,14 +123,33 @@ export class SessionChecks {
   /** The trace was cut back to `length` (the timeline went back): what was fed past it may change. */
   traceCut(length: number): void {
     if (length < this.fed) this.cutBelowFed = true;
+    // A copy taken past the cut describes a future that is no longer this trace's.
+    this.checkpoints = this.checkpoints.filter((c) => c.fed <= length);
   }
 
-  private restart(): void {
-    this.checker = new GuaranteeChecker();
-    this.metrics = new MetricsTracker();
-    this.fed = 0;
+  private checkpoint(): void {
+    const every = this.checkpointEvery;
+    this.nextCheckpoint = this.fed + Math.max(every, Math.floor(this.fed / 4 / every) * every);
+    try {
+      this.checkpoints.push({ fed: this.fed, checker: copyOf(this.checker), metrics: copyOf(this.metrics) });
+    } catch {
+      return; // state that cannot be copied: step backs start from the beginning, as before
+    }
+    if (this.checkpoints.length > MAX_CHECKPOINTS)
+      this.checkpoints = this.checkpoints.filter((_, i) => i % 2 === 1);
+  }
+
+  /** Start over from the latest checkpoint still in the trace's past (traceCut drops the others). */
+  private restart(length: number): void {
+    this.checkpoints = this.checkpoints.filter((c) => c.fed <= length);
+    const from = this.checkpoints.at(-1);
+    this.checker = from ? copyOf(from.checker) : new GuaranteeChecker();
+    this.metrics = from ? copyOf(from.metrics) : new MetricsTracker();
+    this.fed = from?.fed ?? 0;
     this.cutBelowFed = false;
-    this.signature = '0:';
+    this.nextCheckpoint = this.fed + this.checkpointEvery;
+    const list = this.checker.findings();
+    this.signature = `${list.length}:${list.at(-1)?.id ?? ''}`;
     this.reading = [];
     this.rows.clear();
     this.version++;

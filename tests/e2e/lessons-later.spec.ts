@@ -78,6 +78,8 @@ test('lesson 9, acks: acks=1 loses an acknowledged write, acks=all does not; NOT
   }).toPass({ timeout: 60_000 });
   await expect(page.getByTestId('challenge-passed')).toContainText('NOT_ENOUGH_REPLICAS');
   await paneShot(page, 'lesson-09-passed.png');
+  await next(page);
+  await expect(page.getByTestId('compare-open')).toBeVisible();
   await finish(page);
 });
 
@@ -146,6 +148,8 @@ test('lesson 11, consumer groups: idle members, 4 → 6 after a crash, cooperati
   });
   reveal = await predict(page, 'p1');
   await expect(reveal).toContainText(/billing’s lag is \d+ on orders-0 and \d+ on orders-1/);
+  await next(page);
+  await expect(page.getByTestId('compare-open')).toBeVisible();
   await finish(page);
   await expect(page.getByTestId('next-lesson')).toHaveText('Next: Sandbox');
 });

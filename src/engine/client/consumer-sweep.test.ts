@@ -5,12 +5,14 @@
  * settles: the group converges (everyone stable in one generation, every partition owned), every
  * acknowledged record was received, and every received record is the committed log's record at
  * that offset (so none was read above the high watermark and later truncated); a partition that
- * changes hands resumes from the group's committed offset.
+ * changes hands resumes from the group's committed offset. The guarantee checker reads each seed's
+ * trace too: any violation it finds fails the sweep.
  */
 import { describe, expect, it } from 'vitest';
 import { isEngineError } from '../errors';
 import { deriveStream, nextInt, type PrngState } from '../kernel/prng';
 import type { Simulation } from '../simulation';
+import { guaranteeGuard } from '../checker/guard';
 import { randomFault } from '../testing/fuzz';
 import { cluster, eventsOf, tail, untilReady } from '../testing/scenario';
 import type { Command, ConfigValue } from '../types';
@@ -200,6 +202,7 @@ describe('consumer group under random faults', () => {
     let receivedTotal = 0;
     for (let seed = 1; seed <= SEEDS; seed++) {
       const { sim, violation } = run(seed);
+      guaranteeGuard(`consumer sweep, seed ${seed}`).feed(sim.events());
       const problems = violation ? [violation] : problemsOf(sim);
       receivedTotal += eventsOf(sim, 'consumer.received').length;
       expect(problems, `seed ${seed}: ${problems.join('; ')}\n${tail(sim, 60)}`).toEqual([]);

@@ -1,11 +1,13 @@
 /**
  * Sweep with the real producer: an idempotent, acks=all producer keeps sending under random
  * crashes, restarts and partitions. After the cluster settles, every acknowledged record is in the
- * log exactly once at its acknowledged offset, and no record appears twice (idempotence).
+ * log exactly once at its acknowledged offset, and no record appears twice (idempotence). The
+ * guarantee checker reads each seed's trace too: any violation it finds fails the sweep.
  */
 import { describe, expect, it } from 'vitest';
 import { isEngineError } from '../errors';
 import { deriveStream, nextInt } from '../kernel/prng';
+import { guaranteeGuard } from '../checker/guard';
 import { randomFault } from '../testing/fuzz';
 import { cluster, eventsOf, tail, untilReady } from '../testing/scenario';
 import type { Command } from '../types';
@@ -60,6 +62,8 @@ describe('idempotent producer under random faults', () => {
     let ackedTotal = 0;
     for (let seed = 1; seed <= SEEDS; seed++) {
       const { sim, sent } = run(seed);
+      // The guarantee checker over the whole trace: a violation fails the sweep (with its sentences).
+      guaranteeGuard(`producer sweep, seed ${seed}`).feed(sim.events());
       const acks = eventsOf(sim, 'producer.acked');
       const settled = acks.length + eventsOf(sim, 'producer.failed').length;
       ackedTotal += acks.length;

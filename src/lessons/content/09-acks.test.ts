@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acksLesson } from './09-acks';
 import { walkLesson } from '../testing/walk';
+import { comparisonSpec } from '../../engine';
 
 describe('lesson 9 on the real engine', () => {
   it('acks=1 loses acknowledged writes when the leader crashes, acks=all does not; min ISR refuses writes', () => {
@@ -49,5 +50,15 @@ describe('lesson 9 on the real engine', () => {
     const lost = h.guarantees.findings().filter((f) => f.kind === 'lost-write');
     expect(lost.length).toBeGreaterThanOrEqual(3);
     expect(lost.every((f) => f.verdict === 'allowed' && f.producer === 'p1')).toBe(true);
+  });
+
+  it('ends with the same-seed comparison of acks=1 and acks=all', () => {
+    const step = acksLesson.steps.at(-1)!;
+    expect(step.compare).toBe('acks');
+    // The comparison varies exactly the setting the lesson teaches.
+    expect(comparisonSpec(step.compare!).sides.map((s) => s.settings)).toEqual([
+      { acks: 1 },
+      { acks: 'all' },
+    ]);
   });
 });

@@ -282,5 +282,15 @@ export const acksLesson: Lesson = {
           : '';
       },
     },
+    {
+      id: 'compare-acks',
+      kind: 'narrative',
+      title: 'Side by side: acks=1 against acks=all',
+      body: [
+        'One more look at the leader crash, this time as two complete runs from the same seed and the same commands, with only the producer’s `acks` changed: the followers are cut off from the leader, the leader takes three writes and crashes.',
+        'Open the comparison: each run’s space-time diagram, the guarantee checker’s findings (✕ where an acknowledged write was lost) and the point where the two runs first part, with one line per guarantee saying what each setting got.',
+      ],
+      compare: 'acks',
+    },
   ],
 };

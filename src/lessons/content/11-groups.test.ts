@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from '../../engine';
 import { groupsLesson } from './11-groups';
 import { walkLesson } from '../testing/walk';
+import { comparisonSpec } from '../../engine';
 import { execute, isHandle } from '../../cli';
 
 const join = (group: string, names: string[]): Command[] =>
@@ -62,5 +63,14 @@ describe('lesson 11 on the real engine', () => {
       },
     });
     expect(h.refused).toEqual([]);
+  });
+
+  it('ends with the same-seed comparison of eager and cooperative rebalancing', () => {
+    const step = groupsLesson.steps.at(-1)!;
+    expect(step.compare).toBe('rebalance');
+    expect(comparisonSpec(step.compare!).sides.map((s) => s.settings)).toEqual([
+      { 'partition.assignment.strategy': 'range' },
+      { 'partition.assignment.strategy': 'cooperative-sticky' },
+    ]);
   });
 });

@@ -259,5 +259,15 @@ export const groupsLesson: Lesson = {
           .join(' · ') || 'No group of yours yet.',
     },
     terminalFindLag,
+    {
+      id: 'compare-rebalance',
+      kind: 'narrative',
+      title: 'Side by side: eager against cooperative',
+      body: [
+        'Two runs from the same seed and the same commands: two members read six partitions, then a third joins. Only `partition.assignment.strategy` differs: `range` (eager) or `cooperative-sticky`.',
+        'Open the comparison: each run’s JoinGroup and SyncGroup rounds on a space-time diagram, how many partitions were taken from their readers, and which members gave up everything they had.',
+      ],
+      compare: 'rebalance',
+    },
   ],
 };
