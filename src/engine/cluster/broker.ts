@@ -5,7 +5,10 @@
  */
 import { brokerSetting, topicSetting } from '../config';
 import { retentionToApply } from './log-retention';
-import { flushInternalWaits } from './group-storage';
+import { completeParkedFetches } from './delayed-fetch';
+import { flushInternalWaits } from './group-writes';
+import { checkPurgatory, registerPurgatory } from './purgatory';
+import { flushTxnWaits } from './txn-writes';
 import { deleteSegmentsBefore } from './partition-log';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
 import type { NodeId } from '../types';
@@ -47,6 +50,7 @@ import {
 import { onReplicaFetchResponse, onReplicaFetchTimeout, sendReplicaFetch } from './replica-fetcher';
 import {
   checkIsr,
+  completeDelayedProduces,
   handleFetch,
   handleProduce,
   onAlterPartitionResponse,
@@ -58,6 +62,15 @@ import type { BrokerHeartbeatRequest, BrokerRegistrationRequest, ControllerReply
 import type { FetchRequest, FetchResponse } from './controller-state';
 import { applyRecord, buildImage } from './metadata';
 import { FETCH_MAX_WAIT_MS } from './raft';
+
+// The broker owns the purgatory's completion checks, one per kind of wait (purgatory.ts): the
+// replica manager's and the coordinators' waits complete through it without importing each other.
+registerPurgatory({
+  produce: completeDelayedProduces,
+  groupWrite: flushInternalWaits,
+  txnWrite: flushTxnWaits,
+  fetch: completeParkedFetches,
+});
 
 /** Retry delay when no controller answers (Kafka retries with a short backoff). */
 const RETRY_BACKOFF_MS = 100;
@@ -348,7 +361,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
         return;
       case 'groupTick':
         expireMembers(ctx, self);
-        flushInternalWaits(ctx, self); // enforce offsets.commit.timeout.ms
+        checkPurgatory(ctx, self, 'groupWrite'); // enforce offsets.commit.timeout.ms
         ctx.setTimer('groupTick', GROUP_TICK_MS);
         return;
       case 'groupJoinDelay':

@@ -23,15 +23,14 @@ import type {
   WriteTxnMarkersResponse,
 } from '../protocol/txn';
 import type { BrokerNode, Group, TxnMetadata } from './broker-state';
-import type { CreateInternalTopicRequest } from './coordinator-services';
-import { coordinatedGroup, requestOffsetsTopic } from './coordinator-services';
+import { coordinatedGroup, requestOffsetsTopic, type CreateInternalTopicRequest } from './coordinator-lookup';
 import { OFFSETS_TOPIC } from './group-storage';
 import { tpKey } from './partition-log';
-import { leaderRole } from './replica-manager';
+import { checkPurgatory } from './purgatory';
+import { leaderRole } from './replica-read';
 import {
   appendAndWait,
   ensureTxnTick,
-  flushTxnWaits,
   internalBatch,
   TXN_TOPIC,
   txnOffsetKey,
@@ -527,7 +526,7 @@ export function onTxnTick(ctx: NodeContext, self: BrokerNode): void {
     if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort')
       sendTxnMarkers(ctx, self, txn.transactionalId);
   }
-  flushTxnWaits(ctx, self); // enforce write deadlines
+  checkPurgatory(ctx, self, 'txnWrite'); // enforce write deadlines
   const waits = self.volatile.txnWaits?.length ?? 0;
   if (waits > 0) ensureTxnTick(ctx, self);
 }
