@@ -245,7 +245,13 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
     requests: number;
     answeredButHeld: number;
   };
-  'producer.retrying': { producer: string; topic: string; partition: number; error: string; attempt: number };
+  'producer.retryScheduled': {
+    producer: string;
+    topic: string;
+    partition: number;
+    error: string;
+    attempt: number;
+  };
   /** The send is acknowledged (offset -1 with acks=0: the producer never learns it). */
   'producer.acked': {
     commandId: CommandId;
@@ -288,7 +294,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
     toOffset: number;
     removed: number;
   };
-  'partition.highWatermark': { broker: number; topic: string; partition: number; highWatermark: number };
+  'partition.highWatermarkMoved': { broker: number; topic: string; partition: number; highWatermark: number };
   /** The leader asked the controller to change the ISR (AlterPartition). */
   'partition.isrProposed': {
     broker: number;
@@ -299,7 +305,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
     detail: string;
   };
   /** A retried batch the leader already had was acknowledged without appending it again. */
-  'partition.duplicateBatch': {
+  'partition.duplicateBatchDetected': {
     broker: number;
     topic: string;
     partition: number;
@@ -335,7 +341,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
   };
   'consumer.failed': { consumer: string; error: string; message: string };
   /** The application did not poll within max.poll.interval.ms: the member left its group. */
-  'consumer.pollTimeout': {
+  'consumer.pollTimedOut': {
     consumer: string;
     groupId: string;
     maxPollIntervalMs: number;
@@ -436,7 +442,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
     control: 'COMMIT' | 'ABORT';
   };
   /** Free-form note from a test node; real nodes use their own typed events. */
-  'test.note': { node: NodeId; text: string };
+  'test.noted': { node: NodeId; text: string };
 }
 
 export interface TransactionOutcome {

@@ -83,7 +83,7 @@ export function completeBatch(
         : ` Not retried: retries=${config.retries} exhausted after ${batch.attempts} attempt(s).`;
     return failBatch(ctx, self, batch, error, message + why);
   }
-  ctx.emit('producer.retrying', {
+  ctx.emit('producer.retryScheduled', {
     producer: self.durable.name,
     topic: batch.topic,
     partition: batch.partition,

@@ -107,7 +107,7 @@ export function handleProduce(ctx: NodeContext, self: BrokerNode, msg: RpcMessag
       continue;
     }
     if (seq.kind === 'duplicate') {
-      ctx.emit('partition.duplicateBatch', {
+      ctx.emit('partition.duplicateBatchDetected', {
         broker: self.durable.brokerId,
         topic,
         partition,
@@ -229,7 +229,7 @@ export function maybeIncrementHighWatermark(ctx: NodeContext, self: BrokerNode, 
   }
   if (hw <= log.highWatermark) return false;
   log.highWatermark = hw;
-  ctx.emit('partition.highWatermark', {
+  ctx.emit('partition.highWatermarkMoved', {
     broker: self.durable.brokerId,
     topic: log.topic,
     partition: log.partition,
