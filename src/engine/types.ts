@@ -222,7 +222,12 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
   // Produce path
   /** A producer.send was accepted by the producer client and placed in a batch. */
   'producer.queued': { commandId: CommandId; producer: string; topic: string; partition: number };
-  /** A batch left the producer in a Produce request. */
+  /**
+   * A batch left the producer in a Produce request. Causal ids: `requestId` is the Produce's
+   * `rpc.sent` id (and the `partition.appended` that wrote it carries the same id), `batchId` the
+   * producer's batch (the same on every retry), `commandIds` the `producer.send` commands whose
+   * records it carries (each ends in `producer.acked` or `producer.failed` with its commandId).
+   */
   'producer.batchSent': {
     producer: string;
     broker: number;
@@ -231,6 +236,9 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
     records: number;
     baseSequence: number;
     attempt: number;
+    requestId: number;
+    batchId: number;
+    commandIds: CommandId[];
   };
   /**
    * The producer closed its connection to a broker (a request had no answer within
@@ -269,7 +277,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
     message: string;
   };
   'producer.idAssigned': { producer: string; producerId: number; producerEpoch: number };
-  /** The leader appended a batch. */
+  /** The leader appended a batch; `requestId` is the id of the Produce request that carried it. */
   'partition.appended': {
     broker: number;
     topic: string;
@@ -278,6 +286,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
     lastOffset: number;
     leaderEpoch: number;
     producerId: number;
+    requestId: number;
   };
   /** A follower copied batches from the leader. */
   'replica.appended': {
@@ -294,7 +303,16 @@ export interface EventMap extends QueueEventMap, ExternalEventMap {
     toOffset: number;
     removed: number;
   };
+  /** The leader's high watermark moved (Partition.maybeIncrementLeaderHW): records below it are committed. */
   'partition.highWatermarkMoved': { broker: number; topic: string; partition: number; highWatermark: number };
+  /** A follower's high watermark moved: it learned the leader's from a fetch answer (capped at its log end). */
+  'replica.highWatermarkMoved': {
+    broker: number;
+    leader: number;
+    topic: string;
+    partition: number;
+    highWatermark: number;
+  };
   /** The leader asked the controller to change the ISR (AlterPartition). */
   'partition.isrProposed': {
     broker: number;
@@ -477,6 +495,23 @@ export interface LinkSnapshot {
   to: NodeId;
   latencyMs?: number;
   lossRate?: number;
+}
+
+/**
+ * A message on the wire at the snapshot's instant, read from the scheduler: the same fields as its
+ * `rpc.sent` event, so a view placed at any playhead (after a seek too) draws exactly what is in
+ * flight by interpolating between `sentAtMs` and `deliverAtMs`. `drop`: the network will lose it
+ * on arrival (its `rpc.dropped` comes at `deliverAtMs`).
+ */
+export interface InFlightMessage {
+  id: number;
+  kind: string;
+  from: NodeId;
+  to: NodeId;
+  sentAtMs: number;
+  deliverAtMs: number;
+  inReplyTo?: number;
+  drop?: DropReason;
 }
 
 export interface NetworkSnapshot {
@@ -662,6 +697,8 @@ export interface ClusterSnapshot {
   seed: number;
   nodes: NodeSnapshot[];
   network: NetworkSnapshot;
+  /** The messages in flight at `nowMs` (sent, not yet delivered or dropped), oldest first. */
+  inFlight: InFlightMessage[];
   quorum: QuorumSnapshot;
   brokers: BrokerSnapshot[];
   topics: TopicSnapshot[];

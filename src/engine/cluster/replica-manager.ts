@@ -131,6 +131,7 @@ export function handleProduce(ctx: NodeContext, self: BrokerNode, msg: RpcMessag
       lastOffset: lastOffsetOf(stamped),
       leaderEpoch: role.leaderEpoch,
       producerId: stamped.producerId,
+      requestId: msg.id,
     });
     results.push({ topic, partition, error: null, baseOffset: stamped.baseOffset });
     maybeIncrementHighWatermark(ctx, self, key);

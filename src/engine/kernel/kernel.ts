@@ -8,7 +8,15 @@
  * stateless modules: a node's state lives in its record, split into `durable` (kept across a crash:
  * logs, checkpoints) and `volatile` (rebuilt from durable state by `start` on every (re)start).
  */
-import type { EngineEvent, EventMap, EventType, NodeId, NodeKind, NodeSnapshot } from '../types';
+import type {
+  EngineEvent,
+  EventMap,
+  EventType,
+  InFlightMessage,
+  NodeId,
+  NodeKind,
+  NodeSnapshot,
+} from '../types';
 import { deriveStream, nextFloat, nextInt, type PrngState } from './prng';
 import { createScheduler, peek, pop, schedule, type SchedulerState } from './scheduler';
 import { blockReason, createNetwork, planDelivery, type NetworkState } from './network';
@@ -394,6 +402,30 @@ export class Kernel {
     const b = this.behaviours[rec.kind];
     if (!b) throw new Error(`no behaviour registered for node kind ${rec.kind}`);
     return b as unknown as NodeBehaviour<unknown, unknown>;
+  }
+
+  /**
+   * Every message sent and not yet delivered or dropped, straight from the scheduler, oldest first
+   * (by send time, then id): what a view draws in flight at this instant.
+   */
+  inFlight(): InFlightMessage[] {
+    const out: InFlightMessage[] = [];
+    for (const { entry } of this.state.sched.heap) {
+      if (entry.type !== 'deliver') continue;
+      const m = entry.msg;
+      const f: InFlightMessage = {
+        id: m.id,
+        kind: m.kind,
+        from: m.from,
+        to: m.to,
+        sentAtMs: m.sentAtMs,
+        deliverAtMs: m.deliverAtMs,
+      };
+      if (m.inReplyTo !== undefined) f.inReplyTo = m.inReplyTo;
+      if (entry.drop) f.drop = entry.drop;
+      out.push(f);
+    }
+    return out.sort((a, b) => a.sentAtMs - b.sentAtMs || a.id - b.id);
   }
 
   nodeSnapshots(): NodeSnapshot[] {
