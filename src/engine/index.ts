@@ -133,3 +133,7 @@ export const admin = { listOffsets } as const;
 // ---- Limits a browser simulation can keep, and bursts as one command (issue 21) ----
 export { SIMULATION_LIMITS, checkCommandLimits } from './limits';
 export { burstSends, expandCommand } from './burst';
+
+// ----- Typed wire (#14 item 3): the one list of RPC kinds, each with its narration -----
+export { RPC_NARRATION, RPC_REQUEST_KINDS, isRpcKind, responseTo } from './protocol/rpc-kinds';
+export type { RpcKind, RpcRequestKind } from './protocol/rpc-kinds';

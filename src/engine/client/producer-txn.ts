@@ -6,6 +6,7 @@
  * sendOffsetsToTransaction, and EndTxn once every batch is settled. A producer fenced by a newer
  * instance (PRODUCER_FENCED / INVALID_PRODUCER_EPOCH) can do nothing more.
  */
+import type { RpcKind } from '../protocol/rpc-kinds';
 import type { NodeContext } from '../kernel/kernel';
 import type { FindCoordinatorRequest } from '../protocol/consume';
 import type { InitProducerIdRequest } from '../protocol/produce';
@@ -106,10 +107,10 @@ function send(
   ctx: NodeContext,
   self: ProducerNode,
   to: string,
-  kind: string,
+  kind: RpcKind,
   body: unknown,
   partitions?: string[],
-  label = kind,
+  label: string = kind,
 ) {
   const txn = self.volatile.txn!;
   const msgId = ctx.send(to, kind, body);

@@ -3,6 +3,7 @@
  * and follows the metadata log as a Raft observer, applying committed records to its image.
  * (Replication of partition data is added by the replica manager.)
  */
+import { responseTo } from '../protocol/rpc-kinds';
 import { brokerSetting, topicSetting } from '../config';
 import { retentionToApply } from './log-retention';
 import { completeParkedFetches } from './delayed-fetch';
@@ -106,7 +107,7 @@ function routeGroupRequest(ctx: NodeContext, self: BrokerNode, msg: RpcMessage):
   const body = msg.body as { groupId: string };
   const g = coordinatedGroup(self, body.groupId);
   if (typeof g === 'string') {
-    const kind = `${msg.kind}Response`;
+    const kind = responseTo(msg.kind);
     const extra =
       msg.kind === 'SyncGroup'
         ? { partitions: [] }

@@ -6,6 +6,7 @@
  * or timeout writes the decision (Prepare*), sends WriteTxnMarkers to every partition's leader, and
  * writes Complete* once every marker is in.
  */
+import type { RpcKind } from '../protocol/rpc-kinds';
 import { brokerSetting } from '../config';
 import { brokerNodeId } from '../core-module';
 import type { ErrorCode } from '../errors';
@@ -284,7 +285,7 @@ function addPartitions(
   ctx: NodeContext,
   self: BrokerNode,
   msg: RpcMessage,
-  kind: string,
+  kind: RpcKind,
   body: { transactionalId: string; producerId: number; producerEpoch: number },
   partitions: { topic: string; partition: number }[],
 ): void {

@@ -17,6 +17,7 @@ import type {
   NodeKind,
   NodeSnapshot,
 } from '../types';
+import type { RpcKind } from '../protocol/rpc-kinds';
 import { deriveStream, nextFloat, nextInt, type PrngState } from './prng';
 import { createScheduler, peek, pop, schedule, type SchedulerState } from './scheduler';
 import { blockReason, createNetwork, planDelivery, type NetworkState } from './network';
@@ -56,7 +57,8 @@ export interface NodeContext {
   readonly id: NodeId;
   now(): number;
   /** Send an RPC over the simulated network; returns the message id. */
-  send(to: NodeId, kind: string, body: unknown, inReplyTo?: number): number;
+  /** Send an RPC; `kind` must be listed in protocol/rpc-kinds.ts (with its narration). */
+  send(to: NodeId, kind: RpcKind, body: unknown, inReplyTo?: number): number;
   setTimer(name: string, delayMs: number, data?: unknown): number;
   cancelTimer(timerId: number): void;
   /** Uniform [0, 1) from this node's own stream. */
@@ -359,7 +361,7 @@ export class Kernel {
     if (ids.length > MAX_OPEN_REQUESTS) delete open[Number(ids[0])];
   }
 
-  send(from: NodeId, to: NodeId, kind: string, body: unknown, inReplyTo?: number): number {
+  send(from: NodeId, to: NodeId, kind: RpcKind, body: unknown, inReplyTo?: number): number {
     if (inReplyTo !== undefined) {
       const open = this.state.openRequests[from];
       if (open) delete open[inReplyTo];
