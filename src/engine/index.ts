@@ -166,3 +166,7 @@ export type {
 } from './checker/compare';
 /** Both runs of a same-seed comparison, checked, with their first divergence and verdict lines. */
 export const runComparison = (id: ComparisonId) => runComparisonWith(id, createSimulation);
+
+// ----- Typed wire (#14 item 3): the one list of RPC kinds, each with its narration -----
+export { RPC_NARRATION, RPC_REQUEST_KINDS, isRpcKind, responseTo } from './protocol/rpc-kinds';
+export type { RpcKind, RpcRequestKind } from './protocol/rpc-kinds';

@@ -206,6 +206,7 @@ export class SimulationImpl implements Simulation {
       seed: this.options.seed,
       nodes: this.kernel.nodeSnapshots(),
       network: networkSnapshot(this.kernel.state.network),
+      inFlight: this.kernel.inFlight(),
       quorum: { leader: null, epoch: 0, voters: [], committedOffset: 0 },
       brokers: [],
       topics: [],

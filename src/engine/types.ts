@@ -223,7 +223,12 @@ export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap
   // Produce path
   /** A producer.send was accepted by the producer client and placed in a batch. */
   'producer.queued': { commandId: CommandId; producer: string; topic: string; partition: number };
-  /** A batch left the producer in a Produce request. */
+  /**
+   * A batch left the producer in a Produce request. Causal ids: `requestId` is the Produce's
+   * `rpc.sent` id (and the `partition.appended` that wrote it carries the same id), `batchId` the
+   * producer's batch (the same on every retry), `commandIds` the `producer.send` commands whose
+   * records it carries (each ends in `producer.acked` or `producer.failed` with its commandId).
+   */
   'producer.batchSent': {
     producer: string;
     broker: number;
@@ -232,6 +237,9 @@ export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap
     records: number;
     baseSequence: number;
     attempt: number;
+    requestId: number;
+    batchId: number;
+    commandIds: CommandId[];
   };
   /**
    * The producer closed its connection to a broker (a request had no answer within
@@ -246,7 +254,13 @@ export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap
     requests: number;
     answeredButHeld: number;
   };
-  'producer.retrying': { producer: string; topic: string; partition: number; error: string; attempt: number };
+  'producer.retryScheduled': {
+    producer: string;
+    topic: string;
+    partition: number;
+    error: string;
+    attempt: number;
+  };
   /** The send is acknowledged (offset -1 with acks=0: the producer never learns it). */
   'producer.acked': {
     commandId: CommandId;
@@ -264,7 +278,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap
     message: string;
   };
   'producer.idAssigned': { producer: string; producerId: number; producerEpoch: number };
-  /** The leader appended a batch. */
+  /** The leader appended a batch; `requestId` is the id of the Produce request that carried it. */
   'partition.appended': {
     broker: number;
     topic: string;
@@ -273,6 +287,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap
     lastOffset: number;
     leaderEpoch: number;
     producerId: number;
+    requestId: number;
   };
   /** A follower copied batches from the leader. */
   'replica.appended': {
@@ -289,7 +304,16 @@ export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap
     toOffset: number;
     removed: number;
   };
-  'partition.highWatermark': { broker: number; topic: string; partition: number; highWatermark: number };
+  /** The leader's high watermark moved (Partition.maybeIncrementLeaderHW): records below it are committed. */
+  'partition.highWatermarkMoved': { broker: number; topic: string; partition: number; highWatermark: number };
+  /** A follower's high watermark moved: it learned the leader's from a fetch answer (capped at its log end). */
+  'replica.highWatermarkMoved': {
+    broker: number;
+    leader: number;
+    topic: string;
+    partition: number;
+    highWatermark: number;
+  };
   /** The leader asked the controller to change the ISR (AlterPartition). */
   'partition.isrProposed': {
     broker: number;
@@ -300,7 +324,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap
     detail: string;
   };
   /** A retried batch the leader already had was acknowledged without appending it again. */
-  'partition.duplicateBatch': {
+  'partition.duplicateBatchDetected': {
     broker: number;
     topic: string;
     partition: number;
@@ -336,7 +360,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap
   };
   'consumer.failed': { consumer: string; error: string; message: string };
   /** The application did not poll within max.poll.interval.ms: the member left its group. */
-  'consumer.pollTimeout': {
+  'consumer.pollTimedOut': {
     consumer: string;
     groupId: string;
     maxPollIntervalMs: number;
@@ -437,7 +461,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap
     control: 'COMMIT' | 'ABORT';
   };
   /** Free-form note from a test node; real nodes use their own typed events. */
-  'test.note': { node: NodeId; text: string };
+  'test.noted': { node: NodeId; text: string };
 }
 
 export interface TransactionOutcome {
@@ -472,6 +496,23 @@ export interface LinkSnapshot {
   to: NodeId;
   latencyMs?: number;
   lossRate?: number;
+}
+
+/**
+ * A message on the wire at the snapshot's instant, read from the scheduler: the same fields as its
+ * `rpc.sent` event, so a view placed at any playhead (after a seek too) draws exactly what is in
+ * flight by interpolating between `sentAtMs` and `deliverAtMs`. `drop`: the network will lose it
+ * on arrival (its `rpc.dropped` comes at `deliverAtMs`).
+ */
+export interface InFlightMessage {
+  id: number;
+  kind: string;
+  from: NodeId;
+  to: NodeId;
+  sentAtMs: number;
+  deliverAtMs: number;
+  inReplyTo?: number;
+  drop?: DropReason;
 }
 
 export interface NetworkSnapshot {
@@ -657,6 +698,8 @@ export interface ClusterSnapshot {
   seed: number;
   nodes: NodeSnapshot[];
   network: NetworkSnapshot;
+  /** The messages in flight at `nowMs` (sent, not yet delivered or dropped), oldest first. */
+  inFlight: InFlightMessage[];
   quorum: QuorumSnapshot;
   brokers: BrokerSnapshot[];
   topics: TopicSnapshot[];

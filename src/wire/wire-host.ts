@@ -127,7 +127,7 @@ export class WireHost {
         this.inFlight.delete(e.requestId);
         f.slot.bytes = encodeResponse(f.slot.correlationId, f.api, f.version, f.reply(e.body));
         this.flush(f.conn);
-      } else if (e.type === 'client.unreachable') {
+      } else if (e.type === 'client.requestUndelivered') {
         const f = this.inFlight.get(e.requestId);
         // The broker's process is gone: its connections reset, and the client reconnects.
         if (f) this.close(f.conn, `${e.to} is down`);

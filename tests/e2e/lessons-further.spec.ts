@@ -92,7 +92,7 @@ test('lesson 14, exactly-once: a deduplicated retry, an atomic commit, a rollbac
   await expect(page.getByTestId('lesson-title')).toHaveText('Lesson 14 of 14 · Going further: Exactly-once');
   let reveal = await predict(page, 'two');
   await expect(reveal).toContainText('The leader appended it 1 time');
-  await expect(reveal).toContainText('partition.duplicateBatch');
+  await expect(reveal).toContainText('partition.duplicateBatchDetected');
   await expect(page.getByTestId('reveal-verdict')).toContainText('You predicted: Two');
   // How many times the batch went out depends on where the frames fell.
   await paneShot(page, 'lesson-14-retry.png', [

@@ -5,7 +5,8 @@
  * IncrementalAlterConfigs and ElectLeaders go to the active controller and become metadata
  * records; DeleteGroups goes to the group's coordinator.
  */
-import type { ConfigValue } from '../types';
+/** types.ts's ConfigValue, declared again here so that types.ts and this file do not import each other. */
+type ConfigValue = string | number | boolean;
 
 export type ElectionKind = 'PREFERRED' | 'UNCLEAN';
 

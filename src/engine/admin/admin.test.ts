@@ -121,7 +121,7 @@ describe('IncrementalAlterConfigs', () => {
     sim.dispatch({ type: 'producer.send', producer: 'p', topic: 't', key: null, value: 'v' });
     sim.runFor(4000);
     expect(
-      sim.events().some((e) => e.type === 'producer.retrying' && e.error === 'NOT_ENOUGH_REPLICAS'),
+      sim.events().some((e) => e.type === 'producer.retryScheduled' && e.error === 'NOT_ENOUGH_REPLICAS'),
     ).toBe(true);
     sim.dispatch({ type: 'topic.alterConfigs', topic: 't', delete: ['min.insync.replicas'] });
     sim.runFor(500);

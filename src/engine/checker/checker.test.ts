@@ -82,7 +82,7 @@ describe('duplicates and order', () => {
     expect(dups[0]!.verdict).toBe('allowed');
     expect(dups[0]!.because).toMatch(/enable\.idempotence=false/);
     const bySeq = new Map(events.map((e) => [e.seq, e]));
-    expect(dups[0]!.steps.map((s) => bySeq.get(s.seq)?.type)).toContain('producer.retrying');
+    expect(dups[0]!.steps.map((s) => bySeq.get(s.seq)?.type)).toContain('producer.retryScheduled');
   });
 
   it('the same retries with idempotence: no duplicate', () => {
@@ -140,7 +140,7 @@ describe('transactions', () => {
 describe('reads at or above the high watermark', () => {
   it('an engine that served records before the HW covered them is caught', () => {
     const events = leaderCrashScenario({ acks: 'all' }).events();
-    const forged = events.filter((e) => e.type !== 'partition.highWatermark');
+    const forged = events.filter((e) => e.type !== 'partition.highWatermarkMoved');
     const found = of(forged, 'read-above-hw');
     expect(found.length).toBeGreaterThan(0);
     expect(found[0]!.verdict).toBe('violation');

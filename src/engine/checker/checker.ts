@@ -124,7 +124,7 @@ export class GuaranteeChecker implements CheckerState {
         if (e.reason === 'unclean') tp.uncleanSeq = e.seq;
         return;
       }
-      case 'partition.highWatermark': {
+      case 'partition.highWatermarkMoved': {
         const tp = this.tp(e.topic, e.partition);
         if (e.highWatermark > tp.maxHighWatermark) tp.maxHighWatermark = e.highWatermark;
         return;
@@ -140,7 +140,7 @@ export class GuaranteeChecker implements CheckerState {
         this.afterRemoval(tp, truncate(tp, e.broker, e.toOffset), e, 'truncated');
         return;
       }
-      case 'producer.retrying':
+      case 'producer.retryScheduled':
         this.retries.set(`${e.producer}|${e.topic}|${e.partition}`, { seq: e.seq, atMs: e.atMs });
         return;
       case 'producer.acked':

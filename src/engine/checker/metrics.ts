@@ -126,7 +126,7 @@ export class MetricsTracker {
         if (e.records.length > 0)
           this.cause(`lag:${e.consumer}`, e, `${e.consumer} received ${e.records.length} records`);
         return;
-      case 'partition.highWatermark':
+      case 'partition.highWatermarkMoved':
         this.cause('hw', e, `${e.topic}-${e.partition} high watermark moved to ${e.highWatermark}`);
         return;
       default:

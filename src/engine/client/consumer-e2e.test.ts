@@ -216,7 +216,7 @@ describe('consuming from a real cluster', () => {
     subscribe(sim, 'c2', 'g');
     runChecked(sim, 8000);
     // The heartbeat thread notices at exactly 5 s after the poll and leaves the group.
-    const timeout = of(sim, 'consumer.pollTimeout')[0]!;
+    const timeout = of(sim, 'consumer.pollTimedOut')[0]!;
     expect(timeout).toMatchObject({ consumer: 'c1', groupId: 'g', maxPollIntervalMs: 5000 });
     expect(timeout.atMs).toBe(firstPoll.atMs + 5000);
     const leave = of(sim, 'rpc.sent').find((e) => e.kind === 'LeaveGroup')!;

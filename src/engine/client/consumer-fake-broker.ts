@@ -6,6 +6,7 @@
  *
  * Test-only: unlike real nodes it reads its instructions from the kernel's shared bookkeeping.
  */
+import { responseTo } from '../protocol/rpc-kinds';
 import { brokerNodeId } from '../core-module';
 import type { ErrorCode } from '../errors';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
@@ -241,7 +242,7 @@ const fakeBroker: NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile> = {
     const fault = takeFault(s, msg.kind, broker);
     if (fault?.silent) return;
     if (fault?.error) {
-      ctx.send(msg.from, `${msg.kind}Response`, errorBody(msg.kind, msg.body as never, fault.error), msg.id);
+      ctx.send(msg.from, responseTo(msg.kind), errorBody(msg.kind, msg.body as never, fault.error), msg.id);
       return;
     }
     if (msg.kind === 'Metadata') {
@@ -264,7 +265,7 @@ const fakeBroker: NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile> = {
       if (broker !== s.coordinator) {
         ctx.send(
           msg.from,
-          `${msg.kind}Response`,
+          responseTo(msg.kind),
           errorBody(msg.kind, msg.body as never, 'NOT_COORDINATOR'),
           msg.id,
         );

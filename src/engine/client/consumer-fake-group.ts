@@ -7,6 +7,7 @@
  *
  * Test-only: its state lives in the kernel's shared bookkeeping, which real nodes never read.
  */
+import { responseTo } from '../protocol/rpc-kinds';
 import type { ErrorCode } from '../errors';
 import type { NodeContext, RpcMessage } from '../kernel/kernel';
 import type {
@@ -144,7 +145,7 @@ export function handleGroupRequest(
 ): void {
   g.seen.push({ kind: msg.kind, body: msg.body, atMs: ctx.now() });
   const reply = (body: unknown): void => {
-    ctx.send(msg.from, `${msg.kind}Response`, body, msg.id);
+    ctx.send(msg.from, responseTo(msg.kind), body, msg.id);
   };
   switch (msg.kind) {
     case 'JoinGroup': {

@@ -331,7 +331,7 @@ export function maybePollTimeout(ctx: NodeContext, self: ConsumerNode, nowMs: nu
   if (g.generation < 0 && g.memberId === '') return; // not in the group: nothing to leave
   const deadline = v.polledAtMs + self.durable.config.maxPollIntervalMs;
   if (nowMs < deadline) return wakeAt(ctx, v, deadline);
-  ctx.emit('consumer.pollTimeout', {
+  ctx.emit('consumer.pollTimedOut', {
     consumer: self.durable.name,
     groupId: self.durable.groupId!,
     maxPollIntervalMs: self.durable.config.maxPollIntervalMs,

@@ -62,7 +62,7 @@ describe('producing to a real cluster', () => {
     const since = lastSeq(sim);
     sim.dispatch({ type: 'producer.send', producer: 'p', topic: 'orders', key: null, value: 'second' });
     expect(sim.runUntil((s) => acked(s, since).length === 1, 20_000)).toBe(true);
-    const retries = eventsOf(sim, 'producer.retrying', since);
+    const retries = eventsOf(sim, 'producer.retryScheduled', since);
     expect(retries.length).toBeGreaterThan(0);
     expect(retries[0]!.error).toBe('NETWORK_EXCEPTION');
     const newLeader = sim.snapshot().topics[0]!.partitions[0]!.leader;
@@ -82,7 +82,9 @@ describe('producing to a real cluster', () => {
     });
     sim.dispatch({ type: 'producer.send', producer: 'p', topic: 'orders', key: 'k', value: 'v' });
     sim.runUntil((s) => failed(s).length === 1, 10_000);
-    expect(eventsOf(sim, 'producer.retrying').every((r) => r.error === 'NOT_ENOUGH_REPLICAS')).toBe(true);
+    expect(eventsOf(sim, 'producer.retryScheduled').every((r) => r.error === 'NOT_ENOUGH_REPLICAS')).toBe(
+      true,
+    );
     expect(failed(sim)[0]!.error).toMatch(/NOT_ENOUGH_REPLICAS|REQUEST_TIMED_OUT/);
     expect(sim.readLog(p.leader, 'orders', 0)).toEqual([]);
   });
@@ -113,7 +115,7 @@ describe('producing to a real cluster', () => {
     };
     const once = run(true);
     expect(once.values).toEqual(['pay $10']);
-    expect(eventsOf(once.sim, 'partition.duplicateBatch').length).toBeGreaterThanOrEqual(1);
+    expect(eventsOf(once.sim, 'partition.duplicateBatchDetected').length).toBeGreaterThanOrEqual(1);
     const dup = run(false);
     expect(dup.values.length).toBeGreaterThan(1); // every retry appended the payment again
     expect(new Set(dup.values)).toEqual(new Set(['pay $10']));

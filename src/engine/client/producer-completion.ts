@@ -5,10 +5,9 @@
  */
 import type { ErrorCode } from '../errors';
 import type { NodeContext } from '../kernel/kernel';
-import { reenqueue } from './accumulator';
+import { reenqueue, takeHead } from './accumulator';
 import { splitAndReenqueue } from './producer-split';
-import { fenceProducer, transactionBatchFailed } from './producer-txn';
-import type { PartitionQueue, ProducerBatch, ProducerNode } from './producer-state';
+import { setState, type PartitionQueue, type ProducerBatch, type ProducerNode } from './producer-state';
 
 /** Errors after which a batch may be sent again (Kafka's RetriableException subclasses). */
 const RETRIABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -72,7 +71,7 @@ export function completeBatch(
     return fenceProducer(ctx, self, error);
   }
   if (error === 'MESSAGE_TOO_LARGE' && batch.records.length > 1) {
-    ctx.emit('producer.retrying', {
+    ctx.emit('producer.retryScheduled', {
       producer: self.durable.name,
       topic: batch.topic,
       partition: batch.partition,
@@ -97,7 +96,7 @@ export function completeBatch(
         : ` Not retried: retries=${config.retries} exhausted after ${batch.attempts} attempt(s).`;
     return failBatch(ctx, self, batch, error, message + why);
   }
-  ctx.emit('producer.retrying', {
+  ctx.emit('producer.retryScheduled', {
     producer: self.durable.name,
     topic: batch.topic,
     partition: batch.partition,
@@ -201,4 +200,40 @@ function resetProducerId(self: ProducerNode): void {
       }
     }
   }
+}
+
+// ----- failing a transaction's batches -----
+
+/** Fail every batch still in the accumulator (an aborted transaction, or a fenced producer). */
+export function failQueued(ctx: NodeContext, self: ProducerNode, error: ErrorCode, message: string): void {
+  for (const meta of Object.values(self.volatile.topics))
+    for (const q of meta.queues)
+      while (q.batches.length > 0) failBatch(ctx, self, takeHead(self.volatile, q), error, message);
+}
+
+/** A newer instance with the same transactional.id exists: this one stops for good. */
+export function fenceProducer(ctx: NodeContext, self: ProducerNode, error: ErrorCode): void {
+  const txn = self.volatile.txn;
+  if (!txn || txn.state === 'FENCED') return;
+  setState(txn, 'FENCED');
+  ctx.emit('producer.fenced', {
+    producer: self.durable.name,
+    transactionalId: self.durable.config.transactionalId!,
+    producerEpoch: self.volatile.producerEpoch,
+    error,
+  });
+  failQueued(
+    ctx,
+    self,
+    'PRODUCER_FENCED',
+    'There is a newer producer with the same transactionalId which fences the current one.',
+  );
+}
+
+/** A batch of the transaction failed for good: the transaction can only be aborted now. */
+export function transactionBatchFailed(self: ProducerNode, error: ErrorCode): void {
+  const txn = self.volatile.txn;
+  if (!txn || txn.state === 'FENCED' || txn.state === 'ABORTING_TRANSACTION') return;
+  txn.abortReason = `a batch failed with ${error}`;
+  if (txn.state === 'IN_TRANSACTION') setState(txn, 'ABORTABLE_ERROR');
 }

@@ -13,7 +13,7 @@ describe('producer: retries', () => {
     fakeFault(sim, { error: 'NOT_ENOUGH_REPLICAS' });
     send(null, 'x', { partition: 0 });
     sim.runFor(300);
-    expect(of(sim, 'producer.retrying')).toMatchObject([
+    expect(of(sim, 'producer.retryScheduled')).toMatchObject([
       { error: 'NOT_ENOUGH_REPLICAS', attempt: 2, partition: 0 },
     ]);
     const sent = of(sim, 'producer.batchSent');
@@ -21,7 +21,7 @@ describe('producer: retries', () => {
       [1, 0],
       [2, 0],
     ]);
-    expect(sent[1]!.atMs - of(sim, 'producer.retrying')[0]!.atMs).toBe(100);
+    expect(sent[1]!.atMs - of(sim, 'producer.retryScheduled')[0]!.atMs).toBe(100);
     expect(of(sim, 'producer.acked')).toMatchObject([{ offset: 0 }]);
   });
 
@@ -52,7 +52,7 @@ describe('producer: retries', () => {
     fakeLeader(sim, 'orders', 0, 3);
     send(null, 'b', { partition: 0 });
     sim.runFor(300);
-    expect(of(sim, 'producer.retrying')).toMatchObject([{ error: 'NOT_LEADER_OR_FOLLOWER' }]);
+    expect(of(sim, 'producer.retryScheduled')).toMatchObject([{ error: 'NOT_LEADER_OR_FOLLOWER' }]);
     expect(of(sim, 'producer.batchSent').map((b) => b.broker)).toEqual([1, 1, 3]);
     expect(of(sim, 'rpc.sent').filter((e) => e.kind === 'Metadata')).toHaveLength(2);
     expect(fakeLog(sim, 3, 'orders', 0).map((r) => r.value)).toEqual(['b']);
@@ -64,7 +64,7 @@ describe('producer: retries', () => {
     fakeFault(sim, { error: 'INVALID_RECORD' });
     const id = send(null, 'x', { partition: 0 });
     sim.runFor(300);
-    expect(of(sim, 'producer.retrying')).toHaveLength(0);
+    expect(of(sim, 'producer.retryScheduled')).toHaveLength(0);
     expect(of(sim, 'producer.failed')).toMatchObject([
       { commandId: id, error: 'INVALID_RECORD', partition: 0 },
     ]);
@@ -89,7 +89,7 @@ describe('producer: retries', () => {
     fakeFault(sim, { silent: true, append: false });
     send(null, 'x', { partition: 0 });
     sim.runFor(2000);
-    const retrying = of(sim, 'producer.retrying');
+    const retrying = of(sim, 'producer.retryScheduled');
     expect(retrying).toMatchObject([{ error: 'REQUEST_TIMED_OUT', attempt: 2 }]);
     expect(retrying[0]!.atMs - of(sim, 'producer.batchSent')[0]!.atMs).toBe(1000);
     expect(of(sim, 'producer.acked')).toHaveLength(1);
@@ -105,7 +105,7 @@ describe('producer: retries', () => {
     sim.dispatch({ type: 'link.configure', from: 'broker-1', to: 'producer:p1', latencyMs: 2 });
     sim.runFor(300);
     // First attempt timed out (its answer came too late); the retry is a duplicate the broker recognises.
-    expect(of(sim, 'producer.retrying').length).toBeGreaterThanOrEqual(1);
+    expect(of(sim, 'producer.retryScheduled').length).toBeGreaterThanOrEqual(1);
     expect(of(sim, 'producer.acked')).toMatchObject([{ offset: 0 }]);
     expect(fakeLog(sim, 1, 'orders', 0)).toHaveLength(1);
   });
@@ -197,7 +197,7 @@ describe('producer: idempotent ordering after a failure (insertInSequenceOrder)'
     fakeFault(sim, { partition: 0, error: 'NOT_ENOUGH_REPLICAS' });
     for (let i = 1; i <= 8; i++) send(null, `v${i}`, { partition: 0 });
     sim.runFor(500);
-    const retried = of(sim, 'producer.retrying').map((r) => r.error);
+    const retried = of(sim, 'producer.retryScheduled').map((r) => r.error);
     expect(retried).toEqual(['NOT_ENOUGH_REPLICAS', 'OUT_OF_ORDER_SEQUENCE_NUMBER']);
     const sent = of(sim, 'producer.batchSent').map((b) => [b.baseSequence, b.attempt]);
     expect(sent).toEqual([

@@ -196,3 +196,8 @@ export function wakeAt(ctx: NodeContext, v: ProducerVolatile, atMs: number): voi
   v.wakeAtMs = atMs;
   v.wakeTimer = ctx.setTimer('send', atMs - ctx.now());
 }
+
+/** A transactional producer's state (TransactionManager.State). */
+export function setState(txn: TxnClient, state: ProducerTransactionState): void {
+  txn.state = state;
+}

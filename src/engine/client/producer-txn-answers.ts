@@ -8,8 +8,9 @@ import type { ErrorCode } from '../errors';
 import type { NodeContext, RpcMessage } from '../kernel/kernel';
 import type { FindCoordinatorResponse } from '../protocol/consume';
 import type { InitProducerIdResponse } from '../protocol/produce';
-import type { ProducerNode } from './producer-state';
-import { fenceProducer, finish, setState, transactionBatchFailed } from './producer-txn';
+import { fenceProducer, transactionBatchFailed } from './producer-completion';
+import { setState, type ProducerNode } from './producer-state';
+import { finish } from './producer-txn';
 
 function retryLater(self: ProducerNode, ctx: NodeContext, lostCoordinator: boolean): void {
   const txn = self.volatile.txn!;

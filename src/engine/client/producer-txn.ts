@@ -6,7 +6,7 @@
  * sendOffsetsToTransaction, and EndTxn once every batch is settled. A producer fenced by a newer
  * instance (PRODUCER_FENCED / INVALID_PRODUCER_EPOCH) can do nothing more.
  */
-import type { ErrorCode } from '../errors';
+import type { RpcKind } from '../protocol/rpc-kinds';
 import type { NodeContext } from '../kernel/kernel';
 import type { FindCoordinatorRequest } from '../protocol/consume';
 import type { InitProducerIdRequest } from '../protocol/produce';
@@ -16,11 +16,10 @@ import type {
   EndTxnRequest,
   TxnOffsetCommitRequest,
 } from '../protocol/txn';
-import type { GroupMetadata, ProducerTransactionState } from '../types';
-import { failBatch } from './producer-completion';
+import type { GroupMetadata } from '../types';
+import { failQueued } from './producer-completion';
 import { pickBroker } from './producer-metadata';
-import { wakeAt, type PartitionQueue, type ProducerNode, type TxnClient } from './producer-state';
-import { takeHead } from './accumulator';
+import { setState, wakeAt, type PartitionQueue, type ProducerNode, type TxnClient } from './producer-state';
 
 const queueKey = (q: { topic: string; partition: number }) => `${q.topic}-${q.partition}`;
 
@@ -50,10 +49,6 @@ export function inTransaction(txn: TxnClient): boolean {
 export function txnAllowsSend(self: ProducerNode, q: PartitionQueue): boolean {
   const txn = self.volatile.txn;
   return !txn || txn.added[queueKey(q)] === true;
-}
-
-export function setState(txn: TxnClient, state: ProducerTransactionState): void {
-  txn.state = state;
 }
 
 // ----- application calls -----
@@ -112,22 +107,15 @@ function send(
   ctx: NodeContext,
   self: ProducerNode,
   to: string,
-  kind: string,
+  kind: RpcKind,
   body: unknown,
   partitions?: string[],
-  label = kind,
+  label: string = kind,
 ) {
   const txn = self.volatile.txn!;
   const msgId = ctx.send(to, kind, body);
   const timer = ctx.setTimer('txnTimeout', self.durable.config.requestTimeoutMs, { msgId });
   txn.request = { msgId, kind: label, timer, ...(partitions ? { partitions } : {}) };
-}
-
-/** Fail every batch still in the accumulator (an aborted transaction, or a fenced producer). */
-function failQueued(ctx: NodeContext, self: ProducerNode, error: ErrorCode, message: string): void {
-  for (const meta of Object.values(self.volatile.topics))
-    for (const q of meta.queues)
-      while (q.batches.length > 0) failBatch(ctx, self, takeHead(self.volatile, q), error, message);
 }
 
 export function runTransactionManager(ctx: NodeContext, self: ProducerNode, nowMs: number): void {
@@ -220,32 +208,7 @@ export function finish(ctx: NodeContext, self: ProducerNode): void {
   txn.beginPending = false;
 }
 
-/** A newer instance with the same transactional.id exists: this one stops for good. */
-export function fenceProducer(ctx: NodeContext, self: ProducerNode, error: ErrorCode): void {
-  const txn = self.volatile.txn;
-  if (!txn || txn.state === 'FENCED') return;
-  setState(txn, 'FENCED');
-  ctx.emit('producer.fenced', {
-    producer: self.durable.name,
-    transactionalId: self.durable.config.transactionalId!,
-    producerEpoch: self.volatile.producerEpoch,
-    error,
-  });
-  failQueued(
-    ctx,
-    self,
-    'PRODUCER_FENCED',
-    'There is a newer producer with the same transactionalId which fences the current one.',
-  );
-}
-
-/** A batch of the transaction failed for good: the transaction can only be aborted now. */
-export function transactionBatchFailed(self: ProducerNode, error: ErrorCode): void {
-  const txn = self.volatile.txn;
-  if (!txn || txn.state === 'FENCED' || txn.state === 'ABORTING_TRANSACTION') return;
-  txn.abortReason = `a batch failed with ${error}`;
-  if (txn.state === 'IN_TRANSACTION') setState(txn, 'ABORTABLE_ERROR');
-}
-
-// The coordinators' answers are handled in producer-txn-answers.ts.
-export { onTxnRequestFailed, onTxnResponse } from './producer-txn-answers';
+// These live with the batch completion (producer-completion.ts) and the producer state; they stay
+// importable from here. The coordinators' answers are handled in producer-txn-answers.ts.
+export { fenceProducer, transactionBatchFailed } from './producer-completion';
+export { setState } from './producer-state';

@@ -148,7 +148,7 @@ describe('producer: acks', () => {
     send('a', 'x');
     sim.runFor(500);
     expect(of(sim, 'producer.batchSent')).toHaveLength(1);
-    expect(of(sim, 'producer.retrying')).toHaveLength(0);
+    expect(of(sim, 'producer.retryScheduled')).toHaveLength(0);
   });
 
   it('acks=1 without idempotence: producer id and sequence are -1 on the wire', () => {

@@ -29,7 +29,8 @@ import { failBatchlessRecord } from './producer-completion';
 import { drain, expireBatches, nextWakeMs } from './sender';
 import { onProduceResponse, onRequestDisconnected, onRequestTimeout } from './producer-connection';
 import { recordStickyBytes, stickyPartition } from './sticky-partitioner';
-import { newTxnClient, onTxnRequestFailed, onTxnResponse, runTransactionManager } from './producer-txn';
+import { newTxnClient, runTransactionManager } from './producer-txn';
+import { onTxnRequestFailed, onTxnResponse } from './producer-txn-answers';
 
 type ProducerTimer = 'send' | 'metadataTimeout' | 'initTimeout' | 'requestTimeout' | 'txnTimeout';
 

@@ -126,6 +126,9 @@ function sendProduce(ctx: NodeContext, self: ProducerNode, broker: number, batch
       records: b.records.length,
       baseSequence: b.baseSequence,
       attempt: b.attempts,
+      requestId: msgId,
+      batchId: b.id,
+      commandIds: b.sends.filter((_, i) => i % 2 === 1),
     });
   }
   if (config.acks === 0) {

@@ -1,4 +1,5 @@
 import type { NodeRecord } from '../kernel/kernel';
+import type { RpcKind } from '../protocol/rpc-kinds';
 import type { Acks, ProducePartitionResponse, ReplicaFetchRequest } from '../protocol/produce';
 import type { NodeId } from '../types';
 import type { MetadataEntry, MetadataImage } from './metadata';
@@ -54,7 +55,7 @@ export interface DelayedProduce {
   waiting: { topic: string; partition: number; requiredOffset: number; index: number }[];
   acks: Acks;
   /** The answer's message kind (WriteTxnMarkers waits for replication the same way). */
-  responseKind?: string;
+  responseKind?: 'ProduceResponse' | 'WriteTxnMarkersResponse';
 }
 
 export interface ParkedFetch {
@@ -155,7 +156,7 @@ export interface TxnWait {
   requiredOffset: number;
   deadlineMs: number;
   transactionalId: string;
-  reply?: { to: NodeId; kind: string; body: unknown; inReplyTo: number };
+  reply?: { to: NodeId; kind: RpcKind; body: unknown; inReplyTo: number };
   /** Once replicated: send the markers of a Prepare* transaction. */
   sendMarkers?: boolean;
   /** Once replicated: these transactional offsets are pending in the group until the marker. */
@@ -215,7 +216,7 @@ export interface InternalWait {
   key: string;
   requiredOffset: number;
   deadlineMs: number;
-  reply?: { to: NodeId; kind: string; body: unknown; inReplyTo: number };
+  reply?: { to: NodeId; kind: RpcKind; body: unknown; inReplyTo: number };
   /** Offsets to make visible in the group once the write commits. */
   commit?: {
     groupId: string;

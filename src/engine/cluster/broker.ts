@@ -3,9 +3,13 @@
  * and follows the metadata log as a Raft observer, applying committed records to its image.
  * (Replication of partition data is added by the replica manager.)
  */
+import { responseTo } from '../protocol/rpc-kinds';
 import { brokerSetting, topicSetting } from '../config';
 import { retentionToApply } from './log-retention';
-import { flushInternalWaits } from './group-storage';
+import { completeParkedFetches } from './delayed-fetch';
+import { flushInternalWaits } from './group-writes';
+import { checkPurgatory, registerPurgatory } from './purgatory';
+import { flushTxnWaits } from './txn-writes';
 import { deleteSegmentsBefore } from './partition-log';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
 import type { NodeId } from '../types';
@@ -47,6 +51,7 @@ import {
 import { onReplicaFetchResponse, onReplicaFetchTimeout, sendReplicaFetch } from './replica-fetcher';
 import {
   checkIsr,
+  completeDelayedProduces,
   handleFetch,
   handleProduce,
   onAlterPartitionResponse,
@@ -58,6 +63,15 @@ import type { BrokerHeartbeatRequest, BrokerRegistrationRequest, ControllerReply
 import type { FetchRequest, FetchResponse } from './controller-state';
 import { applyRecord, buildImage } from './metadata';
 import { FETCH_MAX_WAIT_MS } from './raft';
+
+// The broker owns the purgatory's completion checks, one per kind of wait (purgatory.ts): the
+// replica manager's and the coordinators' waits complete through it without importing each other.
+registerPurgatory({
+  produce: completeDelayedProduces,
+  groupWrite: flushInternalWaits,
+  txnWrite: flushTxnWaits,
+  fetch: completeParkedFetches,
+});
 
 /** Retry delay when no controller answers (Kafka retries with a short backoff). */
 const RETRY_BACKOFF_MS = 100;
@@ -93,7 +107,7 @@ function routeGroupRequest(ctx: NodeContext, self: BrokerNode, msg: RpcMessage):
   const body = msg.body as { groupId: string };
   const g = coordinatedGroup(self, body.groupId);
   if (typeof g === 'string') {
-    const kind = `${msg.kind}Response`;
+    const kind = responseTo(msg.kind);
     const extra =
       msg.kind === 'SyncGroup'
         ? { partitions: [] }
@@ -348,7 +362,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
         return;
       case 'groupTick':
         expireMembers(ctx, self);
-        flushInternalWaits(ctx, self); // enforce offsets.commit.timeout.ms
+        checkPurgatory(ctx, self, 'groupWrite'); // enforce offsets.commit.timeout.ms
         ctx.setTimer('groupTick', GROUP_TICK_MS);
         return;
       case 'groupJoinDelay':

@@ -2,6 +2,7 @@
  * State of a controller node: a KRaft voter (Raft over the metadata log) that, while it leads,
  * is the active controller. Durable: the Raft epoch, the vote, the log. Everything else is volatile.
  */
+import type { RpcKind } from '../protocol/rpc-kinds';
 import type { NodeRecord } from '../kernel/kernel';
 import type { NodeId } from '../types';
 import type { MetadataEntry, MetadataImage } from './metadata';
@@ -27,7 +28,7 @@ export interface PendingReply {
   /** Reply once the high watermark passes this offset. */
   offset: number;
   to: NodeId;
-  kind: string;
+  kind: RpcKind;
   body: unknown;
   inReplyTo: number;
 }

@@ -4,6 +4,7 @@
  * unfences caught-up ones, creates and deletes topics, and runs preferred-leader elections. Every
  * decision is a metadata record appended to the Raft log; replies wait until the record commits.
  */
+import type { RpcKind } from '../protocol/rpc-kinds';
 import { brokerSetting } from '../config';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
 import type { NodeId } from '../types';
@@ -81,7 +82,7 @@ function replyAfterCommit(
   ctx: NodeContext,
   self: ControllerNode,
   msg: RpcMessage,
-  kind: string,
+  kind: RpcKind,
   body: ControllerReply,
 ) {
   const last = self.durable.log.length - 1;
@@ -267,7 +268,7 @@ function onCreateInternalTopic(
   replyAfterCommit(ctx, self, msg, 'CreateTopicsResponse', { leaderId: self.id });
 }
 
-function notController(ctx: NodeContext, self: ControllerNode, msg: RpcMessage, kind: string) {
+function notController(ctx: NodeContext, self: ControllerNode, msg: RpcMessage, kind: RpcKind) {
   ctx.send(
     msg.from,
     kind,

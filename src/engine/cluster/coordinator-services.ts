@@ -3,7 +3,6 @@
  * __consumer_offsets on first use, as Kafka does), routing group requests to the coordinator's
  * group state, OffsetCommit / OffsetFetch (reference §3.5) and ListOffsets (reference §8.5).
  */
-import { brokerSetting } from '../config';
 import type { ErrorCode } from '../errors';
 import { coordinatorPartition } from '../group/java-hash';
 import type { NodeContext, RpcMessage } from '../kernel/kernel';
@@ -18,20 +17,16 @@ import type {
   OffsetFetchRequest,
   OffsetFetchResponse,
 } from '../protocol/consume';
-import type { BrokerNode, Group } from './broker-state';
-import { groupFor } from './group-coordinator';
+import type { BrokerNode } from './broker-state';
 import { appendInternal, OFFSETS_TOPIC, offsetKey, type OffsetValue } from './group-storage';
 import { lastStableOffset, tpKey } from './partition-log';
 import { recordOffset } from '../protocol/produce';
 import { handleFindTxnCoordinator } from './txn-coordinator';
-import { leaderRole } from './replica-manager';
+import { leaderRole } from './replica-read';
+import { coordinatedGroup, requestOffsetsTopic } from './coordinator-lookup';
 
-export interface CreateInternalTopicRequest {
-  name: string;
-  partitions: number;
-  replicationFactor: number;
-  config: Record<string, string>;
-}
+// These moved to coordinator-lookup.ts; they stay importable from here.
+export { coordinatedGroup, requestOffsetsTopic, type CreateInternalTopicRequest } from './coordinator-lookup';
 
 export function handleFindCoordinator(
   ctx: NodeContext,
@@ -49,36 +44,6 @@ export function handleFindCoordinator(
   const p = topic.partitions[coordinatorPartition(msg.body.key, topic.partitions.length)];
   if (!p || p.leader < 0) return reply({ error: 'COORDINATOR_NOT_AVAILABLE', nodeId: -1, node: null });
   reply({ error: null, nodeId: p.leader, node: brokerNodeId(p.leader) });
-}
-
-/** Ask the active controller to create __consumer_offsets (offsets.topic.* settings). */
-export function requestOffsetsTopic(ctx: NodeContext, self: BrokerNode): void {
-  if (self.volatile.offsetsTopicRequested) return;
-  self.volatile.offsetsTopicRequested = true;
-  const usable = Object.values(self.volatile.image.brokers).filter((b) => !b.fenced).length;
-  const req: CreateInternalTopicRequest = {
-    name: OFFSETS_TOPIC,
-    partitions: brokerSetting(ctx.config, 'offsets.topic.num.partitions'),
-    replicationFactor: Math.max(
-      1,
-      Math.min(brokerSetting(ctx.config, 'offsets.topic.replication.factor'), usable),
-    ),
-    config: { 'cleanup.policy': 'compact' },
-  };
-  const target =
-    self.volatile.controllerHint ??
-    self.durable.voters[self.volatile.voterCursor % self.durable.voters.length]!;
-  ctx.send(target, 'CreateTopics', req);
-  ctx.setTimer('offsetsTopicRetry', 2000);
-}
-
-/** The group's state if this broker is its coordinator, else the error to answer with. */
-export function coordinatedGroup(self: BrokerNode, groupId: string): Group | ErrorCode {
-  const topic = self.volatile.image.topics[OFFSETS_TOPIC];
-  if (!topic) return 'COORDINATOR_NOT_AVAILABLE';
-  const partition = coordinatorPartition(groupId, topic.partitions.length);
-  if (!leaderRole(self, tpKey(OFFSETS_TOPIC, partition))) return 'NOT_COORDINATOR';
-  return groupFor(self, groupId, partition);
 }
 
 export function handleOffsetCommit(

@@ -7,15 +7,15 @@
  * - maxWaitMs (fetch.max.wait.ms / replica.fetch.wait.max.ms) passes;
  * - a partition's leadership changed (this broker no longer leads it, or leads a newer epoch) or
  *   its fetch offset is past the log end (the leader truncated).
- * `tryCompleteParkedFetches` is the one completion check, run whenever something a waiting fetch
- * depends on moves (an append, a high watermark, a role change).
+ * `completeParkedFetches` is the purgatory's check for `fetch` waits (purgatory.ts), run whenever
+ * something a waiting fetch depends on moves (an append, a high watermark, a role change).
  */
 import { brokerSetting } from '../config';
 import type { NodeContext, RpcMessage } from '../kernel/kernel';
 import type { FetchPartitionResponse, ReplicaFetchRequest, ReplicaFetchResponse } from '../protocol/produce';
 import type { BrokerNode, ParkedFetch } from './broker-state';
 import { readBatches, tpKey } from './partition-log';
-import { fetchData, fetchLimit, leaderRole } from './replica-manager';
+import { fetchData, fetchLimit, leaderRole } from './replica-read';
 
 /** Hold a fetch that found too little to read (DelayedFetch in the purgatory). */
 export function parkFetch(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<ReplicaFetchRequest>): void {

@@ -8,8 +8,9 @@ import type { NodeContext } from '../kernel/kernel';
 import { newBatch } from '../protocol/produce';
 import type { BrokerNode, Group, InternalWait } from './broker-state';
 import { appendAsLeader, tpKey, type PartitionLog } from './partition-log';
-import { completeParkedFetches, leaderRole, maybeIncrementHighWatermark } from './replica-manager';
-import { completeSync, failSync } from './group-coordinator';
+import { checkPurgatory } from './purgatory';
+import { maybeIncrementHighWatermark } from './replica-manager';
+import { leaderRole } from './replica-read';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 /** offsets.commit.timeout.ms: how long a write to __consumer_offsets may take to replicate. */
@@ -55,8 +56,9 @@ export function emptyGroup(groupId: string, offsetsPartition: number): Group {
 }
 
 /**
- * Append records to a __consumer_offsets partition this broker leads; `wait` (if any) is answered
- * once the records are replicated (the HW passes them). Returns false if this broker does not lead it.
+ * Append records to a __consumer_offsets partition this broker leads; `wait` (if any) waits in the
+ * purgatory and is answered once the records are replicated (the HW passes them: group-writes.ts).
+ * Returns false if this broker does not lead it.
  */
 export function appendInternal(
   ctx: NodeContext,
@@ -90,60 +92,9 @@ export function appendInternal(
       deadlineMs: now + OFFSETS_COMMIT_TIMEOUT_MS,
     });
   }
-  if (maybeIncrementHighWatermark(ctx, self, key)) flushInternalWaits(ctx, self);
-  completeParkedFetches(ctx, self);
+  if (maybeIncrementHighWatermark(ctx, self, key)) checkPurgatory(ctx, self, 'groupWrite');
+  checkPurgatory(ctx, self, 'logEnd');
   return true;
-}
-
-/** Answer internal writes that are now replicated, or that can no longer be. */
-export function flushInternalWaits(ctx: NodeContext, self: BrokerNode): void {
-  const waits = self.volatile.internalWaits;
-  if (waits.length === 0) return;
-  const still: InternalWait[] = [];
-  for (const w of waits) {
-    const log = self.durable.logs[w.key];
-    const leading = leaderRole(self, w.key) !== undefined;
-    const replicated = leading && log !== undefined && log.highWatermark >= w.requiredOffset;
-    if (!replicated && leading && ctx.now() < w.deadlineMs) {
-      still.push(w);
-      continue;
-    }
-    if (!replicated) {
-      // Kafka maps a failed or timed-out write to COORDINATOR_NOT_AVAILABLE (NOT_COORDINATOR if it moved).
-      failWait(ctx, self, w, leading ? 'COORDINATOR_NOT_AVAILABLE' : 'NOT_COORDINATOR');
-      continue;
-    }
-    if (w.commit) {
-      const group = self.volatile.groups[w.commit.groupId];
-      for (const o of w.commit.offsets) {
-        if (group) group.offsets[tpKey(o.topic, o.partition)] = o;
-        ctx.emit('group.offsetCommitted', {
-          groupId: w.commit.groupId,
-          topic: o.topic,
-          partition: o.partition,
-          offset: o.offset,
-        });
-      }
-    }
-    if (w.sync) completeSync(ctx, self, w.sync.groupId, w.sync.generation);
-    if (w.reply) ctx.send(w.reply.to, w.reply.kind, w.reply.body, w.reply.inReplyTo);
-  }
-  self.volatile.internalWaits = still;
-}
-
-function failWait(
-  ctx: NodeContext,
-  self: BrokerNode,
-  w: InternalWait,
-  error: 'COORDINATOR_NOT_AVAILABLE' | 'NOT_COORDINATOR',
-) {
-  if (w.sync) failSync(ctx, self, w.sync.groupId, w.sync.generation, error);
-  if (!w.reply) return;
-  const body =
-    w.reply.kind === 'OffsetCommitResponse' && w.commit
-      ? { partitions: w.commit.offsets.map((o) => ({ topic: o.topic, partition: o.partition, error })) }
-      : { error };
-  ctx.send(w.reply.to, w.reply.kind, body, w.reply.inReplyTo);
 }
 
 /** Rebuild the groups stored in one __consumer_offsets partition from its log (latest value per key wins). */

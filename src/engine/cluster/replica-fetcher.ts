@@ -168,7 +168,18 @@ export function onReplicaFetchResponse(
         lastOffset: lastOffsetOf(p.batches.at(-1)!),
       });
     }
-    log.highWatermark = Math.min(p.highWatermark, log.logEndOffset);
+    const hw = Math.min(p.highWatermark, log.logEndOffset);
+    if (hw !== log.highWatermark) {
+      log.highWatermark = hw;
+      // The follower learns the leader's HW from each fetch answer (bounded by its own log end).
+      ctx.emit('replica.highWatermarkMoved', {
+        broker: self.durable.brokerId,
+        leader,
+        topic: p.topic,
+        partition: p.partition,
+        highWatermark: hw,
+      });
+    }
     // The leader deleted segments: a follower's log starts no earlier than the leader's.
     if (p.logStartOffset > log.logStartOffset && p.logStartOffset <= log.logEndOffset) {
       const segments = deleteSegmentsBefore(log, p.logStartOffset);

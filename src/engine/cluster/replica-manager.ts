@@ -1,7 +1,8 @@
 /**
  * The leader side of replication on a broker (ReplicaManager / Partition.scala): appending produced
  * batches, answering fetches from followers and consumers, the high-watermark rule, the acks=all
- * purgatory, and ISR shrink/expand through AlterPartition (reference §4.2–§4.4).
+ * waits (DelayedProduce, kept in the purgatory: purgatory.ts), and ISR shrink/expand through
+ * AlterPartition (reference §4.2–§4.4).
  */
 import { brokerSetting, topicSetting } from '../config';
 import type { ErrorCode } from '../errors';
@@ -16,57 +17,22 @@ import {
   type ReplicaFetchResponse,
 } from '../protocol/produce';
 import type { BrokerNode, LeaderRole } from './broker-state';
-import { completeParkedFetches, parkFetch } from './delayed-fetch';
-import { flushInternalWaits } from './group-storage';
-import { flushTxnWaits } from './txn-storage';
+import { parkFetch } from './delayed-fetch';
 import { isAcceptable } from './metadata';
 import {
-  abortedTransactionsIn,
   appendAsLeader,
   checkSequence,
   endOffsetForEpoch,
   lastStableOffset,
-  readBatches,
   tpKey,
   type PartitionLog,
 } from './partition-log';
+import { checkPurgatory } from './purgatory';
+import { fetchData, leaderRole, maximalIsr } from './replica-read';
 
-/**
- * How far a fetcher may read (FetchIsolation, reference §7.4): followers to the log end, consumers
- * to the HW (read_uncommitted) or to the last stable offset (read_committed).
- */
-export function fetchLimit(
-  log: PartitionLog,
-  req: Pick<ReplicaFetchRequest, 'replicaId' | 'isolationLevel'>,
-): number {
-  if (req.replicaId >= 0) return log.logEndOffset;
-  return req.isolationLevel === 'read_committed' ? lastStableOffset(log) : log.highWatermark;
-}
-
-/** The data part of a fetch answer for one partition (batches, offsets, aborted transactions). */
-export function fetchData(
-  ctx: NodeContext,
-  log: PartitionLog,
-  req: Pick<ReplicaFetchRequest, 'replicaId' | 'isolationLevel'>,
-  fetchOffset: number,
-  partitionMaxBytes?: number,
-) {
-  const limit = fetchLimit(log, req);
-  const maxBytes = partitionMaxBytes ?? brokerSetting(ctx.config, 'replica.fetch.max.bytes');
-  const batches = readBatches(log, fetchOffset, limit, maxBytes);
-  const out: Pick<
-    FetchPartitionResponse,
-    'batches' | 'highWatermark' | 'lastStableOffset' | 'abortedTransactions'
-  > = {
-    batches,
-    highWatermark: log.highWatermark,
-    lastStableOffset: lastStableOffset(log),
-  };
-  if (req.replicaId < 0 && req.isolationLevel === 'read_committed' && batches.length > 0) {
-    out.abortedTransactions = abortedTransactionsIn(log, fetchOffset, lastOffsetOf(batches.at(-1)!) + 1);
-  }
-  return out;
-}
+// These moved to replica-read.ts (and delayed-fetch.ts); they stay importable from here.
+export { fetchData, fetchLimit, leaderRole, maximalIsr } from './replica-read';
+export { completeParkedFetches, onFetchWait } from './delayed-fetch';
 
 export interface AlterPartitionRequest {
   brokerId: number;
@@ -91,17 +57,6 @@ export interface AlterPartitionResponse {
 
 const minIsrOf = (ctx: NodeContext, self: BrokerNode, topic: string) =>
   topicSetting(ctx.config, self.volatile.image.topics[topic]?.config ?? {}, 'min.insync.replicas');
-
-export function leaderRole(self: BrokerNode, key: string): LeaderRole | undefined {
-  const r = self.volatile.roles[key];
-  return r?.role === 'leader' ? r : undefined;
-}
-
-/** The committed ISR plus any member a pending AlterPartition would add (Kafka's maximal ISR). */
-export function maximalIsr(role: LeaderRole): number[] {
-  if (!role.pendingIsr) return role.isr;
-  return [...new Set([...role.isr, ...role.pendingIsr])];
-}
 
 function isCaughtUp(
   ctx: NodeContext,
@@ -163,7 +118,7 @@ export function handleProduce(ctx: NodeContext, self: BrokerNode, msg: RpcMessag
       continue;
     }
     if (seq.kind === 'duplicate') {
-      ctx.emit('partition.duplicateBatch', {
+      ctx.emit('partition.duplicateBatchDetected', {
         broker: self.durable.brokerId,
         topic,
         partition,
@@ -187,6 +142,7 @@ export function handleProduce(ctx: NodeContext, self: BrokerNode, msg: RpcMessag
       lastOffset: lastOffsetOf(stamped),
       leaderEpoch: role.leaderEpoch,
       producerId: stamped.producerId,
+      requestId: msg.id,
     });
     results.push({ topic, partition, error: null, baseOffset: stamped.baseOffset });
     maybeIncrementHighWatermark(ctx, self, key);
@@ -199,7 +155,7 @@ export function handleProduce(ctx: NodeContext, self: BrokerNode, msg: RpcMessag
       });
     }
   }
-  completeParkedFetches(ctx, self);
+  checkPurgatory(ctx, self, 'logEnd');
   if (req.acks === 0) return; // acks=0: no response at all
   if (waiting.length === 0) {
     ctx.send(msg.from, 'ProduceResponse', { partitions: results } satisfies ProduceResponse, msg.id);
@@ -214,10 +170,13 @@ export function handleProduce(ctx: NodeContext, self: BrokerNode, msg: RpcMessag
     waiting,
     acks: req.acks,
   });
-  completeDelayedProduces(ctx, self);
+  checkPurgatory(ctx, self, 'highWatermark');
 }
 
-/** Answer acks=all requests whose batches are below the HW (DelayedProduce). */
+/**
+ * The purgatory's check for `produce` waits: answer acks=all requests (and WriteTxnMarkers) whose
+ * batches are below the HW, or whose partition this broker no longer leads (DelayedProduce).
+ */
 export function completeDelayedProduces(ctx: NodeContext, self: BrokerNode): void {
   const still = [];
   for (const d of self.volatile.delayedProduces) {
@@ -248,8 +207,6 @@ export function completeDelayedProduces(ctx: NodeContext, self: BrokerNode): voi
     ctx.send(d.from, kind, { partitions: d.results } satisfies ProduceResponse, d.requestId);
   }
   self.volatile.delayedProduces = still;
-  flushInternalWaits(ctx, self);
-  flushTxnWaits(ctx, self);
 }
 
 export function onProduceTimeout(ctx: NodeContext, self: BrokerNode, requestId: number): void {
@@ -284,7 +241,7 @@ export function maybeIncrementHighWatermark(ctx: NodeContext, self: BrokerNode, 
   }
   if (hw <= log.highWatermark) return false;
   log.highWatermark = hw;
-  ctx.emit('partition.highWatermark', {
+  ctx.emit('partition.highWatermarkMoved', {
     broker: self.durable.brokerId,
     topic: log.topic,
     partition: log.partition,
@@ -303,22 +260,17 @@ export function handleFetch(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<
     hwMoved ||= r.hwMoved;
     return r.response;
   });
-  if (hwMoved) {
-    completeDelayedProduces(ctx, self);
-  }
+  if (hwMoved) checkPurgatory(ctx, self, 'highWatermark');
   const bytes = partitions.reduce((n, p) => n + p.batches.reduce((m, b) => m + b.sizeBytes, 0), 0);
   const anyError = partitions.some((p) => p.error || p.divergingEpoch);
   if (bytes >= req.minBytes || anyError || req.maxWaitMs <= 0 || hwMoved) {
     ctx.send(msg.from, 'FetchResponse', { partitions } satisfies ReplicaFetchResponse, msg.id);
-    if (hwMoved) completeParkedFetches(ctx, self);
+    if (hwMoved) checkPurgatory(ctx, self, 'logEnd');
     return;
   }
   // Long poll: hold the fetch until minBytes can be read or maxWaitMs passes (DelayedFetch).
   parkFetch(ctx, self, msg);
 }
-
-// Parked fetches live in delayed-fetch.ts; these names stay importable from here.
-export { completeParkedFetches, onFetchWait } from './delayed-fetch';
 
 function readPartition(
   ctx: NodeContext,
@@ -510,8 +462,8 @@ export function onAlterPartitionResponse(
     role.isr = [...res.isr];
     role.partitionEpoch = res.partitionEpoch;
   }
-  if (maybeIncrementHighWatermark(ctx, self, key)) completeParkedFetches(ctx, self);
-  completeDelayedProduces(ctx, self);
+  if (maybeIncrementHighWatermark(ctx, self, key)) checkPurgatory(ctx, self, 'logEnd');
+  checkPurgatory(ctx, self, 'highWatermark');
 }
 
 export function onAlterPartitionTimeout(self: BrokerNode, requestId: number): void {

@@ -8,14 +8,12 @@ import type { NodeContext } from '../kernel/kernel';
 import { topicSetting } from '../config';
 import type { BrokerNode, LeaderRole } from './broker-state';
 import { assignEpoch, createLog, tpKey } from './partition-log';
-import {
-  completeDelayedProduces,
-  completeParkedFetches,
-  maybeIncrementHighWatermark,
-} from './replica-manager';
+import { checkPurgatory } from './purgatory';
+import { maybeIncrementHighWatermark } from './replica-manager';
 import { sendReplicaFetch } from './replica-fetcher';
 import { loadGroups, OFFSETS_TOPIC, unloadGroups } from './group-storage';
-import { ledPartitions, loadTxnOffsets, loadTxns, TXN_TOPIC, unloadTxns } from './txn-storage';
+import { ledPartitions, loadTxnOffsets, TXN_TOPIC, unloadTxns } from './txn-storage';
+import { loadTxns } from './txn-writes';
 
 export function applyRoles(ctx: NodeContext, self: BrokerNode): void {
   if (!self.volatile.serving) return;
@@ -95,8 +93,7 @@ export function applyRoles(ctx: NodeContext, self: BrokerNode): void {
     if (!txnLedBefore.includes(p)) loadTxns(ctx, self, p, self.durable.logs[tpKey(TXN_TOPIC, p)]!);
   }
   // Requests waiting on partitions this broker no longer leads get their answer now.
-  completeDelayedProduces(ctx, self);
-  completeParkedFetches(ctx, self);
+  checkPurgatory(ctx, self, 'leadership');
   for (const leader of fetchFrom) sendReplicaFetch(ctx, self, leader);
 }
 

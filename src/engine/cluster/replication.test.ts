@@ -24,7 +24,7 @@ describe('replication and the high watermark', () => {
     sim.runUntil((s) => answer(s, id) !== undefined, 5000);
     expect(answer(sim, id)!.partitions[0]).toMatchObject({ error: null, baseOffset: 0 });
     const appended = eventsOf(sim, 'partition.appended', since)[0]!;
-    const hw = eventsOf(sim, 'partition.highWatermark', since).find((e) => e.highWatermark >= 3)!;
+    const hw = eventsOf(sim, 'partition.highWatermarkMoved', since).find((e) => e.highWatermark >= 3)!;
     const followerCopies = eventsOf(sim, 'replica.appended', since);
     expect(followerCopies).toHaveLength(2);
     for (const f of followerCopies) expect(f.seq).toBeLessThan(hw.seq);
@@ -71,7 +71,7 @@ describe('replication and the high watermark', () => {
     const retry = sendRaw(sim, to, 'Produce', produce('orders', 0, first));
     sim.runUntil((s) => answer(s, retry) !== undefined, 5000);
     expect(answer(sim, retry)!.partitions[0]).toMatchObject({ error: null, baseOffset: 0 });
-    expect(eventsOf(sim, 'partition.duplicateBatch')).toHaveLength(1);
+    expect(eventsOf(sim, 'partition.duplicateBatchDetected')).toHaveLength(1);
     const gap = sendRaw(
       sim,
       to,
@@ -92,7 +92,7 @@ describe('replication and the high watermark', () => {
     sim.runFor(200);
     const retry = sendRaw(sim, to, 'Produce', produce('orders', 0, batch));
     sim.runFor(2000);
-    expect(eventsOf(sim, 'partition.duplicateBatch')).toHaveLength(1);
+    expect(eventsOf(sim, 'partition.duplicateBatchDetected')).toHaveLength(1);
     expect(answer(sim, first)).toBeUndefined();
     expect(answer(sim, retry)).toBeUndefined(); // not acknowledged: nobody else has it yet
     sim.dispatch({ type: 'network.heal' } as never);

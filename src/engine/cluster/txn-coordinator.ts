@@ -6,6 +6,7 @@
  * or timeout writes the decision (Prepare*), sends WriteTxnMarkers to every partition's leader, and
  * writes Complete* once every marker is in.
  */
+import type { RpcKind } from '../protocol/rpc-kinds';
 import { brokerSetting } from '../config';
 import { brokerNodeId } from '../core-module';
 import type { ErrorCode } from '../errors';
@@ -23,15 +24,14 @@ import type {
   WriteTxnMarkersResponse,
 } from '../protocol/txn';
 import type { BrokerNode, Group, TxnMetadata } from './broker-state';
-import type { CreateInternalTopicRequest } from './coordinator-services';
-import { coordinatedGroup, requestOffsetsTopic } from './coordinator-services';
+import { coordinatedGroup, requestOffsetsTopic, type CreateInternalTopicRequest } from './coordinator-lookup';
 import { OFFSETS_TOPIC } from './group-storage';
 import { tpKey } from './partition-log';
-import { leaderRole } from './replica-manager';
+import { checkPurgatory } from './purgatory';
+import { leaderRole } from './replica-read';
 import {
   appendAndWait,
   ensureTxnTick,
-  flushTxnWaits,
   internalBatch,
   TXN_TOPIC,
   txnOffsetKey,
@@ -285,7 +285,7 @@ function addPartitions(
   ctx: NodeContext,
   self: BrokerNode,
   msg: RpcMessage,
-  kind: string,
+  kind: RpcKind,
   body: { transactionalId: string; producerId: number; producerEpoch: number },
   partitions: { topic: string; partition: number }[],
 ): void {
@@ -527,7 +527,7 @@ export function onTxnTick(ctx: NodeContext, self: BrokerNode): void {
     if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort')
       sendTxnMarkers(ctx, self, txn.transactionalId);
   }
-  flushTxnWaits(ctx, self); // enforce write deadlines
+  checkPurgatory(ctx, self, 'txnWrite'); // enforce write deadlines
   const waits = self.volatile.txnWaits?.length ?? 0;
   if (waits > 0) ensureTxnTick(ctx, self);
 }

@@ -13,12 +13,9 @@ import type { WriteTxnMarkersRequest } from '../protocol/txn';
 import type { BrokerNode } from './broker-state';
 import { OFFSETS_TOPIC } from './group-storage';
 import { appendAsLeader, markerBatch, tpKey } from './partition-log';
-import {
-  completeDelayedProduces,
-  completeParkedFetches,
-  leaderRole,
-  maybeIncrementHighWatermark,
-} from './replica-manager';
+import { checkPurgatory } from './purgatory';
+import { maybeIncrementHighWatermark } from './replica-manager';
+import { leaderRole } from './replica-read';
 import { completeTxnOffsets } from './txn-storage';
 
 export function handleWriteTxnMarkers(
@@ -56,7 +53,7 @@ export function handleWriteTxnMarkers(
     waiting.push({ topic, partition, requiredOffset: lastOffsetOf(marker) + 1, index: results.length - 1 });
     maybeIncrementHighWatermark(ctx, self, key);
   }
-  completeParkedFetches(ctx, self);
+  checkPurgatory(ctx, self, 'logEnd');
   // Kafka appends markers with acks=-1 and the broker's request.timeout.ms: the coordinator hears
   // back once every marker is replicated, or REQUEST_TIMED_OUT for those that were not.
   const timerId = ctx.setTimer('produceTimeout', brokerSetting(ctx.config, 'request.timeout.ms'), {
@@ -71,5 +68,5 @@ export function handleWriteTxnMarkers(
     acks: -1,
     responseKind: 'WriteTxnMarkersResponse',
   });
-  completeDelayedProduces(ctx, self);
+  checkPurgatory(ctx, self, 'highWatermark');
 }

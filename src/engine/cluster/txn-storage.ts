@@ -4,15 +4,17 @@
  * so a broker that becomes leader of one of its partitions reloads the transactions and carries on
  * (a transaction left in Prepare* gets its markers sent again). Transactional offset commits are
  * transactional records in `__consumer_offsets`, applied to the group when the COMMIT marker lands.
- * Writes wait for replication as plain-data waits (TxnWait), flushed when the HW moves.
+ * Writes wait for replication as plain-data waits (TxnWait) in the purgatory; txn-writes.ts answers
+ * them when the HW moves and reloads transactions on a new leader.
  */
 import type { NodeContext } from '../kernel/kernel';
 import { newBatch, recordOffset, type BatchRecord, type RecordBatch } from '../protocol/produce';
 import type { BrokerNode, TxnMetadata, TxnWait } from './broker-state';
 import { offsetKey } from './group-storage';
 import { appendAsLeader, tpKey, type PartitionLog } from './partition-log';
-import { completeParkedFetches, leaderRole, maybeIncrementHighWatermark } from './replica-manager';
-import { sendTxnMarkers } from './txn-coordinator';
+import { checkPurgatory } from './purgatory';
+import { maybeIncrementHighWatermark } from './replica-manager';
+import { leaderRole } from './replica-read';
 
 export const TXN_TOPIC = '__transaction_state';
 /** How long a coordinator write may take to replicate before the request fails (request timeout). */
@@ -63,8 +65,8 @@ export function appendAndWait(
     requiredOffset: stamped.baseOffset + batch.records.length,
     deadlineMs: ctx.now() + TXN_WRITE_TIMEOUT_MS,
   });
-  if (maybeIncrementHighWatermark(ctx, self, key)) flushTxnWaits(ctx, self);
-  completeParkedFetches(ctx, self);
+  if (maybeIncrementHighWatermark(ctx, self, key)) checkPurgatory(ctx, self, 'txnWrite');
+  checkPurgatory(ctx, self, 'logEnd');
   ensureTxnTick(ctx, self);
   return true;
 }
@@ -98,45 +100,6 @@ export function ensureTxnTick(ctx: NodeContext, self: BrokerNode): void {
   ctx.setTimer('txnTick', 250);
 }
 
-/** Run the replies and follow-ups of writes that are now replicated, or fail those that cannot be. */
-export function flushTxnWaits(ctx: NodeContext, self: BrokerNode): void {
-  const waits = self.volatile.txnWaits;
-  if (!waits || waits.length === 0) return;
-  const still: TxnWait[] = [];
-  const done: TxnWait[] = [];
-  for (const w of waits) {
-    const log = self.durable.logs[w.key];
-    const leading = leaderRole(self, w.key) !== undefined;
-    const replicated = leading && log !== undefined && log.highWatermark >= w.requiredOffset;
-    if (!replicated && leading && ctx.now() < w.deadlineMs) still.push(w);
-    else
-      done.push(
-        replicated ? w : { ...w, sendMarkers: false, txnOffsets: undefined, reply: failed(w, leading) },
-      );
-  }
-  self.volatile.txnWaits = still;
-  for (const w of done) {
-    if (w.txnOffsets) {
-      const o = w.txnOffsets;
-      const byPid = ((self.volatile.txnOffsets ??= {})[o.groupId] ??= {});
-      const merged = new Map((byPid[o.producerId] ?? []).map((x) => [tpKey(x.topic, x.partition), x]));
-      for (const x of o.offsets) merged.set(tpKey(x.topic, x.partition), x);
-      byPid[o.producerId] = [...merged.values()];
-    }
-    if (w.sendMarkers) sendTxnMarkers(ctx, self, w.transactionalId);
-    if (w.reply) ctx.send(w.reply.to, w.reply.kind, w.reply.body, w.reply.inReplyTo);
-  }
-}
-
-/** Kafka maps a failed or timed-out coordinator write to COORDINATOR_NOT_AVAILABLE (NOT_COORDINATOR if it moved). */
-function failed(w: TxnWait, leading: boolean): TxnWait['reply'] {
-  if (!w.reply) return undefined;
-  const error = leading ? 'COORDINATOR_NOT_AVAILABLE' : 'NOT_COORDINATOR';
-  const body =
-    w.reply.kind === 'InitProducerIdResponse' ? { error, producerId: -1, producerEpoch: -1 } : { error };
-  return { ...w.reply, body };
-}
-
 /** Partitions of an internal topic this broker leads. */
 export function ledPartitions(self: BrokerNode, topic: string): number[] {
   const out: number[] = [];
@@ -144,32 +107,6 @@ export function ledPartitions(self: BrokerNode, topic: string): number[] {
     if (role.role === 'leader' && key.startsWith(`${topic}-`)) out.push(Number(key.slice(topic.length + 1)));
   }
   return out;
-}
-
-/** Rebuild the transactions stored in one __transaction_state partition (latest value per key). */
-export function loadTxns(ctx: NodeContext, self: BrokerNode, partition: number, log: PartitionLog): void {
-  const txns = (self.volatile.txns ??= {});
-  for (const b of log.batches) {
-    for (const r of b.records) {
-      if (!r.key?.startsWith('txn:') || r.value === null) continue;
-      const id = r.key.slice(4);
-      const v = JSON.parse(r.value) as TxnLogValue;
-      txns[id] = {
-        transactionalId: id,
-        txnPartition: partition,
-        ...v,
-        markersPending: [],
-      };
-    }
-  }
-  for (const t of Object.values(txns)) {
-    if (t.txnPartition !== partition) continue;
-    if (t.state === 'PrepareCommit' || t.state === 'PrepareAbort') {
-      // The decision is durable but its markers may not all be written: write them (again).
-      t.markersPending = t.partitions.map((p) => tpKey(p.topic, p.partition));
-      sendTxnMarkers(ctx, self, t.transactionalId);
-    }
-  }
 }
 
 export function unloadTxns(self: BrokerNode, partition: number): void {

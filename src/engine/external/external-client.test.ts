@@ -43,7 +43,9 @@ describe('an external client node', () => {
       requestId: 7,
     });
     const events = sim.runFor(100);
-    expect(of(events, 'client.unreachable').map((e) => [e.requestId, e.to])).toEqual([[7, 'broker-1']]);
+    expect(of(events, 'client.requestUndelivered').map((e) => [e.requestId, e.to])).toEqual([
+      [7, 'broker-1'],
+    ]);
     expect(of(events, 'client.responded')).toEqual([]);
   });
 

@@ -39,7 +39,7 @@ const externalClientBehaviour: NodeBehaviour<ExternalClientDurable, ExternalClie
     const requestId = self.volatile.pending[msg.id];
     if (requestId === undefined) return;
     delete self.volatile.pending[msg.id];
-    ctx.emit('client.unreachable', { node: self.id, requestId, to: msg.to });
+    ctx.emit('client.requestUndelivered', { node: self.id, requestId, to: msg.to });
   },
 };
 

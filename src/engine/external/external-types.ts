@@ -48,7 +48,7 @@ export interface ExternalEventMap {
   /** The answer to a request arrived at the client node. */
   'client.responded': { node: NodeId; requestId: number; kind: string; body: unknown };
   /** The request's target was down (a reset connection): the real client sees its socket close. */
-  'client.unreachable': { node: NodeId; requestId: number; to: NodeId };
+  'client.requestUndelivered': { node: NodeId; requestId: number; to: NodeId };
   'client.crashed': { node: NodeId };
   'client.restarted': { node: NodeId };
 }

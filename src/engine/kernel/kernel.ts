@@ -8,7 +8,16 @@
  * stateless modules: a node's state lives in its record, split into `durable` (kept across a crash:
  * logs, checkpoints) and `volatile` (rebuilt from durable state by `start` on every (re)start).
  */
-import type { EngineEvent, EventMap, EventType, NodeId, NodeKind, NodeSnapshot } from '../types';
+import type {
+  EngineEvent,
+  EventMap,
+  EventType,
+  InFlightMessage,
+  NodeId,
+  NodeKind,
+  NodeSnapshot,
+} from '../types';
+import type { RpcKind } from '../protocol/rpc-kinds';
 import { deriveStream, nextFloat, nextInt, type PrngState } from './prng';
 import { createScheduler, peek, pop, schedule, type SchedulerState } from './scheduler';
 import { blockReason, createNetwork, planDelivery, type NetworkState } from './network';
@@ -48,7 +57,8 @@ export interface NodeContext {
   readonly id: NodeId;
   now(): number;
   /** Send an RPC over the simulated network; returns the message id. */
-  send(to: NodeId, kind: string, body: unknown, inReplyTo?: number): number;
+  /** Send an RPC; `kind` must be listed in protocol/rpc-kinds.ts (with its narration). */
+  send(to: NodeId, kind: RpcKind, body: unknown, inReplyTo?: number): number;
   setTimer(name: string, delayMs: number, data?: unknown): number;
   cancelTimer(timerId: number): void;
   /** Uniform [0, 1) from this node's own stream. */
@@ -351,7 +361,7 @@ export class Kernel {
     if (ids.length > MAX_OPEN_REQUESTS) delete open[Number(ids[0])];
   }
 
-  send(from: NodeId, to: NodeId, kind: string, body: unknown, inReplyTo?: number): number {
+  send(from: NodeId, to: NodeId, kind: RpcKind, body: unknown, inReplyTo?: number): number {
     if (inReplyTo !== undefined) {
       const open = this.state.openRequests[from];
       if (open) delete open[inReplyTo];
@@ -394,6 +404,30 @@ export class Kernel {
     const b = this.behaviours[rec.kind];
     if (!b) throw new Error(`no behaviour registered for node kind ${rec.kind}`);
     return b as unknown as NodeBehaviour<unknown, unknown>;
+  }
+
+  /**
+   * Every message sent and not yet delivered or dropped, straight from the scheduler, oldest first
+   * (by send time, then id): what a view draws in flight at this instant.
+   */
+  inFlight(): InFlightMessage[] {
+    const out: InFlightMessage[] = [];
+    for (const { entry } of this.state.sched.heap) {
+      if (entry.type !== 'deliver') continue;
+      const m = entry.msg;
+      const f: InFlightMessage = {
+        id: m.id,
+        kind: m.kind,
+        from: m.from,
+        to: m.to,
+        sentAtMs: m.sentAtMs,
+        deliverAtMs: m.deliverAtMs,
+      };
+      if (m.inReplyTo !== undefined) f.inReplyTo = m.inReplyTo;
+      if (entry.drop) f.drop = entry.drop;
+      out.push(f);
+    }
+    return out.sort((a, b) => a.sentAtMs - b.sentAtMs || a.id - b.id);
   }
 
   nodeSnapshots(): NodeSnapshot[] {

@@ -12,6 +12,7 @@
  *
  * Messages and queues are durable (they survive a crash); waiting polls are volatile.
  */
+import type { RpcKind } from '../protocol/rpc-kinds';
 import type { NodeBehaviour, NodeContext, NodeRecord, RpcMessage } from '../kernel/kernel';
 import type { NodeId } from '../types';
 import type {
@@ -292,6 +293,6 @@ function expire(
   serveWaiters(ctx, self, q);
 }
 
-function reply<B>(ctx: NodeContext, msg: RpcMessage, kind: string, body: B): void {
+function reply<B>(ctx: NodeContext, msg: RpcMessage, kind: RpcKind, body: B): void {
   ctx.send(msg.from, kind, body, msg.id);
 }

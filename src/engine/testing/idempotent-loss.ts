@@ -73,7 +73,7 @@ export function checkExactlyOnceInOrder(sim: Simulation, sent: number): string |
     if (values[i] !== expected[i]) {
       const stuck = sim
         .events()
-        .filter((e) => e.type === 'producer.retrying')
+        .filter((e) => e.type === 'producer.retryScheduled')
         .slice(-1)[0];
       return `log differs at offset ${i}: ${values[i] ?? 'missing'} instead of ${expected[i] ?? 'nothing'} (log has ${values.length} of ${sent}; last retry: ${JSON.stringify(stuck)})`;
     }

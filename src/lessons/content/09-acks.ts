@@ -235,7 +235,7 @@ export const acksLesson: Lesson = {
       tools: ['faults', 'produce', 'inspect'],
       check: ({ snapshot, stepEvents }) => {
         const refused = [
-          ...eventsOf(stepEvents, 'producer.retrying'),
+          ...eventsOf(stepEvents, 'producer.retryScheduled'),
           ...eventsOf(stepEvents, 'producer.failed'),
         ].find((e) => e.topic === TOPICS.pall && e.error === 'NOT_ENOUGH_REPLICAS');
         if (refused)
@@ -262,7 +262,7 @@ export const acksLesson: Lesson = {
             hint: 'The controller has shrunk the ISR; give the leader a moment to hear of it, then send a record with pall to acks-all.',
           };
         const other = [
-          ...eventsOf(stepEvents, 'producer.retrying'),
+          ...eventsOf(stepEvents, 'producer.retryScheduled'),
           ...eventsOf(stepEvents, 'producer.failed'),
         ].find((e) => e.topic === TOPICS.pall);
         if (other)

@@ -14,7 +14,7 @@ describe('lesson 14 on the real engine', () => {
           expect(reveal(h, 'predict-retry').correct).toBe('one');
           expect(reveal(h, 'predict-retry').text).toMatch(/appended it 1 time/);
           expect(reveal(h, 'predict-retry').text).toMatch(/partition\.duplicateBatch/);
-          expect(h.sim.events().some((e) => e.type === 'partition.duplicateBatch')).toBe(true);
+          expect(h.sim.events().some((e) => e.type === 'partition.duplicateBatchDetected')).toBe(true);
         },
       },
       'predict-commit': {

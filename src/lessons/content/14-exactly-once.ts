@@ -1,6 +1,6 @@
 /**
  * Lesson 14 — Exactly-once: an idempotent producer's retry is written once (the leader recognises
- * the producer id and sequence number: `partition.duplicateBatch`); a transaction writes to two
+ * the producer id and sequence number: `partition.duplicateBatchDetected`); a transaction writes to two
  * partitions atomically (COMMIT markers, the LSO, read_committed); a producer that crashes mid-
  * transaction is rolled back after transaction.timeout.ms — read_committed never sees its records,
  * read_uncommitted does. Two consumers, one of each isolation level, read side by side throughout.
@@ -161,7 +161,7 @@ export const exactlyOnceLesson: Lesson = {
       then: [
         {
           when: ({ stepEvents }) =>
-            eventsOf(stepEvents, 'producer.retrying').some((e) => e.producer === 'pay'),
+            eventsOf(stepEvents, 'producer.retryScheduled').some((e) => e.producer === 'pay'),
           commands: () => [{ type: 'network.heal' }],
         },
       ],
@@ -177,14 +177,16 @@ export const exactlyOnceLesson: Lesson = {
         const appended = eventsOf(stepEvents, 'partition.appended').filter(
           (e) => e.topic === TOPIC && e.producerId === pid,
         );
-        const dups = eventsOf(stepEvents, 'partition.duplicateBatch').filter((e) => e.producerId === pid);
+        const dups = eventsOf(stepEvents, 'partition.duplicateBatchDetected').filter(
+          (e) => e.producerId === pid,
+        );
         const acked = eventsOf(stepEvents, 'producer.acked').find((e) => e.producer === 'pay');
         const copies = valuesOf(stepEvents, 'ru').filter((v) => v === 'pay €10').length;
         return {
           text: [
             `pay sent the batch ${plural(sent, 'time')}. The leader appended it ${plural(appended.length, 'time')}${appended[0] ? ` (offset ${appended[0].baseOffset})` : ''}.`,
             dups.length > 0
-              ? `The retry carried the same producer id (${pid}) and sequence number (${dups[0]!.baseSequence}): the leader saw it already had that batch (**partition.duplicateBatch**) and answered with the first offset${acked ? `, ${acked.offset}` : ''} instead of writing it again.`
+              ? `The retry carried the same producer id (${pid}) and sequence number (${dups[0]!.baseSequence}): the leader saw it already had that batch (**partition.duplicateBatchDetected**) and answered with the first offset${acked ? `, ${acked.offset}` : ''} instead of writing it again.`
               : 'No retry reached the leader as a duplicate.',
             `ru, which sees everything, read “pay €10” ${plural(copies, 'time')}. Without idempotence every retry would have been appended again.`,
           ].join('\n'),

@@ -262,13 +262,18 @@ describe('lesson 14 (exactly-once) machine', () => {
     r = run(r.state, [
       e('producer.batchSent', { producer: 'pay' }),
       e('partition.appended', { topic: 'ledger', partition: 0, baseOffset: 0, producerId: 1 }),
-      e('producer.retrying', { producer: 'pay', error: 'REQUEST_TIMED_OUT' }),
+      e('producer.retryScheduled', { producer: 'pay', error: 'REQUEST_TIMED_OUT' }),
       ledger({ producers: [{ id: 'pay', producerId: 1 }] }),
     ]);
     expect(r.dispatched).toEqual([['network.heal']]);
     r = run(r.state, [
       e('producer.batchSent', { producer: 'pay' }),
-      e('partition.duplicateBatch', { topic: 'ledger', partition: 0, producerId: 1, baseSequence: 0 }),
+      e('partition.duplicateBatchDetected', {
+        topic: 'ledger',
+        partition: 0,
+        producerId: 1,
+        baseSequence: 0,
+      }),
       e('producer.acked', { producer: 'pay', offset: 0 }),
       got('ru', 0, 'pay €10'),
       ledger({ producers: [{ id: 'pay', producerId: 1 }] }),

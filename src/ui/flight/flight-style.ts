@@ -3,7 +3,7 @@
  * shape, so colour is never the only cue; requests are filled and responses hollow. Colours are
  * CSS custom properties (`--flight-<family>`), so the dark theme only changes variables.
  */
-import type { NodeId } from '../../engine';
+import { isRpcKind, type NodeId, type RpcRequestKind } from '../../engine';
 
 export type Shape =
   'circle' | 'diamond' | 'triangle' | 'square' | 'triangle-down' | 'hexagon' | 'pill' | 'envelope';
@@ -72,8 +72,21 @@ export const FAMILIES: readonly FamilyStyle[] = [
 
 const BY_FAMILY = new Map(FAMILIES.map((f) => [f.family, f]));
 
-const FAMILY_OF_KIND: Record<string, Family> = {
+/**
+ * The legend's family of every request kind. A `Record` over the engine's list of kinds, so a new
+ * RPC fails to compile until it has a colour and a glyph here. (A Fetch's family also depends on
+ * its ends: see familyOf.)
+ */
+export const FAMILY_OF_KIND: Record<RpcRequestKind, Family> = {
   Produce: 'produce',
+  Fetch: 'replication',
+  AddPartitionsToTxn: 'setup',
+  AddOffsetsToTxn: 'setup',
+  TxnOffsetCommit: 'setup',
+  EndTxn: 'setup',
+  WriteTxnMarkers: 'setup',
+  Ping: 'setup',
+  Ask: 'setup',
   Vote: 'vote',
   BeginQuorumEpoch: 'vote',
   BrokerHeartbeat: 'heartbeat',
@@ -120,7 +133,7 @@ export function familyOf(kind: string, from: NodeId, to: NodeId): Family {
     const reader = (n: NodeId) => n.startsWith('consumer:') || n.startsWith('batch:');
     return reader(from) || reader(to) ? 'consume' : 'replication';
   }
-  return FAMILY_OF_KIND[base] ?? 'setup';
+  return isRpcKind(base) ? FAMILY_OF_KIND[base as RpcRequestKind] : 'setup';
 }
 
 export function styleOf(family: Family): FamilyStyle {

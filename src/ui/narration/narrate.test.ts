@@ -29,7 +29,7 @@ describe('narration', () => {
       },
     });
     sim.dispatch({ type: 'consumer.subscribe', consumer: 'slow', topics: ['orders'] });
-    sim.runUntil((s) => s.events().some((e) => e.type === 'consumer.pollTimeout'), 30_000);
+    sim.runUntil((s) => s.events().some((e) => e.type === 'consumer.pollTimedOut'), 30_000);
     const texts = new Narrator().narrate(sim.events()).map((t) => t.text);
     expect(texts).toContain(
       'slow spent longer than max.poll.interval.ms (3000 ms) on its records without polling again, so it left group g. Its partitions go to the others, and whatever it had not committed will be read again.',

@@ -295,7 +295,7 @@ export class Narrator {
           tone: 'warn',
           text: `${broker(e.broker)} truncated ${e.topic}-${e.partition} to offset ${e.toOffset}, removing ${e.removed} record${e.removed === 1 ? '' : 's'} the new leader does not have.`,
         };
-      case 'producer.retrying': {
+      case 'producer.retryScheduled': {
         const key = `${e.producer}/${e.topic}-${e.partition}`;
         if (this.retries.get(key) === e.error) return undefined;
         this.retries.set(key, e.error);
@@ -359,7 +359,7 @@ export class Narrator {
         return { tone: 'bad', text: `${e.consumer}’s offset commit failed: ${e.error}. ${e.message}` };
       case 'consumer.failed':
         return { tone: 'bad', text: `${e.consumer} failed: ${e.error}. ${e.message}` };
-      case 'consumer.pollTimeout':
+      case 'consumer.pollTimedOut':
         return {
           tone: 'bad',
           text: `${e.consumer} spent longer than max.poll.interval.ms (${e.maxPollIntervalMs} ms) on its records without polling again, so it left group ${e.groupId}. Its partitions go to the others, and whatever it had not committed will be read again.`,
@@ -380,7 +380,7 @@ export class Narrator {
       case 'account.transactionProcessed':
       case 'account.duplicateIgnored':
         return narrateQueue(e);
-      case 'partition.duplicateBatch':
+      case 'partition.duplicateBatchDetected':
         return {
           tone: 'info',
           text: `${broker(e.broker)} recognised a retried batch of ${e.topic}-${e.partition} (producer id ${e.producerId}) and did not write it twice.`,

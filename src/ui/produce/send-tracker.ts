@@ -3,7 +3,7 @@
  *
  *   queued (producer.queued) → sent in a batch (producer.batchSent) → appended on the leader
  *   (partition.appended, which gives the offset) → copied by each follower (replica.appended)
- *   → committed (the leader's partition.highWatermark passes it) → acknowledged (producer.acked)
+ *   → committed (the leader's partition.highWatermarkMoved passes it) → acknowledged (producer.acked)
  *   or failed (producer.failed, with Kafka's error name).
  *
  * What can still happen after that is tracked too, so no state claims more than the engine did: a
@@ -149,7 +149,7 @@ export class SendTracker {
             }
           }
           break;
-        case 'partition.highWatermark':
+        case 'partition.highWatermarkMoved':
           this.onHighWatermark(e);
           break;
         case 'replica.truncated':
@@ -282,7 +282,7 @@ export class SendTracker {
     this.placed.set(tp, placed);
   }
 
-  private onHighWatermark(e: EventOf<'partition.highWatermark'>): void {
+  private onHighWatermark(e: EventOf<'partition.highWatermarkMoved'>): void {
     const tp = `${e.topic}-${e.partition}`;
     const placed = this.placed.get(tp);
     if (!placed) return;
