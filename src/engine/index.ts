@@ -133,3 +133,6 @@ export const admin = { listOffsets } as const;
 // ---- Limits a browser simulation can keep, and bursts as one command (issue 21) ----
 export { SIMULATION_LIMITS, checkCommandLimits } from './limits';
 export { burstSends, expandCommand } from './burst';
+// ---- Lessons you can watch (issue 15): Kafka's defaults, for the countdowns a page explains ----
+export { CONFIG_KEYS } from './config';
+export { INT_KEYS as CONSUMER_INT_KEYS } from './client/consumer-config';

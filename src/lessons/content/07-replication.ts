@@ -5,6 +5,7 @@
 import type { ClusterSnapshot } from '../../engine';
 import type { Lesson } from '../lesson-types';
 import { eventsOf, list, partitionOf } from '../facts';
+import { countdownText, countdowns } from '../countdowns';
 
 const orders0 = (s: ClusterSnapshot) => partitionOf(s, 'orders', 0);
 
@@ -126,7 +127,7 @@ export const replicationLesson: Lesson = {
       ],
       goal: 'Make a different broker lead orders-0, without losing a committed record.',
       tools: ['faults', 'inspect'],
-      check: ({ snapshot, entry }) => {
+      check: ({ snapshot, entry, history }) => {
         const p = orders0(snapshot);
         const original = entry && orders0(entry)?.leader;
         if (!p || original === undefined) return { ok: false, hint: 'The topic is not ready yet.' };
@@ -134,6 +135,16 @@ export const replicationLesson: Lesson = {
           return {
             ok: false,
             hint: 'orders-0 has no leader at all now: no replica that had kept up with the leader is alive. Restart a broker.',
+          };
+        // The leader's broker is down but the controller has not noticed yet: the right outcome
+        // is on its way, so say when (never "still leads" as if the learner were wrong).
+        const notice = countdowns(snapshot, history, replicationLesson.options.brokerConfig).find(
+          (c) => c.key === 'broker.session.timeout.ms' && c.what.includes(`broker ${original} `),
+        );
+        if (p.leader === original && notice)
+          return {
+            ok: false,
+            hint: `Right move: broker-${original} is down. The cluster has not noticed yet. ${countdownText(notice)} Then a follower that kept up takes over; press Check again once it has.`,
           };
         if (p.leader === original)
           return {
