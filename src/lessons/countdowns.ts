@@ -9,7 +9,8 @@
  * - a crashed consumer still a member of its group: the coordinator removes a member whose
  *   heartbeats stopped for the consumer's `session.timeout.ms`.
  *
- * Both are upper bounds ("by …"), said as such: the last heartbeat may have been earlier.
+ * The timer runs out in a window (the last heartbeat came at most one heartbeat interval before
+ * the crash), said as such; the controller or coordinator acts on it at its next periodic check.
  */
 import {
   CONFIG_KEYS,
@@ -28,6 +29,11 @@ export interface Countdown {
   /** When the timer started at the latest (the crash), and when it runs out at the latest. */
   fromMs: number;
   byMs: number;
+  /**
+   * The earliest it can run out: the last heartbeat was at most one heartbeat interval
+   * (`broker.heartbeat.interval.ms`, the consumer's `heartbeat.interval.ms`) before the crash.
+   */
+  earliestMs: number;
   /** Left, from the snapshot's time (0 once due: the notice is on its way). */
   leftMs: number;
 }
@@ -55,6 +61,9 @@ export function countdowns(
   const now = snapshot.nowMs;
   const brokerTimeout =
     intOf(brokerConfig['broker.session.timeout.ms']) ?? CONFIG_KEYS['broker.session.timeout.ms'].default;
+  const brokerBeat =
+    intOf(brokerConfig['broker.heartbeat.interval.ms']) ??
+    CONFIG_KEYS['broker.heartbeat.interval.ms'].default;
   for (const broker of snapshot.brokers) {
     if (broker.alive || broker.state === 'fenced') continue;
     const crash = lastOf(
@@ -74,6 +83,7 @@ export function countdowns(
       timeoutMs: brokerTimeout,
       fromMs: crash.atMs,
       byMs,
+      earliestMs: Math.max(crash.atMs, byMs - brokerBeat),
       leftMs: Math.max(0, byMs - now),
     });
   }
@@ -99,6 +109,7 @@ export function countdowns(
         ? (created.command.config ?? {})
         : ({} as Record<string, ConfigValue>);
     const timeoutMs = intOf(config['session.timeout.ms']) ?? CONSUMER_INT_KEYS['session.timeout.ms'].default;
+    const beat = intOf(config['heartbeat.interval.ms']) ?? CONSUMER_INT_KEYS['heartbeat.interval.ms'].default;
     const byMs = crash.atMs + timeoutMs;
     out.push({
       what: `the coordinator removes ${consumer.id} from group ${consumer.groupId} and rebalances`,
@@ -106,15 +117,16 @@ export function countdowns(
       timeoutMs,
       fromMs: crash.atMs,
       byMs,
+      earliestMs: Math.max(crash.atMs, byMs - beat),
       leftMs: Math.max(0, byMs - now),
     });
   }
   return out;
 }
 
-/** One plain sentence: "… after `broker.session.timeout.ms` (9000 ms): by 12.4 s, 3.1 s to go." */
+/** One plain sentence: "… after `broker.session.timeout.ms` (9000 ms) …: between 10.3 s and 12.3 s, 3.1 s to go." */
 export function countdownText(c: Countdown): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const left = c.leftMs > 0 ? `${s(c.leftMs)} to go` : 'due now: the notice is on its way';
-  return `Next, ${c.what} after \`${c.key}\` (${c.timeoutMs} ms) without a heartbeat: by ${s(c.byMs)} of virtual time at the latest, ${left}.`;
+  return `Next, ${c.what} after \`${c.key}\` (${c.timeoutMs} ms) without a heartbeat. The timer runs out between ${s(c.earliestMs)} and ${s(c.byMs)} of virtual time (the last heartbeat came before the crash), ${left}; it is acted on at the next check.`;
 }

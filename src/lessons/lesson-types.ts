@@ -8,6 +8,7 @@
  * `` `code` `` are the only markup (LessonText.svelte turns them into elements, never HTML).
  */
 import type { ClusterSnapshot, Command, EngineEvent, SimulationOptions } from '../engine';
+import type { MomentKind } from '../worker/key-moments';
 
 /** What a predicate may look at: the cluster now, and what happened on the way. */
 export interface FactView {
@@ -57,6 +58,11 @@ interface StepBase {
   tools?: readonly ToolTab[];
   /** A live line computed from the cluster, e.g. "controller-2 leads the quorum (epoch 1)". */
   status?: (snapshot: ClusterSnapshot) => string;
+  /**
+   * The facts this step is about (an election, an ISR change, an ack…): when one happens during
+   * playback, it eases into slow motion around it, and "Replay this moment" plays it again.
+   */
+  moments?: readonly MomentKind[];
 }
 
 /** Text to read (and maybe buttons to press); Next is always allowed. */

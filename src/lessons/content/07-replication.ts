@@ -53,6 +53,7 @@ export const replicationLesson: Lesson = {
     {
       id: 'predict-fetch',
       kind: 'predict',
+      moments: ['ack'],
       title: 'How a copy travels',
       body: ['`p1` sends one record to the leader. Watch the blue replication messages between the brokers.'],
       question: 'How does the record reach the followers?',
@@ -121,6 +122,7 @@ export const replicationLesson: Lesson = {
     {
       id: 'challenge-failover',
       kind: 'challenge',
+      moments: ['broker-fenced', 'leader-change'],
       title: 'Let a follower take over',
       body: [
         'Copies are only useful if one can take over. Use the **Faults** tab to make a follower the new leader of orders-0 — any way you like.',

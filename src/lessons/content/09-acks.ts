@@ -111,6 +111,7 @@ export const acksLesson: Lesson = {
     {
       id: 'predict-crash',
       kind: 'predict',
+      moments: ['leader-change', 'truncation', 'failed-send'],
       title: 'Crash the leader',
       body: [
         'acks=1 answered sooner. What did it give up?',
@@ -184,6 +185,7 @@ export const acksLesson: Lesson = {
     {
       id: 'truncate',
       kind: 'wait',
+      moments: ['truncation'],
       title: 'The old leader returns',
       body: [
         'Restart the crashed broker. It still has the lost records on its disk — but the new leader’s log is the truth now. The returning broker asks where the leader’s log for its old epoch ends, cuts its own log back to that point (**truncation**), and fetches from there.',
@@ -227,6 +229,7 @@ export const acksLesson: Lesson = {
     {
       id: 'challenge-nee',
       kind: 'challenge',
+      moments: ['failed-send'],
       title: 'Make the leader refuse',
       body: [
         'Use the **Faults** tab to shrink the ISR of acks-all, then send a record with `pall` to acks-all in the **Produce** tab.',

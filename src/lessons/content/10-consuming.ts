@@ -82,6 +82,7 @@ export const consumingLesson: Lesson = {
     {
       id: 'predict-crash',
       kind: 'predict',
+      moments: ['rebalance', 'commit'],
       title: 'Crash before commit',
       body: [
         'c1 has charged the three orders, and its **position** is 3: the next offset it will read. But the position lives in c1’s memory. What survives a crash is the **committed offset**, stored by the group — and c1 has not committed anything.',
@@ -129,6 +130,7 @@ export const consumingLesson: Lesson = {
     {
       id: 'commit',
       kind: 'wait',
+      moments: ['commit'],
       title: 'Commit',
       body: [
         'A **commit** stores the consumer’s position in the group (in the internal topic `__consumer_offsets`, replicated like any other). Commit after processing, and a restart resumes from there.',

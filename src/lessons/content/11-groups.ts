@@ -67,6 +67,7 @@ export const groupsLesson: Lesson = {
     {
       id: 'groups',
       kind: 'wait',
+      moments: ['rebalance'],
       title: 'Sharing the work',
       body: [
         'A **consumer group** is a set of consumers that share the work of reading a topic: each partition goes to exactly one member of the group. Different groups read independently.',
@@ -89,6 +90,7 @@ export const groupsLesson: Lesson = {
     {
       id: 'predict-idle',
       kind: 'predict',
+      moments: ['rebalance'],
       title: 'One consumer too many',
       body: ['Group C starts three consumers on `orders`, which has only two partitions.'],
       question: 'What do the three consumers of group C get?',
@@ -117,6 +119,7 @@ export const groupsLesson: Lesson = {
     {
       id: 'twelve',
       kind: 'wait',
+      moments: ['rebalance'],
       title: 'Twelve partitions, three consumers',
       body: ['Group D: three consumers on `clicks`, which has 12 partitions. They use the `range` assignor.'],
       actions: [
@@ -135,6 +138,7 @@ export const groupsLesson: Lesson = {
     {
       id: 'predict-crash',
       kind: 'predict',
+      moments: ['rebalance'],
       title: 'A member dies',
       body: [
         'd3 crashes without saying goodbye. The coordinator notices when d3’s heartbeats stop for `session.timeout.ms` (6 s here), and starts a **rebalance**.',
@@ -177,6 +181,7 @@ export const groupsLesson: Lesson = {
     {
       id: 'cooperative',
       kind: 'wait',
+      moments: ['rebalance'],
       title: 'Cooperative rebalancing',
       body: [
         'Stopping everyone at every rebalance is costly on a big group. The **cooperative-sticky** assignor keeps partitions where they are and only revokes the ones that must move, over two short rounds; the rest keep being read.',
@@ -198,6 +203,7 @@ export const groupsLesson: Lesson = {
     {
       id: 'predict-coop',
       kind: 'predict',
+      moments: ['rebalance'],
       title: 'A third member joins E',
       body: ['e3 joins group E.'],
       question: 'What do e1 and e2 give up?',
