@@ -85,6 +85,15 @@ export const groupsLesson: Lesson = {
         state: ({ snapshot }) =>
           stableWith(snapshot, 'A', 'orders', [2]) && stableWith(snapshot, 'B', 'orders', [1, 1]),
       },
+      // Said, not only shown: a lone member reads every partition (learners missed it).
+      outcome: ({ snapshot }) => {
+        const parts = (id: string) =>
+          [...shares(groupOf(snapshot, id), 'orders')]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([c, p]) => `${c} reads ${p.map((n) => `orders-${n}`).join(' and ') || 'nothing'}`);
+        const [alone] = parts('A');
+        return `Group A: ${alone ?? 'no member'}. A consumer alone in its group reads every partition of the topic. Group B: ${parts('B').join(', ')}: two members, one partition each. Both groups read all of orders, independently.`;
+      },
       status: (s) => `${describe(s, 'A', 'orders')}. ${describe(s, 'B', 'orders')}.`,
     },
     {
