@@ -124,9 +124,13 @@ export function countdowns(
   return out;
 }
 
-/** One plain sentence: "… after `broker.session.timeout.ms` (9000 ms) …: between 10.3 s and 12.3 s, 3.1 s to go." */
-export function countdownText(c: Countdown): string {
+/**
+ * One sentence: "… after `broker.session.timeout.ms` (9000 ms) …: between 10.3 s and 12.3 s, 3.1 s
+ * to go." `live: false` (a hint, said once and read later) leaves out the time left, which the
+ * countdown under the time controls keeps current.
+ */
+export function countdownText(c: Countdown, live = true): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const left = c.leftMs > 0 ? `${s(c.leftMs)} to go` : 'due now: the notice is on its way';
-  return `Next, ${c.what} after \`${c.key}\` (${c.timeoutMs} ms) without a heartbeat. The timer runs out between ${s(c.earliestMs)} and ${s(c.byMs)} of virtual time (the last heartbeat came before the crash), ${left}; it is acted on at the next check.`;
+  return `Next, ${c.what} after \`${c.key}\` (${c.timeoutMs} ms) without a heartbeat. The timer runs out between ${s(c.earliestMs)} and ${s(c.byMs)} of virtual time (the last heartbeat came before the crash)${live ? `, ${left}` : ''}; it is acted on at the next check.`;
 }

@@ -30,7 +30,7 @@ describe('lesson 7 on the real engine', () => {
           const hint = h.actor.getSnapshot().context.hint ?? '';
           expect(hint).toMatch(/Right move: broker-\d is down/);
           expect(hint).toMatch(
-            /`broker.session.timeout.ms` \(9000 ms\).*between \d+\.\d s and \d+\.\d s .*to go/,
+            /`broker.session.timeout.ms` \(9000 ms\).*between \d+\.\d s and \d+\.\d s of virtual time/,
           );
           expect(hint).not.toMatch(/still leads/);
         },

@@ -146,7 +146,7 @@ export const replicationLesson: Lesson = {
         if (p.leader === original && notice)
           return {
             ok: false,
-            hint: `Right move: broker-${original} is down. The cluster has not noticed yet. ${countdownText(notice)} Then a follower that kept up takes over; press Check again once it has.`,
+            hint: `Right move: broker-${original} is down. The cluster has not noticed yet. ${countdownText(notice, false)} The countdown under the time controls shows what is left. Then a follower that kept up takes over; press Check again once it has.`,
           };
         if (p.leader === original)
           return {

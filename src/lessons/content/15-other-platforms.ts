@@ -308,7 +308,7 @@ export const otherPlatformsLesson: Lesson = {
         if (wait)
           return {
             ok: false,
-            hint: `Right move: a member is down. ${countdownText(wait)} Then the group rebalances; press Check again once it is Stable.`,
+            hint: `Right move: a member is down. ${countdownText(wait, false)} The countdown under the time controls shows what is left. Then the group rebalances; press Check again once it is Stable.`,
           };
         if (group && group.state !== 'Stable')
           return { ok: false, hint: `The group is rebalancing (${group.state}): wait until it is Stable.` };
