@@ -170,3 +170,6 @@ export const runComparison = (id: ComparisonId) => runComparisonWith(id, createS
 // ----- Typed wire (#14 item 3): the one list of RPC kinds, each with its narration -----
 export { RPC_NARRATION, RPC_REQUEST_KINDS, isRpcKind, responseTo } from './protocol/rpc-kinds';
 export type { RpcKind, RpcRequestKind } from './protocol/rpc-kinds';
+// ---- Lessons you can watch (issue 15): Kafka's defaults, for the countdowns a page explains ----
+export { CONFIG_KEYS } from './config';
+export { INT_KEYS as CONSUMER_INT_KEYS } from './client/consumer-config';

@@ -15,6 +15,7 @@ import { consumingLesson } from './content/10-consuming';
 import { groupsLesson } from './content/11-groups';
 import { retentionReplayLesson } from './content/13-retention-replay';
 import { exactlyOnceLesson } from './content/14-exactly-once';
+import { otherPlatformsLesson } from './content/15-other-platforms';
 
 /** Lessons in the whole course, the sandbox included ("Lesson 4 of 12"). */
 export const COURSE_SIZE = 12;
@@ -42,11 +43,13 @@ export const CATALOG: readonly CatalogEntry[] = [
 
 /**
  * Going further: lessons after the core course (numbered on from it), listed on the home page
- * below the course. They build on the consume path: the log's lifecycle and exactly-once.
+ * below the course. They build on the consume path: the log's lifecycle, exactly-once, and the
+ * other platforms mapped onto the Kafka cluster.
  */
 export const FURTHER: readonly CatalogEntry[] = [
   { kind: 'lesson', lesson: retentionReplayLesson },
   { kind: 'lesson', lesson: exactlyOnceLesson },
+  { kind: 'lesson', lesson: otherPlatformsLesson },
 ];
 
 const ALL_ENTRIES: readonly CatalogEntry[] = [...CATALOG, ...FURTHER];

@@ -262,4 +262,31 @@ describe('lesson machine', () => {
     expect(r.state.value).toEqual({ step: 'complete' });
     expect(r.state.context.reveals['ask']?.text).toBe('controller-2 leads');
   });
+
+  it('a step completed by an event says its outcome from the snapshot after the event, for every lesson', () => {
+    const outcomeLesson: Lesson = {
+      ...lesson,
+      steps: [
+        {
+          id: 'w',
+          kind: 'wait',
+          title: 'W',
+          body: [],
+          fact: { waitingFor: 'election', event: 'raft.leaderElected' },
+          outcome: ({ snapshot }) => `${snapshot.quorum.leader} leads`,
+        },
+      ],
+    };
+    let [state] = initialTransition(lessonMachine, { lesson: outcomeLesson });
+    ({ state } = run(state, [
+      { type: 'engine.snapshot', snapshot: snap() },
+      { type: 'engine.snapshot', snapshot: snap({ topics: ['t'] }) },
+      // One batch: the event, then the snapshot that already shows what the event says.
+      { type: 'engine.event', event: ev('raft.leaderElected', { node: 'controller-2' }) },
+      { type: 'engine.snapshot', snapshot: snap({ leader: 'controller-2', topics: ['t'] }) },
+    ]));
+    // Not "controller-1 leads": the snapshot the machine held when the event came was from before it.
+    expect(state.value).toEqual({ step: 'complete' });
+    expect(state.context.reveals['w']?.text).toBe('controller-2 leads');
+  });
 });

@@ -7,7 +7,7 @@
  *   preparing ──(cluster ready)──▶ settingUp ──(setup done)──▶ step ──(Next on the last)──▶ finished
  *                                                               │ entering → narrative | waiting →
  *                                                               │ ready | asking → running →
- *                                                               │ revealed | trying → solved
+ *                                                               │ (settling →) complete | trying → solved
  *
  * Steps wait for facts, never for time. Back revisits a step as done (the cluster does not rewind:
  * the step shows what happened); Next from a done step needs nothing more.
@@ -341,11 +341,7 @@ export const lessonMachine = setup({
         waiting: {
           always: { guard: 'factByState', target: 'complete', actions: ['recordOutcome', 'markDone'] },
           on: {
-            'engine.event': {
-              guard: 'factByEvent',
-              target: 'complete',
-              actions: ['takeEvent', 'recordOutcome', 'markDone'],
-            },
+            'engine.event': { guard: 'factByEvent', target: 'settling', actions: 'takeEvent' },
           },
         },
         asking: {
@@ -361,10 +357,19 @@ export const lessonMachine = setup({
           always: { guard: 'factByState', target: 'complete', actions: ['recordReveal', 'markDone'] },
           on: {
             'engine.snapshot': { actions: ['takeSnapshot', 'fireReactions'] },
-            'engine.event': {
-              guard: 'factByEvent',
+            'engine.event': { guard: 'factByEvent', target: 'settling', actions: 'takeEvent' },
+          },
+        },
+        /**
+         * The fact arrived as an event: the snapshot the machine holds is from before it (a batch's
+         * events come before its snapshot). The reveal or outcome is said from the next snapshot,
+         * the cluster after the event, so it never prints what was true just before.
+         */
+        settling: {
+          on: {
+            'engine.snapshot': {
               target: 'complete',
-              actions: ['takeEvent', 'recordReveal', 'markDone'],
+              actions: ['takeSnapshot', 'recordReveal', 'recordOutcome', 'markDone'],
             },
           },
         },

@@ -8,6 +8,7 @@
  * `` `code` `` are the only markup (LessonText.svelte turns them into elements, never HTML).
  */
 import type { ClusterSnapshot, Command, ComparisonId, EngineEvent, SimulationOptions } from '../engine';
+import type { MomentKind } from '../worker/key-moments';
 
 /** What a predicate may look at: the cluster now, and what happened on the way. */
 export interface FactView {
@@ -59,6 +60,11 @@ interface StepBase {
   status?: (snapshot: ClusterSnapshot) => string;
   /** A same-seed comparison the step offers: a button opens both runs side by side (issue 18). */
   compare?: ComparisonId;
+  /**
+   * The facts this step is about (an election, an ISR change, an ack…): when one happens during
+   * playback, it eases into slow motion around it, and "Replay this moment" plays it again.
+   */
+  moments?: readonly MomentKind[];
 }
 
 /** Text to read (and maybe buttons to press); Next is always allowed. */

@@ -18,10 +18,12 @@ import type {
   CliAction,
   CliReply,
   SessionOrigin,
+  StopCondition,
   StorageState,
   TimelineFault,
   WorkerMessage,
 } from '../worker/protocol';
+import { isMomentKind, MOMENT_NAMES } from '../worker/key-moments';
 import type { Scenario } from '../worker/scenario';
 import { decodeScenarioFromLink, scenarioCodeIn } from '../worker/scenario-codec';
 import { CommandJournal } from './command-journal';
@@ -154,6 +156,12 @@ export class EngineSession {
   sessionId = $state<string | undefined>(undefined);
   /** Accepted commands of this session not yet confirmed stored in IndexedDB. */
   unsavedCommands = $state(0);
+
+  /**
+   * Virtual ms per wall ms for the frame loop, given the playhead and the chosen speed (slow
+   * motion around a key moment, fast over a quiet wait); undefined: the chosen speed.
+   */
+  rate: ((nowMs: number, speed: Speed) => number) | undefined = undefined;
 
   readonly seed: number;
   private readonly config: UrlConfig;
@@ -324,23 +332,39 @@ export class EngineSession {
     this.takeOver();
     const fromMs = this.nowMs;
     this.stepping = true;
-    const result = await this.client?.run(
-      eventType ? { kind: 'eventType', eventType } : { kind: 'event' },
-      STEP_LIMIT_MS,
-    );
+    // `moment:<kind>`: the next key moment of a kind (a leader change, a rebalance…), as data.
+    const moment = eventType?.startsWith('moment:') ? eventType.slice('moment:'.length) : undefined;
+    const condition: StopCondition =
+      moment !== undefined && isMomentKind(moment)
+        ? { kind: 'moment', moment }
+        : eventType
+          ? { kind: 'eventType', eventType }
+          : { kind: 'event' };
+    const result = await this.client?.run(condition, STEP_LIMIT_MS);
     this.stepping = false;
     if (result !== 'limit') {
       this.notice = undefined;
       return;
     }
     this.client?.seek(fromMs);
-    const what = eventType ? `“${plainEventName(eventType)}”` : 'event';
+    const what =
+      condition.kind === 'moment'
+        ? MOMENT_NAMES[condition.moment]
+        : eventType
+          ? `“${plainEventName(eventType)}”`
+          : 'event';
     this.notice = `Nothing found: no ${what} in the next ${STEP_LIMIT_MS / 60_000} minutes of virtual time, so the clock stayed at ${(fromMs / 1000).toFixed(3)} s.`;
   }
 
   seek(atMs: number): void {
     this.takeOver();
     this.client?.seek(atMs);
+  }
+
+  /** Go to `atMs` and play on from there ("Replay this moment"). */
+  playFrom(atMs: number): void {
+    this.seek(atMs);
+    this.play();
   }
 
   restoreFuture(): void {
@@ -528,11 +552,13 @@ export class EngineSession {
     this.frame = undefined;
     if (!this.playing || !this.client) return;
     if (this.lastFrameAt !== undefined) {
-      this.carryMs += Math.min(at - this.lastFrameAt, MAX_FRAME_WALL_MS) * this.speed;
+      // The pace around key moments (playback/pacer.svelte.ts) applies on top of the chosen speed.
+      const rate = this.rate?.(this.nowMs, this.speed) ?? this.speed;
+      this.carryMs += Math.min(at - this.lastFrameAt, MAX_FRAME_WALL_MS) * rate;
       const wholeMs = Math.floor(this.carryMs);
       if (wholeMs > 0) {
         this.carryMs -= wholeMs;
-        this.client.advance(wholeMs, MAX_OWED_WALL_MS * this.speed);
+        this.client.advance(wholeMs, MAX_OWED_WALL_MS * rate);
       }
     }
     this.lastFrameAt = at;

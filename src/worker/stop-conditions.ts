@@ -4,12 +4,15 @@
  * inside the worker.
  */
 import type { EngineEvent } from '../engine';
+import { isMoment, isMomentKind, type MomentKind } from './key-moments';
 
 export type StopCondition =
   /** The next action that produces any event. */
   | { kind: 'event' }
   /** The next event of this type, e.g. `partition.changed`. */
   | { kind: 'eventType'; eventType: string }
+  /** The next key moment of a kind (key-moments.ts): a leader change, an ISR change, a rebalance… */
+  | { kind: 'moment'; moment: MomentKind }
   /** This virtual time (forward or back). */
   | { kind: 'time'; atMs: number };
 
@@ -31,6 +34,8 @@ export function isStopCondition(v: unknown): v is StopCondition {
         v.eventType.length > 0 &&
         v.eventType.length <= EVENT_TYPE_MAX_LENGTH
       );
+    case 'moment':
+      return 'moment' in v && isMomentKind(v.moment);
     case 'time':
       return 'atMs' in v && Number.isSafeInteger(v.atMs) && (v.atMs as number) >= 0;
     default:
@@ -49,6 +54,9 @@ export function matchesEvents(
       return trace.length > from;
     case 'eventType':
       for (let i = from; i < trace.length; i++) if (trace[i]!.type === condition.eventType) return true;
+      return false;
+    case 'moment':
+      for (let i = from; i < trace.length; i++) if (isMoment(condition.moment, trace[i]!)) return true;
       return false;
     case 'time':
       return false;

@@ -31,6 +31,8 @@ function lessonMasks(page: Page) {
     page.getByTestId('step-status'),
     page.getByTestId('narration'),
     page.getByTestId('cluster-summary'),
+    // What playback is doing around key moments depends on where the playhead stopped.
+    page.getByTestId('key-moments'),
   ];
 }
 

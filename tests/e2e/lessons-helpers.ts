@@ -8,7 +8,22 @@ import { expect, type Locator, type Page } from '@playwright/test';
 /** Facts take a few seconds of virtual time; at 5× this is plenty. */
 export const FACT_TIMEOUT = 30_000;
 
+/**
+ * The lesson walks check the lessons' flow, not the pace: key moments keep the learner's speed here
+ * (slow motion has its own test in lessons-time.spec.ts), and quiet waits still play fast.
+ */
+export async function keepSpeedAtMoments(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    if (!localStorage.getItem('streamlab.pace.lessons'))
+      localStorage.setItem(
+        'streamlab.pace.lessons',
+        JSON.stringify({ atMoment: 'off', fastWaits: true, kinds: [] }),
+      );
+  });
+}
+
 export async function openLesson(page: Page, id: string): Promise<void> {
+  await keepSpeedAtMoments(page);
   await page.goto(`/?lesson=${id}`);
   await expect(page.getByTestId('step-title')).toBeVisible({ timeout: FACT_TIMEOUT });
   await page.getByTestId('speed').selectOption('5');

@@ -77,6 +77,57 @@ test('lesson 4: Back puts the cluster where the step began, and the prediction c
   await expectStep(page, 3, 5, 'Bring it back');
 });
 
+test('lesson 4: a reload mid-prediction resumes it (Next unlocks, no second controller crashes)', async ({
+  page,
+}) => {
+  await openLesson(page, '04-cluster');
+  await next(page);
+  // A speed of the learner's own: it is saved, and it used to leave the reloaded cluster paused.
+  await page.getByTestId('speed').selectOption('0.5');
+  await page.getByTestId('choice-elect').click();
+  await expect(page.getByTestId('lesson-waiting')).toBeVisible();
+  // The learner reloads while the answer is being played out (the crash has happened).
+  await expect.poll(() => crashedControllers(page), { timeout: BOOT }).toBe(1);
+  await page.reload();
+  await expect(page.getByTestId('step-title')).toBeVisible({ timeout: BOOT });
+  await expectStep(page, 2, 5, 'Crash the active controller');
+  await expect(page.getByTestId('speed')).toHaveValue('0.5');
+  await expect(page.getByTestId('choice-elect')).toBeDisabled();
+  await expect(page.getByTestId('choice-elect')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('lesson-next')).toBeEnabled({ timeout: BOOT });
+  await expect(page.getByTestId('reveal')).toContainText(/leads|won epoch/);
+  expect(await crashedControllers(page)).toBe(1);
+});
+
+test('lesson 4: the election plays in slow motion, and Replay this moment plays it again', async ({
+  page,
+}) => {
+  await openLesson(page, '04-cluster');
+  await next(page);
+  await page.getByTestId('speed').selectOption('1');
+  await page.getByTestId('choice-elect').click();
+  const mode = page.getByTestId('pace-mode');
+  // The step names the controller election: when it happens, playback slows down around it.
+  await expect(mode).toHaveAttribute('data-mode', 'slow', { timeout: BOOT });
+  await expect(mode).toContainText(/Slow motion: controller-\d won the controller election \(epoch \d+\)/);
+  await expect(page.getByTestId('speed')).toHaveValue('1'); // the learner's speed is left alone
+  await expect(mode).toHaveAttribute('data-mode', 'normal', { timeout: BOOT });
+  await page.getByTestId('replay-moment').click();
+  await expect(page.getByTestId('in-past')).toBeVisible();
+  await expect(mode).toHaveAttribute('data-mode', 'slow');
+});
+
+test('the sandbox steps to the next ISR change, and says so plainly when none comes', async ({ page }) => {
+  await page.goto('/?seed=3&paused');
+  await expect(page.getByTestId('step-forward')).toBeEnabled({ timeout: BOOT });
+  await page.getByTestId('step-to').selectOption('moment:isr-change');
+  await page.getByTestId('step-forward').click();
+  await expect(page.getByTestId('session-notice')).toContainText(
+    /Nothing found: no ISR change in the next 10 minutes of virtual time/,
+    { timeout: BOOT },
+  );
+});
+
 test('Start over asks first', async ({ page }) => {
   await openLesson(page, '05-topics');
   await page.getByTestId('lesson-action-send3').click();

@@ -34,7 +34,7 @@ test('a new learner finds every lesson from the first screen', async ({ page }) 
   await expect(page).toHaveScreenshot('lessons-toc.png');
   await toc.getByRole('link', { name: 'The cluster' }).click();
   await expect(page).toHaveURL(/\?lesson=04-cluster$/);
-  await expect(page.getByTestId('lesson-title')).toHaveText('Lesson 4 of 14: The cluster');
+  await expect(page.getByTestId('lesson-title')).toHaveText('Lesson 4 of 15: The cluster');
 });
 
 test('an unknown lesson id lands on the table of contents', async ({ page }) => {

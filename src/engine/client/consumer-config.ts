@@ -54,7 +54,7 @@ interface IntSpec {
 
 const INT_MAX = 2147483647;
 
-const INT_KEYS = {
+export const INT_KEYS = {
   'auto.commit.interval.ms': { default: 5000, min: 0 },
   'session.timeout.ms': { default: 45000, min: 1 },
   'heartbeat.interval.ms': { default: 3000, min: 1 },

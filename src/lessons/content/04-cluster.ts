@@ -46,6 +46,7 @@ export const clusterLesson: Lesson = {
     {
       id: 'predict-crash',
       kind: 'predict',
+      moments: ['controller-election'],
       title: 'Crash the active controller',
       body: [
         'Suppose the active controller’s machine dies. The followers stop hearing from it.',
@@ -98,6 +99,7 @@ export const clusterLesson: Lesson = {
     {
       id: 'restart',
       kind: 'wait',
+      moments: ['controller-election'],
       title: 'Bring it back',
       body: [
         'Restart the crashed controller. It comes back with its durable log, learns there is a newer epoch, and rejoins as a follower — it does not take its old job back.',

@@ -32,6 +32,7 @@ export const topicsLesson: Lesson = {
     {
       id: 'append',
       kind: 'wait',
+      moments: ['ack'],
       title: 'A topic is a log',
       body: [
         'A **topic** is a named stream of records. Underneath it is a **log**: a list that only grows at its end.',
@@ -50,6 +51,7 @@ export const topicsLesson: Lesson = {
     {
       id: 'predict-offsets',
       kind: 'predict',
+      moments: ['ack'],
       title: 'Offsets',
       body: [
         'Each record gets an **offset**: its position in the log, counting from 0. The three orders sit at offsets 0, 1 and 2.',

@@ -59,6 +59,7 @@ export const partitionsLesson: Lesson = {
     {
       id: 'predict-key',
       kind: 'predict',
+      moments: ['ack'],
       title: 'One order’s story',
       body: [
         'Order `order_123` goes through four events: Created, Paid, Shipped, Delivered. The producer sends each with the **key** `order_123`.',

@@ -24,6 +24,15 @@ describe('lesson 7 on the real engine', () => {
         hint: /still leads orders-0/,
         solve: (h) => {
           h.act([{ type: 'broker.crash', broker: leader }]);
+          // Right away the controller has not noticed: the hint says so, with the timer and its key.
+          h.run(50);
+          h.actor.send({ type: 'user.check' });
+          const hint = h.actor.getSnapshot().context.hint ?? '';
+          expect(hint).toMatch(/Right move: broker-\d is down/);
+          expect(hint).toMatch(
+            /`broker.session.timeout.ms` \(9000 ms\).*between \d+\.\d s and \d+\.\d s of virtual time/,
+          );
+          expect(hint).not.toMatch(/still leads/);
         },
         after: (h) => {
           const p = h.sim.snapshot().topics.find((t) => t.name === 'orders')!.partitions[0]!;

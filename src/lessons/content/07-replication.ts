@@ -5,6 +5,7 @@
 import type { ClusterSnapshot } from '../../engine';
 import type { Lesson } from '../lesson-types';
 import { eventsOf, list, partitionOf } from '../facts';
+import { countdownText, countdowns } from '../countdowns';
 
 const orders0 = (s: ClusterSnapshot) => partitionOf(s, 'orders', 0);
 
@@ -52,6 +53,7 @@ export const replicationLesson: Lesson = {
     {
       id: 'predict-fetch',
       kind: 'predict',
+      moments: ['ack'],
       title: 'How a copy travels',
       body: ['`p1` sends one record to the leader. Watch the blue replication messages between the brokers.'],
       question: 'How does the record reach the followers?',
@@ -120,13 +122,14 @@ export const replicationLesson: Lesson = {
     {
       id: 'challenge-failover',
       kind: 'challenge',
+      moments: ['broker-fenced', 'leader-change'],
       title: 'Let a follower take over',
       body: [
         'Copies are only useful if one can take over. Use the **Faults** tab to make a follower the new leader of orders-0 — any way you like.',
       ],
       goal: 'Make a different broker lead orders-0, without losing a committed record.',
       tools: ['faults', 'inspect'],
-      check: ({ snapshot, entry }) => {
+      check: ({ snapshot, entry, history }) => {
         const p = orders0(snapshot);
         const original = entry && orders0(entry)?.leader;
         if (!p || original === undefined) return { ok: false, hint: 'The topic is not ready yet.' };
@@ -134,6 +137,16 @@ export const replicationLesson: Lesson = {
           return {
             ok: false,
             hint: 'orders-0 has no leader at all now: no replica that had kept up with the leader is alive. Restart a broker.',
+          };
+        // The leader's broker is down but the controller has not noticed yet: the right outcome
+        // is on its way, so say when (never "still leads" as if the learner were wrong).
+        const notice = countdowns(snapshot, history, replicationLesson.options.brokerConfig).find(
+          (c) => c.key === 'broker.session.timeout.ms' && c.what.includes(`broker ${original} `),
+        );
+        if (p.leader === original && notice)
+          return {
+            ok: false,
+            hint: `Right move: broker-${original} is down. The cluster has not noticed yet. ${countdownText(notice, false)} The countdown under the time controls shows what is left. Then a follower that kept up takes over; press Check again once it has.`,
           };
         if (p.leader === original)
           return {

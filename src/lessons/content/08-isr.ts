@@ -70,6 +70,7 @@ export const isrLesson: Lesson = {
     {
       id: 'predict-slow',
       kind: 'predict',
+      moments: ['isr-change'],
       title: 'A slow follower',
       body: [
         'The lesson now makes the network link between the leader and one follower very slow: 5 seconds each way. The follower is alive and keeps fetching — its answers just arrive late.',
@@ -110,6 +111,7 @@ export const isrLesson: Lesson = {
     {
       id: 'rejoin',
       kind: 'wait',
+      moments: ['isr-change'],
       title: 'Catching up',
       body: [
         'Make the link fast again. The follower fetches what it missed; once it reaches the leader’s log end, the leader adds it back to the ISR.',
@@ -130,6 +132,7 @@ export const isrLesson: Lesson = {
     {
       id: 'challenge-shrink',
       kind: 'challenge',
+      moments: ['isr-change'],
       title: 'Your turn',
       body: [
         'Use the **Faults** tab to get a replica thrown out of the ISR of orders-0 — crash it, cut it off, or slow its link; any way works. Then wait for the leader to notice and press Check.',

@@ -13,6 +13,13 @@ describe('lesson 9 on the real engine', () => {
             .topics.filter((t) => t.name.startsWith('acks'))
             .map((t) => t.partitions[0]!.leader);
           expect(new Set(leaders).size).toBe(1); // the seed puts all three leaders on one broker
+          // The latencies are measured from the events, and acks=0 < acks=1 < acks=all here.
+          const text = h.actor.getSnapshot().context.reveals['three-producers']!.text;
+          const [w0, w1, wall] = [/acks=0\) (\d+) ms/, /acks=1\) (\d+) ms/, /acks=all\) (\d+) ms/].map((re) =>
+            Number(re.exec(text)?.[1]),
+          );
+          expect(w0).toBeLessThan(w1!);
+          expect(w1).toBeLessThan(wall!);
         },
       },
       'predict-crash': {

@@ -30,6 +30,22 @@ const sendEach = (n: number, tag: string): Command[] =>
 const ackedOf = (events: readonly EngineEvent[], producer: Producer) =>
   sendsIn(events).filter((s) => s.producer === producer && s.offset !== undefined && s.offset >= 0);
 
+/** Per producer: virtual ms from its first send among `events` to that send's acknowledgement. */
+function waitedMs(events: readonly EngineEvent[]): Partial<Record<Producer, number>> {
+  const sentAt = new Map<number, { producer: string; atMs: number }>();
+  const out: Partial<Record<Producer, number>> = {};
+  for (const e of events) {
+    if (e.type === 'command.accepted' && e.command.type === 'producer.send')
+      sentAt.set(e.commandId, { producer: e.command.producer, atMs: e.atMs });
+    else if (e.type === 'producer.acked') {
+      const sent = sentAt.get(e.commandId);
+      const producer = sent?.producer as Producer | undefined;
+      if (sent && producer && out[producer] === undefined) out[producer] = e.atMs - sent.atMs;
+    }
+  }
+  return out;
+}
+
 /** Acknowledged offsets (acks 1 and all) no longer in the current leader's log. */
 function lostOf(view: FactView, producer: Producer): number[] {
   const end = leaderReplica(view.snapshot, TOPICS[producer], 0)?.logEndOffset ?? 0;
@@ -101,6 +117,15 @@ export const acksLesson: Lesson = {
         state: ({ stepEvents }) =>
           ackedOf(stepEvents, 'p1').length >= 1 && ackedOf(stepEvents, 'pall').length >= 1,
       },
+      // Measured, not told: from each send's command to the producer's acknowledgement.
+      outcome: ({ stepEvents }) => {
+        const waited = waitedMs(stepEvents);
+        const ms = (p: Producer) => (waited[p] === undefined ? 'not yet' : `${waited[p]} ms`);
+        return (
+          `Measured on this cluster, from the send to “done”: p0 (acks=0) ${ms('p0')}, p1 (acks=1) ${ms('p1')}, pall (acks=all) ${ms('pall')}.` +
+          '\nacks=0 is “done” once the record is handed to the network: no answer is awaited, so the producer never learns its offset. acks=1 waits one round trip to the leader. acks=all waits until the followers have fetched the record too, so it takes the longest.'
+        );
+      },
       status: (s) => {
         const parts = s.producers
           .filter((p) => p.id in TOPICS)
@@ -111,6 +136,7 @@ export const acksLesson: Lesson = {
     {
       id: 'predict-crash',
       kind: 'predict',
+      moments: ['leader-change', 'truncation', 'failed-send'],
       title: 'Crash the leader',
       body: [
         'acks=1 answered sooner. What did it give up?',
@@ -184,6 +210,7 @@ export const acksLesson: Lesson = {
     {
       id: 'truncate',
       kind: 'wait',
+      moments: ['truncation'],
       title: 'The old leader returns',
       body: [
         'Restart the crashed broker. It still has the lost records on its disk — but the new leader’s log is the truth now. The returning broker asks where the leader’s log for its old epoch ends, cuts its own log back to that point (**truncation**), and fetches from there.',
@@ -227,6 +254,7 @@ export const acksLesson: Lesson = {
     {
       id: 'challenge-nee',
       kind: 'challenge',
+      moments: ['failed-send'],
       title: 'Make the leader refuse',
       body: [
         'Use the **Faults** tab to shrink the ISR of acks-all, then send a record with `pall` to acks-all in the **Produce** tab.',

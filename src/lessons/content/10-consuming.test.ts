@@ -6,6 +6,20 @@ import { startHeadless } from '../testing/headless';
 describe('lesson 10 on the real engine', () => {
   it('a crash before commit re-reads from 0; a commit sticks; a second group reads everything', () => {
     const h = walkLesson(consumingLesson, {
+      'long-poll': {
+        after: (h) => {
+          // The walk sends at once, while c1 is still joining: the outcome says so instead of
+          // passing the join off as a long poll.
+          const text = h.actor.getSnapshot().context.reveals['long-poll']!.text;
+          expect(text).toMatch(/c1 was still joining group billing when the first order was appended/);
+        },
+      },
+      commit: {
+        after: (h) =>
+          expect(h.actor.getSnapshot().context.reveals['commit']!.text).toMatch(
+            /c1 committed orders-0 at offset \d+ .*coordinator, broker \d, stored it in `__consumer_offsets`/,
+          ),
+      },
       'predict-crash': {
         answer: 'three',
         after: (h) => {
@@ -62,5 +76,23 @@ describe('lesson 10: a late answer (learners hit this)', () => {
     h.send({ type: 'user.answer', choice: 'zero' });
     expect(h.untilComplete(40_000)).toBe(true);
     expect(h.sim.snapshot().groups.find((g) => g.groupId === 'billing')?.state).toBe('Stable');
+  });
+
+  it('the long poll, measured: c1 waiting at the leader has the orders within fetch.max.wait.ms', () => {
+    const h = startHeadless(consumingLesson);
+    h.runUntil(() => h.actor.getSnapshot().matches('step'), 30_000);
+    // The learner reads first: c1 joins its group and its Fetch waits at the leader.
+    h.runUntil(
+      () => h.sim.snapshot().consumers.some((c) => c.id === 'c1' && c.assignment.length > 0),
+      30_000,
+    );
+    h.run(1000);
+    h.send({ type: 'user.action', action: 'send' });
+    expect(h.untilComplete(30_000)).toBe(true);
+    const text = h.actor.getSnapshot().context.reveals['long-poll']!.text;
+    const waited = Number(/: (\d+) ms later/.exec(text)?.[1]);
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThan(2000);
+    expect(text).toMatch(/answered c1’s waiting Fetch as soon as there was something to send/);
   });
 });

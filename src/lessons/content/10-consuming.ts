@@ -77,11 +77,24 @@ export const consumingLesson: Lesson = {
         waitingFor: 'Waiting for c1 to receive the three orders…',
         state: ({ snapshot }) => (c1(snapshot)?.received ?? 0) >= 3,
       },
+      // The long poll, measured: from the leader's append to c1's poll, in virtual ms.
+      outcome: ({ stepEvents }) => {
+        const appended = eventsOf(stepEvents, 'partition.appended').find((e) => e.topic === 'orders');
+        const got = eventsOf(stepEvents, 'consumer.received').find(
+          (e) => e.consumer === 'c1' && e.records.length > 0,
+        );
+        if (!appended || !got) return 'c1 received the three orders.';
+        const assigned = eventsOf(stepEvents, 'consumer.assigned').find((e) => e.consumer === 'c1');
+        if (!assigned || assigned.atMs > appended.atMs)
+          return `c1 was still joining group billing when the first order was appended (${(appended.atMs / 1000).toFixed(3)} s); it fetched the orders as soon as it had orders-0 (${(got.atMs / 1000).toFixed(3)} s). From now on its Fetch waits at the leader: the next records reach it as soon as they are appended.`;
+        return `The leader appended the first order at ${(appended.atMs / 1000).toFixed(3)} s and c1 had it at ${(got.atMs / 1000).toFixed(3)} s: ${got.atMs - appended.atMs} ms later, while \`fetch.max.wait.ms\` is 2000 ms. The broker answered c1’s waiting Fetch as soon as there was something to send.`;
+      },
       status: positions,
     },
     {
       id: 'predict-crash',
       kind: 'predict',
+      moments: ['rebalance', 'commit'],
       title: 'Crash before commit',
       body: [
         'c1 has charged the three orders, and its **position** is 3: the next offset it will read. But the position lives in c1’s memory. What survives a crash is the **committed offset**, stored by the group — and c1 has not committed anything.',
@@ -129,6 +142,7 @@ export const consumingLesson: Lesson = {
     {
       id: 'commit',
       kind: 'wait',
+      moments: ['commit'],
       title: 'Commit',
       body: [
         'A **commit** stores the consumer’s position in the group (in the internal topic `__consumer_offsets`, replicated like any other). Commit after processing, and a restart resumes from there.',
@@ -143,6 +157,11 @@ export const consumingLesson: Lesson = {
       fact: {
         waitingFor: 'Waiting for the commit to be stored…',
         state: ({ snapshot }) => (committedOf(snapshot) ?? 0) >= 3,
+      },
+      outcome: ({ snapshot, stepEvents }) => {
+        const commit = eventsOf(stepEvents, 'consumer.committed').find((e) => e.consumer === 'c1');
+        const coordinator = snapshot.groups.find((g) => g.groupId === 'billing')?.coordinator;
+        return `c1 committed orders-0 at offset ${committedOf(snapshot)} (the next record to read)${commit ? ` at ${(commit.atMs / 1000).toFixed(3)} s` : ''}. The group’s coordinator${coordinator !== undefined ? `, broker ${coordinator},` : ''} stored it in \`__consumer_offsets\`: after a crash, c1 resumes there.`;
       },
       status: positions,
     },

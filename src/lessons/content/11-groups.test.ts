@@ -14,6 +14,12 @@ const join = (group: string, names: string[]): Command[] =>
 describe('lesson 11 on the real engine', () => {
   it('an extra member idles, a crash moves partitions (4 → 6), cooperative revokes only what moves', () => {
     const h = walkLesson(groupsLesson, {
+      groups: {
+        after: (h) =>
+          expect(h.actor.getSnapshot().context.reveals['groups']!.text).toMatch(
+            /Group A: a1 reads orders-\d and orders-\d\. A consumer alone in its group reads every partition/,
+          ),
+      },
       'predict-idle': {
         answer: 'share',
         after: (h) => expect(h.actor.getSnapshot().context.reveals['predict-idle']!.correct).toBe('idle'),

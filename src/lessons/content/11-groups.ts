@@ -67,6 +67,7 @@ export const groupsLesson: Lesson = {
     {
       id: 'groups',
       kind: 'wait',
+      moments: ['rebalance'],
       title: 'Sharing the work',
       body: [
         'A **consumer group** is a set of consumers that share the work of reading a topic: each partition goes to exactly one member of the group. Different groups read independently.',
@@ -84,11 +85,21 @@ export const groupsLesson: Lesson = {
         state: ({ snapshot }) =>
           stableWith(snapshot, 'A', 'orders', [2]) && stableWith(snapshot, 'B', 'orders', [1, 1]),
       },
+      // Said, not only shown: a lone member reads every partition (learners missed it).
+      outcome: ({ snapshot }) => {
+        const parts = (id: string) =>
+          [...shares(groupOf(snapshot, id), 'orders')]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([c, p]) => `${c} reads ${p.map((n) => `orders-${n}`).join(' and ') || 'nothing'}`);
+        const [alone] = parts('A');
+        return `Group A: ${alone ?? 'no member'}. A consumer alone in its group reads every partition of the topic. Group B: ${parts('B').join(', ')}: two members, one partition each. Both groups read all of orders, independently.`;
+      },
       status: (s) => `${describe(s, 'A', 'orders')}. ${describe(s, 'B', 'orders')}.`,
     },
     {
       id: 'predict-idle',
       kind: 'predict',
+      moments: ['rebalance'],
       title: 'One consumer too many',
       body: ['Group C starts three consumers on `orders`, which has only two partitions.'],
       question: 'What do the three consumers of group C get?',
@@ -117,6 +128,7 @@ export const groupsLesson: Lesson = {
     {
       id: 'twelve',
       kind: 'wait',
+      moments: ['rebalance'],
       title: 'Twelve partitions, three consumers',
       body: ['Group D: three consumers on `clicks`, which has 12 partitions. They use the `range` assignor.'],
       actions: [
@@ -135,6 +147,7 @@ export const groupsLesson: Lesson = {
     {
       id: 'predict-crash',
       kind: 'predict',
+      moments: ['rebalance'],
       title: 'A member dies',
       body: [
         'd3 crashes without saying goodbye. The coordinator notices when d3’s heartbeats stop for `session.timeout.ms` (6 s here), and starts a **rebalance**.',
@@ -177,6 +190,7 @@ export const groupsLesson: Lesson = {
     {
       id: 'cooperative',
       kind: 'wait',
+      moments: ['rebalance'],
       title: 'Cooperative rebalancing',
       body: [
         'Stopping everyone at every rebalance is costly on a big group. The **cooperative-sticky** assignor keeps partitions where they are and only revokes the ones that must move, over two short rounds; the rest keep being read.',
@@ -198,6 +212,7 @@ export const groupsLesson: Lesson = {
     {
       id: 'predict-coop',
       kind: 'predict',
+      moments: ['rebalance'],
       title: 'A third member joins E',
       body: ['e3 joins group E.'],
       question: 'What do e1 and e2 give up?',

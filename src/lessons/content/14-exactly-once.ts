@@ -221,6 +221,7 @@ export const exactlyOnceLesson: Lesson = {
     {
       id: 'predict-commit',
       kind: 'predict',
+      moments: ['commit'],
       title: 'Commit',
       body: [
         'ru has read both sides already; rc has read neither. Now bank commits: the **transaction coordinator** records the decision, then writes a **COMMIT marker** (a control record, a diamond on the replica row) to each partition of the transaction.',

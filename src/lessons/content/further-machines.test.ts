@@ -11,6 +11,7 @@ import type { Lesson } from '../lesson-types';
 import { FURTHER, lessonById, nextEntry } from '../catalog';
 import { retentionReplayLesson } from './13-retention-replay';
 import { exactlyOnceLesson } from './14-exactly-once';
+import { otherPlatformsLesson } from './15-other-platforms';
 
 interface Replica {
   start?: number;
@@ -97,10 +98,11 @@ const at = (lesson: Lesson, index: number): State => {
 const stepIndex = (lesson: Lesson, id: string) => lesson.steps.findIndex((st) => st.id === id);
 
 describe('going further in the catalog', () => {
-  it('lists lessons 13 and 14 after the course, in order', () => {
+  it('lists lessons 13, 14 and 15 after the course, in order', () => {
     expect(FURTHER.map((f) => (f.kind === 'lesson' ? f.lesson.id : f.id))).toEqual([
       '13-retention-replay',
       '14-exactly-once',
+      '15-other-platforms',
     ]);
     expect(lessonById('14-exactly-once')?.title).toBe('Exactly-once');
     expect(
@@ -108,7 +110,8 @@ describe('going further in the catalog', () => {
     ).toMatchObject({
       lesson: { id: '14-exactly-once' },
     });
-    expect(nextEntry('14-exactly-once')).toBeUndefined();
+    expect(nextEntry('14-exactly-once')).toMatchObject({ lesson: { id: '15-other-platforms' } });
+    expect(nextEntry('15-other-platforms')).toBeUndefined();
     expect(nextEntry('11-groups')?.kind).toBe('sandbox');
   });
 
@@ -321,5 +324,36 @@ describe('lesson 14 (exactly-once) machine', () => {
     r = run(r.state, [got('ru', 0, 'undo', 2), { type: 'user.check' }]);
     expect(r.state.value).toEqual({ step: 'complete' });
     expect(r.state.context.message).toMatch(/ru read “undo”; rc read none of them/);
+  });
+});
+
+describe('lesson 15 (other platforms) machine', () => {
+  const lesson = otherPlatformsLesson;
+  /** The group dashboard in a state, with its members. */
+  const group = (state: string, members: string[]): LessonMachineEvent => {
+    const snapshot = snap({ topic: 'clicks' });
+    snapshot.groups = [
+      {
+        groupId: 'dashboard',
+        state,
+        members: members.map((clientId) => ({ clientId, assignment: [] })),
+        offsets: [],
+      } as unknown as ClusterSnapshot['groups'][number],
+    ];
+    return { type: 'engine.snapshot', snapshot };
+  };
+
+  it('joins c1 and c2 after the answer, and sends the second clicks only once the group is stable with both', () => {
+    const i = stepIndex(lesson, 'predict-subscription');
+    let r = run(at(lesson, i), [group('Empty', [])]);
+    r = run(r.state, [{ type: 'user.answer', choice: 'key_shared' }]);
+    expect(r.dispatched).toEqual([
+      ['consumer.create', 'consumer.subscribe', 'consumer.create', 'consumer.subscribe'],
+    ]);
+    r = run(r.state, [group('PreparingRebalance', ['c1', 'c2']), group('Stable', ['c1'])]);
+    expect(r.dispatched).toEqual([]);
+    r = run(r.state, [group('Stable', ['c1', 'c2']), group('Stable', ['c1', 'c2'])]);
+    expect(r.dispatched).toEqual([Array(6).fill('producer.send')]);
+    expect(r.state.value).toEqual({ step: 'running' });
   });
 });

@@ -187,11 +187,15 @@ export class LessonRunner {
     });
     this.actor = actor;
     if (!resume) this.session.setSpeed(SETUP_SPEED);
-    else if (saved.speed !== undefined) this.session.setSpeed(asSpeed(saved.speed, this.lesson.speed ?? 1));
-    // A restored session opens paused (the sandbox's rule: look before it runs on). A lesson is
-    // live, and its saved position may sit just after an action whose effects have not happened
-    // yet (the last write-behind did not make it before the page went away): play on.
-    else if (!this.session.playing) this.session.play();
+    else {
+      if (saved.speed !== undefined) this.session.setSpeed(asSpeed(saved.speed, this.lesson.speed ?? 1));
+      // A restored session opens paused (the sandbox's rule: look before it runs on). A lesson is
+      // live, and its saved position may sit just after an action whose effects have not happened
+      // yet (a prediction's crash whose election is still to come): play on, whatever the speed.
+      // (This used to be an `else` of the saved speed: a learner who had changed the speed came
+      // back to a paused cluster, and a step waiting on the engine never completed.)
+      if (!this.session.playing) this.session.play();
+    }
     actor.start();
     return actor;
   }
