@@ -8,6 +8,7 @@ import { producerModule } from './client/producer-module';
 import { consumerModule } from './client/consumer-module';
 import { queueModule } from './queue/queue-module';
 import { externalClientModule } from './external/external-client';
+import { streamsModule } from './streams/app-module';
 import { replayInto, SimulationImpl, type FacadeSimulation as Simulation } from './simulation';
 import type { SimulationOptions, TimedCommand } from './types';
 
@@ -19,6 +20,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     consumerModule,
     queueModule,
     externalClientModule,
+    streamsModule,
   ]);
 }
 

@@ -5,6 +5,7 @@
 
 import type { QueueCommandMap, QueueEventMap, QueueSnapshot, ServiceSnapshot } from './queue/queue-types';
 import type { ExternalCommandMap, ExternalEventMap } from './external/external-types';
+import type { StreamsAppSnapshot, StreamsCommandMap, StreamsEventMap } from './streams/app-types';
 
 import type { CommandId, NodeId } from './ids';
 
@@ -18,7 +19,9 @@ export type NodeKind =
   | 'queue'
   | 'service'
   /** A real Kafka client through the wire front end (src/engine/external). */
-  | 'client';
+  | 'client'
+  /** A Kafka Streams application instance (src/engine/streams, issue 17). */
+  | 'streams';
 
 export interface TopicPartition {
   topic: string;
@@ -70,7 +73,7 @@ export interface SimulationOptions {
 export type SeekTarget = number | 'beginning' | 'end' | { timestampMs: number };
 
 /** Queue commands (src/engine/queue/queue-types.ts) are merged in. */
-export interface CommandMap extends QueueCommandMap, ExternalCommandMap {
+export interface CommandMap extends QueueCommandMap, ExternalCommandMap, StreamsCommandMap {
   'topic.create': {
     topic: string;
     partitions: number;
@@ -170,7 +173,7 @@ export interface TimedCommand {
 export type DropReason = 'partition' | 'cut' | 'loss' | 'node-down';
 
 /** Queue events (src/engine/queue/queue-types.ts) are merged in. */
-export interface EventMap extends QueueEventMap, ExternalEventMap {
+export interface EventMap extends QueueEventMap, ExternalEventMap, StreamsEventMap {
   'command.accepted': { commandId: CommandId; command: Command };
   'rpc.sent': {
     id: number;
@@ -668,4 +671,6 @@ export interface ClusterSnapshot {
   queues?: QueueSnapshot[];
   /** Queue senders, workers, batch jobs and account services. */
   services?: ServiceSnapshot[];
+  /** Kafka Streams applications and their instances (src/engine/streams); absent when none exist. */
+  streamsApps?: StreamsAppSnapshot[];
 }

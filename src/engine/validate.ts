@@ -165,6 +165,14 @@ const SPECS: Record<CommandType, Spec> = {
     },
   },
   'client.disconnect': { required: { client: str } },
+  // Kafka Streams applications (src/engine/streams): the topology is checked by the handler.
+  'streams.create': {
+    required: { app: str, topology: (v) => (isPlainObject(v) ? null : 'an object with steps') },
+    optional: { config: recordOf(configValue) },
+  },
+  'streams.start': { required: { app: str, instance: str } },
+  'streams.crash': { required: { instance: str } },
+  'streams.restart': { required: { instance: str } },
 };
 
 export const COMMAND_TYPES = Object.keys(SPECS) as CommandType[];
