@@ -11,12 +11,14 @@ import { benchStorage } from './storage.bench';
 import { benchLongSession } from './long-session.bench';
 import { benchChecker } from './checker.bench';
 import { benchWire } from './wire.bench';
+import { benchStreams } from './streams.bench';
 
 /**
  * `BENCH_ONLY=<part>` runs one part: `time-travel` (the worker's step-back, scrub and reload
  * figures), `storage` (the browser's storage and time-travel figures), `long-session` (the one-hour
  * session's heap and scrub), `checker` (the guarantee checker's cost per event), `wire` (KafkaJS
- * through the wire front end against the built-in producer), `flight` (the UI: messages in flight
+ * through the wire front end against the built-in producer), `streams` (a windowed aggregation on
+ * the cluster against the produce path alone), `flight` (the UI: messages in flight
  * and the cluster view with 1000 partitions).
  */
 const only = process.env.BENCH_ONLY;
@@ -28,6 +30,8 @@ const nodeParts: Record<string, () => void | Promise<void>> = {
   checker: benchChecker,
   'long-session': benchLongSession,
   wire: benchWire,
+  // Stream processing (issue 17): a windowed aggregation against the produce path alone.
+  streams: benchStreams,
   // The UI's figures: messages in flight, the cluster view with 1000 partitions.
   flight: async () => {
     await benchFlights();

@@ -212,6 +212,46 @@ describe('a streams application on the cluster', () => {
     expect(formatTrace(again.events())).toBe(formatTrace(one.events()));
   });
 
+  it('a key change goes through a real <application.id>-…-repartition topic into a second sub-topology', () => {
+    const sim = streamsCluster(6);
+    const byItem: TopologyStep[] = [
+      { id: 'in', op: 'stream', topic: 'purchases' },
+      { id: 'rekey', op: 'selectKey', from: 'in', key: 'value' },
+      { id: 'g', op: 'groupByKey', from: 'rekey', name: 'by-item' },
+      { id: 'count', op: 'aggregate', from: 'g', kind: 'count', store: 'items' },
+      { id: 'out', op: 'toStream', from: 'count' },
+      { id: 'to', op: 'to', from: 'out', topic: 'totals' },
+    ];
+    sim.dispatch({
+      type: 'streams.create',
+      app: 'shop',
+      topology: { steps: byItem },
+      config: { 'statestore.cache.max.bytes': 0 },
+    });
+    sim.runFor(500);
+    const created = eventsOf(sim, 'streams.created')[0]!;
+    expect(created.internalTopics).toEqual(['shop-by-item-repartition', 'shop-items-changelog']);
+    expect(created.tasks).toEqual(['0_0', '0_1', '1_0', '1_1']);
+    const repartition = sim.snapshot().topics.find((t) => t.name === 'shop-by-item-repartition');
+    expect(repartition?.partitions.length).toBe(2);
+    sim.dispatch({ type: 'streams.start', app: 'shop', instance: 'a' });
+    sim.runFor(8000);
+    send(sim, [
+      ['alice', 'book'],
+      ['bob', 'book'],
+      ['carol', 'pen'],
+      ['dave', 'book'],
+    ]);
+    sim.runFor(3000);
+    expect(
+      readTopic(sim, 'shop-by-item-repartition', 'read_uncommitted')
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(['book', 'book', 'book', 'pen']);
+    const last = new Map(readTopic(sim, 'totals', 'read_uncommitted').map((r) => [r.key, r.value]));
+    expect(Object.fromEntries(last)).toEqual({ book: '3', pen: '1' });
+  });
+
   it('a checkpoint taken mid-run continues identically (tasks and stores are plain data)', () => {
     const sim = streamsCluster(4);
     sim.dispatch({

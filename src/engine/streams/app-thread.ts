@@ -99,19 +99,27 @@ function enqueue(self: StreamsNode, records: EventMap['consumer.received']['reco
   }
 }
 
-/** PartitionGroup: of the task's partitions, the one whose next record has the lowest timestamp. */
-function takeNext(queue: QueuedRecord[]): QueuedRecord {
-  const heads: QueuedRecord[] = [];
-  const seen = new Set<string>();
+/**
+ * PartitionGroup order: the task's records split by partition (each in offset order), then taken
+ * one at a time from the partition whose next record has the lowest timestamp.
+ */
+function inPartitionGroupOrder(queue: QueuedRecord[]): QueuedRecord[] {
+  const parts = new Map<string, QueuedRecord[]>();
   for (const r of queue) {
     const k = `${r.topic}-${r.partition}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    heads.push(r);
+    const list = parts.get(k);
+    if (list) list.push(r);
+    else parts.set(k, [r]);
   }
-  const pick = heads.length === 1 ? heads[0]! : heads[nextPartition(heads)]!;
-  queue.splice(queue.indexOf(pick), 1);
-  return pick;
+  if (parts.size <= 1) return queue;
+  const lists = [...parts.values()];
+  const next = lists.map(() => 0);
+  const out: QueuedRecord[] = [];
+  for (;;) {
+    const i = nextPartition(lists.map((l, j) => l[next[j]!]));
+    if (i < 0) return out;
+    out.push(lists[i]![next[i]!++]!);
+  }
 }
 
 function processQueues(run: Run): void {
@@ -122,20 +130,19 @@ function processQueues(run: Run): void {
   for (const rt of Object.values(v.tasks)) {
     if (rt.state !== 'running' || rt.queue.length === 0) continue;
     const task = taskOf(self, rt);
-    let n = 0;
-    while (rt.queue.length > 0) {
-      const r = takeNext(rt.queue);
+    const records = inPartitionGroupOrder(rt.queue);
+    rt.queue = [];
+    for (const r of records) {
       ensureTransaction(run);
       task.process(r.topic, r.key, r.value, r.timestampMs, r.offset);
       rt.consumed[tpKey(r.topic, r.partition)] = r.offset + 1;
       rt.dirty = true;
-      n++;
       drain(run, rt, task);
     }
     run.ctx.emit('streams.processed', {
       ...names(self),
       task: rt.id,
-      records: n,
+      records: records.length,
       streamTimeMs: task.streamTimeMs,
     });
   }
