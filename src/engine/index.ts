@@ -135,3 +135,7 @@ export const admin = { listOffsets } as const;
 // ---- Limits a browser simulation can keep, and bursts as one command (issue 21) ----
 export { SIMULATION_LIMITS, checkCommandLimits } from './limits';
 export { burstSends, expandCommand } from './burst';
+// ---- Stream processing apps on the cluster (issue 17, layer 2): the streams.* commands' node ----
+export type * from './streams/app-types';
+export { streamsNodeId, resolveStreamsConfig } from './streams/app-state';
+export type { StreamsConfig } from './streams/app-state';

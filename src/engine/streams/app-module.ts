@@ -188,6 +188,7 @@ export const streamsModule: EngineModule = {
     const nodes = Object.values(kernel.state.nodes).filter((n) => n.kind === 'streams') as StreamsRecord[];
     snap.streamsApps = defs.map((def): StreamsAppSnapshot => ({
       app: def.app,
+      topology: def.spec,
       guarantee: def.config.guarantee,
       commitIntervalMs: def.config.commitIntervalMs,
       cacheMaxBytes: def.config.cacheMaxBytes,

@@ -103,6 +103,8 @@ export interface StreamsInstanceSnapshot {
 
 export interface StreamsAppSnapshot {
   app: string;
+  /** The application's topology, as given (the views build Kafka's graph from it). */
+  topology: TopologySpec;
   guarantee: ProcessingGuarantee;
   commitIntervalMs: number;
   cacheMaxBytes: number;
