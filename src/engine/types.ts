@@ -91,6 +91,8 @@ export interface CommandMap extends QueueCommandMap, ExternalCommandMap, Streams
     headers?: Record<string, string>;
     /** Send a tombstone (a null value; `value` is ignored): on a compacted topic it deletes the key. */
     tombstone?: boolean;
+    /** ProducerRecord's timestamp (CreateTime, ms); default: the producer's clock. Event time for streams. */
+    timestamp?: number;
   };
   /**
    * A burst: `count` sends of one record, values numbered `value-1` … `value-count`, applied at one

@@ -93,7 +93,7 @@ const SPECS: Record<CommandType, Spec> = {
   'producer.create': { required: { producer: str }, optional: { config: recordOf(configValue) } },
   'producer.send': {
     required: { producer: str, topic: str, key: nullableString, value: anyString },
-    optional: { partition: nonNegInt, headers: recordOf(anyString), tombstone: bool },
+    optional: { partition: nonNegInt, headers: recordOf(anyString), tombstone: bool, timestamp: nonNegInt },
   },
   'producer.sendMany': {
     required: { producer: str, topic: str, key: nullableString, value: anyString, count: posInt },

@@ -144,6 +144,7 @@ function processQueues(run: Run): void {
       task: rt.id,
       records: records.length,
       streamTimeMs: task.streamTimeMs,
+      timestamps: records.slice(0, 200).map((r) => r.timestampMs),
     });
   }
 }

@@ -59,6 +59,8 @@ export interface StreamsEventMap {
     task: string;
     records: number;
     streamTimeMs: number;
+    /** The records' timestamps (event time), the first 200, for the window plots. */
+    timestamps: number[];
   };
   /** A record a processor dropped, with Kafka's log message (too late for its time range, null key, ...). */
   'streams.dropped': {
