@@ -36,7 +36,7 @@ export interface GraphLayout {
   lanes: { id: number; y: number; h: number }[];
 }
 
-const BOX_W = 150;
+const BOX_W = 136;
 const BOX_H = 44;
 const LANE_GAP = 16;
 
@@ -79,7 +79,7 @@ export function topologyLayout(
   const maxDepth = Math.max(1, ...depth.values());
   const x = scaleLinear()
     .domain([0, maxDepth + 1])
-    .range([8, 8 + (maxDepth + 1) * (BOX_W + 36)]);
+    .range([8, 8 + (maxDepth + 1) * (BOX_W + 26)]);
   const laneRows = graph.subtopologies.map((members) => {
     const perColumn = new Map<number, number>();
     for (const name of members) {
