@@ -252,6 +252,46 @@ describe('a streams application on the cluster', () => {
     expect(Object.fromEntries(last)).toEqual({ book: '3', pen: '1' });
   });
 
+  it("a record older than its window end + grace is dropped with Kafka's message (event time from producer.send)", () => {
+    const sim = streamsCluster(2);
+    const windowed: TopologyStep[] = [
+      { id: 'in', op: 'stream', topic: 'purchases' },
+      { id: 'g', op: 'groupByKey', from: 'in' },
+      { id: 'w', op: 'windowedBy', from: 'g', windows: { type: 'tumbling', sizeMs: 5000, graceMs: 1000 } },
+      { id: 'count', op: 'aggregate', from: 'w', kind: 'count', store: 'per-user' },
+    ];
+    sim.dispatch({ type: 'streams.create', app: 'shop', topology: { steps: windowed } });
+    sim.runFor(500);
+    sim.dispatch({ type: 'streams.start', app: 'shop', instance: 'a' });
+    sim.runFor(8000);
+    const t = sim.now();
+    sim.dispatch({
+      type: 'producer.send',
+      producer: 'shop',
+      topic: 'purchases',
+      key: 'u',
+      value: 'a',
+      timestamp: t,
+    });
+    sim.runFor(300);
+    // A purchase made at 100 ms arrives now: its window [0, 5000) closed at 6000 ms of stream time.
+    sim.dispatch({
+      type: 'producer.send',
+      producer: 'shop',
+      topic: 'purchases',
+      key: 'u',
+      value: 'b',
+      timestamp: 100,
+    });
+    sim.runFor(300);
+    const drops = eventsOf(sim, 'streams.dropped');
+    expect(drops.length, tail(sim)).toBe(1);
+    expect(drops[0]).toMatchObject({ timestampMs: 100 });
+    expect(drops[0]!.message).toMatch(/^Skipping record for expired window/);
+    const processed = eventsOf(sim, 'streams.processed').flatMap((e) => e.timestamps);
+    expect(processed).toEqual([t, 100]);
+  });
+
   it('a checkpoint taken mid-run continues identically (tasks and stores are plain data)', () => {
     const sim = streamsCluster(4);
     sim.dispatch({

@@ -59,7 +59,7 @@ export interface StreamsEventMap {
     task: string;
     records: number;
     streamTimeMs: number;
-    /** The records' timestamps (event time), the first 200, for the window plots. */
+    /** The records' timestamps (event time), the first 200, for the event-time plots. */
     timestamps: number[];
   };
   /** A record a processor dropped, with Kafka's log message (too late for its time range, null key, ...). */
