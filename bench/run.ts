@@ -13,13 +13,15 @@ import { benchChecker } from './checker.bench';
 import { benchWire } from './wire.bench';
 import { benchPageTimeTravel } from './page-time-travel.bench';
 import { benchSpacetime } from './spacetime.bench';
+import { benchStreams } from './streams.bench';
 
 /**
  * `BENCH_ONLY=<part>` runs one part: `time-travel` (the worker's step-back, scrub and reload
  * figures), `storage` (the browser's storage and time-travel figures), `long-session` (the one-hour
  * session's heap and scrub), `checker` (the guarantee checker's cost per event), `spacetime` (the
  * space-time diagram's layout of a 10 s window against one frame), `wire` (KafkaJS
- * through the wire front end against the built-in producer), `flight` (the UI: messages in flight
+ * through the wire front end against the built-in producer), `streams` (a windowed aggregation on
+ * the cluster against the produce path alone), `flight` (the UI: messages in flight
  * and the cluster view with 1000 partitions), `page-time-travel` (Back and scrub in the app at
  * 100 000 events, input to the new frame, in headless Chromium).
  */
@@ -33,6 +35,8 @@ const nodeParts: Record<string, () => void | Promise<void>> = {
   spacetime: benchSpacetime,
   'long-session': benchLongSession,
   wire: benchWire,
+  // Stream processing (issue 17): a windowed aggregation against the produce path alone.
+  streams: benchStreams,
   // The UI's figures: messages in flight, the cluster view with 1000 partitions.
   flight: async () => {
     await benchFlights();

@@ -9,6 +9,7 @@ import { consumerModule } from './client/consumer-module';
 import { queueModule } from './queue/queue-module';
 import { externalClientModule } from './external/external-client';
 import { adminModule } from './admin/admin-module';
+import { streamsModule } from './streams/app-module';
 import { replayInto, SimulationImpl, type FacadeSimulation as Simulation } from './simulation';
 import type { SimulationOptions, TimedCommand } from './types';
 
@@ -21,6 +22,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     queueModule,
     externalClientModule,
     adminModule,
+    streamsModule,
   ]);
 }
 
@@ -173,3 +175,7 @@ export type { RpcKind, RpcRequestKind } from './protocol/rpc-kinds';
 // ---- Lessons you can watch (issue 15): Kafka's defaults, for the countdowns a page explains ----
 export { CONFIG_KEYS } from './config';
 export { INT_KEYS as CONSUMER_INT_KEYS } from './client/consumer-config';
+// ---- Stream processing apps on the cluster (issue 17, layer 2): the streams.* commands' node ----
+export type * from './streams/app-types';
+export { streamsNodeId, resolveStreamsConfig } from './streams/app-state';
+export type { StreamsConfig } from './streams/app-state';

@@ -6,6 +6,7 @@
 import type { QueueCommandMap, QueueEventMap, QueueSnapshot, ServiceSnapshot } from './queue/queue-types';
 import type { ExternalCommandMap, ExternalEventMap } from './external/external-types';
 import type { AdminCommandMap, AdminEventMap } from './admin/admin-types';
+import type { StreamsAppSnapshot, StreamsCommandMap, StreamsEventMap } from './streams/app-types';
 
 import type { CommandId, NodeId } from './ids';
 
@@ -19,7 +20,9 @@ export type NodeKind =
   | 'queue'
   | 'service'
   /** A real Kafka client through the wire front end (src/engine/external). */
-  | 'client';
+  | 'client'
+  /** A Kafka Streams application instance (src/engine/streams, issue 17). */
+  | 'streams';
 
 export interface TopicPartition {
   topic: string;
@@ -71,7 +74,7 @@ export interface SimulationOptions {
 export type SeekTarget = number | 'beginning' | 'end' | { timestampMs: number };
 
 /** Queue commands (src/engine/queue/queue-types.ts) are merged in. */
-export interface CommandMap extends QueueCommandMap, ExternalCommandMap, AdminCommandMap {
+export interface CommandMap extends QueueCommandMap, ExternalCommandMap, AdminCommandMap, StreamsCommandMap {
   'topic.create': {
     topic: string;
     partitions: number;
@@ -89,6 +92,8 @@ export interface CommandMap extends QueueCommandMap, ExternalCommandMap, AdminCo
     headers?: Record<string, string>;
     /** Send a tombstone (a null value; `value` is ignored): on a compacted topic it deletes the key. */
     tombstone?: boolean;
+    /** ProducerRecord's timestamp (CreateTime, ms); default: the producer's clock. Event time for streams. */
+    timestamp?: number;
   };
   /**
    * A burst: `count` sends of one record, values numbered `value-1` … `value-count`, applied at one
@@ -171,7 +176,7 @@ export interface TimedCommand {
 export type DropReason = 'partition' | 'cut' | 'loss' | 'node-down';
 
 /** Queue events (src/engine/queue/queue-types.ts) are merged in. */
-export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap {
+export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap, StreamsEventMap {
   'command.accepted': { commandId: CommandId; command: Command };
   'rpc.sent': {
     id: number;
@@ -712,4 +717,6 @@ export interface ClusterSnapshot {
   queues?: QueueSnapshot[];
   /** Queue senders, workers, batch jobs and account services. */
   services?: ServiceSnapshot[];
+  /** Kafka Streams applications and their instances (src/engine/streams); absent when none exist. */
+  streamsApps?: StreamsAppSnapshot[];
 }

@@ -93,7 +93,7 @@ const SPECS: Record<CommandType, Spec> = {
   'producer.create': { required: { producer: str }, optional: { config: recordOf(configValue) } },
   'producer.send': {
     required: { producer: str, topic: str, key: nullableString, value: anyString },
-    optional: { partition: nonNegInt, headers: recordOf(anyString), tombstone: bool },
+    optional: { partition: nonNegInt, headers: recordOf(anyString), tombstone: bool, timestamp: nonNegInt },
   },
   'producer.sendMany': {
     required: { producer: str, topic: str, key: nullableString, value: anyString, count: posInt },
@@ -178,6 +178,14 @@ const SPECS: Record<CommandType, Spec> = {
     optional: { partitions: arrayOf(topicPartition) },
   },
   'group.delete': { required: { groupId: str } },
+  // Kafka Streams applications (src/engine/streams): the topology is checked by the handler.
+  'streams.create': {
+    required: { app: str, topology: (v) => (isPlainObject(v) ? null : 'an object with steps') },
+    optional: { config: recordOf(configValue) },
+  },
+  'streams.start': { required: { app: str, instance: str } },
+  'streams.crash': { required: { instance: str } },
+  'streams.restart': { required: { instance: str } },
 };
 
 export const COMMAND_TYPES = Object.keys(SPECS) as CommandType[];

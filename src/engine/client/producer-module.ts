@@ -134,7 +134,7 @@ export const producerModule: EngineModule = {
           const record: BatchRecord = {
             key: c.key,
             value: c.tombstone ? null : c.value,
-            timestamp: ctx.now(),
+            timestamp: c.timestamp ?? ctx.now(),
           };
           if (c.headers) record.headers = c.headers;
           acceptRecord(ctx, self, c.topic, record, c.partition ?? -1, commandId);

@@ -88,6 +88,8 @@ export interface PendingRecord {
   /** Explicit partition, or -1 to let the partitioner choose. */
   partition: number;
   commandId: number;
+  /** When send() started waiting (max.block.ms counts from here; the record's timestamp may be older). */
+  sinceMs?: number;
 }
 
 export interface TopicMeta {

@@ -179,7 +179,7 @@ export function acceptRecord(
     wakeAt(ctx, v, ctx.now());
   }
   if (meta.numPartitions < 0) {
-    meta.pending.push({ record, partition, commandId });
+    meta.pending.push({ record, partition, commandId, sinceMs: ctx.now() });
     v.queuedRecords++;
     return;
   }
@@ -231,7 +231,10 @@ function placePending(ctx: NodeContext, self: ProducerNode, meta: TopicMeta): vo
 function expirePending(ctx: NodeContext, self: ProducerNode, nowMs: number): void {
   const maxBlockMs = self.durable.config.maxBlockMs;
   for (const meta of Object.values(self.volatile.topics)) {
-    while (meta.pending.length > 0 && nowMs - meta.pending[0]!.record.timestamp >= maxBlockMs) {
+    while (
+      meta.pending.length > 0 &&
+      nowMs - (meta.pending[0]!.sinceMs ?? meta.pending[0]!.record.timestamp) >= maxBlockMs
+    ) {
       const p = meta.pending.shift()!;
       self.volatile.queuedRecords--;
       failBatchlessRecord(

@@ -1,0 +1,64 @@
+/**
+ * What the stream-processing views need from the trace, kept as batches arrive: per application,
+ * every processed record's event time and the clock when it was processed (dropped ones marked, from
+ * `streams.dropped`), and the stream time after each step. Going back in time starts over.
+ */
+import type { EngineEvent } from '../../engine/index';
+import type { PlotPoint } from './window-plot';
+
+export interface FeedBatch {
+  events: EngineEvent[];
+  nowMs: number;
+}
+
+const MAX_POINTS = 2000;
+
+export class StreamsFeed {
+  version = $state(0);
+  /** Per application (plain records: `version` is what the views watch). */
+  points: Record<string, PlotPoint[]> = {};
+  streamTime: Record<string, { atMs: number; streamTimeMs: number }[]> = {};
+  private lastSeq = 0;
+  private nowMs = 0;
+  /** Drops seen in this step, matched to the processed record they belong to. */
+  private drops: Record<string, number> = {};
+
+  connect(source: { onBatch(listener: (b: FeedBatch) => void): () => void }): () => void {
+    return source.onBatch((b) => this.apply(b));
+  }
+
+  apply(batch: FeedBatch): void {
+    const first = batch.events[0];
+    if (first?.seq === 1 || batch.nowMs < this.nowMs) {
+      this.points = {};
+      this.streamTime = {};
+      this.lastSeq = first ? first.seq - 1 : 0;
+    }
+    this.nowMs = batch.nowMs;
+    let changed = false;
+    for (const e of batch.events) {
+      if (e.seq <= this.lastSeq) continue;
+      this.lastSeq = e.seq;
+      if (e.type === 'streams.dropped') {
+        const k = `${e.app}|${e.atMs}|${e.timestampMs}`;
+        this.drops[k] = (this.drops[k] ?? 0) + 1;
+      } else if (e.type === 'streams.processed') {
+        const pts = this.points[e.app] ?? [];
+        for (const ts of e.timestamps) {
+          const k = `${e.app}|${e.atMs}|${ts}`;
+          const d = this.drops[k] ?? 0;
+          if (d > 0) this.drops[k] = d - 1;
+          pts.push({ eventMs: ts, atMs: e.atMs, dropped: d > 0 });
+        }
+        this.points[e.app] = pts.slice(-MAX_POINTS);
+        const st = this.streamTime[e.app] ?? [];
+        const prev = st.at(-1)?.streamTimeMs ?? -1;
+        st.push({ atMs: e.atMs, streamTimeMs: Math.max(prev, e.streamTimeMs) });
+        this.streamTime[e.app] = st.slice(-MAX_POINTS);
+        changed = true;
+      }
+    }
+    if (Object.keys(this.drops).length > 500) this.drops = {};
+    if (changed) this.version++;
+  }
+}
