@@ -18,6 +18,7 @@ import type { StoredPosition } from './db';
 import type { Scenario } from './scenario';
 import type { GuaranteeReport } from './session-checks';
 import type { RunResult, StopCondition } from './stop-conditions';
+import type { WireAction, WireOut } from './wire-types';
 
 export type { RunResult, StopCondition } from './stop-conditions';
 
@@ -197,7 +198,15 @@ export interface CliRequest {
   action: CliAction;
 }
 
+/** The Code tool: one socket action of the code worker's Kafka client (src/worker/wire-bridge.ts). */
+export interface WireRequest {
+  type: 'wire';
+  requestId: number;
+  action: WireAction;
+}
+
 export type WorkerRequest =
+  | WireRequest
   | CliRequest
   | InitRequest
   | AdvanceRequest
@@ -267,6 +276,8 @@ export interface Batch {
   timeline: TimelineState;
   /** The guarantee checker's findings (when changed) and Kafka's metrics, as of this batch. */
   guarantees?: GuaranteeReport;
+  /** Bytes and closes for the Code tool's sockets since the previous batch (absent: none). */
+  wire?: WireOut[];
 }
 
 /**
@@ -436,7 +447,15 @@ export interface CliOutputMessage {
   batch?: Batch;
 }
 
+/** The answer to a `wire` request: the session as it is now (its `wire` holds the sockets' output). */
+export interface WireOutputMessage {
+  type: 'wireOutput';
+  requestId: number;
+  batch: Batch;
+}
+
 export type WorkerMessage =
+  | WireOutputMessage
   | CheckerGridMessage
   | TraceWindowMessage
   | RpcDetailMessage
@@ -454,6 +473,7 @@ export type WorkerMessage =
   | FaultMessage;
 
 const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>([
+  'wire',
   'cli',
   'init',
   'advance',
@@ -473,6 +493,7 @@ const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>([
   'rpcDetail',
 ]);
 const MESSAGE_TYPES: ReadonlySet<unknown> = new Set<WorkerMessage['type']>([
+  'wireOutput',
   'cliOutput',
   'ready',
   'batch',
