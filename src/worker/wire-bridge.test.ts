@@ -4,7 +4,7 @@ import { Kafka, logLevel, type ISocketFactory } from 'kafkajs';
 import { formatTrace, replaySimulation, type SimulationOptions } from '../engine';
 import { Timeline } from './timeline';
 import { WireBridge } from './wire-bridge';
-import type { WireOut } from './wire-types';
+import { TIMELINE_MOVED_BACK, type WireOut } from './wire-types';
 
 const OPTIONS: SimulationOptions = { seed: 3, brokers: 3 };
 
@@ -108,7 +108,7 @@ describe('the Code tool bridge', () => {
     expect(bridge.drain(timeline)).toEqual([]);
     const commands = timeline.commandCount();
     timeline.seek(timeline.nowMs() - 50);
-    expect(bridge.drain(timeline)).toEqual([{ kind: 'close', conn: 7, reason: 'the timeline moved back' }]);
+    expect(bridge.drain(timeline)).toEqual([{ kind: 'close', conn: 7, reason: TIMELINE_MOVED_BACK }]);
     expect(timeline.commandCount()).toBe(commands);
   });
 });

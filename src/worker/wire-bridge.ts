@@ -7,13 +7,19 @@
  * trace after every request the worker serves and leave with the next batch (`Batch.wire`).
  *
  * A real client cannot be rewound: when the timeline moves back (step back, a seek into the past,
- * a restored future, another session), the run's sockets are closed without recording anything,
- * and the page stops the run.
+ * a restored future) or the session is replaced, the run's sockets are closed without recording
+ * anything, and the page stops the run.
  */
 import { isEngineError, type Command } from '../engine';
 import { WireHost } from '../wire/index';
 import type { Timeline } from './timeline';
-import { CODE_BROKER_PORT, codeBrokerHost, type WireAction, type WireOut } from './wire-types';
+import {
+  CODE_BROKER_PORT,
+  codeBrokerHost,
+  TIMELINE_MOVED_BACK,
+  type WireAction,
+  type WireOut,
+} from './wire-types';
 
 interface Bound {
   timeline: Timeline;
@@ -99,7 +105,10 @@ export class WireBridge {
     if (!bound) return;
     if (bound.timeline !== timeline) return this.detach('the session was replaced');
     const length = timeline.traceLength();
-    if (length < bound.seq || timeline.hasFuture()) return this.detach('the timeline moved back');
+    // Every move back (step back, a seek into the past, a restored future) answers with a batch,
+    // and the trace at an earlier position is shorter. (A run may start in the past: its first
+    // request forks the timeline, so recorded future alone is no reason to end it.)
+    if (length < bound.seq) return this.detach(TIMELINE_MOVED_BACK);
     if (length === bound.seq) return;
     const events = timeline.sim.trace().slice(bound.seq);
     bound.seq = length;

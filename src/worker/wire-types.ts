@@ -25,3 +25,6 @@ export function codeBrokerHost(id: number): string {
 
 /** The port every simulated broker listens on in the Code tool (Kafka's default). */
 export const CODE_BROKER_PORT = 9092;
+
+/** The close reason when the timeline moved back under a live run (the page ends the run). */
+export const TIMELINE_MOVED_BACK = 'the timeline moved back';
