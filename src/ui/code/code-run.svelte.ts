@@ -28,6 +28,10 @@ export class CodeRun {
   /** `finished`: the script's top level returned; its clients may still run until Stop. */
   status = $state<'idle' | 'running' | 'finished'>('idle');
   lines = $state.raw<ConsoleLine[]>([]);
+  /** Requests real clients put on the simulated network during this run (`rpc.sent` from `client:*`). */
+  requests = $state(0);
+  /** The newest of them, as the trace has it: `client:my-app: Metadata → broker-2`. */
+  lastRequest = $state<string | null>(null);
   private worker: Worker | undefined;
   private unsubscribe: (() => void) | undefined;
   private nextLine = 1;
@@ -43,6 +47,8 @@ export class CodeRun {
   start(code: string): void {
     this.stop();
     this.lines = [];
+    this.requests = 0;
+    this.lastRequest = null;
     this.print(
       'system',
       'Running with KafkaJS 2.2.4 against the simulated cluster. Time moves only while the simulation plays.',
@@ -88,6 +94,12 @@ export class CodeRun {
       return;
     }
     this.lastNowMs = batch.nowMs;
+    if (!batch.reset)
+      for (const e of batch.events)
+        if (e.type === 'rpc.sent' && e.from.startsWith('client:')) {
+          this.requests++;
+          this.lastRequest = `${e.from}: ${e.kind} → ${e.to}`;
+        }
     this.send({ type: 'tick', nowMs: batch.nowMs, out: batch.wire ?? [] });
   }
 
