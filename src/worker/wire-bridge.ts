@@ -26,6 +26,8 @@ interface Bound {
   host: WireHost;
   /** Trace events already fed to the host. */
   seq: number;
+  /** Virtual time at the last look: the clock never goes back under a live client. */
+  nowMs: number;
   /** The code worker's connection id → the host's. */
   conns: Map<number, number>;
 }
@@ -106,9 +108,10 @@ export class WireBridge {
     if (bound.timeline !== timeline) return this.detach('the session was replaced');
     const length = timeline.traceLength();
     // Every move back (step back, a seek into the past, a restored future) answers with a batch,
-    // and the trace at an earlier position is shorter. (A run may start in the past: its first
+    // and the position is earlier: a shorter trace or an earlier clock. (A run may start in the past: its first
     // request forks the timeline, so recorded future alone is no reason to end it.)
-    if (length < bound.seq) return this.detach(TIMELINE_MOVED_BACK);
+    if (length < bound.seq || timeline.nowMs() < bound.nowMs) return this.detach(TIMELINE_MOVED_BACK);
+    bound.nowMs = timeline.nowMs();
     if (length === bound.seq) return;
     const events = timeline.sim.trace().slice(bound.seq);
     bound.seq = length;
@@ -128,7 +131,7 @@ export class WireBridge {
       clusterId: 'streamlab',
       address: (id) => ({ host: codeBrokerHost(id), port: CODE_BROKER_PORT }),
     });
-    this.bound = { timeline, host, seq: timeline.traceLength(), conns: new Map() };
+    this.bound = { timeline, host, seq: timeline.traceLength(), nowMs: timeline.nowMs(), conns: new Map() };
     return this.bound;
   }
 }
