@@ -46,9 +46,10 @@ test('paused, the client waits with the simulation; played again, its next reque
 }) => {
   test.setTimeout(90_000);
   await openCode(page);
-  await page.getByTestId('code-example').selectOption('producer');
+  await page.getByTestId('code-example').selectOption('consumer');
   await page.getByTestId('code-run').click();
-  await expect.poll(() => requestsSent(page), { timeout: 30_000 }).toBeGreaterThan(2);
+  // The consumer keeps going (fetches, heartbeats) until Stop: a client that always has more to say.
+  await expect.poll(() => requestsSent(page), { timeout: 30_000 }).toBeGreaterThan(8);
   await page.getByTestId('play-pause').click();
   await expect(page.getByTestId('play-pause')).toHaveText('Play');
   const paused = await requestsSent(page);
