@@ -52,6 +52,8 @@ test('paused, the client waits with the simulation; played again, its next reque
   await expect.poll(() => requestsSent(page), { timeout: 30_000 }).toBeGreaterThan(8);
   await page.getByTestId('play-pause').click();
   await expect(page.getByTestId('play-pause')).toHaveText('Play');
+  // The answer to an advance sent just before the pause may still arrive (and the client answer it).
+  await page.waitForTimeout(1000);
   const paused = await requestsSent(page);
   const clock = await page.getByTestId('virtual-clock').textContent();
   await page.waitForTimeout(1500);
@@ -60,5 +62,12 @@ test('paused, the client waits with the simulation; played again, its next reque
   expect(await page.getByTestId('virtual-clock').textContent()).toBe(clock);
   await page.getByTestId('play-pause').click();
   await expect.poll(() => requestsSent(page), { timeout: 30_000 }).toBeGreaterThan(paused);
+  // eachMessage ran for the records the example produced.
+  await expect(page.getByTestId('code-console')).toContainText(
+    /orders\[\d\] offset 0: (alice = book|bob = lamp)/,
+    {
+      timeout: 60_000,
+    },
+  );
   await page.screenshot({ path: '/tmp/code-shots/resumed.png' });
 });
