@@ -1,9 +1,35 @@
-import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+/**
+ * The Node modules KafkaJS requires, for the Code tool's worker (src/code): small browser stand-ins
+ * in place of `events`, `util` and `assert`, and modules that say what is missing for `zlib`, `crypto`,
+ * `net` and `tls`. Only worker bundles see this; the page never loads KafkaJS.
+ */
+function kafkajsNodeShims(): Plugin {
+  const shim = (name: string) => fileURLToPath(new URL(`./src/code/shims/${name}.cjs`, import.meta.url));
+  const map: Record<string, string> = {
+    events: shim('events'),
+    util: shim('util'),
+    assert: shim('assert'),
+    zlib: shim('unsupported'),
+    crypto: shim('unsupported'),
+    net: shim('unsupported'),
+    tls: shim('unsupported'),
+  };
+  return {
+    name: 'streamlab:kafkajs-node-shims',
+    enforce: 'pre',
+    resolveId(id) {
+      return map[id.replace(/^node:/, '')];
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [svelte()],
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [kafkajsNodeShims()] },
   build: { target: 'es2022', sourcemap: true },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173, strictPort: true },

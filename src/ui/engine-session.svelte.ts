@@ -25,6 +25,7 @@ import type {
 } from '../worker/protocol';
 import { isMomentKind, MOMENT_NAMES } from '../worker/key-moments';
 import type { Scenario } from '../worker/scenario';
+import type { WireAction } from '../worker/wire-types';
 import { decodeScenarioFromLink, scenarioCodeIn } from '../worker/scenario-codec';
 import { CommandJournal } from './command-journal';
 import { avoidSessions, forgetTabSession, planFor, readTabSession, writeTabSession } from './open-plan';
@@ -284,6 +285,12 @@ export class EngineSession {
     return this.client.cli(action);
   }
 
+  /** The Code tool: one socket action of the code worker's client (src/worker/wire-bridge.ts). */
+  async wire(action: WireAction): Promise<{ ok: true } | { ok: false; message: string }> {
+    if (!this.client) return { ok: false, message: 'The engine has not started.' };
+    return this.client.wire(action);
+  }
+
   /** A burst of commands in one request (the producer panel's "send 1000"). */
   async dispatchMany(commands: Command[]): Promise<DispatchResult> {
     if (!this.client) return { ok: false, code: 'FAULT', message: 'The engine has not started.' };
@@ -474,6 +481,9 @@ export class EngineSession {
         return;
       case 'cliOutput':
         if (message.batch) this.apply(message.batch);
+        return;
+      case 'wireOutput':
+        this.apply(message.batch);
         return;
       case 'storage':
         this.workerStorage = message.storage;

@@ -12,7 +12,10 @@ import type { Struct } from './schema';
 
 type S = Struct;
 
-function apply(sim: Simulation, command: Command): { errorCode: number; errorMessage: string | null } {
+function apply(
+  sim: Pick<Simulation, 'dispatch'>,
+  command: Command,
+): { errorCode: number; errorMessage: string | null } {
   try {
     sim.dispatch(command);
     return { errorCode: 0, errorMessage: null };
@@ -22,7 +25,7 @@ function apply(sim: Simulation, command: Command): { errorCode: number; errorMes
   }
 }
 
-export function answerAdmin(sim: Simulation, api: string, req: S): S {
+export function answerAdmin(sim: Pick<Simulation, 'dispatch' | 'snapshot'>, api: string, req: S): S {
   switch (api) {
     case 'CreateTopics':
       return {

@@ -13,5 +13,5 @@ export {
   type RequestHeader,
 } from './frame';
 export { decodeBatches, encodeBatches, type WireBatch, type WireRecord } from './record-batch';
-export { WireHost, type ConnectionSink, type WireLogEntry } from './wire-host';
+export { WireHost, type ConnectionSink, type WireLogEntry, type WireSim } from './wire-host';
 export type { Listeners } from './adapter';

@@ -13,6 +13,9 @@ import { decodeRequest, encodeResponse, FrameSplitter, unsupportedApiVersionsRes
 import { route, type Listeners } from './adapter';
 import type { Struct } from './schema';
 
+/** What the host needs of a simulation: a Timeline's recording `dispatch` fits too (src/worker/wire-bridge.ts). */
+export type WireSim = Pick<Simulation, 'dispatch' | 'snapshot'>;
+
 export interface ConnectionSink {
   write(bytes: Uint8Array): void;
   close(reason: string): void;
@@ -63,7 +66,7 @@ export class WireHost {
   onFrame: ((conn: number, direction: 'request' | 'response', frame: Uint8Array) => void) | null = null;
 
   constructor(
-    private readonly sim: Simulation,
+    private readonly sim: WireSim,
     private readonly listeners: Listeners,
   ) {}
 

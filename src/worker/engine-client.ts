@@ -26,6 +26,7 @@ import {
   type WorkerRequest,
 } from './protocol';
 import type { Scenario } from './scenario';
+import type { WireAction } from './wire-types';
 
 /** What the client needs from a Worker (a MessagePort works too, which the tests use). */
 export interface EnginePort {
@@ -59,7 +60,8 @@ type Reply = Extract<
       | 'fault'
       | 'checkerGrid'
       | 'traceWindow'
-      | 'rpcDetail';
+      | 'rpcDetail'
+      | 'wireOutput';
   }
 >;
 
@@ -289,6 +291,17 @@ export class EngineClient {
     );
   }
 
+  /** The Code tool: one socket action; resolves once the worker applied it (its batch is applied too). */
+  wire(action: WireAction): Promise<{ ok: true } | { ok: false; message: string }> {
+    return this.request(
+      (requestId) => ({ type: 'wire', requestId, action }),
+      (reply) =>
+        reply.type === 'wireOutput'
+          ? { ok: true as const }
+          : { ok: false as const, message: reply.type === 'fault' ? reply.message : 'unexpected reply' },
+    );
+  }
+
   private request<T>(make: (requestId: number) => WorkerRequest, settle: (reply: Reply) => T): Promise<T> {
     const requestId = this.nextRequestId++;
     return new Promise((resolve) => {
@@ -370,6 +383,7 @@ export class EngineClient {
       case 'traceWindow':
       case 'rpcDetail':
       case 'cliOutput':
+      case 'wireOutput':
         this.settle(data);
         break;
       case 'fault':

@@ -29,6 +29,7 @@ import { SessionChecks, type TraceSource } from './session-checks';
 import { rpcDetail, traceWindow } from './trace-window';
 import { CliHost } from './cli-host';
 import { Timeline, type Budget } from './timeline';
+import { WireBridge } from './wire-bridge';
 
 /** Wall time one request may spend moving the timeline before it answers (a frame, roughly). */
 export const REQUEST_BUDGET_MS = 12;
@@ -80,6 +81,8 @@ export class EngineHost {
   private storage: StorageState = { persistent: true, saved: true };
   private readonly logPages = new LogPages();
   private readonly cli = new CliHost();
+  /** The Code tool's sockets (src/worker/wire-bridge.ts). */
+  private readonly wire = new WireBridge();
   private session: Session | undefined;
   private backfillTimer: ReturnType<typeof setTimeout> | undefined;
   private checksTimer: ReturnType<typeof setTimeout> | undefined;
@@ -154,6 +157,8 @@ export class EngineHost {
         return this.readLog(request);
       case 'cli':
         return this.runCli(request.requestId, request.action);
+      case 'wire':
+        return this.runWire(request.requestId, request.action);
       case 'flush':
         return this.session?.writer.flush(true);
       case 'checkerGrid':
@@ -287,6 +292,15 @@ export class EngineHost {
       ...(changed ? { batch: this.batch(session, false) } : {}),
     });
     if (changed) session.writer.changed();
+  }
+
+  /** The Code tool: one socket action; commands it records are saved like clicks. */
+  private runWire(requestId: number, action: Extract<WorkerRequest, { type: 'wire' }>['action']): void {
+    const session = this.running();
+    const before = session.timeline.commandsVersion;
+    this.wire.act(session.timeline, action);
+    this.post({ type: 'wireOutput', requestId, batch: this.batch(session, false) });
+    if (session.timeline.commandsVersion !== before) session.writer.changed();
   }
 
   private readLog(request: Extract<WorkerRequest, { type: 'readLog' }>): void {
@@ -499,6 +513,8 @@ export class EngineHost {
 
   private batch(session: Session, reset: boolean): Batch {
     const { timeline } = session;
+    // First: answers arriving may reset a connection, which records a disconnect.
+    const wire = this.wire.drain(timeline);
     const trace = traceOf(timeline);
     const jumped =
       reset || session.lastSeq > trace.length || trace.length - session.lastSeq > MAX_EVENTS_PER_BATCH;
@@ -529,6 +545,7 @@ export class EngineHost {
         canRestoreFuture: timeline.canRestoreFuture(),
         faults: this.faults(session),
       },
+      ...(wire.length > 0 ? { wire } : {}),
     };
   }
 

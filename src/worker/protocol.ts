@@ -18,6 +18,7 @@ import type { StoredPosition } from './db';
 import type { Scenario } from './scenario';
 import type { GuaranteeReport } from './session-checks';
 import type { RunResult, StopCondition } from './stop-conditions';
+import type { WireAction, WireOut } from './wire-types';
 
 export type { RunResult, StopCondition } from './stop-conditions';
 
@@ -197,7 +198,15 @@ export interface CliRequest {
   action: CliAction;
 }
 
+/** The Code tool: one socket action of the code worker's Kafka client (src/worker/wire-bridge.ts). */
+export interface WireRequest {
+  type: 'wire';
+  requestId: number;
+  action: WireAction;
+}
+
 export type WorkerRequest =
+  | WireRequest
   | CliRequest
   | InitRequest
   | AdvanceRequest
@@ -273,6 +282,8 @@ export interface Batch {
   timeline: TimelineState;
   /** The guarantee checker's findings (when changed) and Kafka's metrics, as of this batch. */
   guarantees?: GuaranteeReport;
+  /** Bytes and closes for the Code tool's sockets since the previous batch (absent: none). */
+  wire?: WireOut[];
 }
 
 /**
@@ -455,8 +466,16 @@ export interface OpeningMessage {
   sessionId: string;
 }
 
+/** The answer to a `wire` request: the session as it is now (its `wire` holds the sockets' output). */
+export interface WireOutputMessage {
+  type: 'wireOutput';
+  requestId: number;
+  batch: Batch;
+}
+
 export type WorkerMessage =
   | OpeningMessage
+  | WireOutputMessage
   | CheckerGridMessage
   | TraceWindowMessage
   | RpcDetailMessage
@@ -474,6 +493,7 @@ export type WorkerMessage =
   | FaultMessage;
 
 const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>([
+  'wire',
   'cli',
   'init',
   'advance',
@@ -494,6 +514,7 @@ const REQUEST_TYPES: ReadonlySet<unknown> = new Set<WorkerRequest['type']>([
 ]);
 const MESSAGE_TYPES: ReadonlySet<unknown> = new Set<WorkerMessage['type']>([
   'opening',
+  'wireOutput',
   'cliOutput',
   'ready',
   'batch',

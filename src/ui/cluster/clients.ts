@@ -8,7 +8,8 @@ import type { TopGroupInput } from './top-band';
 
 export interface ClientCard {
   node: string;
-  kind: 'producer' | 'consumer';
+  /** `external`: a real Kafka client (the Code tool's KafkaJS, the gateway's apps), node `client:<client.id>`. */
+  kind: 'producer' | 'consumer' | 'external';
   title: string;
   alive: boolean;
   details: string[];
@@ -45,7 +46,17 @@ export function clientCards(snapshot: ClusterSnapshot): ClientCard[] {
       ],
     };
   });
-  return [...producers, ...consumers];
+  // Real clients (src/engine/external) keep their Kafka logic to themselves: the node only knows it is up.
+  const external = snapshot.nodes
+    .filter((n) => n.kind === 'client')
+    .map((n): ClientCard => ({
+      node: n.id,
+      kind: 'external',
+      title: `client ${shortId(n.id)}`,
+      alive: n.alive,
+      details: ['real Kafka client (KafkaJS, kcat, …)', 'real Kafka client', 'real client'],
+    }));
+  return [...producers, ...consumers, ...external];
 }
 
 /** Kafka's internal topics (`__consumer_offsets`): 50 partitions of bookkeeping, hidden by default. */
@@ -93,6 +104,14 @@ export function topGroups(
       boxes: nodes.map(box),
     });
   }
+  const external = clients.filter((c) => c.kind === 'external');
+  if (external.length > 0)
+    out.push({
+      key: 'external',
+      kind: 'clients',
+      titles: ['Your code (real clients)', 'Your code', 'Code'],
+      boxes: external.map((c) => box(c.node)),
+    });
   out.push({
     key: 'services',
     kind: 'clients',
