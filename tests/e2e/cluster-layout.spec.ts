@@ -123,6 +123,7 @@ test('a first visit is welcomed once, and the contents lead back with progress',
   await page.reload();
   await expect(page.getByTestId('node').first()).toBeVisible();
   await expect(page.getByTestId('welcome')).toBeHidden();
+  await page.getByTestId('help-button').click();
   await page.getByTestId('welcome-open').click();
   await expect(page.getByTestId('welcome')).toBeVisible();
   await page.keyboard.press('Escape');

@@ -1,7 +1,7 @@
 /**
  * The first visit's welcome (issue 16 item 4): shown once, on the app's bare address (a shared
  * link, a lesson or a test's `?seed=…` goes straight to what it names), and remembered in
- * localStorage. Reopened from the header's "Start here" button.
+ * localStorage. Reopened from the keyboard help ("?").
  */
 export const WELCOME_KEY = 'streamlab.welcome.v1';
 
