@@ -113,33 +113,6 @@ test('lesson 14 with its transaction markers', async ({ page }) => {
   await expect(page.getByTestId('virtual-clock')).toHaveAttribute('data-ms', clock ?? '');
 });
 
-test('a first visit is welcomed once, and the contents lead back with progress', async ({ page }) => {
-  test.setTimeout(120_000);
-  await page.goto('/');
-  await expect(page.getByTestId('welcome')).toBeVisible();
-  await expect(page.getByTestId('welcome-lesson')).toHaveAttribute('href', '?lesson=01-messaging');
-  await page.getByTestId('welcome-sandbox').click();
-  await expect(page.getByTestId('welcome')).toBeHidden();
-  await page.reload();
-  await expect(page.getByTestId('node').first()).toBeVisible();
-  await expect(page.getByTestId('welcome')).toBeHidden();
-  await page.getByTestId('help-button').click();
-  await page.getByTestId('welcome-open').click();
-  await expect(page.getByTestId('welcome')).toBeVisible();
-  await page.keyboard.press('Escape');
-  // A glossary word in the legend explains itself on keyboard focus.
-  await page.getByTestId('legend-toggle').click();
-  const leo = page.locator('[data-testid="legend"] [data-term="leo"]');
-  await leo.focus();
-  await expect(page.locator(`#${await leo.getAttribute('aria-describedby')}`)).toContainText(
-    'Log end offset',
-  );
-  await page.goto('/?lessons');
-  await expect(page.getByTestId('toc-count')).toContainText('13 lessons and a sandbox');
-  await page.getByTestId('back-to-app').click();
-  await expect(page.getByTestId('cluster-diagram')).toBeVisible();
-});
-
 test('a 9-broker, 5-controller sandbox with 20 clients in three groups', async ({ page }) => {
   test.setTimeout(300_000);
   await openPaused(page);
