@@ -578,6 +578,24 @@ export interface ReplicaSnapshot {
   lastStableOffset?: number;
   /** Offsets of transaction markers (control records) in the log, for drawing. */
   controlOffsets?: number[];
+  /** The newest records (the last 24 offsets), oldest first, for the diagram's cells (issue 16). */
+  tail?: RecordTailEntry[];
+}
+
+/** One record of a replica's newest records, as the cluster diagram shows it. */
+export interface RecordTailEntry {
+  offset: number;
+  key: string | null;
+  /** The value, cut to 120 characters (with "…"): read the log for all of it. */
+  value: string | null;
+  /** CreateTime, in virtual ms. */
+  timestamp: number;
+  /** A transaction marker: the application never sees it. */
+  control?: 'COMMIT' | 'ABORT';
+  /** Data written inside a transaction. */
+  transactional?: boolean;
+  /** Data of a transaction that was aborted (read_committed consumers skip it). */
+  aborted?: boolean;
 }
 
 export interface ProducerSnapshot {

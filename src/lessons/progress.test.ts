@@ -66,4 +66,15 @@ describe('lesson text markup', () => {
     ]);
     expect(segments('** not bold')).toEqual([{ kind: 'text', text: '** not bold' }]);
   });
+
+  it('links glossary entries with [[id]] or [[id|words]]', () => {
+    expect(segments('the [[isr]] and the [[hw|high watermark]].')).toEqual([
+      { kind: 'text', text: 'the ' },
+      { kind: 'term', term: 'isr', text: 'isr' },
+      { kind: 'text', text: ' and the ' },
+      { kind: 'term', term: 'hw', text: 'high watermark' },
+      { kind: 'text', text: '.' },
+    ]);
+    expect(segments('[[<b>]]')).toEqual([{ kind: 'text', text: '[[<b>]]' }]);
+  });
 });

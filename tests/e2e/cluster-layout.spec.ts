@@ -90,7 +90,29 @@ test('lesson 14 with its transaction markers', async ({ page }) => {
   await predict(page, 'ru-only');
   await pause(page);
   await expect(page.getByTestId('txn-marker').first()).toBeAttached();
+  // Item 2: COMMIT and ABORT are told apart, on the log and in the legend; the readers are marked.
+  await expect(page.locator('[data-testid="txn-marker"][data-control="COMMIT"]').first()).toBeAttached();
+  await expect(page.locator('[data-testid="txn-marker"][data-control="ABORT"]').first()).toBeAttached();
+  // Folded on a short screen; opened, it explains both markers.
+  await page.getByTestId('legend-toggle').click();
+  await expect(page.getByTestId('legend-commit')).toBeVisible();
+  await expect(page.getByTestId('legend-abort')).toBeVisible();
+  await page.getByTestId('legend-toggle').click();
+  await expect(page.getByTestId('position-mark').first()).toBeAttached();
+  await expect(page.getByTestId('end-offset').first()).toBeAttached();
   await shotAtBothSizes(page, 'lesson-14-markers', lessonMasks(page));
+  // Keyboard: a focused log reads its newest record; the arrows walk it without moving time.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const clock = await page.getByTestId('virtual-clock').getAttribute('data-ms');
+  const leader = page.locator('[data-testid="replica"][data-replica="ledger-0@3"]');
+  await leader.focus();
+  const tip = page.getByTestId('cell-tooltip');
+  await expect(tip).toContainText('offset 4 · ABORT marker');
+  await expect(leader).toHaveAttribute('aria-describedby', 'cell-tooltip');
+  await page.keyboard.press('ArrowLeft');
+  await expect(tip).toContainText('offset 3 · aborted transaction');
+  await expect(tip).toContainText('value t2: alice');
+  await expect(page.getByTestId('virtual-clock')).toHaveAttribute('data-ms', clock ?? '');
 });
 
 test('a 9-broker, 5-controller sandbox with 20 clients in three groups', async ({ page }) => {

@@ -24,6 +24,7 @@ import { clusterView } from './narration';
 import { coordinatedGroup } from './coordinator-services';
 import { lastStableOffset, toLogRecords, tpKey } from './partition-log';
 import { controlOffsets, transactionSnapshots } from './txn-snapshot';
+import { logTail } from './log-tail';
 import { checkCreateTopic, createTopicRecords } from './replication-control';
 import { findCollision, validateTopicName } from './topic-name';
 
@@ -239,6 +240,7 @@ function topicSnapshots(image: MetadataImage, brokers: BrokerNode[]): TopicSnaps
               segmentBaseOffsets: log.segments.map((seg) => seg.baseOffset),
               lastStableOffset: lastStableOffset(log),
               controlOffsets: controlOffsets(log),
+              tail: logTail(log),
             },
           ];
         }),

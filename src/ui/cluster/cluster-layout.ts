@@ -77,7 +77,8 @@ const PAD = 4;
 const BROKER_H = 46;
 /** Room between the top band and the brokers for the curved routes of messages. */
 const BAND_GAP = 30;
-export const ROW_H = 42;
+/** Tall enough for the role line, the cells with their LEO/HW marks, and the lane of offsets under them. */
+export const ROW_H = 54;
 const ROW_GAP = 6;
 const EMPTY_ROWS_H = 64;
 export const CELL_W = 12;
