@@ -2,11 +2,17 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Simulation } from '../engine';
 import { complete } from './complete';
+import { CONSUMER_HELP } from './help/console-consumer';
+import { PRODUCER_HELP } from './help/console-producer';
 import { execute } from './execute';
 import { parseLine } from './tokenize';
 import { cluster, run } from './testing/harness';
+import { helpText } from './tools/usage';
 
 const B = '--bootstrap-server broker-1:9092';
+/** The option tables printed after the console tools' usage errors (src/cli/help/help.test.ts). */
+const CT = helpText(CONSUMER_HELP);
+const PT = helpText(PRODUCER_HELP);
 let sim: Simulation;
 beforeAll(() => {
   sim = cluster();
@@ -107,25 +113,25 @@ describe('kafka-topics', () => {
 describe('other tools', () => {
   test('usage errors of the console tools and consumer groups', () => {
     expect(run(sim, `kafka-console-consumer ${B}`).stderr).toBe(
-      'Exactly one of --include/--topic is required. \n',
+      `Exactly one of --include/--topic is required. \n${CT}`,
     );
     expect(run(sim, `kafka-console-consumer ${B} --topic a --offset 3`).stderr).toBe(
-      'The partition is required when offset is specified.\n',
+      `The partition is required when offset is specified.\n${CT}`,
     );
     expect(run(sim, `kafka-console-consumer ${B} --topic a --partition 0 --group g`).stderr).toBe(
-      'Options group and partition cannot be specified together.\n',
+      `Options group and partition cannot be specified together.\n${CT}`,
     );
     expect(run(sim, `kafka-console-consumer ${B} --topic a --partition 0 --offset soon`).stderr).toBe(
-      "The provided offset value 'soon' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.\n",
+      `The provided offset value 'soon' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.\n${CT}`,
     );
     expect(run(sim, `kafka-console-consumer ${B} --topic a --bogus`).stderr).toBe(
-      'bogus is not a recognized option\n',
+      `bogus is not a recognized option\n${CT}`,
     );
     expect(run(sim, 'kafka-console-producer --bootstrap-server broker-1:9092').stderr).toBe(
-      'Missing required argument "[topic]"\n',
+      `Missing required argument "[topic]"\n${PT}`,
     );
     expect(run(sim, 'kafka-console-producer --topic a --bootstrap-server nohost').stderr).toBe(
-      'Please provide valid host:port like host1:9091,host2:9092\n\n',
+      `Please provide valid host:port like host1:9091,host2:9092\n\n${PT}`,
     );
     expect(run(sim, `kafka-consumer-groups ${B}`).stderr).toBe(
       'Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets\n',

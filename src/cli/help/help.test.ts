@@ -1,0 +1,122 @@
+/**
+ * Golden tests for the option tables Kafka prints after a usage error. The golden files were
+ * printed by jopt-simple 5.0.4 itself (OptionParser.printHelpOn, the version Kafka 4.0 ships) for
+ * the option specs read from Kafka 4.0's source, so they check the formatter byte for byte.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Simulation } from '../../engine';
+import { cluster, run } from '../testing/harness';
+import { CONSUMER_HELP } from './console-consumer';
+import { PRODUCER_HELP } from './console-producer';
+import { formatHelp } from './format';
+import { lineBreakWords } from './words';
+
+const golden = (name: string) => readFileSync(new URL(`./golden/${name}.txt`, import.meta.url), 'utf8');
+const B = '--bootstrap-server broker-1:9092';
+
+describe("joptsimple's layout", () => {
+  test('the producer and consumer tables match what jopt-simple 5.0.4 prints', () => {
+    expect(formatHelp(PRODUCER_HELP)).toBe(golden('console-producer'));
+    expect(formatHelp(CONSUMER_HELP)).toBe(golden('console-consumer'));
+  });
+  test('cells wrap at min(39, widest) columns with a 2-space indent and are padded (lines end in spaces)', () => {
+    const lines = formatHelp([
+      {
+        name: 'bootstrap-server',
+        description: 'REQUIRED: The Kafka server to connect to.',
+        arg: 'required',
+        argDescription: 'server to connect to',
+      },
+      { name: 'partitions', description: 'n', arg: 'required', type: 'Integer', defaults: ['1'] },
+      { name: 'codec', description: 'c', arg: 'optional' },
+    ]).split('\n');
+    // Checked against jopt-simple 5.0.4: the widths are those of the wrapped cells.
+    expect(lines).toEqual([
+      'Option                                 Description                          ',
+      '------                                 -----------                          ',
+      '--bootstrap-server <String: server to  REQUIRED: The Kafka server to connect',
+      '  connect to>                            to.                                ',
+      '--codec [String]                       c                                    ',
+      '--partitions <Integer>                 n (default: 1)                       ',
+      '',
+    ]);
+  });
+  test("words break as the JDK's line BreakIterator breaks them", () => {
+    // Each expectation was printed by JDK 17's BreakIterator.getLineInstance().
+    expect(lineBreakWords('the --export option (default: kafka.tools.DefaultMessageFormatter)')).toEqual([
+      'the ',
+      '--',
+      'export ',
+      'option ',
+      '(default: ',
+      'kafka.',
+      'tools.',
+      'DefaultMessageFormatter)',
+    ]);
+    expect(
+      lineBreakWords("HOST1:PORT1,x 1,000 1.5 -1 a-1 partition-to `retries` 'value.deserializer.' a.\"b"),
+    ).toEqual([
+      'HOST1:',
+      'PORT1,',
+      'x ',
+      '1,000 ',
+      '1.5 ',
+      '-1 ',
+      'a-',
+      '1 ',
+      'partition-',
+      'to ',
+      '`retries` ',
+      "'value.",
+      "deserializer.' ",
+      'a."',
+      'b',
+    ]);
+    expect(lineBreakWords('<String: b , ...> x;y 50%')).toEqual([
+      '<String: ',
+      'b ',
+      ', ',
+      '...',
+      '> ',
+      'x;',
+      'y ',
+      '50%',
+    ]);
+  });
+});
+
+describe('usage errors print the message, then the table', () => {
+  let sim: Simulation;
+  beforeAll(() => {
+    sim = cluster();
+  });
+  test('kafka-console-producer', () => {
+    const table = golden('console-producer');
+    expect(run(sim, `kafka-console-producer ${B} --topic a --bogus`)).toEqual({
+      stdout: '',
+      stderr: `bogus is not a recognized option\n${table}`,
+      exitCode: 1,
+    });
+    expect(run(sim, `kafka-console-producer ${B}`).stderr).toBe(
+      `Missing required argument "[topic]"\n${table}`,
+    );
+    expect(run(sim, 'kafka-console-producer --help').stderr).toBe(
+      `This tool helps to read data from standard input and publish it to Kafka.\n${table}`,
+    );
+  });
+  test('kafka-console-consumer', () => {
+    const table = golden('console-consumer');
+    expect(run(sim, `kafka-console-consumer ${B} --topic a --bogus`)).toEqual({
+      stdout: '',
+      stderr: `bogus is not a recognized option\n${table}`,
+      exitCode: 1,
+    });
+    expect(run(sim, `kafka-console-consumer ${B} --topic a --partition 0 --group g`).stderr).toBe(
+      `Options group and partition cannot be specified together.\n${table}`,
+    );
+    expect(run(sim, `kafka-console-consumer --topic a`).stderr).toBe(
+      `Missing required argument "[bootstrap-server]"\n${table}`,
+    );
+  });
+});
