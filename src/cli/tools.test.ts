@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Simulation } from '../engine';
 import { complete } from './complete';
 import { CONSUMER_HELP } from './help/console-consumer';
+import { GROUPS_HELP } from './help/consumer-groups';
 import { PRODUCER_HELP } from './help/console-producer';
 import { execute } from './execute';
 import { parseLine } from './tokenize';
@@ -13,6 +14,7 @@ const B = '--bootstrap-server broker-1:9092';
 /** The option tables printed after the console tools' usage errors (src/cli/help/help.test.ts). */
 const CT = helpText(CONSUMER_HELP);
 const PT = helpText(PRODUCER_HELP);
+const GT = helpText(GROUPS_HELP);
 let sim: Simulation;
 beforeAll(() => {
   sim = cluster();
@@ -134,18 +136,18 @@ describe('other tools', () => {
       `Please provide valid host:port like host1:9091,host2:9092\n\n${PT}`,
     );
     expect(run(sim, `kafka-consumer-groups ${B}`).stderr).toBe(
-      'Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets\n',
+      `Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets\n${GT}`,
     );
     expect(run(sim, `kafka-consumer-groups ${B} --describe`).stderr).toBe(
-      'Option [describe] takes one of these options: [all-groups], [group]\n',
+      `Option [describe] takes one of these options: [all-groups], [group]\n${GT}`,
     );
     expect(run(sim, `kafka-consumer-groups ${B} --describe --group g --members --state`).stderr).toBe(
-      'Option [describe] takes at most one of these options: [members], [offsets], [state]\n',
+      `Option [describe] takes at most one of these options: [members], [offsets], [state]\n${GT}`,
     );
     expect(
       run(sim, `kafka-consumer-groups ${B} --reset-offsets --group g --to-earliest --to-latest --dry-run`)
         .stderr,
-    ).toBe('Option "[to-earliest]" can\'t be used with option "[to-latest]"\n');
+    ).toBe(`Option "[to-earliest]" can't be used with option "[to-latest]"\n${GT}`);
   });
 
   test('metadata-quorum --replication: every cell padded and followed by a tab, the last too', () => {

@@ -9,6 +9,7 @@ import type { Simulation } from '../../engine';
 import { cluster, run } from '../testing/harness';
 import { CONSUMER_HELP } from './console-consumer';
 import { PRODUCER_HELP } from './console-producer';
+import { GROUPS_HELP } from './consumer-groups';
 import { formatHelp } from './format';
 import { lineBreakWords } from './words';
 
@@ -16,9 +17,10 @@ const golden = (name: string) => readFileSync(new URL(`./golden/${name}.txt`, im
 const B = '--bootstrap-server broker-1:9092';
 
 describe("joptsimple's layout", () => {
-  test('the producer and consumer tables match what jopt-simple 5.0.4 prints', () => {
+  test('the producer, consumer and consumer-groups tables match what jopt-simple 5.0.4 prints', () => {
     expect(formatHelp(PRODUCER_HELP)).toBe(golden('console-producer'));
     expect(formatHelp(CONSUMER_HELP)).toBe(golden('console-consumer'));
+    expect(formatHelp(GROUPS_HELP)).toBe(golden('consumer-groups'));
   });
   test('cells wrap at min(39, widest) columns with a 2-space indent and are padded (lines end in spaces)', () => {
     const lines = formatHelp([
@@ -116,6 +118,17 @@ describe('usage errors print the message, then the table', () => {
       `Options group and partition cannot be specified together.\n${table}`,
     );
     expect(run(sim, `kafka-console-consumer --topic a`).stderr).toBe(
+      `Missing required argument "[bootstrap-server]"\n${table}`,
+    );
+  });
+  test('kafka-consumer-groups', () => {
+    const table = golden('consumer-groups');
+    expect(run(sim, `kafka-consumer-groups ${B} --list --bogus`)).toEqual({
+      stdout: '',
+      stderr: `bogus is not a recognized option\n${table}`,
+      exitCode: 1,
+    });
+    expect(run(sim, 'kafka-consumer-groups --list').stderr).toBe(
       `Missing required argument "[bootstrap-server]"\n${table}`,
     );
   });
