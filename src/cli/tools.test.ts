@@ -4,6 +4,7 @@ import type { Simulation } from '../engine';
 import { complete } from './complete';
 import { CONSUMER_HELP } from './help/console-consumer';
 import { GROUPS_HELP } from './help/consumer-groups';
+import { TOPICS_HELP } from './help/kafka-topics';
 import { PRODUCER_HELP } from './help/console-producer';
 import { execute } from './execute';
 import { parseLine } from './tokenize';
@@ -15,6 +16,7 @@ const B = '--bootstrap-server broker-1:9092';
 const CT = helpText(CONSUMER_HELP);
 const PT = helpText(PRODUCER_HELP);
 const GT = helpText(GROUPS_HELP);
+const TT = helpText(TOPICS_HELP);
 let sim: Simulation;
 beforeAll(() => {
   sim = cluster();
@@ -78,15 +80,15 @@ describe('kafka-topics', () => {
   test('usage errors', () => {
     expect(run(sim, 'kafka-topics')).toEqual({
       stdout: '',
-      stderr: 'Create, delete, describe, or change a topic.\n',
+      stderr: `Create, delete, describe, or change a topic.\n${TT}`,
       exitCode: 1,
     });
     expect(run(sim, `kafka-topics ${B}`).stderr).toBe(
-      'Command must include exactly one action: --list, --describe, --create, --alter or --delete\n',
+      `Command must include exactly one action: --list, --describe, --create, --alter or --delete\n${TT}`,
     );
-    expect(run(sim, `kafka-topics ${B} --create`).stderr).toBe('Missing required argument "[topic]"\n');
+    expect(run(sim, `kafka-topics ${B} --create`).stderr).toBe(`Missing required argument "[topic]"\n${TT}`);
     expect(run(sim, `kafka-topics ${B} --list --partitions 3`).stderr).toBe(
-      'Option "[partitions]" can\'t be used with option "[list]"\n',
+      `Option "[partitions]" can't be used with option "[list]"\n${TT}`,
     );
     expect(run(sim, '--list').stderr).toBe('--list: command not found\n');
     expect(run(sim, 'kafka-topics --list')).toEqual({

@@ -10,6 +10,7 @@ import { cluster, run } from '../testing/harness';
 import { CONSUMER_HELP } from './console-consumer';
 import { PRODUCER_HELP } from './console-producer';
 import { GROUPS_HELP } from './consumer-groups';
+import { TOPICS_HELP } from './kafka-topics';
 import { formatHelp } from './format';
 import { lineBreakWords } from './words';
 
@@ -17,10 +18,11 @@ const golden = (name: string) => readFileSync(new URL(`./golden/${name}.txt`, im
 const B = '--bootstrap-server broker-1:9092';
 
 describe("joptsimple's layout", () => {
-  test('the producer, consumer and consumer-groups tables match what jopt-simple 5.0.4 prints', () => {
+  test('the producer, consumer, consumer-groups and topics tables match what jopt-simple 5.0.4 prints', () => {
     expect(formatHelp(PRODUCER_HELP)).toBe(golden('console-producer'));
     expect(formatHelp(CONSUMER_HELP)).toBe(golden('console-consumer'));
     expect(formatHelp(GROUPS_HELP)).toBe(golden('consumer-groups'));
+    expect(formatHelp(TOPICS_HELP)).toBe(golden('kafka-topics'));
   });
   test('cells wrap at min(39, widest) columns with a 2-space indent and are padded (lines end in spaces)', () => {
     const lines = formatHelp([
@@ -130,6 +132,15 @@ describe('usage errors print the message, then the table', () => {
     });
     expect(run(sim, 'kafka-consumer-groups --list').stderr).toBe(
       `Missing required argument "[bootstrap-server]"\n${table}`,
+    );
+  });
+  test('kafka-topics: the table after a check fails, none after a parse error (it escapes main)', () => {
+    const table = golden('kafka-topics');
+    expect(run(sim, `kafka-topics ${B}`).stderr).toBe(
+      `Command must include exactly one action: --list, --describe, --create, --alter or --delete\n${table}`,
+    );
+    expect(run(sim, `kafka-topics ${B} --list --bogus`).stderr).toBe(
+      'bogus is not a recognized option\njoptsimple.UnrecognizedOptionException: bogus is not a recognized option\n',
     );
   });
 });
