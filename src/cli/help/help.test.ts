@@ -11,6 +11,7 @@ import { CONSUMER_HELP } from './console-consumer';
 import { PRODUCER_HELP } from './console-producer';
 import { GROUPS_HELP } from './consumer-groups';
 import { TOPICS_HELP } from './kafka-topics';
+import { GET_OFFSETS_HELP } from './get-offsets';
 import { formatHelp } from './format';
 import { lineBreakWords } from './words';
 
@@ -18,11 +19,12 @@ const golden = (name: string) => readFileSync(new URL(`./golden/${name}.txt`, im
 const B = '--bootstrap-server broker-1:9092';
 
 describe("joptsimple's layout", () => {
-  test('the producer, consumer, consumer-groups and topics tables match what jopt-simple 5.0.4 prints', () => {
+  test("each tool's table matches what jopt-simple 5.0.4 prints", () => {
     expect(formatHelp(PRODUCER_HELP)).toBe(golden('console-producer'));
     expect(formatHelp(CONSUMER_HELP)).toBe(golden('console-consumer'));
     expect(formatHelp(GROUPS_HELP)).toBe(golden('consumer-groups'));
     expect(formatHelp(TOPICS_HELP)).toBe(golden('kafka-topics'));
+    expect(formatHelp(GET_OFFSETS_HELP)).toBe(golden('get-offsets'));
   });
   test('cells wrap at min(39, widest) columns with a 2-space indent and are padded (lines end in spaces)', () => {
     const lines = formatHelp([
@@ -76,6 +78,25 @@ describe("joptsimple's layout", () => {
       "deserializer.' ",
       'a."',
       'b',
+    ]);
+    expect(lineBreakWords("'([^:,]*)(?::(?:([0-9]*)-([0-9]*)))?'. topic5:-3> a(b x-(y")).toEqual([
+      "'([^:,]",
+      '*)',
+      '(?::',
+      '(?:',
+      '([0-',
+      '9]',
+      '*)',
+      '-([0-',
+      '9]',
+      "*)))?'. ",
+      'topic5:',
+      '-3',
+      '> ',
+      'a',
+      '(b ',
+      'x-',
+      '(y',
     ]);
     expect(lineBreakWords('<String: b , ...> x;y 50%')).toEqual([
       '<String: ',
@@ -141,6 +162,23 @@ describe('usage errors print the message, then the table', () => {
     );
     expect(run(sim, `kafka-topics ${B} --list --bogus`).stderr).toBe(
       'bogus is not a recognized option\njoptsimple.UnrecognizedOptionException: bogus is not a recognized option\n',
+    );
+  });
+  test('kafka-get-offsets: the table after no arguments or a missing argument; a parse error is terse', () => {
+    const table = golden('get-offsets');
+    expect(run(sim, 'kafka-get-offsets').stderr).toBe(
+      `An interactive shell for getting topic-partition offsets.\n${table}`,
+    );
+    expect(run(sim, 'kafka-get-offsets --topic a').stderr).toBe(
+      `Missing required argument "[bootstrap-server]"\n${table}`,
+    );
+    expect(run(sim, `kafka-get-offsets ${B} --bogus`)).toEqual({
+      stdout: '',
+      stderr: 'Error occurred: bogus is not a recognized option\n',
+      exitCode: 1,
+    });
+    expect(run(sim, `kafka-get-offsets ${B} --topic-partitions a:0 --topic a`).stderr).toBe(
+      'Error occurred: --topic-partitions cannot be used with --topic or --partitions\n',
     );
   });
 });

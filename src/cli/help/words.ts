@@ -3,12 +3,15 @@
  * ASCII text of Kafka's option help. A piece is: opening punctuation, a word (letters, digits,
  * `1,000`/`1.5` inside numbers), closing punctuation (`.,:;!?%)]}`), then the spaces after it, or
  * one tab. A run of dashes ends a piece when a word follows (`--|export`, `partition-|to`), except
- * `-1` at a piece's start. Checked against JDK 17's BreakIterator on every help text in src/cli/help.
+ * `-1` at a piece's start, which is a number (`-3|>`); a leading dash or a quote sticks to the
+ * opening punctuation after it. Checked against JDK 17's BreakIterator on every help text in
+ * src/cli/help (the golden tables) and on the cases in help.test.ts.
  */
 const isSpace = (c: string) => c === ' ' || c === '\r';
 const isPre = (c: string) => c === '(' || c === '[' || c === '{' || c === '$';
 const isPost = (c: string) => ').,:;!?%]}'.includes(c);
 const isDigit = (c: string) => c >= '0' && c <= '9';
+const isNumPunct = (c: string | undefined) => c === '.' || c === ',';
 const isWordChar = (c: string) =>
   c !== undefined && !isSpace(c) && c !== '\t' && c !== '\n' && c !== '-' && !isPre(c) && !isPost(c);
 
@@ -62,10 +65,21 @@ function body(line: string, j: number, bodyStart: number): number {
       while (line[k] === '-') k++;
       const next = line[k];
       if (next !== undefined && j === bodyStart && isDigit(next)) {
+        // A leading `-3` is a number: its digits, then the word ends (`-3|>`).
         j = k;
+        while (isDigit(line[j] ?? '') || (isNumPunct(line[j]) && isDigit(line[j + 1] ?? ''))) j++;
+        return j;
+      }
+      if (next !== undefined && j === bodyStart && isPre(next)) {
+        // A leading dash sticks to the opening punctuation after it (`-([0-`).
+        j = k;
+        while (isPre(line[j] ?? '')) j++;
         continue;
       }
       return next !== undefined && !isSpace(next) && next !== '\t' ? -k : k;
+    } else if (isPre(c) && (line[j - 1] === "'" || line[j - 1] === '"')) {
+      // A quote sticks to the opening punctuation after it (`'([^:,]`).
+      while (isPre(line[j] ?? '')) j++;
     } else return j;
   }
 }
