@@ -12,6 +12,7 @@ import { PRODUCER_HELP } from './console-producer';
 import { GROUPS_HELP } from './consumer-groups';
 import { TOPICS_HELP } from './kafka-topics';
 import { GET_OFFSETS_HELP } from './get-offsets';
+import { ELECTION_HELP } from './leader-election';
 import { formatHelp } from './format';
 import { lineBreakWords } from './words';
 
@@ -25,6 +26,7 @@ describe("joptsimple's layout", () => {
     expect(formatHelp(GROUPS_HELP)).toBe(golden('consumer-groups'));
     expect(formatHelp(TOPICS_HELP)).toBe(golden('kafka-topics'));
     expect(formatHelp(GET_OFFSETS_HELP)).toBe(golden('get-offsets'));
+    expect(formatHelp(ELECTION_HELP)).toBe(golden('leader-election'));
   });
   test('cells wrap at min(39, widest) columns with a 2-space indent and are padded (lines end in spaces)', () => {
     const lines = formatHelp([
@@ -179,6 +181,24 @@ describe('usage errors print the message, then the table', () => {
     });
     expect(run(sim, `kafka-get-offsets ${B} --topic-partitions a:0 --topic a`).stderr).toBe(
       'Error occurred: --topic-partitions cannot be used with --topic or --partitions\n',
+    );
+  });
+  test('kafka-leader-election: the table for help only; validate() refuses with AdminCommandFailedException', () => {
+    expect(run(sim, 'kafka-leader-election').stderr).toBe(
+      `This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.\n${golden('leader-election')}`,
+    );
+    const msg =
+      'One and only one of the following options is required: topic, all-topic-partitions, path-to-json-file';
+    expect(run(sim, `kafka-leader-election ${B} --election-type preferred`)).toEqual({
+      stdout: '',
+      stderr: `${msg}\norg.apache.kafka.server.common.AdminCommandFailedException: ${msg}\n`,
+      exitCode: 1,
+    });
+    expect(run(sim, `kafka-leader-election ${B} --topic t`).stderr).toMatch(
+      /^Missing required option\(s\): election-type\n/,
+    );
+    expect(run(sim, `kafka-leader-election ${B} --bogus`).stderr).toBe(
+      'bogus is not a recognized option\njoptsimple.UnrecognizedOptionException: bogus is not a recognized option\n',
     );
   });
 });
