@@ -174,6 +174,9 @@ describe('usage errors print the message, then the table', () => {
     expect(run(sim, 'kafka-get-offsets --topic a').stderr).toBe(
       `Missing required argument "[bootstrap-server]"\n${table}`,
     );
+    expect(run(sim, 'kafka-get-offsets --bootstrap-server nohost').stderr).toBe(
+      `Please provide valid host:port like host1:9091,host2:9092\n\n${table}`,
+    );
     expect(run(sim, `kafka-get-offsets ${B} --bogus`)).toEqual({
       stdout: '',
       stderr: 'Error occurred: bogus is not a recognized option\n',

@@ -43,6 +43,11 @@ export function kafkaGetOffsets(target: CliTarget, args: string[]): CliResult {
   if (o.has('help')) return usage(USAGE_TEXT, GET_OFFSETS_HELP);
   const missing = requireArg(o, 'bootstrap-server', GET_OFFSETS_HELP);
   if (missing) return missing;
+  // ToolsUtils.validateBootstrapServer, as the console producer checks it.
+  const address = o.value('bootstrap-server')!;
+  if (address.trim() === '') return usage('Error while validating the bootstrap address\n', GET_OFFSETS_HELP);
+  if (address.split(',').some((h) => !/^.+:\d+$/.test(h)))
+    return usage('Please provide valid host:port like host1:9091,host2:9092\n', GET_OFFSETS_HELP);
   if (o.has('topic-partitions') && (o.has('topic') || o.has('partitions'))) {
     return terse('--topic-partitions cannot be used with --topic or --partitions');
   }
