@@ -200,6 +200,9 @@ describe('usage errors print the message, then the table', () => {
     expect(run(sim, `kafka-leader-election ${B} --topic t`).stderr).toMatch(
       /^Missing required option\(s\): election-type\n/,
     );
+    expect(run(sim, `kafka-leader-election ${B} --election-type best --all-topic-partitions`).stderr).toBe(
+      "Cannot parse argument 'best' of option election-type\njoptsimple.OptionArgumentConversionException: Cannot parse argument 'best' of option election-type\n",
+    );
     expect(run(sim, `kafka-leader-election ${B} --bogus`).stderr).toBe(
       'bogus is not a recognized option\njoptsimple.UnrecognizedOptionException: bogus is not a recognized option\n',
     );

@@ -53,7 +53,9 @@ export function kafkaLeaderElection(target: CliTarget, args: string[]): CliResul
     return refused('Option partition is only allowed if topic is used');
   const type = o.value('election-type')!.toUpperCase();
   if (type !== 'PREFERRED' && type !== 'UNCLEAN') {
-    return usage(`Cannot convert argument '${o.value('election-type')}' of option election-type`);
+    // EnumConverter refuses it when getElectionType reads the value: the exception escapes main.
+    const msg = `Cannot parse argument '${o.value('election-type')}' of option election-type`;
+    return done('', `${msg}\n${stackTrace('joptsimple.OptionArgumentConversionException', msg)}`, 1);
   }
   if (o.has('path-to-json-file'))
     return usage('StreamLab has no files: use --topic and --partition or --all-topic-partitions.');
