@@ -139,6 +139,10 @@ describe('usage errors print the message, then the table', () => {
       stderr: `bogus is not a recognized option\n${table}`,
       exitCode: 1,
     });
+    // Kafka's parsers do not take abbreviations (new OptionParser(false)).
+    expect(run(sim, 'kafka-console-consumer --bootstrap broker-1:9092 --topic a').stderr).toBe(
+      `bootstrap is not a recognized option\n${table}`,
+    );
     expect(run(sim, `kafka-console-consumer ${B} --topic a --partition 0 --group g`).stderr).toBe(
       `Options group and partition cannot be specified together.\n${table}`,
     );
