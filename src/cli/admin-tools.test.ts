@@ -7,6 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { createSimulation, type Simulation } from '../engine';
 import { targetOf } from './execute';
 import { cluster, pump, run, start } from './testing/harness';
+import { TOPICS_HELP } from './help/kafka-topics';
+import { helpText } from './tools/usage';
 
 const B = '--bootstrap-server broker-1:9092';
 
@@ -43,7 +45,7 @@ describe('kafka-topics --alter --partitions', () => {
       'Error while executing topic command : Number of partitions 5000 is larger than this simulation allows for one topic (1000).\n',
     );
     expect(run(sim, `kafka-topics ${B} --alter --topic t`).stderr).toBe(
-      'Missing required argument "[partitions]"\n',
+      `Missing required argument "[partitions]"\n${helpText(TOPICS_HELP)}`,
     );
   });
 });

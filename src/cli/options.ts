@@ -1,9 +1,9 @@
 /**
  * A small parser with joptsimple's rules, which Kafka's tools use: `--name value` or
- * `--name=value`, a unique prefix of a long option stands for it (`--bootstrap` works), an
+ * `--name=value`, only full option names (Kafka turns abbreviations off), an
  * option that takes an argument takes the next word whatever it looks like, unknown options and
- * missing arguments fail with joptsimple's messages. Kafka prints those messages (then the option
- * table, which StreamLab leaves out: see docs/cli.md).
+ * missing arguments fail with joptsimple's messages. Kafka prints those messages (then, for the
+ * tools that catch them, the option table: src/cli/help).
  */
 
 export interface OptionSpec {
@@ -30,16 +30,12 @@ export class OptionError extends Error {
   }
 }
 
+/**
+ * Kafka 4.0's tools build `new OptionParser(false)` (CommandDefaultOptions): abbreviations are off,
+ * so only a full option name is recognized (`--bootstrap` is not a recognized option).
+ */
 function resolve(specs: OptionSpecs, name: string): string {
-  if (name in specs) return name;
-  const matches = Object.keys(specs).filter((k) => k.startsWith(name));
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) {
-    throw new OptionError(
-      `Option '${name}' cannot be resolved to a unique option`,
-      'joptsimple.UnrecognizedOptionException',
-    );
-  }
+  if (Object.hasOwn(specs, name)) return name;
   throw new OptionError(`${name} is not a recognized option`, 'joptsimple.UnrecognizedOptionException');
 }
 

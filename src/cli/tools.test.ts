@@ -2,11 +2,21 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Simulation } from '../engine';
 import { complete } from './complete';
+import { CONSUMER_HELP } from './help/console-consumer';
+import { GROUPS_HELP } from './help/consumer-groups';
+import { TOPICS_HELP } from './help/kafka-topics';
+import { PRODUCER_HELP } from './help/console-producer';
 import { execute } from './execute';
 import { parseLine } from './tokenize';
 import { cluster, run } from './testing/harness';
+import { helpText } from './tools/usage';
 
 const B = '--bootstrap-server broker-1:9092';
+/** The option tables printed after the console tools' usage errors (src/cli/help/help.test.ts). */
+const CT = helpText(CONSUMER_HELP);
+const PT = helpText(PRODUCER_HELP);
+const GT = helpText(GROUPS_HELP);
+const TT = helpText(TOPICS_HELP);
 let sim: Simulation;
 beforeAll(() => {
   sim = cluster();
@@ -70,15 +80,15 @@ describe('kafka-topics', () => {
   test('usage errors', () => {
     expect(run(sim, 'kafka-topics')).toEqual({
       stdout: '',
-      stderr: 'Create, delete, describe, or change a topic.\n',
+      stderr: `Create, delete, describe, or change a topic.\n${TT}`,
       exitCode: 1,
     });
     expect(run(sim, `kafka-topics ${B}`).stderr).toBe(
-      'Command must include exactly one action: --list, --describe, --create, --alter or --delete\n',
+      `Command must include exactly one action: --list, --describe, --create, --alter or --delete\n${TT}`,
     );
-    expect(run(sim, `kafka-topics ${B} --create`).stderr).toBe('Missing required argument "[topic]"\n');
+    expect(run(sim, `kafka-topics ${B} --create`).stderr).toBe(`Missing required argument "[topic]"\n${TT}`);
     expect(run(sim, `kafka-topics ${B} --list --partitions 3`).stderr).toBe(
-      'Option "[partitions]" can\'t be used with option "[list]"\n',
+      `Option "[partitions]" can't be used with option "[list]"\n${TT}`,
     );
     expect(run(sim, '--list').stderr).toBe('--list: command not found\n');
     expect(run(sim, 'kafka-topics --list')).toEqual({
@@ -107,39 +117,39 @@ describe('kafka-topics', () => {
 describe('other tools', () => {
   test('usage errors of the console tools and consumer groups', () => {
     expect(run(sim, `kafka-console-consumer ${B}`).stderr).toBe(
-      'Exactly one of --include/--topic is required. \n',
+      `Exactly one of --include/--topic is required. \n${CT}`,
     );
     expect(run(sim, `kafka-console-consumer ${B} --topic a --offset 3`).stderr).toBe(
-      'The partition is required when offset is specified.\n',
+      `The partition is required when offset is specified.\n${CT}`,
     );
     expect(run(sim, `kafka-console-consumer ${B} --topic a --partition 0 --group g`).stderr).toBe(
-      'Options group and partition cannot be specified together.\n',
+      `Options group and partition cannot be specified together.\n${CT}`,
     );
     expect(run(sim, `kafka-console-consumer ${B} --topic a --partition 0 --offset soon`).stderr).toBe(
-      "The provided offset value 'soon' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.\n",
+      `The provided offset value 'soon' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.\n${CT}`,
     );
     expect(run(sim, `kafka-console-consumer ${B} --topic a --bogus`).stderr).toBe(
-      'bogus is not a recognized option\n',
+      `bogus is not a recognized option\n${CT}`,
     );
     expect(run(sim, 'kafka-console-producer --bootstrap-server broker-1:9092').stderr).toBe(
-      'Missing required argument "[topic]"\n',
+      `Missing required argument "[topic]"\n${PT}`,
     );
     expect(run(sim, 'kafka-console-producer --topic a --bootstrap-server nohost').stderr).toBe(
-      'Please provide valid host:port like host1:9091,host2:9092\n\n',
+      `Please provide valid host:port like host1:9091,host2:9092\n\n${PT}`,
     );
     expect(run(sim, `kafka-consumer-groups ${B}`).stderr).toBe(
-      'Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets\n',
+      `Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets\n${GT}`,
     );
     expect(run(sim, `kafka-consumer-groups ${B} --describe`).stderr).toBe(
-      'Option [describe] takes one of these options: [all-groups], [group]\n',
+      `Option [describe] takes one of these options: [all-groups], [group]\n${GT}`,
     );
     expect(run(sim, `kafka-consumer-groups ${B} --describe --group g --members --state`).stderr).toBe(
-      'Option [describe] takes at most one of these options: [members], [offsets], [state]\n',
+      `Option [describe] takes at most one of these options: [members], [offsets], [state]\n${GT}`,
     );
     expect(
       run(sim, `kafka-consumer-groups ${B} --reset-offsets --group g --to-earliest --to-latest --dry-run`)
         .stderr,
-    ).toBe('Option "[to-earliest]" can\'t be used with option "[to-latest]"\n');
+    ).toBe(`Option "[to-earliest]" can't be used with option "[to-latest]"\n${GT}`);
   });
 
   test('metadata-quorum --replication: every cell padded and followed by a tab, the last too', () => {

@@ -8,6 +8,7 @@ import { isEngineError, murmur2, toPositive, type ConfigValue, type LogRecord } 
 import { checkBootstrap, freshClientId, keyValues, log4jTime, stackTrace } from '../common';
 import { Opts, type OptionSpecs } from '../options';
 import type { CliChunk, CliHandle, CliResult, CliTarget } from '../types';
+import { CONSUMER_HELP } from '../help/console-consumer';
 import { parseWith, requireArg, usage } from './usage';
 
 export const CONSUMER_OPTIONS: OptionSpecs = {
@@ -49,22 +50,26 @@ interface Format {
 }
 
 export function consoleConsumer(target: CliTarget, args: string[]): CliResult | CliHandle {
-  const parsed = parseWith(CONSUMER_OPTIONS, args, 'usage');
+  const parsed = parseWith(CONSUMER_OPTIONS, args, 'usage', CONSUMER_HELP);
   if ('exitCode' in parsed) return parsed;
   const o = new Opts(parsed);
   if (o.has('help') || args.length === 0) {
-    return usage('This tool helps to read data from Kafka topics and outputs it to standard output.');
+    return usage(
+      'This tool helps to read data from Kafka topics and outputs it to standard output.',
+      CONSUMER_HELP,
+    );
   }
   if ([o.value('topic'), o.value('include')].filter((v) => v !== undefined).length !== 1) {
-    return usage('Exactly one of --include/--topic is required. ');
+    return usage('Exactly one of --include/--topic is required. ', CONSUMER_HELP);
   }
   if (o.has('partition')) {
-    if (!o.has('topic')) return usage('The topic is required when partition is specified.');
+    if (!o.has('topic')) return usage('The topic is required when partition is specified.', CONSUMER_HELP);
     if (o.has('from-beginning') && o.has('offset')) {
-      return usage('Options from-beginning and offset cannot be specified together.');
+      return usage('Options from-beginning and offset cannot be specified together.', CONSUMER_HELP);
     }
-  } else if (o.has('offset')) return usage('The partition is required when offset is specified.');
-  const missing = requireArg(o, 'bootstrap-server');
+  } else if (o.has('offset'))
+    return usage('The partition is required when offset is specified.', CONSUMER_HELP);
+  const missing = requireArg(o, 'bootstrap-server', CONSUMER_HELP);
   if (missing) return missing;
   const extra = keyValues(o.all('consumer-property'));
   const groups = new Set([o.value('group'), extra['group.id']].filter((g): g is string => g !== undefined));
@@ -72,14 +77,16 @@ export function consoleConsumer(target: CliTarget, args: string[]): CliResult | 
     return usage(
       "The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: " +
         [...groups].map((g) => `'${g}'`).join(', '),
+      CONSUMER_HELP,
     );
   }
   if (groups.size > 0 && o.has('partition'))
-    return usage('Options group and partition cannot be specified together.');
+    return usage('Options group and partition cannot be specified together.', CONSUMER_HELP);
   const offsetText = o.value('offset');
   if (offsetText !== undefined && !['earliest', 'latest'].includes(offsetText) && !/^\d+$/.test(offsetText)) {
     return usage(
       `The provided offset value '${offsetText}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`,
+      CONSUMER_HELP,
     );
   }
   if (o.has('include')) return usage('--include is not supported by StreamLab yet: use --topic.');

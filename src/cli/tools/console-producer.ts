@@ -7,6 +7,7 @@ import { isEngineError, type ConfigValue } from '../../engine';
 import { checkBootstrap, exceptionClass, freshClientId, keyValues, log4jTime, stackTrace } from '../common';
 import { Opts, type OptionSpecs } from '../options';
 import type { CliChunk, CliHandle, CliResult, CliTarget } from '../types';
+import { PRODUCER_HELP } from '../help/console-producer';
 import { parseWith, requireArg, usage } from './usage';
 
 export const PRODUCER_OPTIONS: OptionSpecs = {
@@ -39,19 +40,19 @@ export const PRODUCER_OPTIONS: OptionSpecs = {
 const CHUNK_EMPTY: CliChunk = { stdout: '', stderr: '' };
 
 export function consoleProducer(target: CliTarget, args: string[]): CliResult | CliHandle {
-  const parsed = parseWith(PRODUCER_OPTIONS, args, 'usage');
+  const parsed = parseWith(PRODUCER_OPTIONS, args, 'usage', PRODUCER_HELP);
   if ('exitCode' in parsed) return parsed;
   const o = new Opts(parsed);
   if (o.has('help') || args.length === 0) {
-    return usage('This tool helps to read data from standard input and publish it to Kafka.');
+    return usage('This tool helps to read data from standard input and publish it to Kafka.', PRODUCER_HELP);
   }
-  const missing = requireArg(o, 'topic');
+  const missing = requireArg(o, 'topic', PRODUCER_HELP);
   if (missing) return missing;
   const bootstrap = o.value('bootstrap-server');
   if (bootstrap === undefined || bootstrap.trim() === '')
-    return usage('Error while validating the bootstrap address\n');
+    return usage('Error while validating the bootstrap address\n', PRODUCER_HELP);
   if (bootstrap.split(',').some((h) => !/^.+:\d+$/.test(h))) {
-    return usage('Please provide valid host:port like host1:9091,host2:9092\n');
+    return usage('Please provide valid host:port like host1:9091,host2:9092\n', PRODUCER_HELP);
   }
   const reader = keyValues([...o.all('property'), ...o.all('reader-property')]);
   const producerProps = keyValues(o.all('producer-property'));

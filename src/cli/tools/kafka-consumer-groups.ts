@@ -11,6 +11,7 @@ import { Opts, type OptionSpecs } from '../options';
 import { done, type CliChunk, type CliHandle, type CliResult, type CliTarget } from '../types';
 import { describeMembers, describeOffsets, describeState, type Output } from './groups-describe';
 import { deleteGroups } from './groups-delete';
+import { GROUPS_HELP } from '../help/consumer-groups';
 import { forbid, parseWith, requireArg, usage } from './usage';
 
 export const GROUPS_OPTIONS: OptionSpecs = {
@@ -60,53 +61,59 @@ const SCENARIOS = [
 const SCOPE = '[all-groups], [group]';
 
 export function kafkaConsumerGroups(target: CliTarget, args: string[]): CliResult | CliHandle {
-  const parsed = parseWith(GROUPS_OPTIONS, args, 'usage');
+  const parsed = parseWith(GROUPS_OPTIONS, args, 'usage', GROUPS_HELP);
   if ('exitCode' in parsed) return parsed;
   const o = new Opts(parsed);
   if (args.length === 0 || o.has('help')) {
     return usage(
       'This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.',
+      GROUPS_HELP,
     );
   }
   if (ACTIONS.filter((a) => o.has(a)).length !== 1) {
     return usage(
       'Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets',
+      GROUPS_HELP,
     );
   }
-  const missing = requireArg(o, 'bootstrap-server');
+  const missing = requireArg(o, 'bootstrap-server', GROUPS_HELP);
   if (missing) return missing;
   let warn = '';
   if (o.has('describe')) {
     if (!o.has('group') && !o.has('all-groups'))
-      return usage(`Option [describe] takes one of these options: ${SCOPE}`);
+      return usage(`Option [describe] takes one of these options: ${SCOPE}`, GROUPS_HELP);
     if (['members', 'offsets', 'state'].filter((x) => o.has(x)).length > 1) {
-      return usage('Option [describe] takes at most one of these options: [members], [offsets], [state]');
+      return usage(
+        'Option [describe] takes at most one of these options: [members], [offsets], [state]',
+        GROUPS_HELP,
+      );
     }
   }
   if (o.has('delete') && !o.has('group') && !o.has('all-groups'))
-    return usage(`Option [delete] takes one of these options: ${SCOPE}`);
+    return usage(`Option [delete] takes one of these options: ${SCOPE}`, GROUPS_HELP);
   if (o.has('reset-offsets')) {
     if (o.has('dry-run') && o.has('execute'))
-      return usage('Option [reset-offsets] only accepts one of [execute] and [dry-run]');
+      return usage('Option [reset-offsets] only accepts one of [execute] and [dry-run]', GROUPS_HELP);
     if (!o.has('dry-run') && !o.has('execute')) {
       warn =
         'WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n';
     }
     if (!o.has('group') && !o.has('all-groups'))
-      return usage(`Option [reset-offsets] takes one of these options: ${SCOPE}`);
+      return usage(`Option [reset-offsets] takes one of these options: ${SCOPE}`, GROUPS_HELP);
     for (const s of SCENARIOS) {
       const clash = forbid(
         o,
         s,
         SCENARIOS.filter((x) => x !== s),
+        GROUPS_HELP,
       );
       if (clash) return { ...clash, stderr: warn + clash.stderr };
     }
   }
   const clash =
-    forbid(o, 'group', ['all-groups']) ??
-    forbid(o, 'group', ['list']) ??
-    forbid(o, 'topic', ['list', 'describe']);
+    forbid(o, 'group', ['all-groups'], GROUPS_HELP) ??
+    forbid(o, 'group', ['list'], GROUPS_HELP) ??
+    forbid(o, 'topic', ['list', 'describe'], GROUPS_HELP);
   if (clash) return { ...clash, stderr: warn + clash.stderr };
   const snapshot = target.snapshot();
   const boot = checkBootstrap(snapshot, o.value('bootstrap-server')!);

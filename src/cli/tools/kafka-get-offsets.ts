@@ -4,9 +4,10 @@
  */
 import { admin, isEngineError, type OffsetSpec } from '../../engine';
 import { checkBootstrap, exceptionClass, isInternalTopic, stackTrace } from '../common';
-import { Opts, type OptionSpecs } from '../options';
+import { GET_OFFSETS_HELP } from '../help/get-offsets';
+import { OptionError, Opts, parseOptions, type OptionSpecs, type ParsedOptions } from '../options';
 import { done, type CliResult, type CliTarget } from '../types';
-import { parseWith, requireArg, usage } from './usage';
+import { requireArg, usage } from './usage';
 
 export const GET_OFFSETS_OPTIONS: OptionSpecs = {
   'bootstrap-server': { arg: true },
@@ -25,17 +26,30 @@ const TIME_HELP =
   'Please use -1 or latest / -2 or earliest / -3 or max-timestamp / -4 or earliest-local / -5 or latest-tiered, or a specified long format timestamp';
 
 const terse = (msg: string): CliResult => done('', `Error occurred: ${msg}\n`, 1);
+const USAGE_TEXT = 'An interactive shell for getting topic-partition offsets.';
 
 export function kafkaGetOffsets(target: CliTarget, args: string[]): CliResult {
-  const parsed = parseWith(GET_OFFSETS_OPTIONS, args, 'usage');
-  if ('exitCode' in parsed) return parsed;
+  // GetOffsetShellOptions: no arguments is a usage error before parsing; a parse error is a
+  // TerseException (`Error occurred: …`, no table).
+  if (args.length === 0) return usage(USAGE_TEXT, GET_OFFSETS_HELP);
+  let parsed: ParsedOptions;
+  try {
+    parsed = parseOptions(GET_OFFSETS_OPTIONS, args);
+  } catch (e) {
+    if (e instanceof OptionError) return terse(e.message);
+    throw e;
+  }
   const o = new Opts(parsed);
-  if (args.length === 0 || o.has('help'))
-    return usage('An interactive shell for getting topic-partition offsets.');
-  const missing = requireArg(o, 'bootstrap-server');
+  if (o.has('help')) return usage(USAGE_TEXT, GET_OFFSETS_HELP);
+  const missing = requireArg(o, 'bootstrap-server', GET_OFFSETS_HELP);
   if (missing) return missing;
+  // ToolsUtils.validateBootstrapServer, as the console producer checks it.
+  const address = o.value('bootstrap-server')!;
+  if (address.trim() === '') return usage('Error while validating the bootstrap address\n', GET_OFFSETS_HELP);
+  if (address.split(',').some((h) => !/^.+:\d+$/.test(h)))
+    return usage('Please provide valid host:port like host1:9091,host2:9092\n', GET_OFFSETS_HELP);
   if (o.has('topic-partitions') && (o.has('topic') || o.has('partitions'))) {
-    return usage('Option topic-partitions cannot be used with --topic or --partitions');
+    return terse('--topic-partitions cannot be used with --topic or --partitions');
   }
   const time = o.value('time') ?? 'latest';
   const spec = timeSpec(time);

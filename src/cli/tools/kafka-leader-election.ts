@@ -10,7 +10,12 @@ import { checkBootstrap, exceptionClass, stackTrace } from '../common';
 import { Opts, type OptionSpecs } from '../options';
 import { done, type CliResult, type CliTarget } from '../types';
 import { timeout } from './kafka-admin-misc';
-import { parseWith, requireArg, usage } from './usage';
+import { ELECTION_HELP } from '../help/leader-election';
+import { parseWith, usage } from './usage';
+
+/** An AdminCommandFailedException escaping main: its message, then the exception. */
+const refused = (msg: string): CliResult =>
+  done('', `${msg}\n${stackTrace('org.apache.kafka.server.common.AdminCommandFailedException', msg)}`, 1);
 
 export const ELECTION_OPTIONS: OptionSpecs = {
   'admin.config': { arg: true },
@@ -25,26 +30,33 @@ export const ELECTION_OPTIONS: OptionSpecs = {
 };
 
 export function kafkaLeaderElection(target: CliTarget, args: string[]): CliResult {
-  const parsed = parseWith(ELECTION_OPTIONS, args, 'usage');
+  // LeaderElectionCommandOptions parses outside any try: a parse error escapes main (message and
+  // exception). Only help (or no arguments) prints the option table; validate()'s refusals are
+  // AdminCommandFailedExceptions.
+  const parsed = parseWith(ELECTION_OPTIONS, args, 'uncaught');
   if ('exitCode' in parsed) return parsed;
   const o = new Opts(parsed);
   if (args.length === 0 || o.has('help'))
     return usage(
       'This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.',
+      ELECTION_HELP,
     );
-  const missing = requireArg(o, 'bootstrap-server') ?? requireArg(o, 'election-type');
-  if (missing) return missing;
+  const missing = ['bootstrap-server', 'election-type'].filter((n) => !o.has(n));
+  if (missing.length > 0) return refused(`Missing required option(s): ${missing.join(', ')}`);
+  if (['topic', 'all-topic-partitions', 'path-to-json-file'].filter((s) => o.has(s)).length !== 1) {
+    return refused(
+      'One and only one of the following options is required: topic, all-topic-partitions, path-to-json-file',
+    );
+  }
+  if (o.has('topic') && !o.has('partition')) return refused('Missing required option(s): partition');
+  if (!o.has('topic') && o.has('partition'))
+    return refused('Option partition is only allowed if topic is used');
   const type = o.value('election-type')!.toUpperCase();
   if (type !== 'PREFERRED' && type !== 'UNCLEAN') {
-    return usage(`Cannot convert argument '${o.value('election-type')}' of option election-type`);
+    // EnumConverter refuses it when getElectionType reads the value: the exception escapes main.
+    const msg = `Cannot parse argument '${o.value('election-type')}' of option election-type`;
+    return done('', `${msg}\n${stackTrace('joptsimple.OptionArgumentConversionException', msg)}`, 1);
   }
-  const scopes = ['all-topic-partitions', 'topic', 'path-to-json-file'].filter((s) => o.has(s));
-  if (scopes.length !== 1) {
-    return usage(
-      'One and only one of the following options is required: all-topic-partitions, topic, path-to-json-file',
-    );
-  }
-  if (o.has('topic') && !o.has('partition')) return usage('Missing required option(s) [partition]');
   if (o.has('path-to-json-file'))
     return usage('StreamLab has no files: use --topic and --partition or --all-topic-partitions.');
   const snapshot = target.snapshot();

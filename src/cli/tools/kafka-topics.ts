@@ -6,6 +6,7 @@ import { isEngineError, type PartitionSnapshot, type TopicSnapshot } from '../..
 import { checkBootstrap, isInternalTopic, leaderReplica, stackTrace } from '../common';
 import { Opts, type OptionSpecs } from '../options';
 import { done, type CliResult, type CliTarget } from '../types';
+import { TOPICS_HELP } from '../help/kafka-topics';
 import { parseWith, usage, requireArg, forbid } from './usage';
 
 export const TOPICS_OPTIONS: OptionSpecs = {
@@ -52,11 +53,13 @@ export function kafkaTopics(target: CliTarget, args: string[]): CliResult {
   const parsed = parseWith(TOPICS_OPTIONS, args, 'uncaught');
   if ('exitCode' in parsed) return parsed;
   const o = new Opts(parsed);
-  if (args.length === 0) return usage('Create, delete, describe, or change a topic.');
-  if (o.has('help')) return usage('This tool helps to create, delete, describe, or change a topic.');
+  if (args.length === 0) return usage('Create, delete, describe, or change a topic.', TOPICS_HELP);
+  if (o.has('help'))
+    return usage('This tool helps to create, delete, describe, or change a topic.', TOPICS_HELP);
   if (ACTIONS.filter((a) => o.has(a)).length !== 1) {
     return usage(
       'Command must include exactly one action: --list, --describe, --create, --alter or --delete',
+      TOPICS_HELP,
     );
   }
   let stderr = '';
@@ -67,21 +70,24 @@ export function kafkaTopics(target: CliTarget, args: string[]): CliResult {
   if (!o.has('bootstrap-server'))
     return uncaught('java.lang.IllegalArgumentException', '--bootstrap-server must be specified');
   const checks =
-    (!o.has('list') && !o.has('describe') ? requireArg(o, 'topic') : null) ??
-    (o.has('alter') ? requireArg(o, 'partitions') : null) ??
-    forbid(o, 'config', ['describe', 'list', 'delete']) ??
-    forbid(o, 'partitions', ['describe', 'list', 'delete']) ??
-    forbid(o, 'replication-factor', ['alter', 'describe', 'list', 'delete']) ??
-    forbid(o, 'replica-assignment', ['describe', 'list', 'delete']) ??
-    (o.has('create') ? forbid(o, 'replica-assignment', ['partitions', 'replication-factor']) : null) ??
+    (!o.has('list') && !o.has('describe') ? requireArg(o, 'topic', TOPICS_HELP) : null) ??
+    (o.has('alter') ? requireArg(o, 'partitions', TOPICS_HELP) : null) ??
+    forbid(o, 'config', ['describe', 'list', 'delete'], TOPICS_HELP) ??
+    forbid(o, 'partitions', ['describe', 'list', 'delete'], TOPICS_HELP) ??
+    forbid(o, 'replication-factor', ['alter', 'describe', 'list', 'delete'], TOPICS_HELP) ??
+    forbid(o, 'replica-assignment', ['describe', 'list', 'delete'], TOPICS_HELP) ??
+    (o.has('create')
+      ? forbid(o, 'replica-assignment', ['partitions', 'replication-factor'], TOPICS_HELP)
+      : null) ??
     REPORTS.reduce<CliResult | null>(
-      (r, rep) => r ?? forbid(o, rep, ['alter', 'create', 'list', 'delete', 'topics-with-overrides']),
+      (r, rep) =>
+        r ?? forbid(o, rep, ['alter', 'create', 'list', 'delete', 'topics-with-overrides'], TOPICS_HELP),
       null,
     ) ??
-    forbid(o, 'topics-with-overrides', ['alter', 'create', 'list', 'delete', ...REPORTS]) ??
-    forbid(o, 'if-exists', ['create', 'list']) ??
-    forbid(o, 'if-not-exists', ['alter', 'describe', 'list', 'delete']) ??
-    forbid(o, 'exclude-internal', ['alter', 'create', 'delete']);
+    forbid(o, 'topics-with-overrides', ['alter', 'create', 'list', 'delete', ...REPORTS], TOPICS_HELP) ??
+    forbid(o, 'if-exists', ['create', 'list'], TOPICS_HELP) ??
+    forbid(o, 'if-not-exists', ['alter', 'describe', 'list', 'delete'], TOPICS_HELP) ??
+    forbid(o, 'exclude-internal', ['alter', 'create', 'delete'], TOPICS_HELP);
   if (checks) return checks;
   const snapshot = target.snapshot();
   const boot = checkBootstrap(snapshot, o.value('bootstrap-server')!);
