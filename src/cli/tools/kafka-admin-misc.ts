@@ -4,13 +4,9 @@
  */
 import { checkBootstrap } from '../common';
 import { done, type CliResult, type CliTarget } from '../types';
+import { parseArgparse } from './argparse';
+import { TRANSACTIONS_PARSER } from './argparse-specs';
 import { prettyTable } from './kafka-metadata-quorum';
-
-function bootstrapOf(args: string[]): string | undefined {
-  const i = args.indexOf('--bootstrap-server');
-  if (i >= 0) return args[i + 1];
-  return args.find((a) => a.startsWith('--bootstrap-server='))?.slice('--bootstrap-server='.length);
-}
 
 export const timeout = (call: string): CliResult =>
   done(
@@ -20,28 +16,12 @@ export const timeout = (call: string): CliResult =>
   );
 
 export function kafkaTransactions(target: CliTarget, args: string[]): CliResult {
-  const argErr = (msg: string) =>
-    done(
-      '',
-      `usage: kafka-transactions [-h] [-v] [--command-config FILE] --bootstrap-server host:port COMMAND ...\nkafka-transactions: error: ${msg}\n`,
-      1,
-    );
-  const bootstrap = bootstrapOf(args);
-  const rest = args.filter(
-    (a, i) =>
-      a !== '--bootstrap-server' &&
-      args[i - 1] !== '--bootstrap-server' &&
-      !a.startsWith('--bootstrap-server='),
-  );
-  if (bootstrap === undefined) return argErr('argument --bootstrap-server is required');
-  const command = rest[0];
-  if (command !== 'list' && command !== 'describe') {
-    return argErr(
-      command === undefined
-        ? 'too few arguments'
-        : `invalid choice: '${command}' (choose from 'list', 'describe', 'describe-producers', 'abort', 'find-hanging', 'force-terminate')`,
-    );
-  }
+  const parsed = parseArgparse('kafka-transactions.sh', TRANSACTIONS_PARSER, args);
+  if ('exitCode' in parsed) return parsed;
+  const bootstrap = String(parsed.values.get('bootstrap-server'));
+  const command = parsed.command;
+  if (command !== 'list' && command !== 'describe')
+    return done('', `StreamLab's kafka-transactions simulates list and describe only, not ${command}.\n`, 1);
   const snapshot = target.snapshot();
   if (!checkBootstrap(snapshot, bootstrap).ok)
     return timeout(command === 'list' ? 'listTransactions' : 'describeTransactions');
@@ -52,9 +32,7 @@ export function kafkaTransactions(target: CliTarget, args: string[]): CliResult 
       .map((t) => [t.transactionalId, String(t.coordinator), String(t.producerId), t.state]);
     return done(prettyTable(['TransactionalId', 'Coordinator', 'ProducerId', 'TransactionState'], rows));
   }
-  const idAt = rest.indexOf('--transactional-id');
-  const id = idAt >= 0 ? rest[idAt + 1] : undefined;
-  if (id === undefined) return argErr('argument --transactional-id is required');
+  const id = String(parsed.values.get('transactional-id'));
   const t = txns.find((x) => x.transactionalId === id);
   if (!t) {
     return done(

@@ -11,7 +11,9 @@ import { checkBootstrap, exceptionClass, findTopic } from '../common';
 import { Opts, type OptionSpecs } from '../options';
 import { done, type CliResult, type CliTarget } from '../types';
 import { timeout } from './kafka-admin-misc';
-import { parseWith, requireArg, usage } from './usage';
+import { CONFIGS_HELP } from '../help/configs';
+import { checkConfigArgs, entityTypes } from './configs-args';
+import { parseWith, usage } from './usage';
 
 /** An exception escaping the admin call: the command line, then the ExecutionException's first line. */
 function commandError(args: readonly string[], exception: string, message: string): string {
@@ -81,56 +83,27 @@ function alterTopicConfig(target: CliTarget, args: string[], topic: string, o: O
   return done(`Completed updating config for topic ${topic}.\n`);
 }
 
-export const CONFIGS_OPTIONS: OptionSpecs = {
-  'add-config': { arg: true },
-  'add-config-file': { arg: true },
-  all: {},
-  alter: {},
-  'bootstrap-controller': { arg: true },
-  'bootstrap-server': { arg: true },
-  'command-config': { arg: true },
-  'delete-config': { arg: true },
-  describe: {},
-  'entity-default': {},
-  'entity-name': { arg: true },
-  'entity-type': { arg: true },
-  force: {},
-  help: {},
-  topic: { arg: true },
-  version: {},
-};
+/** Every option ConfigCommandOptions declares (joptsimple rejects any other). */
+export const CONFIGS_OPTIONS: OptionSpecs = Object.fromEntries(
+  CONFIGS_HELP.map((h) => [h.name, h.arg ? { arg: true } : {}]),
+);
 
 export function kafkaConfigs(target: CliTarget, args: string[]): CliResult {
+  // The parser runs inside main's try: an OptionException prints its message alone.
   const parsed = parseWith(CONFIGS_OPTIONS, args, 'usage');
   if ('exitCode' in parsed) return parsed;
   const o = new Opts(parsed);
   if (args.length === 0 || o.has('help'))
     return usage(
       'This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group',
+      CONFIGS_HELP,
     );
-  if ([o.has('alter'), o.has('describe')].filter(Boolean).length !== 1) {
-    return usage('Command must include exactly one action: --describe, --alter');
-  }
-  const missing = requireArg(o, 'bootstrap-server');
-  if (missing && !o.has('bootstrap-controller'))
-    return usage(
-      'One of the required bootstrap options must be specified: [bootstrap-server], [bootstrap-controller]',
-    );
-  const type = o.has('topic') ? 'topics' : o.value('entity-type');
-  if (type === undefined) return usage('At least one entity type must be specified');
-  if (type !== 'topics') return usage(`StreamLab's kafka-configs handles --entity-type topics only.`);
+  const invalid = checkConfigArgs(o);
+  if (invalid) return invalid;
+  if (o.has('zookeeper')) return usage('StreamLab runs in KRaft mode: it has no ZooKeeper to connect to.');
+  if (entityTypes(o)[0] !== 'topics')
+    return usage(`StreamLab's kafka-configs handles --entity-type topics only.`);
   const name = o.value('topic') ?? o.value('entity-name');
-  if (o.has('alter')) {
-    // ConfigCommandOptions.checkArgs, before any connection.
-    if (name === undefined) return usage('An entity name must be specified with --alter of topics');
-    if (o.has('add-config') && o.has('add-config-file'))
-      return usage('Only one of --add-config or --add-config-file must be specified');
-    if (!o.has('add-config') && !o.has('add-config-file') && !o.has('delete-config')) {
-      return usage(
-        'At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter',
-      );
-    }
-  }
   const snapshot: ClusterSnapshot = target.snapshot();
   if (!checkBootstrap(snapshot, o.value('bootstrap-server') ?? '').ok)
     return timeout(o.has('alter') ? 'incrementalAlterConfigs' : 'describeConfigs');

@@ -8,43 +8,34 @@
 import type { ClusterSnapshot } from '../../engine';
 import { checkBootstrap, controllerNodeId, CONTROLLER_PORT, stackTrace } from '../common';
 import { done, type CliResult, type CliTarget } from '../types';
+import { parseArgparse } from './argparse';
+import { QUORUM_PARSER } from './argparse-specs';
 
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 /** The simulated cluster's id (KAFKA_CLUSTER_ID in Kafka's quickstart is any base64 Uuid). */
 export const CLUSTER_ID = 'U3RyZWFtTGFiQ2x1c3Rlcg';
 
-/** argparse4j's usage line, then its error (MetadataQuorumCommand uses argparse4j, not joptsimple). */
-const argError = (msg: string): CliResult =>
-  done(
-    '',
-    `usage: kafka-metadata-quorum [-h] --bootstrap-server BOOTSTRAP_SERVER [--command-config COMMAND_CONFIG]\n                             {describe} ...\nkafka-metadata-quorum: error: ${msg}\n`,
-    1,
-  );
+/** MetadataQuorumCommand's TerseException: its message alone, exit 1. */
+const terse = (msg: string): CliResult => done('', `${msg}\n`, 1);
 
 export function kafkaMetadataQuorum(target: CliTarget, args: string[]): CliResult {
-  let bootstrap: string | undefined;
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--bootstrap-server' || a === '--bootstrap-controller') bootstrap = args[++i];
-    else if (a.startsWith('--bootstrap-server=')) bootstrap = a.slice('--bootstrap-server='.length);
-    else rest.push(a);
-  }
-  if (rest[0] !== 'describe') {
-    return argError(
-      rest.length === 0 ? 'too few arguments' : `invalid choice: '${rest[0]}' (choose from 'describe')`,
-    );
-  }
-  const flags = rest.slice(1);
-  const unknown = flags.filter((f) => !['--status', '--replication', '--human-readable'].includes(f));
-  if (unknown.length > 0) return argError(`unrecognized arguments: '${unknown.join(' ')}'`);
-  if (bootstrap === undefined)
-    return argError('one of the arguments --bootstrap-server --bootstrap-controller is required');
-  const status = flags.includes('--status');
-  const replication = flags.includes('--replication');
-  if (status === replication) {
-    return argError('one of the arguments --status --replication is required');
-  }
+  const parsed = parseArgparse('kafka-metadata-quorum', QUORUM_PARSER, args);
+  if ('exitCode' in parsed) return parsed;
+  const v = parsed.values;
+  const config = v.get('command-config');
+  // getProperties runs before the command: StreamLab has no files, so none exists.
+  if (typeof config === 'string') return terse(`Properties file ${config} does not exists!`);
+  if (parsed.command !== 'describe')
+    return terse(`StreamLab's kafka-metadata-quorum simulates describe only, not ${parsed.command}.`);
+  const bootstrap = String(v.get('bootstrap-server') ?? v.get('bootstrap-controller'));
+  const status = v.has('status');
+  const replication = v.has('replication');
+  if (status && replication)
+    return terse('Only one of --status or --replication should be specified with describe sub-command');
+  if (status && v.has('human-readable'))
+    return terse('The option --human-readable is only supported along with --replication');
+  if (!status && !replication)
+    return terse('One of --status or --replication must be specified with describe sub-command');
   const snapshot = target.snapshot();
   const boot = checkBootstrap(snapshot, bootstrap);
   const leaderNode = snapshot.quorum.leader;
@@ -59,7 +50,7 @@ export function kafkaMetadataQuorum(target: CliTarget, args: string[]): CliResul
   return done(
     status
       ? describeStatus(snapshot, leaderNode)
-      : describeReplication(snapshot, leaderNode, flags.includes('--human-readable')),
+      : describeReplication(snapshot, leaderNode, v.has('human-readable')),
   );
 }
 
