@@ -52,6 +52,7 @@ test('a session that did not finish opening last time is not walked into again, 
   await next.addInitScript((sessionId) => {
     if (sessionStorage.getItem('guard-test')) return;
     sessionStorage.setItem('guard-test', '1');
+    localStorage.setItem('streamlab.welcome.v1', 'seen'); // a returning learner: no welcome over the notice
     localStorage.setItem('streamlab.openGuard', JSON.stringify({ [sessionId]: 'opening' }));
   }, id!);
   await next.goto('/');
