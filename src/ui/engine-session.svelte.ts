@@ -27,6 +27,7 @@ import { isMomentKind, MOMENT_NAMES } from '../worker/key-moments';
 import type { Scenario } from '../worker/scenario';
 import type { WireAction } from '../worker/wire-types';
 import { decodeScenarioFromLink, scenarioCodeIn } from '../worker/scenario-codec';
+import { heldSessions } from '../worker/session-locks';
 import { CommandJournal } from './command-journal';
 import { avoidSessions, forgetTabSession, planFor, readTabSession, writeTabSession } from './open-plan';
 import {
@@ -86,13 +87,9 @@ export interface PageEnv {
   heldSessions?: () => Promise<Set<string>>;
 }
 
-const LOCK_PREFIX = 'streamlab:session:'; // as src/worker/session-locks.ts names them
-
 async function heldSessionLocks(): Promise<Set<string>> {
   try {
-    const state = await navigator.locks.query();
-    const names = (state.held ?? []).map((l) => l.name ?? '');
-    return new Set(names.filter((n) => n.startsWith(LOCK_PREFIX)).map((n) => n.slice(LOCK_PREFIX.length)));
+    return await heldSessions(navigator.locks);
   } catch {
     return new Set(); // no Web Locks: every mark counts
   }

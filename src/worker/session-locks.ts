@@ -42,11 +42,16 @@ export class WebSessionLocks implements SessionLocks {
     this.releases.delete(id);
   }
 
-  async held(): Promise<Set<string>> {
-    const state = await this.locks.query();
-    const names = (state.held ?? []).map((l) => l.name ?? '');
-    return new Set(names.filter((n) => n.startsWith(PREFIX)).map((n) => n.slice(PREFIX.length)));
+  held(): Promise<Set<string>> {
+    return heldSessions(this.locks);
   }
+}
+
+/** Sessions some tab holds right now, by their locks (the page asks too: src/ui/open-guard.ts). */
+export async function heldSessions(locks: LockManager): Promise<Set<string>> {
+  const state = await locks.query();
+  const names = (state.held ?? []).map((l) => l.name ?? '');
+  return new Set(names.filter((n) => n.startsWith(PREFIX)).map((n) => n.slice(PREFIX.length)));
 }
 
 /**

@@ -4,48 +4,9 @@
  * names ConfigCommand generates; the lists below were read from Kafka's own definitions at that
  * commit (docs/cli.md says how far they could be checked).
  */
-import { DEFAULT_OPTIONS } from './common';
+import { DEFAULT_OPTIONS, LOG_CONFIG_NAMES } from './common';
 import type { HelpOption } from './format';
 
-/** LogConfig.configNames(): the topic configs LogConfig defines, sorted. */
-const TOPIC = [
-  'cleanup.policy',
-  'compression.gzip.level',
-  'compression.lz4.level',
-  'compression.type',
-  'compression.zstd.level',
-  'delete.retention.ms',
-  'file.delete.delay.ms',
-  'flush.messages',
-  'flush.ms',
-  'follower.replication.throttled.replicas',
-  'index.interval.bytes',
-  'leader.replication.throttled.replicas',
-  'local.retention.bytes',
-  'local.retention.ms',
-  'max.compaction.lag.ms',
-  'max.message.bytes',
-  'message.downconversion.enable',
-  'message.format.version',
-  'message.timestamp.after.max.ms',
-  'message.timestamp.before.max.ms',
-  'message.timestamp.difference.max.ms',
-  'message.timestamp.type',
-  'min.cleanable.dirty.ratio',
-  'min.compaction.lag.ms',
-  'min.insync.replicas',
-  'preallocate',
-  'remote.log.copy.disable',
-  'remote.log.delete.on.disable',
-  'remote.storage.enable',
-  'retention.bytes',
-  'retention.ms',
-  'segment.bytes',
-  'segment.index.bytes',
-  'segment.jitter.ms',
-  'segment.ms',
-  'unclean.leader.election.enable',
-];
 /** DynamicConfig.Broker.names: QuotaConfig.brokerQuotaConfigs plus the KafkaConfig keys in DynamicBrokerConfig.AllDynamicConfigs (SSL, log cleaner, topic-synonym log configs, thread pools, metric reporters, listeners, connection quotas, producer state, remote log), sorted. */
 const BROKER = [
   'advertised.listeners',
@@ -182,7 +143,7 @@ const section = (type: string, names: readonly string[]) =>
 
 const ADD_CONFIG =
   "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'. The following is a list of valid configurations: " +
-  section('topics', TOPIC) +
+  section('topics', LOG_CONFIG_NAMES) +
   section('brokers', BROKER) +
   section('users', USER) +
   section('clients', CLIENT) +

@@ -1,48 +1,8 @@
 /** kafka-topics' options as TopicCommand.TopicCommandOptions declares them (Kafka 4.0). */
-import { DEFAULT_OPTIONS } from './common';
+import { DEFAULT_OPTIONS, LOG_CONFIG_NAMES } from './common';
 import type { HelpOption } from './format';
 
 const ALTER_NOTE = ' (To alter topic configurations, the kafka-configs tool can be used.)';
-
-/** LogConfig.configNames() at 4.0: every key LogConfig's ConfigDef defines, sorted. */
-const LOG_CONFIG_NAMES = [
-  'cleanup.policy',
-  'compression.gzip.level',
-  'compression.lz4.level',
-  'compression.type',
-  'compression.zstd.level',
-  'delete.retention.ms',
-  'file.delete.delay.ms',
-  'flush.messages',
-  'flush.ms',
-  'follower.replication.throttled.replicas',
-  'index.interval.bytes',
-  'leader.replication.throttled.replicas',
-  'local.retention.bytes',
-  'local.retention.ms',
-  'max.compaction.lag.ms',
-  'max.message.bytes',
-  'message.downconversion.enable',
-  'message.format.version',
-  'message.timestamp.after.max.ms',
-  'message.timestamp.before.max.ms',
-  'message.timestamp.difference.max.ms',
-  'message.timestamp.type',
-  'min.cleanable.dirty.ratio',
-  'min.compaction.lag.ms',
-  'min.insync.replicas',
-  'preallocate',
-  'remote.log.copy.disable',
-  'remote.log.delete.on.disable',
-  'remote.storage.enable',
-  'retention.bytes',
-  'retention.ms',
-  'segment.bytes',
-  'segment.index.bytes',
-  'segment.jitter.ms',
-  'segment.ms',
-  'unclean.leader.election.enable',
-];
 
 const flag = (name: string, description: string): HelpOption => ({ name, description });
 
