@@ -3,6 +3,7 @@
  * and end in `assertNever`, so adding a message is a compile error until both sides handle it.
  * Everything here is plain structured-cloneable data: no classes, no functions.
  */
+import type { WireImages } from '../wire/engine-image';
 import type {
   ClusterSnapshot,
   Command,
@@ -436,6 +437,8 @@ export interface RpcDetailMessage {
   /** How each ended (`rpc.delivered` or `rpc.dropped`), if it has. */
   requestEnd: EngineEvent | null;
   responseEnd: EngineEvent | null;
+  /** Both messages as Kafka wire bytes with each field's range, or a note saying why not. */
+  wire: WireImages | null;
 }
 
 /** Output of a CLI action; `exitCode` once the command finished; `running` while it goes on. */
