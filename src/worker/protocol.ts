@@ -284,6 +284,26 @@ export interface Batch {
   guarantees?: GuaranteeReport;
   /** Bytes and closes for the Code tool's sockets since the previous batch (absent: none). */
   wire?: WireOut[];
+  /** Where this batch starts: the continuity token (src/ui/batch-continuity.ts reads it). */
+  origin: BatchOrigin;
+  /**
+   * On a batch that does not continue the previous one (`origin`): the trace's events that make
+   * up the lives of the newest sends up to the playhead (src/worker/send-history.ts), so the
+   * produce view rebuilds them exactly instead of from the newest events only.
+   */
+  sendHistory?: EngineEvent[];
+}
+
+/**
+ * The continuity token. `line` names one unbroken history as the page was told it: it changes
+ * when a session is opened and when the trace is cut back below what was already sent (going back
+ * in time, a restored future). `from` is the trace index of the batch's first event (its `seq` − 1),
+ * or the trace length when it has none. A batch continues the previous one exactly when it is on
+ * the same line and `from` equals the previous batch's `traceLength`.
+ */
+export interface BatchOrigin {
+  line: number;
+  from: number;
 }
 
 /**
