@@ -61,6 +61,8 @@ export function isSendAccepted(e: EngineEvent): boolean {
  * before it is added too, so a kept send knows whether it was made inside a transaction.
  */
 export function sendHistory(trace: TraceReader, snapshot: Pick<ClusterSnapshot, 'producers'>): EngineEvent[] {
+  // No producer, no send: a cluster without one (most lessons' first steps) scans nothing.
+  if (snapshot.producers.length === 0) return [];
   const windowStart = Math.max(0, trace.length - SEND_WINDOW_EVENTS);
   const picked: EngineEvent[] = []; // newest first
   let sends = 0;
