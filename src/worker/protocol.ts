@@ -264,7 +264,8 @@ export interface TimelineFault {
  * Everything that happened since the previous batch, and the cluster as it is now. The worker
  * answers each request with exactly one batch, never one message per event: postMessage is the
  * bottleneck, arrays are cheap. After a jump (back in time, a load) `reset` is set and `events`
- * holds the newest RECENT_EVENTS events instead of the new ones.
+ * holds the newest RECENT_EVENTS events instead of the new ones. The page tells a step from a
+ * jump by `origin` alone (src/ui/batch-continuity.ts), never by guessing from `events`.
  */
 export interface Batch {
   events: EngineEvent[];

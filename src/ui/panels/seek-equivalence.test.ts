@@ -126,7 +126,7 @@ describe('a seek shows what playing there shows', () => {
       await p.dispatch({ type: 'link.configure', from: broker, to: 'producer:p1', latencyMs: 150 });
     }
     const played = new Map<number, View>();
-    await play(p, 200, played);
+    await play(p, 100, played, 4);
     for (let i = 0; i < 6; i++) await p.dispatch(send(`a${i}`));
     await play(p, 40, played);
     // A follower goes down mid-way: some copies come late, after it is back.
@@ -134,7 +134,7 @@ describe('a seek shows what playing there shows', () => {
     for (let i = 0; i < 4; i++) await p.dispatch(send(`b${i}`));
     await play(p, 120, played);
     await p.dispatch({ type: 'broker.restart', broker: 2 });
-    await play(p, 300, played);
+    await play(p, 300, played, 4);
     const beforeBurst = p.last().traceLength;
     // Sends on the slow link still in the air when the burst below buries their sending.
     await p.dispatch(send('d0'));
@@ -198,11 +198,18 @@ describe('a seek shows what playing there shows', () => {
     await p.dispatch(send('fork'));
     const branch = new Map<number, View>();
     branch.set(p.last().nowMs, p.view());
-    await play(p, 300, branch);
+    await play(p, 150, branch);
     const after = [...branch.keys()];
     expect(lives(branch.get(after.at(-1)!)!)).toBeGreaterThan(lives(played.get(forkAt)!));
     for (const at of [after[20]!, times[100]!, after.at(-1)!, after[60]!]) {
       await seekTo(at, branch.get(at) ?? played.get(at));
     }
+
+    // The abandoned future brought back: at the fork point, then anywhere on it, as played.
+    const before = p.moves.length;
+    await p.send({ type: 'restoreFuture' });
+    expect(p.moves.slice(before)[0]).toMatchObject({ kind: 'jump', back: true });
+    expect(p.view()).toEqual(played.get(forkAt));
+    for (const at of [times[200]!, endMs, times[120]!]) await seekTo(at, played.get(at));
   });
 });
