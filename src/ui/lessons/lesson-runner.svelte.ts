@@ -18,6 +18,7 @@ import { SPEEDS, type EngineSession, type Speed } from '../engine-session.svelte
 const asSpeed = (value: number, fallback: number): Speed =>
   (SPEEDS as readonly number[]).includes(value) ? (value as Speed) : (fallback as Speed);
 import type { Batch } from '../../worker/protocol';
+import type { BatchMove } from '../batch-continuity';
 
 /** Booting the cluster and running the setup is not the lesson: it runs at the fastest speed. */
 const SETUP_SPEED = 5;
@@ -83,7 +84,7 @@ export class LessonRunner {
 
   /** Listen to the session; returns the cleanup. */
   connect(): () => void {
-    const off = this.session.onBatch((batch) => this.onBatch(batch));
+    const off = this.session.onBatch((batch, move) => this.onBatch(batch, move));
     return () => {
       off();
       this.actor?.stop();
@@ -136,14 +137,15 @@ export class LessonRunner {
     if (start !== undefined && start <= this.session.endMs) this.session.seek(start);
   }
 
-  private onBatch(batch: Batch): void {
+  private onBatch(batch: Batch, move: BatchMove): void {
     const actor = this.actor ?? this.begin();
     const live = !batch.timeline.inPast;
     // Only new events go to the machine: after a seek back, playing replays events it already
     // had; after a fork (acting in the past) the trace goes on from the fork with a new story.
     const first = batch.events[0]?.seq ?? batch.traceLength + 1;
-    if (live && batch.traceLength < this.seen) this.seen = batch.reset ? batch.traceLength : first - 1;
-    if (!batch.reset) {
+    const jumped = move.kind === 'jump';
+    if (live && batch.traceLength < this.seen) this.seen = jumped ? batch.traceLength : first - 1;
+    if (!jumped) {
       for (const event of batch.events) {
         if (event.seq <= this.seen) continue;
         if (!event.type.startsWith('rpc.')) actor.send({ type: 'engine.event', event });
