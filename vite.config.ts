@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vitest/config';
+import { configDefaults, defineConfig, type Plugin } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 /**
@@ -27,6 +27,9 @@ function kafkajsNodeShims(): Plugin {
   };
 }
 
+/** Test files that use vi.mock: they need a module registry of their own (see `projects`). */
+const MOCKED = ['src/engine/testing/sweep-invariants.test.ts'];
+
 export default defineConfig({
   plugins: [svelte()],
   worker: { format: 'es', plugins: () => [kafkajsNodeShims()] },
@@ -34,12 +37,26 @@ export default defineConfig({
   server: { port: 5173, strictPort: false },
   preview: { port: 4173, strictPort: true },
   test: {
-    // Playwright specs live in tests/e2e and must never be collected by Vitest.
-    include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'gateway/**/*.test.ts'],
     environment: 'node',
     // CI reads the totals from this JSON file (.ci/run → scripts/ci-summary.mjs).
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     // The seed sweeps take ~30 s alone; on a loaded 2-core machine several times that. A hang still fails.
     testTimeout: 600_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          // Playwright specs live in tests/e2e and must never be collected by Vitest.
+          include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'gateway/**/*.test.ts'],
+          // One module registry per worker, not per file: importing the engine once instead of once per
+          // file halves the suite's CPU time. Tests keep no state in modules between files.
+          isolate: false,
+          exclude: [...configDefaults.exclude, ...MOCKED],
+        },
+      },
+      // vi.mock replaces modules for the whole registry, so files that mock run isolated.
+      { extends: true, test: { name: 'mocked', include: MOCKED } },
+    ],
   },
 });
