@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { createSimulation, GuaranteeChecker, type Simulation } from '../src/engine/index';
 import { report } from './measure';
+import { startBusyCluster } from './busy-cluster';
 
 const SENDS = 20_000;
 
@@ -14,18 +15,7 @@ function engineRun(): { sim: Simulation; ms: number } {
   const sim = createSimulation({ seed: 3, brokers: 3 });
   sim.runUntil((s) => s.snapshot().brokers.every((b) => b.state === 'unfenced'), 20_000);
   const start = performance.now();
-  sim.dispatch({ type: 'topic.create', topic: 'bench', partitions: 6, replicationFactor: 3 });
-  sim.dispatch({ type: 'producer.create', producer: 'p', config: { acks: 'all', 'linger.ms': 5 } });
-  for (const c of ['c1', 'c2']) {
-    sim.dispatch({
-      type: 'consumer.create',
-      consumer: c,
-      groupId: 'g',
-      config: { 'auto.offset.reset': 'earliest' },
-    });
-  }
-  sim.runFor(1000);
-  for (const c of ['c1', 'c2']) sim.dispatch({ type: 'consumer.subscribe', consumer: c, topics: ['bench'] });
+  startBusyCluster(sim, 'bench', ['p'], { acks: 'all', 'linger.ms': 5 });
   for (let i = 0; i < SENDS; i++) {
     sim.dispatch({
       type: 'producer.send',

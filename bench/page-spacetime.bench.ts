@@ -10,6 +10,7 @@ import { createSimulation, type SimulationOptions } from '../src/engine';
 import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/worker/scenario';
 import { report } from './measure';
 import { median, withScenarioPage } from './page-kit';
+import { sendEvery50ms, startBusyCluster } from './busy-cluster';
 
 const PORT = 4179;
 
@@ -17,30 +18,9 @@ function busyScenario(): Scenario {
   const options: SimulationOptions = { seed: 4, brokers: 3, controllers: 3 };
   const sim = createSimulation(options);
   sim.runFor(3000);
-  sim.dispatch({ type: 'topic.create', topic: 'orders', partitions: 6, replicationFactor: 3 });
-  for (const p of ['p1', 'p2'])
-    sim.dispatch({ type: 'producer.create', producer: p, config: { acks: 'all' } });
-  for (const c of ['c1', 'c2'])
-    sim.dispatch({
-      type: 'consumer.create',
-      consumer: c,
-      groupId: 'g',
-      config: { 'auto.offset.reset': 'earliest' },
-    });
-  sim.runFor(1000);
-  for (const c of ['c1', 'c2']) sim.dispatch({ type: 'consumer.subscribe', consumer: c, topics: ['orders'] });
+  startBusyCluster(sim, 'orders', ['p1', 'p2'], { acks: 'all' });
   sim.runFor(5000);
-  for (let t = 0; t < 200; t++) {
-    for (const p of ['p1', 'p2'])
-      sim.dispatch({
-        type: 'producer.send',
-        producer: p,
-        topic: 'orders',
-        key: `k${t % 50}`,
-        value: `v${t}`,
-      });
-    sim.runFor(50);
-  }
+  sendEvery50ms(sim, 'orders', ['p1', 'p2'], 200);
   const endMs = sim.now();
   return {
     format: SCENARIO_FORMAT,

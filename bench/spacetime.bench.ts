@@ -8,6 +8,11 @@
  * mostly measures the wait for a core.
  */
 
+import { createSimulation, type EngineEvent } from '../src/engine/index';
+import { arrowsOf, bundle, causalPast } from '../src/ui/spacetime/spacetime-layout';
+import { report } from './measure';
+import { sendEvery50ms, startBusyCluster } from './busy-cluster';
+
 /** CPU ms spent in `fn`. */
 function cpuMs(fn: () => void): number {
   const before = process.cpuUsage();
@@ -15,42 +20,17 @@ function cpuMs(fn: () => void): number {
   const d = process.cpuUsage(before);
   return (d.user + d.system) / 1000;
 }
-import { createSimulation, type EngineEvent } from '../src/engine/index';
-import { arrowsOf, bundle, causalPast } from '../src/ui/spacetime/spacetime-layout';
-import { report } from './measure';
-
 const WINDOW_MS = 10_000;
 const FRAME_MS = 1000 / 60;
 
 function busyWindow(): { events: EngineEvent[]; engineMs: number; nowMs: number } {
   const sim = createSimulation({ seed: 4, brokers: 3, controllers: 3 });
   sim.runUntil((s) => s.snapshot().brokers.every((b) => b.state === 'unfenced'), 20_000);
-  sim.dispatch({ type: 'topic.create', topic: 'orders', partitions: 6, replicationFactor: 3 });
-  for (const p of ['p1', 'p2'])
-    sim.dispatch({ type: 'producer.create', producer: p, config: { acks: 'all' } });
-  for (const c of ['c1', 'c2'])
-    sim.dispatch({
-      type: 'consumer.create',
-      consumer: c,
-      groupId: 'g',
-      config: { 'auto.offset.reset': 'earliest' },
-    });
-  sim.runFor(1000);
-  for (const c of ['c1', 'c2']) sim.dispatch({ type: 'consumer.subscribe', consumer: c, topics: ['orders'] });
+  startBusyCluster(sim, 'orders', ['p1', 'p2'], { acks: 'all' });
   sim.runFor(5000);
   const from = sim.events().length;
   const engineMs = cpuMs(() => {
-    for (let t = 0; t < WINDOW_MS / 50; t++) {
-      for (const p of ['p1', 'p2'])
-        sim.dispatch({
-          type: 'producer.send',
-          producer: p,
-          topic: 'orders',
-          key: `k${t % 50}`,
-          value: `v${t}`,
-        });
-      sim.runFor(50);
-    }
+    sendEvery50ms(sim, 'orders', ['p1', 'p2'], WINDOW_MS / 50);
   });
   return { events: sim.events().slice(from), engineMs, nowMs: sim.now() };
 }
