@@ -3,6 +3,9 @@
  * (producer ids come from blocks the controller hands out, reference §5.2).
  */
 import type { NodeContext, RpcMessage } from '../kernel/kernel';
+import type { AllocateProducerIdsRequest, AllocateProducerIdsResponse } from '../protocol/kraft';
+
+export type { AllocateProducerIdsRequest, AllocateProducerIdsResponse } from '../protocol/kraft';
 import type {
   InitProducerIdRequest,
   InitProducerIdResponse,
@@ -40,17 +43,6 @@ export function handleMetadata(ctx: NodeContext, self: BrokerNode, msg: RpcMessa
     }),
   };
   ctx.send(msg.from, 'MetadataResponse', res, msg.id);
-}
-
-export interface AllocateProducerIdsRequest {
-  brokerId: number;
-  brokerEpoch: number;
-}
-export interface AllocateProducerIdsResponse {
-  error: 'NOT_CONTROLLER' | 'STALE_BROKER_EPOCH' | null;
-  leaderId: string | null;
-  producerIdStart: number;
-  producerIdLen: number;
 }
 
 export function handleInitProducerId(

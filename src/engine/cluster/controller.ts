@@ -7,7 +7,9 @@
 import type { RpcKind } from '../protocol/rpc-kinds';
 import { brokerSetting } from '../config';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
-import type { NodeId } from '../types';
+import type { BrokerHeartbeatRequest, BrokerRegistrationRequest, ControllerReply } from '../protocol/kraft';
+
+export type { BrokerHeartbeatRequest, BrokerRegistrationRequest, ControllerReply } from '../protocol/kraft';
 import type { ControllerDurable, ControllerNode, ControllerVolatile } from './controller-state';
 import type { MetadataRecord } from './metadata';
 import { initialVolatile, Raft } from './raft';
@@ -29,23 +31,6 @@ import {
 
 /** How often the active controller checks sessions and quorum. */
 const LEADER_TICK_MS = 500;
-
-export interface BrokerRegistrationRequest {
-  brokerId: number;
-  incarnation: number;
-}
-export interface BrokerHeartbeatRequest {
-  brokerId: number;
-  brokerEpoch: number;
-  currentMetadataOffset: number;
-  wantFence: boolean;
-}
-export interface ControllerReply {
-  error?: 'NOT_CONTROLLER' | 'STALE_BROKER_EPOCH';
-  leaderId: NodeId | null;
-  brokerEpoch?: number;
-  isFenced?: boolean;
-}
 
 const raft = new Raft({
   becameLeader(ctx, self) {
@@ -82,7 +67,7 @@ function replyAfterCommit(
   ctx: NodeContext,
   self: ControllerNode,
   msg: RpcMessage,
-  kind: RpcKind,
+  kind: 'BrokerRegistrationResponse' | 'BrokerHeartbeatResponse' | 'CreateTopicsResponse',
   body: ControllerReply,
 ) {
   const last = self.durable.log.length - 1;

@@ -17,21 +17,19 @@ import type {
   NodeKind,
   NodeSnapshot,
 } from '../types';
-import type { RpcKind } from '../protocol/rpc-kinds';
+import type { AnyRpcMessage, RpcBodies, RpcEnvelope, RpcKind, RpcMessageOf } from '../protocol/rpc-kinds';
 import { deriveStream, nextFloat, nextInt, type PrngState } from './prng';
 import { createScheduler, peek, pop, schedule, type SchedulerState } from './scheduler';
 import { blockReason, createNetwork, planDelivery, type NetworkState } from './network';
 import type { NetworkOptions, DropReason } from '../types';
 
-export interface RpcMessage<B = unknown> {
-  id: number;
-  from: NodeId;
-  to: NodeId;
-  kind: string;
+/**
+ * A message whose body a handler has already narrowed: `RpcMessage<ProduceRequest>`. (The kernel
+ * delivers `AnyRpcMessage`, whose `kind` narrows its body; see protocol/rpc-kinds.ts.)
+ */
+export interface RpcMessage<B = unknown> extends RpcEnvelope {
+  kind: RpcKind;
   body: B;
-  sentAtMs: number;
-  deliverAtMs: number;
-  inReplyTo?: number;
 }
 
 export interface NodeRecord<D = unknown, V = unknown> {
@@ -56,9 +54,11 @@ export interface Timer {
 export interface NodeContext {
   readonly id: NodeId;
   now(): number;
-  /** Send an RPC over the simulated network; returns the message id. */
-  /** Send an RPC; `kind` must be listed in protocol/rpc-kinds.ts (with its narration). */
-  send(to: NodeId, kind: RpcKind, body: unknown, inReplyTo?: number): number;
+  /**
+   * Send an RPC over the simulated network with the body its kind carries (protocol/rpc-bodies.ts);
+   * `inReplyTo` makes it the answer to that request. Returns the message id.
+   */
+  send<K extends RpcKind>(to: NodeId, kind: K, body: RpcBodies[K], inReplyTo?: number): number;
   setTimer(name: string, delayMs: number, data?: unknown): number;
   cancelTimer(timerId: number): void;
   /** Uniform [0, 1) from this node's own stream. */
@@ -78,14 +78,14 @@ export interface NodeContext {
 export interface NodeBehaviour<D = unknown, V = unknown> {
   /** First start and every restart: build volatile state from durable state. */
   start(ctx: NodeContext, self: NodeRecord<D, V>): V;
-  onMessage(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: RpcMessage): void;
+  onMessage(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: AnyRpcMessage): void;
   onTimer(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, timer: Timer): void;
   /**
    * A message this node sent reached a node that is down. A crashed process's connections close,
    * so a real client learns at once (connection refused or reset) instead of waiting for its
    * request timeout. Losses and partitions stay silent, as they are on a real network.
    */
-  onUndeliverable?(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: RpcMessage): void;
+  onUndeliverable?(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: AnyRpcMessage): void;
   /** If set, only requests of these kinds are tracked for onUndeliverable (the rest cost nothing). */
   undeliverableKinds?: ReadonlySet<string>;
   /** Called as the node goes down, before its volatile state is dropped (rarely needed). */
@@ -95,7 +95,7 @@ export interface NodeBehaviour<D = unknown, V = unknown> {
 const MAX_OPEN_REQUESTS = 4096;
 
 type Entry =
-  | { type: 'deliver'; msg: RpcMessage; drop: DropReason | null }
+  | { type: 'deliver'; msg: AnyRpcMessage; drop: DropReason | null }
   | { type: 'timer'; node: NodeId; incarnation: number; timer: Timer };
 
 export interface KernelState {
@@ -116,7 +116,7 @@ export interface KernelState {
    * (behaviours with onUndeliverable): if the node crashes, those senders learn at once, as a reset
    * connection would tell them, instead of waiting out their request timeouts.
    */
-  openRequests: Record<NodeId, Record<number, RpcMessage>>;
+  openRequests: Record<NodeId, Record<number, AnyRpcMessage>>;
   config: Record<string, unknown>;
   /**
    * Bookkeeping of engine modules that no node may read: e.g. the cluster's omniscient view of the
@@ -349,7 +349,7 @@ export class Kernel {
     };
   }
 
-  private trackOpenRequest(msg: RpcMessage): void {
+  private trackOpenRequest(msg: AnyRpcMessage): void {
     const sender = this.state.nodes[msg.from];
     const behaviour = sender && this.behaviourOf(sender);
     if (!behaviour?.onUndeliverable) return;
@@ -361,7 +361,7 @@ export class Kernel {
     if (ids.length > MAX_OPEN_REQUESTS) delete open[Number(ids[0])];
   }
 
-  send(from: NodeId, to: NodeId, kind: RpcKind, body: unknown, inReplyTo?: number): number {
+  send<K extends RpcKind>(from: NodeId, to: NodeId, kind: K, body: RpcBodies[K], inReplyTo?: number): number {
     if (inReplyTo !== undefined) {
       const open = this.state.openRequests[from];
       if (open) delete open[inReplyTo];
@@ -369,7 +369,9 @@ export class Kernel {
     const id = this.state.nextMessageId++;
     const sentAtMs = this.state.nowMs;
     const plan = planDelivery(this.state.network, this.state.netRng, from, to, sentAtMs);
-    const msg: RpcMessage = { id, from, to, kind, body, sentAtMs, deliverAtMs: plan.deliverAtMs };
+    // `kind` is K and `body` is RpcBodies[K]; the compiler cannot see that this pair is the member
+    // of the message union for K, so the literal is asserted to be that member.
+    const msg = { id, from, to, kind, body, sentAtMs, deliverAtMs: plan.deliverAtMs } as RpcMessageOf<K>;
     if (inReplyTo !== undefined) msg.inReplyTo = inReplyTo;
     this.emit('rpc.sent', {
       id,

@@ -7,7 +7,7 @@ import { Kernel, type NodeBehaviour } from './kernel';
  */
 const behaviour: NodeBehaviour<{ resets: number[] }, Record<string, never>> = {
   start: (ctx, self) => {
-    if (self.id === 'test:client') ctx.send('test:server', 'Ask', {});
+    if (self.id === 'test:client') ctx.send('test:server', 'Ping', { n: 0 });
     return {};
   },
   onMessage: () => {},

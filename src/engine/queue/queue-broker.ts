@@ -12,16 +12,14 @@
  *
  * Messages and queues are durable (they survive a crash); waiting polls are volatile.
  */
-import type { RpcKind } from '../protocol/rpc-kinds';
+import type { RpcBodies, RpcKind } from '../protocol/rpc-kinds';
 import type { NodeBehaviour, NodeContext, NodeRecord, RpcMessage } from '../kernel/kernel';
 import type { NodeId } from '../types';
 import type {
   DeleteMessageRequest,
-  DeleteMessageResponse,
   ReceiveMessageRequest,
   ReceiveMessageResponse,
   SendMessageRequest,
-  SendMessageResponse,
 } from './queue-protocol';
 
 export const QUEUE_BROKER_ID = 'queue-1';
@@ -136,7 +134,7 @@ function setVisibilityTimer(
 function onSend(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<SendMessageRequest>): void {
   const q = self.durable.queues[msg.body.queue];
   if (!q) {
-    reply<SendMessageResponse>(ctx, msg, 'SendMessageResponse', {
+    reply(ctx, msg, 'SendMessageResponse', {
       error: 'QUEUE_DOES_NOT_EXIST',
       messageId: null,
     });
@@ -159,7 +157,7 @@ function onSend(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<SendMes
     sender: msg.from,
     body: msg.body.body,
   });
-  reply<SendMessageResponse>(ctx, msg, 'SendMessageResponse', { error: null, messageId: id });
+  reply(ctx, msg, 'SendMessageResponse', { error: null, messageId: id });
   serveWaiters(ctx, self, q);
 }
 
@@ -167,7 +165,7 @@ function onReceive(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<Rece
   const { queue, maxMessages, waitTimeMs } = msg.body;
   const q = self.durable.queues[queue];
   if (!q) {
-    reply<ReceiveMessageResponse>(ctx, msg, 'ReceiveMessageResponse', {
+    reply(ctx, msg, 'ReceiveMessageResponse', {
       error: 'QUEUE_DOES_NOT_EXIST',
       messages: [],
     });
@@ -180,7 +178,7 @@ function onReceive(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<Rece
     return;
   }
   if (waitTimeMs <= 0) {
-    reply<ReceiveMessageResponse>(ctx, msg, 'ReceiveMessageResponse', { error: null, messages: [] });
+    reply(ctx, msg, 'ReceiveMessageResponse', { error: null, messages: [] });
     return;
   }
   const timerId = ctx.setTimer('pollTimeout', waitTimeMs, { requestId: msg.id });
@@ -242,7 +240,7 @@ function answerWaiter(ctx: NodeContext, self: QueueBrokerNode, requestId: number
 function onDelete(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<DeleteMessageRequest>): void {
   const q = self.durable.queues[msg.body.queue];
   if (!q) {
-    reply<DeleteMessageResponse>(ctx, msg, 'DeleteMessageResponse', {
+    reply(ctx, msg, 'DeleteMessageResponse', {
       error: 'QUEUE_DOES_NOT_EXIST',
       rejected: [],
     });
@@ -263,7 +261,7 @@ function onDelete(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<Delet
     q.deleted++;
     ctx.emit('queue.messageDeleted', { node: ctx.id, queue: q.name, messageId: m!.id, consumer: msg.from });
   }
-  reply<DeleteMessageResponse>(ctx, msg, 'DeleteMessageResponse', {
+  reply(ctx, msg, 'DeleteMessageResponse', {
     error: rejected.length > 0 ? 'RECEIPT_HANDLE_IS_INVALID' : null,
     rejected,
   });
@@ -293,6 +291,6 @@ function expire(
   serveWaiters(ctx, self, q);
 }
 
-function reply<B>(ctx: NodeContext, msg: RpcMessage, kind: RpcKind, body: B): void {
+function reply<K extends RpcKind>(ctx: NodeContext, msg: RpcMessage, kind: K, body: RpcBodies[K]): void {
   ctx.send(msg.from, kind, body, msg.id);
 }

@@ -185,8 +185,9 @@ const fakeBroker: NodeBehaviour<FakeBrokerDurable, Record<string, never>> = {
       const answers = req.partitions.map((p) =>
         producePartition(ctx, self.durable, p.topic, p.partition, p.batch),
       );
-      if (req.acks === 0 || answers.some((a) => a === null)) return;
-      ctx.send(msg.from, 'ProduceResponse', { partitions: answers }, msg.id);
+      const partitions = answers.filter((a) => a !== null);
+      if (req.acks === 0 || partitions.length < answers.length) return;
+      ctx.send(msg.from, 'ProduceResponse', { partitions }, msg.id);
     }
   },
 };

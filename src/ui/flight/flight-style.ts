@@ -86,7 +86,6 @@ export const FAMILY_OF_KIND: Record<RpcRequestKind, Family> = {
   EndTxn: 'setup',
   WriteTxnMarkers: 'setup',
   Ping: 'setup',
-  Ask: 'setup',
   Vote: 'vote',
   BeginQuorumEpoch: 'vote',
   BrokerHeartbeat: 'heartbeat',
