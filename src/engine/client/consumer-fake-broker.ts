@@ -294,7 +294,7 @@ const fakeBroker: NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile> = {
 
 export const fakeConsumeModule: EngineModule = {
   name: 'fake-consume-cluster',
-  behaviours: { broker: fakeBroker as never },
+  behaviours: { broker: fakeBroker },
   setup(kernel, options) {
     const s = fake(kernel.state.shared);
     for (let i = 1; i <= options.brokers; i++) {

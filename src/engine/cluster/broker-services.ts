@@ -3,7 +3,8 @@
  * (producer ids come from blocks the controller hands out, reference §5.2).
  */
 import type { NodeContext, RpcMessage } from '../kernel/kernel';
-import type { AllocateProducerIdsRequest, AllocateProducerIdsResponse } from '../protocol/kraft';
+import type { AllocateProducerIdsRequest } from '../protocol/kraft';
+import type { RpcMessageOf } from '../protocol/rpc-kinds';
 
 export type { AllocateProducerIdsRequest, AllocateProducerIdsResponse } from '../protocol/kraft';
 import type {
@@ -91,18 +92,19 @@ function serveProducerIds(ctx: NodeContext, self: BrokerNode): void {
 export function onAllocateProducerIdsResponse(
   ctx: NodeContext,
   self: BrokerNode,
-  msg: RpcMessage<AllocateProducerIdsResponse>,
+  msg: RpcMessageOf<'AllocateProducerIdsResponse'>,
 ): void {
   const v = self.volatile;
+  const res = msg.body;
   v.producerIdRequested = false;
-  if (msg.body.error) {
-    v.controllerHint = msg.body.leaderId;
-    if (!msg.body.leaderId) v.voterCursor++;
+  if (res.error) {
+    v.controllerHint = res.leaderId;
+    if (!res.leaderId) v.voterCursor++;
     return; // asked again by the retry timer
   }
   v.producerIdBlock = {
-    next: msg.body.producerIdStart,
-    end: msg.body.producerIdStart + msg.body.producerIdLen,
+    next: res.producerIdStart,
+    end: res.producerIdStart + res.producerIdLen,
   };
   serveProducerIds(ctx, self);
 }

@@ -7,7 +7,8 @@
 import { brokerSetting, topicSetting } from '../config';
 import type { ErrorCode } from '../errors';
 import type { NodeContext, RpcMessage } from '../kernel/kernel';
-import type { AlterPartitionRequest, AlterPartitionResponse } from '../protocol/kraft';
+import type { AlterPartitionRequest } from '../protocol/kraft';
+import type { RpcMessageOf } from '../protocol/rpc-kinds';
 import {
   lastOffsetOf,
   type FetchPartitionResponse,
@@ -425,7 +426,7 @@ export function checkIsr(ctx: NodeContext, self: BrokerNode): void {
 export function onAlterPartitionResponse(
   ctx: NodeContext,
   self: BrokerNode,
-  msg: RpcMessage<AlterPartitionResponse>,
+  msg: RpcMessageOf<'AlterPartitionResponse'>,
 ) {
   const key = msg.inReplyTo !== undefined ? self.volatile.alterInFlight[msg.inReplyTo] : undefined;
   if (key === undefined) return;

@@ -48,7 +48,7 @@ const KINDS = new Set<string>(EXTERNAL_REQUEST_KINDS);
 
 export const externalClientModule: EngineModule = {
   name: 'external-clients',
-  behaviours: { client: externalClientBehaviour as never },
+  behaviours: { client: externalClientBehaviour },
   commands: {
     'client.connect': (kernel, c) => {
       const id = externalClientNodeId(c.client);

@@ -92,6 +92,13 @@ export interface NodeBehaviour<D = unknown, V = unknown> {
   onCrash?(self: NodeRecord<D, V>): void;
 }
 
+/**
+ * A behaviour of any node kind. The kernel holds every kind's behaviour in one table and hands each
+ * the record of a node of its own kind; behaviour methods take their records bivariantly, so a
+ * `NodeBehaviour<BrokerDurable, BrokerVolatile>` is one of these without a cast.
+ */
+export type AnyNodeBehaviour = NodeBehaviour<unknown, unknown>;
+
 const MAX_OPEN_REQUESTS = 4096;
 
 type Entry =
@@ -129,7 +136,7 @@ export class Kernel {
   state: KernelState;
   /** The trace. Not part of `state`: a keyframe records its length instead. */
   readonly trace: EngineEvent[] = [];
-  private readonly behaviours: Partial<Record<NodeKind, NodeBehaviour<never, never>>>;
+  private readonly behaviours: Partial<Record<NodeKind, AnyNodeBehaviour>>;
   private readonly contexts = new Map<NodeId, NodeContext>();
   private sink: EngineEvent[] | null = null;
 
@@ -137,7 +144,7 @@ export class Kernel {
     seed: number;
     network?: NetworkOptions;
     config?: Record<string, unknown>;
-    behaviours: Partial<Record<NodeKind, NodeBehaviour<never, never>>>;
+    behaviours: Partial<Record<NodeKind, AnyNodeBehaviour>>;
   }) {
     this.behaviours = options.behaviours;
     this.state = {
@@ -199,7 +206,7 @@ export class Kernel {
   crash(id: NodeId): void {
     const rec = this.mustNode(id);
     if (!rec.alive) return;
-    this.behaviourOf(rec).onCrash?.(rec as never);
+    this.behaviourOf(rec).onCrash?.(rec);
     rec.alive = false;
     rec.volatile = null;
     this.emit(`${rec.kind}.crashed`, { node: id });
@@ -208,8 +215,7 @@ export class Kernel {
     delete this.state.openRequests[id];
     for (const msg of Object.values(open ?? {})) {
       const sender = this.state.nodes[msg.from];
-      if (sender?.alive)
-        this.behaviourOf(sender).onUndeliverable?.(this.ctx(sender.id), sender as never, msg);
+      if (sender?.alive) this.behaviourOf(sender).onUndeliverable?.(this.ctx(sender.id), sender, msg);
     }
   }
 
@@ -223,7 +229,7 @@ export class Kernel {
   private startNode(rec: NodeRecord): void {
     rec.alive = true;
     rec.incarnation++;
-    rec.volatile = this.behaviourOf(rec).start(this.ctx(rec.id), rec as never);
+    rec.volatile = this.behaviourOf(rec).start(this.ctx(rec.id), rec);
   }
 
   // ----- events -----
@@ -284,7 +290,7 @@ export class Kernel {
       if (this.state.cancelledTimers.delete(timer.id)) return;
       const rec = this.state.nodes[entry.node];
       if (!rec || !rec.alive || rec.incarnation !== entry.incarnation) return;
-      this.behaviourOf(rec).onTimer(this.ctx(rec.id), rec as never, timer);
+      this.behaviourOf(rec).onTimer(this.ctx(rec.id), rec, timer);
       return;
     }
     const { msg } = entry;
@@ -296,12 +302,11 @@ export class Kernel {
     } else if (!rec || !rec.alive) {
       this.emit('rpc.dropped', { ...base, reason: 'node-down' });
       const sender = this.state.nodes[msg.from];
-      if (sender?.alive)
-        this.behaviourOf(sender).onUndeliverable?.(this.ctx(sender.id), sender as never, msg);
+      if (sender?.alive) this.behaviourOf(sender).onUndeliverable?.(this.ctx(sender.id), sender, msg);
     } else {
       this.emit('rpc.delivered', base);
       if (msg.inReplyTo === undefined) this.trackOpenRequest(msg);
-      this.behaviourOf(rec).onMessage(this.ctx(rec.id), rec as never, msg);
+      this.behaviourOf(rec).onMessage(this.ctx(rec.id), rec, msg);
     }
   }
 
@@ -391,7 +396,9 @@ export class Kernel {
   invoke<D, V>(id: NodeId, fn: (ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }) => void): void {
     const rec = this.mustNode(id);
     if (!rec.alive) throw new Error(`node ${id} is down`);
-    fn(this.ctx(id), rec as never);
+    // The caller names the state types of the node it invokes (it created that node with them);
+    // the kernel keeps every node's state as unknown, so it takes the caller's word here.
+    fn(this.ctx(id), rec as NodeRecord<D, V> & { volatile: V });
   }
 
   // ----- helpers -----
@@ -402,10 +409,10 @@ export class Kernel {
     return rec;
   }
 
-  private behaviourOf(rec: NodeRecord): NodeBehaviour<unknown, unknown> {
+  private behaviourOf(rec: NodeRecord): AnyNodeBehaviour {
     const b = this.behaviours[rec.kind];
     if (!b) throw new Error(`no behaviour registered for node kind ${rec.kind}`);
-    return b as unknown as NodeBehaviour<unknown, unknown>;
+    return b;
   }
 
   /**

@@ -11,6 +11,7 @@
 import type { NodeId, NodeKind } from '../types';
 import type { RpcBodyMap } from './rpc-bodies';
 import { METADATA_TOPIC, type MetadataFetchRequest, type MetadataFetchResponse } from './kraft';
+import type { ReplicaFetchRequest, ReplicaFetchResponse } from './produce';
 
 /** A request kind (`Produce`, `Fetch`, `Vote`, …). */
 export type RpcRequestKind = keyof RpcBodyMap;
@@ -82,6 +83,34 @@ export function isMetadataFetch(
   body: RpcBodies['Fetch'] | RpcBodies['FetchResponse'],
 ): body is MetadataFetchRequest | MetadataFetchResponse {
   return body.topic === METADATA_TOPIC;
+}
+
+/** A Fetch of the metadata log, told by its body. */
+export function isMetadataFetchRequest(
+  msg: RpcMessageOf<'Fetch'>,
+): msg is RpcMessageOf<'Fetch'> & { body: MetadataFetchRequest } {
+  return isMetadataFetch(msg.body);
+}
+
+/** A Fetch of partitions (a follower's or a consumer's), told by its body. */
+export function isPartitionFetchRequest(
+  msg: RpcMessageOf<'Fetch'>,
+): msg is RpcMessageOf<'Fetch'> & { body: ReplicaFetchRequest } {
+  return !isMetadataFetch(msg.body);
+}
+
+/** The answer to a metadata-log Fetch, told by its body. */
+export function isMetadataFetchResponse(
+  msg: RpcMessageOf<'FetchResponse'>,
+): msg is RpcMessageOf<'FetchResponse'> & { body: MetadataFetchResponse } {
+  return isMetadataFetch(msg.body);
+}
+
+/** The answer to a partition Fetch, told by its body. */
+export function isPartitionFetchResponse(
+  msg: RpcMessageOf<'FetchResponse'>,
+): msg is RpcMessageOf<'FetchResponse'> & { body: ReplicaFetchResponse } {
+  return !isMetadataFetch(msg.body);
 }
 
 /** The same test on any body (the UI's messages carry untyped bodies). */

@@ -12,7 +12,13 @@
  *
  * Messages and queues are durable (they survive a crash); waiting polls are volatile.
  */
-import type { RpcBodies, RpcKind } from '../protocol/rpc-kinds';
+import {
+  dispatchRpc,
+  type RpcBodies,
+  type RpcHandlers,
+  type RpcKind,
+  type ServedBy,
+} from '../protocol/rpc-kinds';
 import type { NodeBehaviour, NodeContext, NodeRecord, RpcMessage } from '../kernel/kernel';
 import type { NodeId } from '../types';
 import type {
@@ -69,6 +75,13 @@ type BrokerTimer =
   | { name: 'visibility'; data: { queue: string; messageId: string; receipt: string } }
   | { name: 'pollTimeout'; data: { requestId: number } };
 
+/** Every request the queue broker serves (RPC_SERVERS) has its handler here, or this fails to compile. */
+export const QUEUE_HANDLERS: RpcHandlers<ServedBy<'queue'>, NodeContext, QueueBrokerNode> = {
+  SendMessage: onSend,
+  ReceiveMessage: onReceive,
+  DeleteMessage: onDelete,
+};
+
 export const queueBrokerBehaviour: NodeBehaviour<QueueBrokerDurable, QueueBrokerVolatile> = {
   start(ctx, self) {
     // In-flight deadlines are durable; their timers are not: set them again.
@@ -81,19 +94,8 @@ export const queueBrokerBehaviour: NodeBehaviour<QueueBrokerDurable, QueueBroker
   },
 
   onMessage(ctx, self, msg) {
-    switch (msg.kind) {
-      case 'SendMessage':
-        onSend(ctx, self, msg as RpcMessage<SendMessageRequest>);
-        break;
-      case 'ReceiveMessage':
-        onReceive(ctx, self, msg as RpcMessage<ReceiveMessageRequest>);
-        break;
-      case 'DeleteMessage':
-        onDelete(ctx, self, msg as RpcMessage<DeleteMessageRequest>);
-        break;
-      default:
-        return; // a queue broker sends no requests, so it expects no responses
-    }
+    // A queue broker sends no requests, so it expects no responses.
+    dispatchRpc(QUEUE_HANDLERS, ctx, self, msg);
   },
 
   onTimer(ctx, self, timer) {

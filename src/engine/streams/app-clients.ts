@@ -106,7 +106,7 @@ export class Run {
     who: SubClient,
     fn: (ctx: NodeContext, node: NodeRecord<unknown, unknown> & { volatile: unknown }) => void,
   ) {
-    if (who === 'p') this.producer((c, n) => fn(c, n as never));
-    else this.consumer(who, (c, n) => fn(c, n as never));
+    if (who === 'p') this.producer(fn);
+    else this.consumer(who, fn);
   }
 }

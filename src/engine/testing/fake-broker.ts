@@ -194,7 +194,7 @@ const fakeBroker: NodeBehaviour<FakeBrokerDurable, Record<string, never>> = {
 
 const fakeClusterModule: EngineModule = {
   name: 'fake-cluster',
-  behaviours: { broker: fakeBroker as never },
+  behaviours: { broker: fakeBroker },
   setup(kernel, options) {
     const nodes: Record<number, string> = {};
     for (let i = 1; i <= options.brokers; i++) {

@@ -25,7 +25,7 @@ const rawClient: NodeBehaviour<RawClientDurable, Record<string, never>> = {
 
 const rawClientModule: EngineModule = {
   name: 'raw-client',
-  behaviours: { test: rawClient as never },
+  behaviours: { test: rawClient },
   setup(kernel) {
     kernel.addNode<RawClientDurable>('test:client', 'test', { inbox: [] });
   },
