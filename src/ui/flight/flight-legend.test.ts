@@ -8,7 +8,22 @@ describe('the flight legend', () => {
       const style = styleOf(FAMILY_OF_KIND[kind]);
       expect(style.label, kind).toBeTruthy();
       expect(style.shape, kind).toBeTruthy();
-      expect(styleOf(familyOf(`${kind}Response`, 'broker-1', 'broker-2')), kind).toBeDefined();
+      expect(styleOf(familyOf(`${kind}Response`, 'broker-1', 'broker-2', {})), kind).toBeDefined();
     }
+  });
+
+  it('tells a metadata-log Fetch from a partition Fetch by its body, not by its ends', () => {
+    const metadata = { topic: '__cluster_metadata', epoch: 1, replicaId: 'broker-1', fetchOffset: 0 };
+    const follower = { replicaId: 2, maxWaitMs: 500, minBytes: 1, partitions: [] };
+    const consumer = { replicaId: -1, maxWaitMs: 500, minBytes: 1, partitions: [] };
+    expect(familyOf('Fetch', 'broker-1', 'controller-1', metadata)).toBe('metadata');
+    expect(familyOf('FetchResponse', 'controller-1', 'broker-1', { topic: '__cluster_metadata' })).toBe(
+      'metadata',
+    );
+    expect(familyOf('Fetch', 'broker-2', 'broker-1', follower)).toBe('replication');
+    expect(familyOf('FetchResponse', 'broker-1', 'broker-2', { partitions: [] })).toBe('replication');
+    // A streams app's consumer is named neither consumer: nor batch:, and still reads records.
+    expect(familyOf('Fetch', 'streams:app', 'broker-1', consumer)).toBe('consume');
+    expect(familyOf('FetchResponse', 'broker-1', 'streams:app', { partitions: [] })).toBe('consume');
   });
 });

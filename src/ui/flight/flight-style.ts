@@ -3,7 +3,7 @@
  * shape, so colour is never the only cue; requests are filled and responses hollow. Colours are
  * CSS custom properties (`--flight-<family>`), so the dark theme only changes variables.
  */
-import { isRpcKind, type NodeId, type RpcRequestKind } from '../../engine';
+import { isMetadataFetchBody, isRpcKind, type NodeId, type RpcRequestKind } from '../../engine';
 
 export type Shape =
   'circle' | 'diamond' | 'triangle' | 'square' | 'triangle-down' | 'hexagon' | 'pill' | 'envelope';
@@ -75,7 +75,7 @@ const BY_FAMILY = new Map(FAMILIES.map((f) => [f.family, f]));
 /**
  * The legend's family of every request kind. A `Record` over the engine's list of kinds, so a new
  * RPC fails to compile until it has a colour and a glyph here. (A Fetch's family also depends on
- * its ends: see familyOf.)
+ * its body: see familyOf.)
  */
 export const FAMILY_OF_KIND: Record<RpcRequestKind, Family> = {
   Produce: 'produce',
@@ -116,23 +116,26 @@ export function requestKind(kind: string): string {
   return isResponse(kind) ? kind.slice(0, -'Response'.length) : kind;
 }
 
-function isController(node: NodeId): boolean {
-  return node.startsWith('controller-');
-}
-
 /**
- * A Fetch to or from a controller reads the metadata log; from a consumer it reads records;
- * between brokers it copies partitions (replication).
+ * A Fetch that reads the metadata log is told by its body (the `__cluster_metadata` topic, as Kafka
+ * tells it by the partition fetched), never by who sent it. A partition Fetch from a follower names
+ * its broker id (`replicaId` ≥ 0) and copies partitions (replication); a consumer's is -1. A
+ * response does not say who asked, so a partition FetchResponse goes by its receiver: a broker
+ * copies partitions; any client (a consumer, a streams app, a batch job) reads records.
  */
-export function familyOf(kind: string, from: NodeId, to: NodeId): Family {
+export function familyOf(kind: string, from: NodeId, to: NodeId, body: unknown): Family {
   const base = requestKind(kind);
   if (base === 'Fetch') {
-    if (isController(from) || isController(to)) return 'metadata';
-    // A batch job reading a topic (src/engine/queue) fetches like a consumer.
-    const reader = (n: NodeId) => n.startsWith('consumer:') || n.startsWith('batch:');
-    return reader(from) || reader(to) ? 'consume' : 'replication';
+    if (isMetadataFetchBody(body)) return 'metadata';
+    if (!isResponse(kind)) return followerFetch(body) ? 'replication' : 'consume';
+    return to.startsWith('broker-') ? 'replication' : 'consume';
   }
   return isRpcKind(base) ? FAMILY_OF_KIND[base as RpcRequestKind] : 'setup';
+}
+
+function followerFetch(body: unknown): boolean {
+  const replicaId = (body as { replicaId?: unknown } | null)?.replicaId;
+  return typeof replicaId === 'number' && replicaId >= 0;
 }
 
 export function styleOf(family: Family): FamilyStyle {
