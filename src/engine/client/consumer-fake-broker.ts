@@ -15,6 +15,7 @@ import {
 import { brokerNodeId } from '../core-module';
 import type { ErrorCode } from '../errors';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
+import type { TimerOf } from '../protocol/timer-kinds';
 import type { EngineModule } from '../module';
 import type { FindCoordinatorResponse, ListOffsetsRequest, ListOffsetsResponse } from '../protocol/consume';
 import type {
@@ -235,18 +236,18 @@ function onListOffsets(
 
 type FakeBroker = Parameters<NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile>['onMessage']>[1];
 
-const fakeBroker: NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile> = {
+const fakeBroker: NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile, TimerOf<'test'>> = {
   start: () => ({ parked: [] }),
   onTimer(ctx, self, timer) {
     const s = fake(ctx.shared());
     if (timer.name === 'fakeFetchWait') {
-      const id = (timer.data as { id: number }).id;
+      const id = timer.data.id;
       const i = self.volatile.parked.findIndex((p) => p.id === id);
       if (i < 0) return;
       const [p] = self.volatile.parked.splice(i, 1);
       answerFetch(ctx, s, self.durable.brokerId, p!.from, p!.id, p!.body);
     } else if (timer.name === 'fakeJoinDeadline') {
-      const g = s.groups[(timer.data as { groupId: string }).groupId];
+      const g = s.groups[timer.data.groupId];
       if (g && g.timer === timer.id) {
         g.timer = null;
         completeJoin(ctx, g);

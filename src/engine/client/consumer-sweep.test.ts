@@ -190,7 +190,7 @@ function problemsOf(sim: Simulation): string[] {
   const got = new Set(received.map((r) => `${r.partition}/${r.offset}`));
   for (const a of eventsOf(sim, 'producer.acked')) {
     if (!got.has(`${a.partition}/${a.offset}`)) {
-      problems.push(`acknowledged orders-${a.partition}/${a.offset} was not received`);
+      problems.push(`acknowledged orders-${a.partition}/${a.offset} was never received`);
       break;
     }
   }

@@ -20,6 +20,7 @@ import { flushInternalWaits } from './group-writes';
 import { checkPurgatory, registerPurgatory } from './purgatory';
 import { flushTxnWaits } from './txn-writes';
 import { deleteSegmentsBefore } from './partition-log';
+import type { TimerOf } from '../protocol/timer-kinds';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
 import type { NodeId } from '../types';
 import type { BrokerDurable, BrokerNode, BrokerVolatile } from './broker-state';
@@ -303,7 +304,7 @@ export const BROKER_HANDLERS: RpcHandlers<ServedBy<'broker'> | BrokerResponseKin
     WriteTxnMarkersResponse: onWriteTxnMarkersResponse,
   };
 
-export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
+export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile, TimerOf<'broker'>> = {
   start(ctx, self) {
     const v: BrokerVolatile = {
       image: buildImage(self.durable.metadataLog, Number.POSITIVE_INFINITY),
@@ -368,17 +369,15 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
         ctx.setTimer('isrCheck', brokerSetting(ctx.config, 'replica.lag.time.max.ms') / 2);
         return;
       case 'produceTimeout':
-        return onProduceTimeout(ctx, self, (timer.data as { requestId: number }).requestId);
+        return onProduceTimeout(ctx, self, timer.data.requestId);
       case 'fetchWait':
-        return onFetchWait(ctx, self, (timer.data as { requestId: number }).requestId);
-      case 'replicaFetchTimeout': {
-        const d = timer.data as { leader: number; requestId: number };
-        return onReplicaFetchTimeout(ctx, self, d.leader, d.requestId);
-      }
+        return onFetchWait(ctx, self, timer.data.requestId);
+      case 'replicaFetchTimeout':
+        return onReplicaFetchTimeout(ctx, self, timer.data.leader, timer.data.requestId);
       case 'replicaFetchBackoff':
-        return sendReplicaFetch(ctx, self, (timer.data as { leader: number }).leader);
+        return sendReplicaFetch(ctx, self, timer.data.leader);
       case 'alterPartitionTimeout':
-        return onAlterPartitionTimeout(self, (timer.data as { requestId: number }).requestId);
+        return onAlterPartitionTimeout(self, timer.data.requestId);
       case 'allocateProducerIdsRetry':
         return onAllocateProducerIdsRetry(ctx, self);
       case 'retentionCheck':
@@ -393,7 +392,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
       case 'groupJoinDelay':
       case 'groupJoinDeadline':
       case 'groupSyncDeadline':
-        return onGroupTimer(ctx, self, timer.name, (timer.data as { groupId: string }).groupId, timer.id);
+        return onGroupTimer(ctx, self, timer.name, timer.data.groupId, timer.id);
       case 'offsetsTopicRetry':
         self.volatile.offsetsTopicRequested = false;
         return;
@@ -403,7 +402,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
       case 'txnTick':
         return onTxnTick(ctx, self);
       case 'txnMarkerTimeout':
-        return onWriteTxnMarkersFailed(ctx, self, (timer.data as { requestId: number }).requestId);
+        return onWriteTxnMarkersFailed(ctx, self, timer.data.requestId);
       case 'txnTimeoutCheck':
         abortTimedOutTransactions(ctx, self);
         ctx.setTimer(

@@ -16,6 +16,7 @@ import {
 } from '../protocol/rpc-kinds';
 import { brokerSetting } from '../config';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
+import type { TimerOf } from '../protocol/timer-kinds';
 import type {
   BrokerHeartbeatRequest,
   BrokerRegistrationRequest,
@@ -320,7 +321,11 @@ export const CONTROLLER_HANDLERS: RpcHandlers<
   AllocateProducerIds: activeOnly<'AllocateProducerIds'>(onAllocateProducerIds),
 };
 
-export const controllerBehaviour: NodeBehaviour<ControllerDurable, ControllerVolatile> = {
+export const controllerBehaviour: NodeBehaviour<
+  ControllerDurable,
+  ControllerVolatile,
+  TimerOf<'controller'>
+> = {
   start(ctx) {
     // Nothing is known to be committed after a (re)start: the committed image grows as a leader
     // reports its high watermark. The durable log and vote are what survive.
@@ -347,7 +352,7 @@ export const controllerBehaviour: NodeBehaviour<ControllerDurable, ControllerVol
         self.volatile.fetchRetryTimer = null;
         return raft.sendFetch(ctx, self);
       case 'fetchWait':
-        return raft.onFetchWait(ctx, self, (timer.data as { requestId: number }).requestId);
+        return raft.onFetchWait(ctx, self, timer.data.requestId);
       case 'leaderTick':
         if (self.volatile.role !== 'leader') return;
         raft.leaderTick(ctx, self);

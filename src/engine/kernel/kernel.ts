@@ -18,6 +18,7 @@ import type {
   NodeSnapshot,
 } from '../types';
 import type { AnyRpcMessage, RpcBodies, RpcEnvelope, RpcKind, RpcMessageOf } from '../protocol/rpc-kinds';
+import type { AnyTimer, TimerArgs, TimerName } from '../protocol/timer-kinds';
 import { deriveStream, nextFloat, nextInt, type PrngState } from './prng';
 import { createScheduler, peek, pop, schedule, type SchedulerState } from './scheduler';
 import { blockReason, createNetwork, planDelivery, type NetworkState } from './network';
@@ -44,11 +45,8 @@ export interface NodeRecord<D = unknown, V = unknown> {
   volatile: V | null;
 }
 
-export interface Timer {
-  id: number;
-  name: string;
-  data: unknown;
-}
+/** A timer as the kernel keeps it; a behaviour sees its own kind's (`TimerOf<…>`, timer-kinds.ts). */
+export type Timer = AnyTimer;
 
 /** What a node may do: all of its effects on the world go through here. */
 export interface NodeContext {
@@ -59,7 +57,11 @@ export interface NodeContext {
    * `inReplyTo` makes it the answer to that request. Returns the message id.
    */
   send<K extends RpcKind>(to: NodeId, kind: K, body: RpcBodies[K], inReplyTo?: number): number;
-  setTimer(name: string, delayMs: number, data?: unknown): number;
+  /**
+   * Set a timer with the payload its name carries (protocol/timer-kinds.ts); it fires once through
+   * `onTimer`, unless cancelled or the node restarts first. Returns the timer id.
+   */
+  setTimer<K extends TimerName>(name: K, delayMs: number, ...data: TimerArgs<K>): number;
   cancelTimer(timerId: number): void;
   /** Uniform [0, 1) from this node's own stream. */
   random(): number;
@@ -75,11 +77,12 @@ export interface NodeContext {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
-export interface NodeBehaviour<D = unknown, V = unknown> {
+/** `T`: the timers of this node kind (`TimerOf<'broker'>`), which `onTimer` narrows by name. */
+export interface NodeBehaviour<D = unknown, V = unknown, T extends AnyTimer = AnyTimer> {
   /** First start and every restart: build volatile state from durable state. */
   start(ctx: NodeContext, self: NodeRecord<D, V>): V;
   onMessage(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: AnyRpcMessage): void;
-  onTimer(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, timer: Timer): void;
+  onTimer(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, timer: T): void;
   /**
    * A message this node sent reached a node that is down. A crashed process's connections close,
    * so a real client learns at once (connection refused or reset) instead of waiting for its
@@ -97,7 +100,7 @@ export interface NodeBehaviour<D = unknown, V = unknown> {
  * the record of a node of its own kind; behaviour methods take their records bivariantly, so a
  * `NodeBehaviour<BrokerDurable, BrokerVolatile>` is one of these without a cast.
  */
-export type AnyNodeBehaviour = NodeBehaviour<unknown, unknown>;
+export type AnyNodeBehaviour = NodeBehaviour<unknown, unknown, AnyTimer>;
 
 const MAX_OPEN_REQUESTS = 4096;
 
@@ -330,9 +333,10 @@ export class Kernel {
       id,
       now: () => k.state.nowMs,
       send: (to, kind, body, inReplyTo) => k.send(id, to, kind, body, inReplyTo),
-      setTimer: (name, delayMs, data) => {
+      setTimer: (name, delayMs, ...[data]) => {
         const r = rec();
-        const timer: Timer = { id: k.state.nextTimerId++, name, data: data ?? null };
+        // The name and its payload were checked together at the call (TimerArgs); kept as one timer.
+        const timer = { id: k.state.nextTimerId++, name, data: data ?? null } as AnyTimer;
         schedule(k.state.sched, k.state.nowMs + Math.max(0, Math.round(delayMs)), {
           type: 'timer',
           node: id,

@@ -20,6 +20,7 @@ import {
   type ServedBy,
 } from '../protocol/rpc-kinds';
 import type { NodeBehaviour, NodeContext, NodeRecord, RpcMessage } from '../kernel/kernel';
+import type { TimerOf } from '../protocol/timer-kinds';
 import type { NodeId } from '../types';
 import type {
   DeleteMessageRequest,
@@ -71,10 +72,6 @@ export type QueueBrokerNode = NodeRecord<QueueBrokerDurable, QueueBrokerVolatile
   volatile: QueueBrokerVolatile;
 };
 
-type BrokerTimer =
-  | { name: 'visibility'; data: { queue: string; messageId: string; receipt: string } }
-  | { name: 'pollTimeout'; data: { requestId: number } };
-
 /** Every request the queue broker serves (RPC_SERVERS) has its handler here, or this fails to compile. */
 export const QUEUE_HANDLERS: RpcHandlers<ServedBy<'queue'>, NodeContext, QueueBrokerNode> = {
   SendMessage: onSend,
@@ -82,7 +79,11 @@ export const QUEUE_HANDLERS: RpcHandlers<ServedBy<'queue'>, NodeContext, QueueBr
   DeleteMessage: onDelete,
 };
 
-export const queueBrokerBehaviour: NodeBehaviour<QueueBrokerDurable, QueueBrokerVolatile> = {
+export const queueBrokerBehaviour: NodeBehaviour<
+  QueueBrokerDurable,
+  QueueBrokerVolatile,
+  TimerOf<'queue'>
+> = {
   start(ctx, self) {
     // In-flight deadlines are durable; their timers are not: set them again.
     for (const q of Object.values(self.durable.queues)) {
@@ -99,9 +100,9 @@ export const queueBrokerBehaviour: NodeBehaviour<QueueBrokerDurable, QueueBroker
   },
 
   onTimer(ctx, self, timer) {
-    const t = timer as BrokerTimer;
-    if (t.name === 'visibility') expire(ctx, self, t.data.queue, t.data.messageId, t.data.receipt);
-    else if (t.name === 'pollTimeout') answerWaiter(ctx, self, t.data.requestId);
+    if (timer.name === 'visibility')
+      expire(ctx, self, timer.data.queue, timer.data.messageId, timer.data.receipt);
+    else answerWaiter(ctx, self, timer.data.requestId);
   },
 };
 
