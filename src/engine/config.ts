@@ -153,17 +153,21 @@ export function validateTopicConfig(config: Record<string, ConfigValue>): Record
   return out;
 }
 
+/** The type of a setting's value: that of its default (configs are validated against it on input). */
+export type SettingValue<K extends ConfigKey> = (typeof CONFIG_KEYS)[K]['default'] extends boolean
+  ? boolean
+  : (typeof CONFIG_KEYS)[K]['default'] extends number
+    ? number
+    : string;
+
 /** A broker-wide setting: the configured value or Kafka's default. */
 export function brokerSetting<K extends ConfigKey>(
   config: Readonly<Record<string, unknown>>,
   key: K,
-): (typeof CONFIG_KEYS)[K]['default'] extends boolean
-  ? boolean
-  : (typeof CONFIG_KEYS)[K]['default'] extends number
-    ? number
-    : string {
+): SettingValue<K> {
   const v = config[key] ?? CONFIG_KEYS[key].default;
-  return v as never;
+  // Validated when the cluster or topic was configured; its type follows the default's.
+  return v as SettingValue<K>;
 }
 
 /** A topic's effective setting: its override, else the broker-wide value, else Kafka's default. */
@@ -171,11 +175,8 @@ export function topicSetting<K extends TopicConfigKey>(
   brokerConfig: Readonly<Record<string, unknown>>,
   topicConfig: Readonly<Record<string, ConfigValue>>,
   key: K,
-): (typeof CONFIG_KEYS)[K]['default'] extends boolean
-  ? boolean
-  : (typeof CONFIG_KEYS)[K]['default'] extends number
-    ? number
-    : string {
+): SettingValue<K> {
   const v = topicConfig[key] ?? brokerConfig[key] ?? CONFIG_KEYS[key].default;
-  return v as never;
+  // Validated when the cluster or topic was configured; its type follows the default's.
+  return v as SettingValue<K>;
 }

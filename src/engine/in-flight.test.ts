@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, InFlightMessage } from './types';
 import { busyCluster } from './testing/scenario';
+import { fetchRoleOf } from './protocol/rpc-kinds';
 
 /** What the trace says is in flight after its last event: sent, and neither delivered nor dropped. */
 function inFlightFromTrace(events: readonly EngineEvent[]): InFlightMessage[] {
@@ -20,6 +21,8 @@ function inFlightFromTrace(events: readonly EngineEvent[]): InFlightMessage[] {
         deliverAtMs: e.deliverAtMs,
       };
       if (e.inReplyTo !== undefined) m.inReplyTo = e.inReplyTo;
+      const role = fetchRoleOf(e.kind, e.to, e.body);
+      if (role) m.fetchRole = role;
       open.set(e.id, m);
     } else if (e.type === 'rpc.delivered' || e.type === 'rpc.dropped') open.delete(e.id);
   }
@@ -32,6 +35,7 @@ describe('the messages in flight', () => {
   it('are exactly those the trace has sent and not yet delivered or dropped', () => {
     const sim = busyCluster();
     let seen = 0;
+    const roles = new Set<string | undefined>();
     sim.dispatch({ type: 'producer.send', producer: 'p', topic: 't', key: 'k', value: 'more' });
     for (let i = 0; i < 300; i++) {
       sim.step();
@@ -39,8 +43,11 @@ describe('the messages in flight', () => {
       seen += listed.length;
       expect(withoutDrop(listed)).toEqual(inFlightFromTrace(sim.events()));
       for (const m of listed) expect(m.deliverAtMs).toBeGreaterThanOrEqual(sim.now());
+      for (const m of listed) roles.add(m.fetchRole);
     }
     expect(seen).toBeGreaterThan(300); // the network was busy, not vacuously empty
+    // Fetches say what they do without their bodies (a view drawn after a jump has none).
+    expect([...roles]).toEqual(expect.arrayContaining(['metadata', 'replica']));
   });
 
   it('are the same after a seek back and forward as when playing to that point', () => {

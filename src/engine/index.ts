@@ -170,7 +170,14 @@ export type {
 export const runComparison = (id: ComparisonId) => runComparisonWith(id, createSimulation);
 
 // ----- Typed wire (#14 item 3): the one list of RPC kinds, each with its narration -----
-export { RPC_NARRATION, RPC_REQUEST_KINDS, isRpcKind, responseTo } from './protocol/rpc-kinds';
+export {
+  RPC_NARRATION,
+  RPC_REQUEST_KINDS,
+  isMetadataFetchBody,
+  fetchRoleOf,
+  isRpcKind,
+  responseTo,
+} from './protocol/rpc-kinds';
 export type { RpcKind, RpcRequestKind } from './protocol/rpc-kinds';
 // ---- Lessons you can watch (issue 15): Kafka's defaults, for the countdowns a page explains ----
 export { CONFIG_KEYS } from './config';

@@ -4,7 +4,7 @@
  * behaviours of its node kinds, creates its nodes, handles its commands and adds its part to the
  * snapshot.
  */
-import type { Kernel, NodeBehaviour } from './kernel/kernel';
+import type { AnyNodeBehaviour, Kernel } from './kernel/kernel';
 import type { ClusterSnapshot, CommandId, CommandOf, CommandType, LogRecord, NodeKind } from './types';
 import type { ResolvedOptions } from './options';
 
@@ -23,7 +23,7 @@ export type CommandHandlers = { [K in CommandType]?: CommandHandler<K> };
 
 export interface EngineModule {
   name: string;
-  behaviours?: Partial<Record<NodeKind, NodeBehaviour<never, never>>>;
+  behaviours?: Partial<Record<NodeKind, AnyNodeBehaviour>>;
   /** Create this module's nodes when the simulation starts. */
   setup?(kernel: Kernel, options: ResolvedOptions): void;
   commands?: CommandHandlers;

@@ -2,7 +2,7 @@
  * The facade's implementation: a kernel plus the engine modules, driven by commands.
  */
 import { EngineError } from './errors';
-import { Kernel, type KernelState, type NodeBehaviour } from './kernel/kernel';
+import { Kernel, type KernelState, type AnyNodeBehaviour } from './kernel/kernel';
 import { networkSnapshot } from './kernel/network';
 import type { CommandHandler, EngineModule } from './module';
 import { resolveOptions, type ResolvedOptions } from './options';
@@ -130,7 +130,7 @@ export class SimulationImpl implements Simulation {
   constructor(options: SimulationOptions, modules: EngineModule[]) {
     this.options = resolveOptions(options);
     this.modules = modules;
-    const behaviours: Partial<Record<NodeKind, NodeBehaviour<never, never>>> = {};
+    const behaviours: Partial<Record<NodeKind, AnyNodeBehaviour>> = {};
     for (const m of modules) {
       Object.assign(behaviours, m.behaviours);
       for (const [type, handler] of Object.entries(m.commands ?? {})) {

@@ -509,6 +509,9 @@ export interface LinkSnapshot {
  * flight by interpolating between `sentAtMs` and `deliverAtMs`. `drop`: the network will lose it
  * on arrival (its `rpc.dropped` comes at `deliverAtMs`).
  */
+/** What a Fetch or FetchResponse does (see `fetchRoleOf` in protocol/rpc-kinds.ts). */
+export type FetchRole = 'metadata' | 'replica' | 'consumer';
+
 export interface InFlightMessage {
   id: number;
   kind: string;
@@ -518,6 +521,8 @@ export interface InFlightMessage {
   deliverAtMs: number;
   inReplyTo?: number;
   drop?: DropReason;
+  /** For a Fetch or FetchResponse: what it does, from its body (see `fetchRoleOf`). */
+  fetchRole?: FetchRole;
 }
 
 export interface NetworkSnapshot {

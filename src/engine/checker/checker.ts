@@ -8,6 +8,7 @@
 import { resolveConsumerConfig, type ConsumerConfig } from '../client/consumer-config';
 import { resolveProducerConfig, type ProducerConfig } from '../client/producer-config';
 import type { ProduceRequest, ReplicaFetchResponse } from '../protocol/produce';
+import { isMetadataFetchBody } from '../protocol/rpc-kinds';
 import type { EngineEvent, EventOf } from '../types';
 import type { CheckerState, KeyAck, ReadState } from './checker-state';
 import { checkReads, newReadState, reportAbortedReads } from './reads';
@@ -90,7 +91,8 @@ export class GuaranteeChecker implements CheckerState {
       case 'rpc.sent':
         if (
           e.kind === 'Produce' ||
-          (e.kind === 'FetchResponse' && e.from.startsWith('broker-') && e.to.startsWith('broker-'))
+          // a partition FetchResponse (told by its body) to a follower
+          (e.kind === 'FetchResponse' && !isMetadataFetchBody(e.body) && e.to.startsWith('broker-'))
         )
           this.inFlight.set(e.id, { kind: e.kind, from: e.from, body: e.body });
         return;

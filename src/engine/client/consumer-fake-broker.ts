@@ -6,10 +6,16 @@
  *
  * Test-only: unlike real nodes it reads its instructions from the kernel's shared bookkeeping.
  */
-import { responseTo } from '../protocol/rpc-kinds';
+import {
+  isMetadataFetch,
+  type AnyRpcMessage,
+  type RpcMessageOf,
+  type RpcPayload,
+} from '../protocol/rpc-kinds';
 import { brokerNodeId } from '../core-module';
 import type { ErrorCode } from '../errors';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
+import type { TimerOf } from '../protocol/timer-kinds';
 import type { EngineModule } from '../module';
 import type { FindCoordinatorResponse, ListOffsetsRequest, ListOffsetsResponse } from '../protocol/consume';
 import type {
@@ -20,7 +26,14 @@ import type {
 } from '../protocol/produce';
 import type { NodeId } from '../types';
 import { fakeMetadataResponse } from '../testing/fake-broker';
-import { completeJoin, handleGroupRequest, newFakeGroup, type FakeGroup } from './consumer-fake-group';
+import {
+  completeJoin,
+  FAKE_GROUP_KINDS,
+  handleGroupRequest,
+  newFakeGroup,
+  type FakeGroup,
+  type FakeGroupKind,
+} from './consumer-fake-group';
 
 export interface FakeConsumeFault {
   kind: string;
@@ -65,14 +78,8 @@ export interface FakeBrokerVolatile {
   parked: Parked[];
 }
 
-const GROUP_KINDS = new Set([
-  'JoinGroup',
-  'SyncGroup',
-  'Heartbeat',
-  'LeaveGroup',
-  'OffsetCommit',
-  'OffsetFetch',
-]);
+const GROUP_KINDS = new Set<string>(FAKE_GROUP_KINDS);
+const isGroupRequest = (msg: AnyRpcMessage): msg is RpcMessageOf<FakeGroupKind> => GROUP_KINDS.has(msg.kind);
 
 export function fake(shared: Record<string, unknown>): FakeState {
   shared.fakeConsume ??= {
@@ -97,35 +104,46 @@ function takeFault(s: FakeState, kind: string, broker: number): FakeConsumeFault
 }
 
 /** The error answer of each request kind, in that kind's response shape. */
-function errorBody(kind: string, body: Record<string, unknown>, error: ErrorCode): unknown {
-  const parts = (body.partitions ?? body.offsets ?? []) as { topic: string; partition: number }[];
-  const each = (extra: object) =>
+function errorAnswer(msg: AnyRpcMessage, error: ErrorCode): RpcPayload {
+  const each = <E extends object>(parts: readonly { topic: string; partition: number }[], extra: E) =>
     parts.map((p) => ({ topic: p.topic, partition: p.partition, error, ...extra }));
-  switch (kind) {
+  switch (msg.kind) {
     case 'FindCoordinator':
-      return { error, nodeId: -1, node: null };
+      return { kind: 'FindCoordinatorResponse', body: { error, nodeId: -1, node: null } };
     case 'JoinGroup':
       return {
-        error,
-        generationId: -1,
-        protocolName: null,
-        leader: '',
-        memberId: body.memberId,
-        members: [],
+        kind: 'JoinGroupResponse',
+        body: {
+          error,
+          generationId: -1,
+          protocolName: null,
+          leader: '',
+          memberId: msg.body.memberId,
+          members: [],
+        },
       };
     case 'SyncGroup':
+      return { kind: 'SyncGroupResponse', body: { error, partitions: [] } };
     case 'OffsetFetch':
-      return { error, partitions: [] };
+      return { kind: 'OffsetFetchResponse', body: { error, partitions: [] } };
     case 'OffsetCommit':
-      return { partitions: each({}) };
+      return { kind: 'OffsetCommitResponse', body: { partitions: each(msg.body.offsets, {}) } };
     case 'ListOffsets':
-      return { partitions: each({ offset: -1, timestamp: -1 }) };
-    case 'Fetch':
       return {
-        partitions: each({ batches: [], highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 }),
+        kind: 'ListOffsetsResponse',
+        body: { partitions: each(msg.body.partitions, { offset: -1, timestamp: -1 }) },
       };
+    case 'Fetch': {
+      const parts = isMetadataFetch(msg.body) ? [] : msg.body.partitions;
+      const empty = { batches: [], highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 };
+      return { kind: 'FetchResponse', body: { partitions: each(parts, empty) } };
+    }
+    case 'Heartbeat':
+      return { kind: 'HeartbeatResponse', body: { error } };
+    case 'LeaveGroup':
+      return { kind: 'LeaveGroupResponse', body: { error } };
     default:
-      return { error };
+      throw new Error(`the fake cluster cannot fail ${msg.kind} with an error`);
   }
 }
 
@@ -218,18 +236,18 @@ function onListOffsets(
 
 type FakeBroker = Parameters<NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile>['onMessage']>[1];
 
-const fakeBroker: NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile> = {
+const fakeBroker: NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile, TimerOf<'test'>> = {
   start: () => ({ parked: [] }),
   onTimer(ctx, self, timer) {
     const s = fake(ctx.shared());
     if (timer.name === 'fakeFetchWait') {
-      const id = (timer.data as { id: number }).id;
+      const id = timer.data.id;
       const i = self.volatile.parked.findIndex((p) => p.id === id);
       if (i < 0) return;
       const [p] = self.volatile.parked.splice(i, 1);
       answerFetch(ctx, s, self.durable.brokerId, p!.from, p!.id, p!.body);
     } else if (timer.name === 'fakeJoinDeadline') {
-      const g = s.groups[(timer.data as { groupId: string }).groupId];
+      const g = s.groups[timer.data.groupId];
       if (g && g.timer === timer.id) {
         g.timer = null;
         completeJoin(ctx, g);
@@ -242,7 +260,8 @@ const fakeBroker: NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile> = {
     const fault = takeFault(s, msg.kind, broker);
     if (fault?.silent) return;
     if (fault?.error) {
-      ctx.send(msg.from, responseTo(msg.kind), errorBody(msg.kind, msg.body as never, fault.error), msg.id);
+      const answer = errorAnswer(msg, fault.error);
+      ctx.send(msg.from, answer.kind, answer.body, msg.id);
       return;
     }
     if (msg.kind === 'Metadata') {
@@ -261,17 +280,13 @@ const fakeBroker: NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile> = {
       onFetch(ctx, self, s, msg as RpcMessage<ReplicaFetchRequest>);
     } else if (msg.kind === 'ListOffsets') {
       onListOffsets(ctx, s, broker, msg as RpcMessage<ListOffsetsRequest>);
-    } else if (GROUP_KINDS.has(msg.kind)) {
+    } else if (isGroupRequest(msg)) {
       if (broker !== s.coordinator) {
-        ctx.send(
-          msg.from,
-          responseTo(msg.kind),
-          errorBody(msg.kind, msg.body as never, 'NOT_COORDINATOR'),
-          msg.id,
-        );
+        const answer = errorAnswer(msg, 'NOT_COORDINATOR');
+        ctx.send(msg.from, answer.kind, answer.body, msg.id);
         return;
       }
-      const groupId = (msg.body as { groupId: string }).groupId;
+      const groupId = msg.body.groupId;
       const g = (s.groups[groupId] ??= newFakeGroup(groupId));
       handleGroupRequest(ctx, g, msg, s.rebalanceTimeoutMs);
     }
@@ -280,7 +295,7 @@ const fakeBroker: NodeBehaviour<FakeBrokerDurable, FakeBrokerVolatile> = {
 
 export const fakeConsumeModule: EngineModule = {
   name: 'fake-consume-cluster',
-  behaviours: { broker: fakeBroker as never },
+  behaviours: { broker: fakeBroker },
   setup(kernel, options) {
     const s = fake(kernel.state.shared);
     for (let i = 1; i <= options.brokers; i++) {

@@ -7,9 +7,9 @@
  *
  * Test-only: its state lives in the kernel's shared bookkeeping, which real nodes never read.
  */
-import { responseTo } from '../protocol/rpc-kinds';
+import { responseTo, type ResponseKind, type RpcBodies, type RpcMessageOf } from '../protocol/rpc-kinds';
 import type { ErrorCode } from '../errors';
-import type { NodeContext, RpcMessage } from '../kernel/kernel';
+import type { NodeContext } from '../kernel/kernel';
 import type {
   HeartbeatRequest,
   JoinGroupRequest,
@@ -137,14 +137,25 @@ function maybeCompleteJoin(ctx: NodeContext, g: FakeGroup): void {
     completeJoin(ctx, g);
 }
 
+/** The requests the fake coordinator answers. */
+export const FAKE_GROUP_KINDS = [
+  'JoinGroup',
+  'SyncGroup',
+  'Heartbeat',
+  'LeaveGroup',
+  'OffsetCommit',
+  'OffsetFetch',
+] as const;
+export type FakeGroupKind = (typeof FAKE_GROUP_KINDS)[number];
+
 export function handleGroupRequest(
   ctx: NodeContext,
   g: FakeGroup,
-  msg: RpcMessage,
+  msg: RpcMessageOf<FakeGroupKind>,
   rebalanceTimeoutMs: number,
 ): void {
   g.seen.push({ kind: msg.kind, body: msg.body, atMs: ctx.now() });
-  const reply = (body: unknown): void => {
+  const reply = (body: RpcBodies[ResponseKind<FakeGroupKind>]): void => {
     ctx.send(msg.from, responseTo(msg.kind), body, msg.id);
   };
   switch (msg.kind) {

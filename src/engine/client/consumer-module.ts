@@ -5,7 +5,7 @@
  */
 import { clusterView } from '../cluster/narration';
 import { assertNever, EngineError } from '../errors';
-import type { Kernel, NodeRecord } from '../kernel/kernel';
+import type { Kernel, NodeContext, NodeRecord } from '../kernel/kernel';
 import type { EngineModule } from '../module';
 import type { ConsumerPartitionSnapshot, ConsumerSnapshot, TopicPartition } from '../types';
 import { consumerBehaviour } from './consumer';
@@ -68,13 +68,17 @@ function checkPartition(kernel: Kernel, tp: TopicPartition): void {
   }
 }
 
-function invoke(kernel: Kernel, node: ConsumerNode, fn: Parameters<Kernel['invoke']>[1]): () => void {
-  return () => kernel.invoke<ConsumerDurable, ConsumerVolatile>(node.id, fn as never);
+function invoke(
+  kernel: Kernel,
+  node: ConsumerNode,
+  fn: (ctx: NodeContext, self: ConsumerNode) => void,
+): () => void {
+  return () => kernel.invoke<ConsumerDurable, ConsumerVolatile>(node.id, fn);
 }
 
 export const consumerModule: EngineModule = {
   name: 'consumer',
-  behaviours: { consumer: consumerBehaviour as never },
+  behaviours: { consumer: consumerBehaviour },
   commands: {
     'consumer.create': (kernel, c) => {
       const id = consumerNodeId(c.consumer);

@@ -6,6 +6,7 @@
  * group's committed offsets (reference §3.5).
  */
 import type { NodeContext, NodeRecord } from '../kernel/kernel';
+import type { RpcBodies } from '../protocol/rpc-kinds';
 import type { Assignor, JoinGroupResponse } from '../protocol/consume';
 import type { NodeId, TopicPartition } from '../types';
 import type { ConsumerConfig } from './consumer-config';
@@ -305,12 +306,12 @@ export function wakeAt(ctx: NodeContext, v: ConsumerVolatile, atMs: number): voi
 }
 
 /** Send a request with a timeout; the answer or the timeout settles it (see takeRequest). */
-export function sendRequest(
+export function sendRequest<K extends RequestKind>(
   ctx: NodeContext,
   self: ConsumerNode,
   node: NodeId,
-  kind: RequestKind,
-  body: unknown,
+  kind: K,
+  body: RpcBodies[K],
   info: RequestInfo,
   timeoutMs = self.durable.config.requestTimeoutMs,
 ): number {

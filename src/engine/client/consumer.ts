@@ -6,6 +6,7 @@
  */
 import { assertNever, type ErrorCode } from '../errors';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
+import type { TimerOf } from '../protocol/timer-kinds';
 import type {
   FindCoordinatorResponse,
   HeartbeatResponse,
@@ -61,9 +62,7 @@ import {
   type Outstanding,
 } from './consumer-state';
 
-type ConsumerTimer = 'wake' | 'requestTimeout' | 'heartbeat' | 'autoCommit' | 'poll';
-
-export const consumerBehaviour: NodeBehaviour<ConsumerDurable, ConsumerVolatile> = {
+export const consumerBehaviour: NodeBehaviour<ConsumerDurable, ConsumerVolatile, TimerOf<'consumer'>> = {
   start(ctx, self) {
     const v = initialVolatile(self.durable, ctx.randomInt(Math.max(1, self.durable.bootstrap.length)));
     if (self.durable.closed) return v;
@@ -96,13 +95,12 @@ export const consumerBehaviour: NodeBehaviour<ConsumerDurable, ConsumerVolatile>
   onTimer(ctx, self, timer) {
     if (self.durable.closed) return;
     const v = self.volatile;
-    const name = timer.name as ConsumerTimer;
-    switch (name) {
+    switch (timer.name) {
       case 'wake':
         v.wakeTimer = null;
         break;
       case 'requestTimeout': {
-        const req = takeRequest(ctx, v, (timer.data as { msgId: number }).msgId, false);
+        const req = takeRequest(ctx, v, timer.data.msgId, false);
         if (req) onFailure(ctx, self, req, 'REQUEST_TIMED_OUT');
         break;
       }
@@ -117,7 +115,7 @@ export const consumerBehaviour: NodeBehaviour<ConsumerDurable, ConsumerVolatile>
         v.pollTimer = null;
         break;
       default:
-        assertNever(name, 'consumer timer');
+        assertNever(timer, 'consumer timer');
     }
     runConsumer(ctx, self);
   },

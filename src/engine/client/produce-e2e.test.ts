@@ -108,7 +108,7 @@ describe('producing to a real cluster', () => {
       sim.dispatch({ type: 'network.cut', from: `broker-${leader}`, to: 'producer:p', oneWay: true });
       sim.dispatch({ type: 'producer.send', producer: 'p', topic: 'orders', key: 'k', value: 'pay $10' });
       sim.runFor(1500);
-      sim.dispatch({ type: 'network.heal' } as never);
+      sim.dispatch({ type: 'network.heal' });
       sim.runUntil((s) => acked(s).length === 1, 10_000);
       sim.runFor(1000);
       return { values: sim.readLog(leader, 'orders', 0).map((r) => r.value), sim };

@@ -95,7 +95,7 @@ function liveProducer(kernel: Kernel, name: string): NodeId {
 
 export const producerModule: EngineModule = {
   name: 'producer',
-  behaviours: { producer: producerBehaviour as never },
+  behaviours: { producer: producerBehaviour },
   commands: {
     'producer.create': (kernel, c) => {
       const id = producerNodeId(c.producer);

@@ -6,7 +6,7 @@
  * sendOffsetsToTransaction, and EndTxn once every batch is settled. A producer fenced by a newer
  * instance (PRODUCER_FENCED / INVALID_PRODUCER_EPOCH) can do nothing more.
  */
-import type { RpcKind } from '../protocol/rpc-kinds';
+import type { RpcBodies, RpcRequestKind } from '../protocol/rpc-kinds';
 import type { NodeContext } from '../kernel/kernel';
 import type { FindCoordinatorRequest } from '../protocol/consume';
 import type { InitProducerIdRequest } from '../protocol/produce';
@@ -103,12 +103,12 @@ function hasUnsettledBatches(self: ProducerNode): boolean {
 }
 
 /** Send a coordinator request; `label` tells its answer apart (FindCoordinator for a group). */
-function send(
+function send<K extends RpcRequestKind>(
   ctx: NodeContext,
   self: ProducerNode,
   to: string,
-  kind: RpcKind,
-  body: unknown,
+  kind: K,
+  body: RpcBodies[K],
   partitions?: string[],
   label: string = kind,
 ) {

@@ -5,6 +5,7 @@
  */
 import { assertNever } from '../errors';
 import type { NodeBehaviour, NodeContext } from '../kernel/kernel';
+import type { TimerOf } from '../protocol/timer-kinds';
 import { RECORD_OVERHEAD_BYTES, recordSize, type BatchRecord } from '../protocol/produce';
 import { appendRecord } from './accumulator';
 import { partitionForKey } from './murmur2';
@@ -32,9 +33,7 @@ import { recordStickyBytes, stickyPartition } from './sticky-partitioner';
 import { newTxnClient, runTransactionManager } from './producer-txn';
 import { onTxnRequestFailed, onTxnResponse } from './producer-txn-answers';
 
-type ProducerTimer = 'send' | 'metadataTimeout' | 'initTimeout' | 'requestTimeout' | 'txnTimeout';
-
-export const producerBehaviour: NodeBehaviour<ProducerDurable, ProducerVolatile> = {
+export const producerBehaviour: NodeBehaviour<ProducerDurable, ProducerVolatile, TimerOf<'producer'>> = {
   start(ctx, self) {
     const v = initialVolatile(ctx.randomInt(Math.max(1, self.durable.bootstrap.length)));
     // Kafka's sender asks for a producer id as soon as it starts, before any record (reference §6).
@@ -72,26 +71,24 @@ export const producerBehaviour: NodeBehaviour<ProducerDurable, ProducerVolatile>
     runSender(ctx, self);
   },
   onTimer(ctx, self, timer) {
-    const name = timer.name as ProducerTimer;
-    const msgId = (timer.data as { msgId?: number } | null)?.msgId ?? -1;
-    switch (name) {
+    switch (timer.name) {
       case 'send':
         self.volatile.wakeTimer = null;
         break;
       case 'metadataTimeout':
-        onMetadataTimeout(self, msgId);
+        onMetadataTimeout(self, timer.data.msgId);
         break;
       case 'initTimeout':
-        onInitTimeout(self, msgId);
+        onInitTimeout(self, timer.data.msgId);
         break;
       case 'requestTimeout':
-        onRequestTimeout(ctx, self, msgId);
+        onRequestTimeout(ctx, self, timer.data.msgId);
         break;
       case 'txnTimeout':
-        onTxnRequestFailed(ctx, self, msgId);
+        onTxnRequestFailed(ctx, self, timer.data.msgId);
         break;
       default:
-        assertNever(name, 'producer timer');
+        assertNever(timer, 'producer timer');
     }
     runSender(ctx, self);
   },

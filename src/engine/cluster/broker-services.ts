@@ -3,6 +3,10 @@
  * (producer ids come from blocks the controller hands out, reference §5.2).
  */
 import type { NodeContext, RpcMessage } from '../kernel/kernel';
+import type { AllocateProducerIdsRequest } from '../protocol/kraft';
+import type { RpcMessageOf } from '../protocol/rpc-kinds';
+
+export type { AllocateProducerIdsRequest, AllocateProducerIdsResponse } from '../protocol/kraft';
 import type {
   InitProducerIdRequest,
   InitProducerIdResponse,
@@ -40,17 +44,6 @@ export function handleMetadata(ctx: NodeContext, self: BrokerNode, msg: RpcMessa
     }),
   };
   ctx.send(msg.from, 'MetadataResponse', res, msg.id);
-}
-
-export interface AllocateProducerIdsRequest {
-  brokerId: number;
-  brokerEpoch: number;
-}
-export interface AllocateProducerIdsResponse {
-  error: 'NOT_CONTROLLER' | 'STALE_BROKER_EPOCH' | null;
-  leaderId: string | null;
-  producerIdStart: number;
-  producerIdLen: number;
 }
 
 export function handleInitProducerId(
@@ -99,18 +92,19 @@ function serveProducerIds(ctx: NodeContext, self: BrokerNode): void {
 export function onAllocateProducerIdsResponse(
   ctx: NodeContext,
   self: BrokerNode,
-  msg: RpcMessage<AllocateProducerIdsResponse>,
+  msg: RpcMessageOf<'AllocateProducerIdsResponse'>,
 ): void {
   const v = self.volatile;
+  const res = msg.body;
   v.producerIdRequested = false;
-  if (msg.body.error) {
-    v.controllerHint = msg.body.leaderId;
-    if (!msg.body.leaderId) v.voterCursor++;
+  if (res.error) {
+    v.controllerHint = res.leaderId;
+    if (!res.leaderId) v.voterCursor++;
     return; // asked again by the retry timer
   }
   v.producerIdBlock = {
-    next: msg.body.producerIdStart,
-    end: msg.body.producerIdStart + msg.body.producerIdLen,
+    next: res.producerIdStart,
+    end: res.producerIdStart + res.producerIdLen,
   };
   serveProducerIds(ctx, self);
 }

@@ -1,5 +1,5 @@
 import type { NodeRecord } from '../kernel/kernel';
-import type { RpcKind } from '../protocol/rpc-kinds';
+import type { RpcReply } from '../protocol/rpc-kinds';
 import type { Acks, ProducePartitionResponse, ReplicaFetchRequest } from '../protocol/produce';
 import type { NodeId } from '../types';
 import type { MetadataEntry, MetadataImage } from './metadata';
@@ -150,13 +150,21 @@ export interface TxnMetadata {
   abortReason?: 'requested' | 'timeout' | 'fenced';
 }
 
+/** The answers a transaction coordinator sends once its __transaction_state write commits. */
+export type TxnReplyKind =
+  | 'InitProducerIdResponse'
+  | 'EndTxnResponse'
+  | 'AddPartitionsToTxnResponse'
+  | 'AddOffsetsToTxnResponse'
+  | 'TxnOffsetCommitResponse';
+
 /** A write to an internal log the coordinator waits on; what happens then is data, not a closure. */
 export interface TxnWait {
   key: string;
   requiredOffset: number;
   deadlineMs: number;
   transactionalId: string;
-  reply?: { to: NodeId; kind: RpcKind; body: unknown; inReplyTo: number };
+  reply?: RpcReply<TxnReplyKind>;
   /** Once replicated: send the markers of a Prepare* transaction. */
   sendMarkers?: boolean;
   /** Once replicated: these transactional offsets are pending in the group until the marker. */
@@ -216,7 +224,7 @@ export interface InternalWait {
   key: string;
   requiredOffset: number;
   deadlineMs: number;
-  reply?: { to: NodeId; kind: RpcKind; body: unknown; inReplyTo: number };
+  reply?: RpcReply<'OffsetCommitResponse'>;
   /** Offsets to make visible in the group once the write commits. */
   commit?: {
     groupId: string;

@@ -3,7 +3,16 @@
  * and follows the metadata log as a Raft observer, applying committed records to its image.
  * (Replication of partition data is added by the replica manager.)
  */
-import { responseTo } from '../protocol/rpc-kinds';
+import {
+  dispatchRpc,
+  isMetadataFetchResponse,
+  isPartitionFetchRequest,
+  isPartitionFetchResponse,
+  responseTo,
+  type RpcHandlers,
+  type RpcMessageOf,
+  type ServedBy,
+} from '../protocol/rpc-kinds';
 import { brokerSetting, topicSetting } from '../config';
 import { retentionToApply } from './log-retention';
 import { completeParkedFetches } from './delayed-fetch';
@@ -11,6 +20,7 @@ import { flushInternalWaits } from './group-writes';
 import { checkPurgatory, registerPurgatory } from './purgatory';
 import { flushTxnWaits } from './txn-writes';
 import { deleteSegmentsBefore } from './partition-log';
+import type { TimerOf } from '../protocol/timer-kinds';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
 import type { NodeId } from '../types';
 import type { BrokerDurable, BrokerNode, BrokerVolatile } from './broker-state';
@@ -102,10 +112,11 @@ function applyRetention(ctx: NodeContext, self: BrokerNode): void {
   }
 }
 
+type GroupRequestKind = 'JoinGroup' | 'SyncGroup' | 'Heartbeat' | 'LeaveGroup';
+
 /** Group requests go to the group's state if this broker coordinates it; else the error goes back. */
-function routeGroupRequest(ctx: NodeContext, self: BrokerNode, msg: RpcMessage): void {
-  const body = msg.body as { groupId: string };
-  const g = coordinatedGroup(self, body.groupId);
+function routeGroupRequest(ctx: NodeContext, self: BrokerNode, msg: RpcMessageOf<GroupRequestKind>): void {
+  const g = coordinatedGroup(self, msg.body.groupId);
   if (typeof g === 'string') {
     const kind = responseTo(msg.kind);
     const extra =
@@ -119,13 +130,13 @@ function routeGroupRequest(ctx: NodeContext, self: BrokerNode, msg: RpcMessage):
   }
   switch (msg.kind) {
     case 'JoinGroup':
-      return handleJoinGroup(ctx, self, msg as never, g);
+      return handleJoinGroup(ctx, self, msg, g);
     case 'SyncGroup':
-      return handleSyncGroup(ctx, self, msg as never, g);
+      return handleSyncGroup(ctx, self, msg, g);
     case 'Heartbeat':
-      return handleHeartbeat(ctx, self, msg as never, g);
+      return handleHeartbeat(ctx, self, msg, g);
     case 'LeaveGroup':
-      return handleLeaveGroup(ctx, self, msg as never, g);
+      return handleLeaveGroup(ctx, self, msg, g);
   }
 }
 
@@ -241,44 +252,59 @@ function onControllerReply(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<C
   }
 }
 
-type MessageHandler = (ctx: NodeContext, self: BrokerNode, msg: RpcMessage) => void;
+/** The responses a broker acts on (to its own requests to controllers and other brokers). */
+type BrokerResponseKind =
+  | 'FetchResponse'
+  | 'BrokerRegistrationResponse'
+  | 'BrokerHeartbeatResponse'
+  | 'AllocateProducerIdsResponse'
+  | 'AlterPartitionResponse'
+  | 'CreateTopicsResponse'
+  | 'WriteTxnMarkersResponse';
 
-/** What a broker does with each kind of message it can receive. Unknown kinds are ignored. */
-const MESSAGE_HANDLERS: Record<string, MessageHandler> = {
-  // Metadata comes from controllers, partition data from other brokers.
-  FetchResponse: (ctx, self, msg) =>
-    msg.from.startsWith('controller-')
-      ? onMetadataFetchResponse(ctx, self, msg as never)
-      : onReplicaFetchResponse(ctx, self, msg as never),
-  BrokerRegistrationResponse: (ctx, self, msg) => onControllerReply(ctx, self, msg as never),
-  BrokerHeartbeatResponse: (ctx, self, msg) => onControllerReply(ctx, self, msg as never),
-  Produce: (ctx, self, msg) => handleProduce(ctx, self, msg as never),
-  Fetch: (ctx, self, msg) => handleFetch(ctx, self, msg as never),
-  Metadata: (ctx, self, msg) => handleMetadata(ctx, self, msg as never),
-  InitProducerId: (ctx, self, msg) => handleInitProducerId(ctx, self, msg as never),
-  AllocateProducerIdsResponse: (ctx, self, msg) => onAllocateProducerIdsResponse(ctx, self, msg as never),
-  AlterPartitionResponse: (ctx, self, msg) => onAlterPartitionResponse(ctx, self, msg as never),
-  FindCoordinator: (ctx, self, msg) => handleFindCoordinator(ctx, self, msg as never),
-  JoinGroup: routeGroupRequest,
-  SyncGroup: routeGroupRequest,
-  Heartbeat: routeGroupRequest,
-  LeaveGroup: routeGroupRequest,
-  OffsetCommit: (ctx, self, msg) => handleOffsetCommit(ctx, self, msg as never),
-  OffsetFetch: (ctx, self, msg) => handleOffsetFetch(ctx, self, msg as never),
-  ListOffsets: (ctx, self, msg) => handleListOffsets(ctx, self, msg as never),
-  CreateTopicsResponse: (_ctx, self) => {
-    self.volatile.offsetsTopicRequested = false;
-    self.volatile.txnTopicRequested = false;
-  },
-  AddPartitionsToTxn: (ctx, self, msg) => handleAddPartitionsToTxn(ctx, self, msg as never),
-  AddOffsetsToTxn: (ctx, self, msg) => handleAddOffsetsToTxn(ctx, self, msg as never),
-  TxnOffsetCommit: (ctx, self, msg) => handleTxnOffsetCommit(ctx, self, msg as never),
-  EndTxn: (ctx, self, msg) => handleEndTxn(ctx, self, msg as never),
-  WriteTxnMarkers: (ctx, self, msg) => handleWriteTxnMarkers(ctx, self, msg as never),
-  WriteTxnMarkersResponse: (ctx, self, msg) => onWriteTxnMarkersResponse(ctx, self, msg as never),
-};
+/**
+ * What a broker does with each kind of message it can receive: every request a broker serves
+ * (RPC_SERVERS) must be here, or this fails to compile. Other kinds are ignored.
+ */
+export const BROKER_HANDLERS: RpcHandlers<ServedBy<'broker'> | BrokerResponseKind, NodeContext, BrokerNode> =
+  {
+    // Metadata-log answers come from controllers, partition data from other brokers: the body says which.
+    FetchResponse: (ctx, self, msg) => {
+      if (isMetadataFetchResponse(msg)) onMetadataFetchResponse(ctx, self, msg);
+      else if (isPartitionFetchResponse(msg)) onReplicaFetchResponse(ctx, self, msg);
+    },
+    BrokerRegistrationResponse: onControllerReply,
+    BrokerHeartbeatResponse: onControllerReply,
+    Produce: handleProduce,
+    // A broker serves partition Fetches; the metadata log is served by the controllers.
+    Fetch: (ctx, self, msg) => {
+      if (isPartitionFetchRequest(msg)) handleFetch(ctx, self, msg);
+    },
+    Metadata: handleMetadata,
+    InitProducerId: handleInitProducerId,
+    AllocateProducerIdsResponse: onAllocateProducerIdsResponse,
+    AlterPartitionResponse: onAlterPartitionResponse,
+    FindCoordinator: handleFindCoordinator,
+    JoinGroup: routeGroupRequest,
+    SyncGroup: routeGroupRequest,
+    Heartbeat: routeGroupRequest,
+    LeaveGroup: routeGroupRequest,
+    OffsetCommit: handleOffsetCommit,
+    OffsetFetch: handleOffsetFetch,
+    ListOffsets: handleListOffsets,
+    CreateTopicsResponse: (_ctx, self) => {
+      self.volatile.offsetsTopicRequested = false;
+      self.volatile.txnTopicRequested = false;
+    },
+    AddPartitionsToTxn: handleAddPartitionsToTxn,
+    AddOffsetsToTxn: handleAddOffsetsToTxn,
+    TxnOffsetCommit: handleTxnOffsetCommit,
+    EndTxn: handleEndTxn,
+    WriteTxnMarkers: handleWriteTxnMarkers,
+    WriteTxnMarkersResponse: onWriteTxnMarkersResponse,
+  };
 
-export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
+export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile, TimerOf<'broker'>> = {
   start(ctx, self) {
     const v: BrokerVolatile = {
       image: buildImage(self.durable.metadataLog, Number.POSITIVE_INFINITY),
@@ -325,7 +351,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
     return v;
   },
   onMessage(ctx, self, msg) {
-    MESSAGE_HANDLERS[msg.kind]?.(ctx, self, msg);
+    dispatchRpc(BROKER_HANDLERS, ctx, self, msg);
   },
   undeliverableKinds: new Set(['WriteTxnMarkers']),
   onUndeliverable(ctx, self, msg) {
@@ -343,17 +369,15 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
         ctx.setTimer('isrCheck', brokerSetting(ctx.config, 'replica.lag.time.max.ms') / 2);
         return;
       case 'produceTimeout':
-        return onProduceTimeout(ctx, self, (timer.data as { requestId: number }).requestId);
+        return onProduceTimeout(ctx, self, timer.data.requestId);
       case 'fetchWait':
-        return onFetchWait(ctx, self, (timer.data as { requestId: number }).requestId);
-      case 'replicaFetchTimeout': {
-        const d = timer.data as { leader: number; requestId: number };
-        return onReplicaFetchTimeout(ctx, self, d.leader, d.requestId);
-      }
+        return onFetchWait(ctx, self, timer.data.requestId);
+      case 'replicaFetchTimeout':
+        return onReplicaFetchTimeout(ctx, self, timer.data.leader, timer.data.requestId);
       case 'replicaFetchBackoff':
-        return sendReplicaFetch(ctx, self, (timer.data as { leader: number }).leader);
+        return sendReplicaFetch(ctx, self, timer.data.leader);
       case 'alterPartitionTimeout':
-        return onAlterPartitionTimeout(self, (timer.data as { requestId: number }).requestId);
+        return onAlterPartitionTimeout(self, timer.data.requestId);
       case 'allocateProducerIdsRetry':
         return onAllocateProducerIdsRetry(ctx, self);
       case 'retentionCheck':
@@ -368,7 +392,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
       case 'groupJoinDelay':
       case 'groupJoinDeadline':
       case 'groupSyncDeadline':
-        return onGroupTimer(ctx, self, timer.name, (timer.data as { groupId: string }).groupId, timer.id);
+        return onGroupTimer(ctx, self, timer.name, timer.data.groupId, timer.id);
       case 'offsetsTopicRetry':
         self.volatile.offsetsTopicRequested = false;
         return;
@@ -378,7 +402,7 @@ export const brokerBehaviour: NodeBehaviour<BrokerDurable, BrokerVolatile> = {
       case 'txnTick':
         return onTxnTick(ctx, self);
       case 'txnMarkerTimeout':
-        return onWriteTxnMarkersFailed(ctx, self, (timer.data as { requestId: number }).requestId);
+        return onWriteTxnMarkersFailed(ctx, self, timer.data.requestId);
       case 'txnTimeoutCheck':
         abortTimedOutTransactions(ctx, self);
         ctx.setTimer(

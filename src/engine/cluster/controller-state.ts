@@ -2,10 +2,17 @@
  * State of a controller node: a KRaft voter (Raft over the metadata log) that, while it leads,
  * is the active controller. Durable: the Raft epoch, the vote, the log. Everything else is volatile.
  */
-import type { RpcKind } from '../protocol/rpc-kinds';
+import type { RpcReply } from '../protocol/rpc-kinds';
 import type { NodeRecord } from '../kernel/kernel';
 import type { NodeId } from '../types';
 import type { MetadataEntry, MetadataImage } from './metadata';
+import type { MetadataFetchRequest, MetadataFetchResponse } from '../protocol/kraft';
+
+// The quorum's wire shapes live in protocol/kraft.ts; these names stay importable from here.
+export type { BeginQuorumEpochRequest, VoteRequest, VoteResponse } from '../protocol/kraft';
+/** The metadata-log Fetch (named for the quorum code that reads it). */
+export type FetchRequest = MetadataFetchRequest;
+export type FetchResponse = MetadataFetchResponse;
 
 export type RaftRole = 'unattached' | 'candidate' | 'follower' | 'leader';
 
@@ -24,14 +31,10 @@ export interface ParkedFetch {
   body: FetchRequest;
 }
 
-export interface PendingReply {
+export type PendingReply = RpcReply & {
   /** Reply once the high watermark passes this offset. */
   offset: number;
-  to: NodeId;
-  kind: RpcKind;
-  body: unknown;
-  inReplyTo: number;
-}
+};
 
 export interface LeaderState {
   /** LEO when this leader took office; the HW may advance only past it. */
@@ -69,36 +72,3 @@ export type ControllerNode = NodeRecord<ControllerDurable, ControllerVolatile> &
 };
 
 // ----- messages -----
-
-export interface VoteRequest {
-  epoch: number;
-  candidateId: NodeId;
-  lastEpoch: number;
-  lastOffset: number;
-}
-export interface VoteResponse {
-  epoch: number;
-  granted: boolean;
-  leaderId: NodeId | null;
-}
-export interface BeginQuorumEpochRequest {
-  epoch: number;
-  leaderId: NodeId;
-}
-export interface FetchRequest {
-  topic: '__cluster_metadata';
-  epoch: number;
-  replicaId: NodeId;
-  fetchOffset: number;
-  lastFetchedEpoch: number;
-  observer: boolean;
-}
-export interface FetchResponse {
-  topic: '__cluster_metadata';
-  epoch: number;
-  leaderId: NodeId | null;
-  error?: 'FENCED_LEADER_EPOCH' | 'NOT_LEADER_OR_FOLLOWER';
-  records: MetadataEntry[];
-  highWatermark: number;
-  divergingEpoch?: { epoch: number; endOffset: number };
-}

@@ -4,10 +4,27 @@
  * unfences caught-up ones, creates and deletes topics, and runs preferred-leader elections. Every
  * decision is a metadata record appended to the Raft log; replies wait until the record commits.
  */
-import type { RpcKind } from '../protocol/rpc-kinds';
+import {
+  dispatchRpc,
+  isMetadataFetchRequest,
+  isMetadataFetchResponse,
+  responseTo,
+  type ResponseKind,
+  type RpcHandlers,
+  type RpcMessageOf,
+  type ServedBy,
+} from '../protocol/rpc-kinds';
 import { brokerSetting } from '../config';
 import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
-import type { NodeId } from '../types';
+import type { TimerOf } from '../protocol/timer-kinds';
+import type {
+  BrokerHeartbeatRequest,
+  BrokerRegistrationRequest,
+  ControllerReply,
+  NotControllerReply,
+} from '../protocol/kraft';
+
+export type { BrokerHeartbeatRequest, BrokerRegistrationRequest, ControllerReply } from '../protocol/kraft';
 import type { ControllerDurable, ControllerNode, ControllerVolatile } from './controller-state';
 import type { MetadataRecord } from './metadata';
 import { initialVolatile, Raft } from './raft';
@@ -29,23 +46,6 @@ import {
 
 /** How often the active controller checks sessions and quorum. */
 const LEADER_TICK_MS = 500;
-
-export interface BrokerRegistrationRequest {
-  brokerId: number;
-  incarnation: number;
-}
-export interface BrokerHeartbeatRequest {
-  brokerId: number;
-  brokerEpoch: number;
-  currentMetadataOffset: number;
-  wantFence: boolean;
-}
-export interface ControllerReply {
-  error?: 'NOT_CONTROLLER' | 'STALE_BROKER_EPOCH';
-  leaderId: NodeId | null;
-  brokerEpoch?: number;
-  isFenced?: boolean;
-}
 
 const raft = new Raft({
   becameLeader(ctx, self) {
@@ -82,7 +82,7 @@ function replyAfterCommit(
   ctx: NodeContext,
   self: ControllerNode,
   msg: RpcMessage,
-  kind: RpcKind,
+  kind: 'BrokerRegistrationResponse' | 'BrokerHeartbeatResponse' | 'CreateTopicsResponse',
   body: ControllerReply,
 ) {
   const last = self.durable.log.length - 1;
@@ -268,16 +268,64 @@ function onCreateInternalTopic(
   replyAfterCommit(ctx, self, msg, 'CreateTopicsResponse', { leaderId: self.id });
 }
 
-function notController(ctx: NodeContext, self: ControllerNode, msg: RpcMessage, kind: RpcKind) {
+/** Requests only the active controller serves; any other controller answers NOT_CONTROLLER. */
+type ActiveOnlyKind =
+  'BrokerRegistration' | 'BrokerHeartbeat' | 'AlterPartition' | 'CreateTopics' | 'AllocateProducerIds';
+
+function notController(
+  ctx: NodeContext,
+  self: ControllerNode,
+  msg: RpcMessage,
+  kind: ResponseKind<ActiveOnlyKind>,
+) {
   ctx.send(
     msg.from,
     kind,
-    { error: 'NOT_CONTROLLER', leaderId: self.volatile.leaderId } satisfies ControllerReply,
+    { error: 'NOT_CONTROLLER', leaderId: self.volatile.leaderId } satisfies NotControllerReply,
     msg.id,
   );
 }
 
-export const controllerBehaviour: NodeBehaviour<ControllerDurable, ControllerVolatile> = {
+function activeOnly<K extends ActiveOnlyKind>(
+  handle: (ctx: NodeContext, self: ControllerNode, msg: RpcMessageOf<K>) => void,
+) {
+  return (ctx: NodeContext, self: ControllerNode, msg: RpcMessageOf<K>): void => {
+    if (self.volatile.role !== 'leader') return notController(ctx, self, msg, responseTo(msg.kind));
+    handle(ctx, self, msg);
+  };
+}
+
+/**
+ * What a controller does with each kind of message: every request a controller serves
+ * (RPC_SERVERS) must be here, or this fails to compile.
+ */
+export const CONTROLLER_HANDLERS: RpcHandlers<
+  ServedBy<'controller'> | 'VoteResponse' | 'FetchResponse',
+  NodeContext,
+  ControllerNode
+> = {
+  Vote: (ctx, self, msg) => raft.onVote(ctx, self, msg),
+  VoteResponse: (ctx, self, msg) => raft.onVoteResponse(ctx, self, msg),
+  BeginQuorumEpoch: (ctx, self, msg) => raft.onBeginQuorumEpoch(ctx, self, msg),
+  // Controllers serve the metadata log; partition Fetches are for brokers (the body says which).
+  Fetch: (ctx, self, msg) => {
+    if (isMetadataFetchRequest(msg)) raft.onFetch(ctx, self, msg);
+  },
+  FetchResponse: (ctx, self, msg) => {
+    if (isMetadataFetchResponse(msg)) raft.onFetchResponse(ctx, self, msg);
+  },
+  BrokerRegistration: activeOnly<'BrokerRegistration'>(onBrokerRegistration),
+  BrokerHeartbeat: activeOnly<'BrokerHeartbeat'>(onBrokerHeartbeat),
+  AlterPartition: activeOnly<'AlterPartition'>(onAlterPartition),
+  CreateTopics: activeOnly<'CreateTopics'>(onCreateInternalTopic),
+  AllocateProducerIds: activeOnly<'AllocateProducerIds'>(onAllocateProducerIds),
+};
+
+export const controllerBehaviour: NodeBehaviour<
+  ControllerDurable,
+  ControllerVolatile,
+  TimerOf<'controller'>
+> = {
   start(ctx) {
     // Nothing is known to be committed after a (re)start: the committed image grows as a leader
     // reports its high watermark. The durable log and vote are what survive.
@@ -287,37 +335,7 @@ export const controllerBehaviour: NodeBehaviour<ControllerDurable, ControllerVol
     return v;
   },
   onMessage(ctx, self, msg) {
-    switch (msg.kind) {
-      case 'Vote':
-        return raft.onVote(ctx, self, msg as never);
-      case 'VoteResponse':
-        return raft.onVoteResponse(ctx, self, msg as never);
-      case 'BeginQuorumEpoch':
-        return raft.onBeginQuorumEpoch(ctx, self, msg as never);
-      case 'Fetch':
-        return raft.onFetch(ctx, self, msg as never);
-      case 'FetchResponse':
-        return raft.onFetchResponse(ctx, self, msg as never);
-      case 'BrokerRegistration':
-        if (self.volatile.role !== 'leader')
-          return notController(ctx, self, msg, 'BrokerRegistrationResponse');
-        return onBrokerRegistration(ctx, self, msg as never);
-      case 'BrokerHeartbeat':
-        if (self.volatile.role !== 'leader') return notController(ctx, self, msg, 'BrokerHeartbeatResponse');
-        return onBrokerHeartbeat(ctx, self, msg as never);
-      case 'AlterPartition':
-        if (self.volatile.role !== 'leader') return notController(ctx, self, msg, 'AlterPartitionResponse');
-        return onAlterPartition(ctx, self, msg as never);
-      case 'CreateTopics':
-        if (self.volatile.role !== 'leader') return notController(ctx, self, msg, 'CreateTopicsResponse');
-        return onCreateInternalTopic(ctx, self, msg as never);
-      case 'AllocateProducerIds':
-        if (self.volatile.role !== 'leader')
-          return notController(ctx, self, msg, 'AllocateProducerIdsResponse');
-        return onAllocateProducerIds(ctx, self, msg as never);
-      default:
-        return; // BeginQuorumEpochResponse and anything unknown: nothing to do
-    }
+    dispatchRpc(CONTROLLER_HANDLERS, ctx, self, msg); // BeginQuorumEpochResponse and the rest: nothing to do
   },
   onTimer(ctx, self, timer) {
     switch (timer.name) {
@@ -334,7 +352,7 @@ export const controllerBehaviour: NodeBehaviour<ControllerDurable, ControllerVol
         self.volatile.fetchRetryTimer = null;
         return raft.sendFetch(ctx, self);
       case 'fetchWait':
-        return raft.onFetchWait(ctx, self, (timer.data as { requestId: number }).requestId);
+        return raft.onFetchWait(ctx, self, timer.data.requestId);
       case 'leaderTick':
         if (self.volatile.role !== 'leader') return;
         raft.leaderTick(ctx, self);

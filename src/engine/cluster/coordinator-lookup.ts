@@ -7,18 +7,14 @@ import { brokerSetting } from '../config';
 import type { ErrorCode } from '../errors';
 import { coordinatorPartition } from '../group/java-hash';
 import type { NodeContext } from '../kernel/kernel';
+import type { CreateInternalTopicRequest } from '../protocol/kraft';
+
+export type { CreateInternalTopicRequest } from '../protocol/kraft';
 import type { BrokerNode, Group } from './broker-state';
 import { groupFor } from './group-coordinator';
 import { OFFSETS_TOPIC } from './group-storage';
 import { tpKey } from './partition-log';
 import { leaderRole } from './replica-read';
-
-export interface CreateInternalTopicRequest {
-  name: string;
-  partitions: number;
-  replicationFactor: number;
-  config: Record<string, string>;
-}
 
 /** Ask the active controller to create __consumer_offsets (offsets.topic.* settings). */
 export function requestOffsetsTopic(ctx: NodeContext, self: BrokerNode): void {

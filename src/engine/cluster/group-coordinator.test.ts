@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RpcKind } from '../protocol/rpc-kinds';
+import type { RpcBody, RpcKind } from '../protocol/rpc-kinds';
 import type {
   FindCoordinatorResponse,
   JoinGroupRequest,
@@ -20,7 +20,7 @@ function ready(seed: number): Simulation {
   return sim;
 }
 
-function call<T>(sim: Simulation, to: string, kind: RpcKind, body: unknown, maxMs = 10_000): T {
+function call<T>(sim: Simulation, to: string, kind: RpcKind, body: RpcBody, maxMs = 10_000): T {
   const id = sendRaw(sim, to, kind, body);
   if (!sim.runUntil((s) => replyTo(s, id) !== undefined, maxMs))
     throw new Error(`no answer to ${kind} sent to ${to}\n${tail(sim, 20)}`);

@@ -52,7 +52,9 @@ function rebalanceTimeoutMs(g: Group): number {
   return Math.max(0, ...Object.values(g.members).map((m) => m.rebalanceTimeoutMs));
 }
 
-function setTimer(ctx: NodeContext, g: Group, name: string, delayMs: number): void {
+type GroupTimer = 'groupJoinDelay' | 'groupJoinDeadline' | 'groupSyncDeadline';
+
+function setTimer(ctx: NodeContext, g: Group, name: GroupTimer, delayMs: number): void {
   if (g.timer !== null) ctx.cancelTimer(g.timer);
   g.timer = ctx.setTimer(name, delayMs, { groupId: g.groupId });
 }

@@ -53,9 +53,8 @@ function failWait(
 ) {
   if (w.sync) failSync(ctx, self, w.sync.groupId, w.sync.generation, error);
   if (!w.reply) return;
-  const body =
-    w.reply.kind === 'OffsetCommitResponse' && w.commit
-      ? { partitions: w.commit.offsets.map((o) => ({ topic: o.topic, partition: o.partition, error })) }
-      : { error };
+  // Every offset of the commit fails with the write's error.
+  const offsets = w.commit?.offsets ?? [];
+  const body = { partitions: offsets.map((o) => ({ topic: o.topic, partition: o.partition, error })) };
   ctx.send(w.reply.to, w.reply.kind, body, w.reply.inReplyTo);
 }

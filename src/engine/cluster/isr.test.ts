@@ -36,7 +36,7 @@ describe('in-sync replicas', () => {
       /replica\.lag\.time\.max\.ms=10000/,
     );
     // Heal: it fetches, catches up and is added back.
-    sim.dispatch({ type: 'network.heal' } as never);
+    sim.dispatch({ type: 'network.heal' });
     expect(sim.runUntil((s) => partition(s).isr.includes(lagging), 10_000)).toBe(true);
     expect(eventsOf(sim, 'partition.changed', since).at(-1)).toMatchObject({ reason: 'isr-expand' });
     expect(sim.readLog(lagging, 'orders', 0).map((r) => r.value)).toEqual(['1', '2']);
@@ -75,7 +75,7 @@ describe('leader epochs and truncation', () => {
     sim.runFor(1000); // let the new leader learn of its election from the metadata log
     const kept = sendRaw(sim, `broker-${newLeader}`, 'Produce', produce('orders', 0, batchOf(['kept']), 1));
     sim.runUntil((s) => answer(s, kept) !== undefined, 2000);
-    sim.dispatch({ type: 'network.heal' } as never);
+    sim.dispatch({ type: 'network.heal' });
     sim.runFor(10_000);
     // The old leader learned it was deposed, found its log diverged, and truncated the acked write.
     const truncated = eventsOf(sim, 'replica.truncated', since).filter((e) => e.broker === leader);

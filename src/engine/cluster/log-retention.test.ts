@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLog, appendAsLeader, deleteSegmentsBefore } from './partition-log';
 import { retentionToApply } from './log-retention';
 import { batchOf, produce, replyTo, sendRaw, simulationWithRawClient } from '../testing/raw-client';
-import type { ReplicaFetchResponse } from '../protocol/produce';
+import type { ReplicaFetchRequest, ReplicaFetchResponse } from '../protocol/produce';
 import { cluster, eventsOf, untilReady } from '../testing/scenario';
 
 /** 15 single-record appends with segment.bytes = 5 record batches (UnifiedLogTest vectors, §8.2/§8.3). */
@@ -127,7 +127,7 @@ describe('segments and retention (reference §8.2, §8.3)', () => {
       sim.runFor(200);
     }
     sim.runFor(6000);
-    const fetch = {
+    const fetch: ReplicaFetchRequest = {
       replicaId: -1,
       maxWaitMs: 0,
       minBytes: 1,

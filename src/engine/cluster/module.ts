@@ -65,7 +65,7 @@ function topicIdFrom(randomInt: (n: number) => number): string {
 
 export const clusterModule: EngineModule = {
   name: 'cluster',
-  behaviours: { controller: controllerBehaviour as never, broker: brokerBehaviour as never },
+  behaviours: { controller: controllerBehaviour, broker: brokerBehaviour },
   setup(kernel, options) {
     const voters = Array.from({ length: options.controllers }, (_, i) => controllerNodeId(i + 1));
     for (const id of voters) {

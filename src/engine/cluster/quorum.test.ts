@@ -66,7 +66,7 @@ describe('the KRaft controller quorum', () => {
     expect(oldVoter.role).not.toBe('leader');
     expect(eventsOf(sim, 'raft.resigned', since).some((e) => e.node === old)).toBe(true);
     // After heal it rejoins as a follower; there is exactly one leader.
-    sim.dispatch({ type: 'network.heal' } as never);
+    sim.dispatch({ type: 'network.heal' });
     sim.runFor(8000);
     const q = sim.snapshot().quorum;
     expect(q.voters.filter((v) => v.role === 'leader')).toHaveLength(1);

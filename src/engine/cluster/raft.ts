@@ -58,7 +58,12 @@ export function endOffsetForEpoch(
 
 // ----- timers and transitions -----
 
-function setRoleTimer(ctx: NodeContext, self: ControllerNode, name: string, delayMs: number): void {
+function setRoleTimer(
+  ctx: NodeContext,
+  self: ControllerNode,
+  name: 'election' | 'backoff' | 'fetchTimeout',
+  delayMs: number,
+): void {
   if (self.volatile.roleTimer !== null) ctx.cancelTimer(self.volatile.roleTimer);
   self.volatile.roleTimer = ctx.setTimer(name, delayMs);
 }

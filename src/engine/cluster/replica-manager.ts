@@ -7,6 +7,8 @@
 import { brokerSetting, topicSetting } from '../config';
 import type { ErrorCode } from '../errors';
 import type { NodeContext, RpcMessage } from '../kernel/kernel';
+import type { AlterPartitionRequest } from '../protocol/kraft';
+import type { RpcMessageOf } from '../protocol/rpc-kinds';
 import {
   lastOffsetOf,
   type FetchPartitionResponse,
@@ -33,27 +35,7 @@ import { fetchData, leaderRole, maximalIsr } from './replica-read';
 // These moved to replica-read.ts (and delayed-fetch.ts); they stay importable from here.
 export { fetchData, fetchLimit, leaderRole, maximalIsr } from './replica-read';
 export { completeParkedFetches, onFetchWait } from './delayed-fetch';
-
-export interface AlterPartitionRequest {
-  brokerId: number;
-  brokerEpoch: number;
-  topic: string;
-  partition: number;
-  leaderEpoch: number;
-  partitionEpoch: number;
-  newIsr: number[];
-  reason: 'isr-shrink' | 'isr-expand';
-}
-
-export interface AlterPartitionResponse {
-  error: ErrorCode | 'NOT_CONTROLLER' | null;
-  leaderId: string | null;
-  topic: string;
-  partition: number;
-  leaderEpoch: number;
-  partitionEpoch: number;
-  isr: number[];
-}
+export type { AlterPartitionRequest, AlterPartitionResponse } from '../protocol/kraft';
 
 const minIsrOf = (ctx: NodeContext, self: BrokerNode, topic: string) =>
   topicSetting(ctx.config, self.volatile.image.topics[topic]?.config ?? {}, 'min.insync.replicas');
@@ -444,7 +426,7 @@ export function checkIsr(ctx: NodeContext, self: BrokerNode): void {
 export function onAlterPartitionResponse(
   ctx: NodeContext,
   self: BrokerNode,
-  msg: RpcMessage<AlterPartitionResponse>,
+  msg: RpcMessageOf<'AlterPartitionResponse'>,
 ) {
   const key = msg.inReplyTo !== undefined ? self.volatile.alterInFlight[msg.inReplyTo] : undefined;
   if (key === undefined) return;

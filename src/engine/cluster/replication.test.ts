@@ -95,7 +95,7 @@ describe('replication and the high watermark', () => {
     expect(eventsOf(sim, 'partition.duplicateBatchDetected')).toHaveLength(1);
     expect(answer(sim, first)).toBeUndefined();
     expect(answer(sim, retry)).toBeUndefined(); // not acknowledged: nobody else has it yet
-    sim.dispatch({ type: 'network.heal' } as never);
+    sim.dispatch({ type: 'network.heal' });
     sim.runUntil((s) => answer(s, retry) !== undefined, 5000);
     expect(answer(sim, retry)!.partitions[0]).toMatchObject({ error: null, baseOffset: 0 });
     for (const b of [1, 2, 3]) expect(sim.readLog(b, 'orders', 0).map((r) => r.value)).toEqual(['once']);

@@ -6,7 +6,6 @@
  * or timeout writes the decision (Prepare*), sends WriteTxnMarkers to every partition's leader, and
  * writes Complete* once every marker is in.
  */
-import type { RpcKind } from '../protocol/rpc-kinds';
 import { brokerSetting } from '../config';
 import { brokerNodeId } from '../core-module';
 import type { ErrorCode } from '../errors';
@@ -285,7 +284,7 @@ function addPartitions(
   ctx: NodeContext,
   self: BrokerNode,
   msg: RpcMessage,
-  kind: RpcKind,
+  kind: 'AddPartitionsToTxnResponse' | 'AddOffsetsToTxnResponse',
   body: { transactionalId: string; producerId: number; producerEpoch: number },
   partitions: { topic: string; partition: number }[],
 ): void {

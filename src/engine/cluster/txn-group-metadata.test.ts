@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Simulation } from '../simulation';
+import type { Command } from '../types';
 import { cluster, eventsOf, untilReady } from '../testing/scenario';
 
 function setup(): Simulation {
@@ -46,7 +47,7 @@ function commitWith(sim: Simulation, extra: Record<string, unknown>) {
     groupId: 'app',
     offsets: [{ topic: 'in', partition: 0, offset: 3 }],
     ...extra,
-  } as never);
+  } as Command);
   sim.dispatch({ type: 'producer.commitTransaction', producer: 'tp' });
   sim.runFor(5000);
 }
@@ -120,7 +121,7 @@ describe('transactions and group metadata (KIP-447)', () => {
         groupId: 'app',
         offsets: [{ topic: 'in', partition: 0, offset: 1 }],
         ...extra,
-      } as never);
+      } as Command);
     expect(send({ groupMetadata: { generationId: 'x', memberId: '' } })).toThrow(
       expect.objectContaining({ code: 'INVALID_COMMAND' }),
     );

@@ -45,9 +45,10 @@ export function flushTxnWaits(ctx: NodeContext, self: BrokerNode): void {
 function failed(w: TxnWait, leading: boolean): TxnWait['reply'] {
   if (!w.reply) return undefined;
   const error = leading ? 'COORDINATOR_NOT_AVAILABLE' : 'NOT_COORDINATOR';
-  const body =
-    w.reply.kind === 'InitProducerIdResponse' ? { error, producerId: -1, producerEpoch: -1 } : { error };
-  return { ...w.reply, body };
+  const { to, inReplyTo } = w.reply;
+  if (w.reply.kind === 'InitProducerIdResponse')
+    return { to, kind: w.reply.kind, body: { error, producerId: -1, producerEpoch: -1 }, inReplyTo };
+  return { to, kind: w.reply.kind, body: { error }, inReplyTo };
 }
 
 /** Rebuild the transactions stored in one __transaction_state partition (latest value per key). */

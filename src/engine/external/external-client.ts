@@ -6,6 +6,7 @@
  */
 import { EngineError } from '../errors';
 import type { NodeBehaviour } from '../kernel/kernel';
+import type { RpcBodies } from '../protocol/rpc-kinds';
 import type { EngineModule } from '../module';
 import type { NodeId } from '../types';
 import { EXTERNAL_REQUEST_KINDS } from './external-types';
@@ -47,7 +48,7 @@ const KINDS = new Set<string>(EXTERNAL_REQUEST_KINDS);
 
 export const externalClientModule: EngineModule = {
   name: 'external-clients',
-  behaviours: { client: externalClientBehaviour as never },
+  behaviours: { client: externalClientBehaviour },
   commands: {
     'client.connect': (kernel, c) => {
       const id = externalClientNodeId(c.client);
@@ -70,7 +71,9 @@ export const externalClientModule: EngineModule = {
       }
       return () =>
         kernel.invoke<ExternalClientDurable, ExternalClientVolatile>(id, (ctx, self) => {
-          const msgId = ctx.send(c.to, c.kind, c.body);
+          // The wire codec (src/wire) decoded this body for `c.kind`; the command carries it untyped
+          // because it crosses the worker boundary as plain data.
+          const msgId = ctx.send(c.to, c.kind, c.body as RpcBodies[typeof c.kind]);
           self.volatile.pending[msgId] = c.requestId;
         });
     },

@@ -7,7 +7,7 @@ import { cut, heal, partition, configureLink } from './network';
 
 /** Two ping nodes, a and b, each pinging the other every 10 ms. */
 function pingPair(seed: number, network?: NetworkOptions) {
-  const k = new Kernel({ seed, network, behaviours: { test: pingBehaviour as never } });
+  const k = new Kernel({ seed, network, behaviours: { test: pingBehaviour } });
   k.addNode('test:a', 'test', pingDurable('test:b'));
   k.addNode('test:b', 'test', pingDurable('test:a'));
   return k;
@@ -87,7 +87,7 @@ describe('network', () => {
   });
 
   it('a node named in no side still talks to every side', () => {
-    const k = new Kernel({ seed: 5, behaviours: { test: pingBehaviour as never } });
+    const k = new Kernel({ seed: 5, behaviours: { test: pingBehaviour } });
     k.addNode('test:a', 'test', pingDurable('test:c'));
     k.addNode('test:b', 'test', pingDurable('test:c'));
     k.addNode('test:c', 'test', pingDurable(null));

@@ -17,21 +17,21 @@ import type {
   NodeKind,
   NodeSnapshot,
 } from '../types';
-import type { RpcKind } from '../protocol/rpc-kinds';
+import type { AnyRpcMessage, RpcBodies, RpcEnvelope, RpcKind, RpcMessageOf } from '../protocol/rpc-kinds';
+import type { AnyTimer, TimerArgs, TimerName } from '../protocol/timer-kinds';
+import { fetchRoleOf } from '../protocol/rpc-kinds';
 import { deriveStream, nextFloat, nextInt, type PrngState } from './prng';
 import { createScheduler, peek, pop, schedule, type SchedulerState } from './scheduler';
 import { blockReason, createNetwork, planDelivery, type NetworkState } from './network';
 import type { NetworkOptions, DropReason } from '../types';
 
-export interface RpcMessage<B = unknown> {
-  id: number;
-  from: NodeId;
-  to: NodeId;
-  kind: string;
+/**
+ * A message whose body a handler has already narrowed: `RpcMessage<ProduceRequest>`. (The kernel
+ * delivers `AnyRpcMessage`, whose `kind` narrows its body; see protocol/rpc-kinds.ts.)
+ */
+export interface RpcMessage<B = unknown> extends RpcEnvelope {
+  kind: RpcKind;
   body: B;
-  sentAtMs: number;
-  deliverAtMs: number;
-  inReplyTo?: number;
 }
 
 export interface NodeRecord<D = unknown, V = unknown> {
@@ -46,20 +46,23 @@ export interface NodeRecord<D = unknown, V = unknown> {
   volatile: V | null;
 }
 
-export interface Timer {
-  id: number;
-  name: string;
-  data: unknown;
-}
+/** A timer as the kernel keeps it; a behaviour sees its own kind's (`TimerOf<…>`, timer-kinds.ts). */
+export type Timer = AnyTimer;
 
 /** What a node may do: all of its effects on the world go through here. */
 export interface NodeContext {
   readonly id: NodeId;
   now(): number;
-  /** Send an RPC over the simulated network; returns the message id. */
-  /** Send an RPC; `kind` must be listed in protocol/rpc-kinds.ts (with its narration). */
-  send(to: NodeId, kind: RpcKind, body: unknown, inReplyTo?: number): number;
-  setTimer(name: string, delayMs: number, data?: unknown): number;
+  /**
+   * Send an RPC over the simulated network with the body its kind carries (protocol/rpc-bodies.ts);
+   * `inReplyTo` makes it the answer to that request. Returns the message id.
+   */
+  send<K extends RpcKind>(to: NodeId, kind: K, body: RpcBodies[K], inReplyTo?: number): number;
+  /**
+   * Set a timer with the payload its name carries (protocol/timer-kinds.ts); it fires once through
+   * `onTimer`, unless cancelled or the node restarts first. Returns the timer id.
+   */
+  setTimer<K extends TimerName>(name: K, delayMs: number, ...data: TimerArgs<K>): number;
   cancelTimer(timerId: number): void;
   /** Uniform [0, 1) from this node's own stream. */
   random(): number;
@@ -75,27 +78,35 @@ export interface NodeContext {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
-export interface NodeBehaviour<D = unknown, V = unknown> {
+/** `T`: the timers of this node kind (`TimerOf<'broker'>`), which `onTimer` narrows by name. */
+export interface NodeBehaviour<D = unknown, V = unknown, T extends AnyTimer = AnyTimer> {
   /** First start and every restart: build volatile state from durable state. */
   start(ctx: NodeContext, self: NodeRecord<D, V>): V;
-  onMessage(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: RpcMessage): void;
-  onTimer(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, timer: Timer): void;
+  onMessage(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: AnyRpcMessage): void;
+  onTimer(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, timer: T): void;
   /**
    * A message this node sent reached a node that is down. A crashed process's connections close,
    * so a real client learns at once (connection refused or reset) instead of waiting for its
    * request timeout. Losses and partitions stay silent, as they are on a real network.
    */
-  onUndeliverable?(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: RpcMessage): void;
+  onUndeliverable?(ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }, msg: AnyRpcMessage): void;
   /** If set, only requests of these kinds are tracked for onUndeliverable (the rest cost nothing). */
   undeliverableKinds?: ReadonlySet<string>;
   /** Called as the node goes down, before its volatile state is dropped (rarely needed). */
   onCrash?(self: NodeRecord<D, V>): void;
 }
 
+/**
+ * A behaviour of any node kind. The kernel holds every kind's behaviour in one table and hands each
+ * the record of a node of its own kind; behaviour methods take their records bivariantly, so a
+ * `NodeBehaviour<BrokerDurable, BrokerVolatile>` is one of these without a cast.
+ */
+export type AnyNodeBehaviour = NodeBehaviour<unknown, unknown, AnyTimer>;
+
 const MAX_OPEN_REQUESTS = 4096;
 
 type Entry =
-  | { type: 'deliver'; msg: RpcMessage; drop: DropReason | null }
+  | { type: 'deliver'; msg: AnyRpcMessage; drop: DropReason | null }
   | { type: 'timer'; node: NodeId; incarnation: number; timer: Timer };
 
 export interface KernelState {
@@ -116,7 +127,7 @@ export interface KernelState {
    * (behaviours with onUndeliverable): if the node crashes, those senders learn at once, as a reset
    * connection would tell them, instead of waiting out their request timeouts.
    */
-  openRequests: Record<NodeId, Record<number, RpcMessage>>;
+  openRequests: Record<NodeId, Record<number, AnyRpcMessage>>;
   config: Record<string, unknown>;
   /**
    * Bookkeeping of engine modules that no node may read: e.g. the cluster's omniscient view of the
@@ -129,7 +140,7 @@ export class Kernel {
   state: KernelState;
   /** The trace. Not part of `state`: a keyframe records its length instead. */
   readonly trace: EngineEvent[] = [];
-  private readonly behaviours: Partial<Record<NodeKind, NodeBehaviour<never, never>>>;
+  private readonly behaviours: Partial<Record<NodeKind, AnyNodeBehaviour>>;
   private readonly contexts = new Map<NodeId, NodeContext>();
   private sink: EngineEvent[] | null = null;
 
@@ -137,7 +148,7 @@ export class Kernel {
     seed: number;
     network?: NetworkOptions;
     config?: Record<string, unknown>;
-    behaviours: Partial<Record<NodeKind, NodeBehaviour<never, never>>>;
+    behaviours: Partial<Record<NodeKind, AnyNodeBehaviour>>;
   }) {
     this.behaviours = options.behaviours;
     this.state = {
@@ -199,7 +210,7 @@ export class Kernel {
   crash(id: NodeId): void {
     const rec = this.mustNode(id);
     if (!rec.alive) return;
-    this.behaviourOf(rec).onCrash?.(rec as never);
+    this.behaviourOf(rec).onCrash?.(rec);
     rec.alive = false;
     rec.volatile = null;
     this.emit(`${rec.kind}.crashed`, { node: id });
@@ -208,8 +219,7 @@ export class Kernel {
     delete this.state.openRequests[id];
     for (const msg of Object.values(open ?? {})) {
       const sender = this.state.nodes[msg.from];
-      if (sender?.alive)
-        this.behaviourOf(sender).onUndeliverable?.(this.ctx(sender.id), sender as never, msg);
+      if (sender?.alive) this.behaviourOf(sender).onUndeliverable?.(this.ctx(sender.id), sender, msg);
     }
   }
 
@@ -223,7 +233,7 @@ export class Kernel {
   private startNode(rec: NodeRecord): void {
     rec.alive = true;
     rec.incarnation++;
-    rec.volatile = this.behaviourOf(rec).start(this.ctx(rec.id), rec as never);
+    rec.volatile = this.behaviourOf(rec).start(this.ctx(rec.id), rec);
   }
 
   // ----- events -----
@@ -284,7 +294,7 @@ export class Kernel {
       if (this.state.cancelledTimers.delete(timer.id)) return;
       const rec = this.state.nodes[entry.node];
       if (!rec || !rec.alive || rec.incarnation !== entry.incarnation) return;
-      this.behaviourOf(rec).onTimer(this.ctx(rec.id), rec as never, timer);
+      this.behaviourOf(rec).onTimer(this.ctx(rec.id), rec, timer);
       return;
     }
     const { msg } = entry;
@@ -296,12 +306,11 @@ export class Kernel {
     } else if (!rec || !rec.alive) {
       this.emit('rpc.dropped', { ...base, reason: 'node-down' });
       const sender = this.state.nodes[msg.from];
-      if (sender?.alive)
-        this.behaviourOf(sender).onUndeliverable?.(this.ctx(sender.id), sender as never, msg);
+      if (sender?.alive) this.behaviourOf(sender).onUndeliverable?.(this.ctx(sender.id), sender, msg);
     } else {
       this.emit('rpc.delivered', base);
       if (msg.inReplyTo === undefined) this.trackOpenRequest(msg);
-      this.behaviourOf(rec).onMessage(this.ctx(rec.id), rec as never, msg);
+      this.behaviourOf(rec).onMessage(this.ctx(rec.id), rec, msg);
     }
   }
 
@@ -325,9 +334,10 @@ export class Kernel {
       id,
       now: () => k.state.nowMs,
       send: (to, kind, body, inReplyTo) => k.send(id, to, kind, body, inReplyTo),
-      setTimer: (name, delayMs, data) => {
+      setTimer: (name, delayMs, ...[data]) => {
         const r = rec();
-        const timer: Timer = { id: k.state.nextTimerId++, name, data: data ?? null };
+        // The name and its payload were checked together at the call (TimerArgs); kept as one timer.
+        const timer = { id: k.state.nextTimerId++, name, data: data ?? null } as AnyTimer;
         schedule(k.state.sched, k.state.nowMs + Math.max(0, Math.round(delayMs)), {
           type: 'timer',
           node: id,
@@ -349,7 +359,7 @@ export class Kernel {
     };
   }
 
-  private trackOpenRequest(msg: RpcMessage): void {
+  private trackOpenRequest(msg: AnyRpcMessage): void {
     const sender = this.state.nodes[msg.from];
     const behaviour = sender && this.behaviourOf(sender);
     if (!behaviour?.onUndeliverable) return;
@@ -361,7 +371,7 @@ export class Kernel {
     if (ids.length > MAX_OPEN_REQUESTS) delete open[Number(ids[0])];
   }
 
-  send(from: NodeId, to: NodeId, kind: RpcKind, body: unknown, inReplyTo?: number): number {
+  send<K extends RpcKind>(from: NodeId, to: NodeId, kind: K, body: RpcBodies[K], inReplyTo?: number): number {
     if (inReplyTo !== undefined) {
       const open = this.state.openRequests[from];
       if (open) delete open[inReplyTo];
@@ -369,7 +379,9 @@ export class Kernel {
     const id = this.state.nextMessageId++;
     const sentAtMs = this.state.nowMs;
     const plan = planDelivery(this.state.network, this.state.netRng, from, to, sentAtMs);
-    const msg: RpcMessage = { id, from, to, kind, body, sentAtMs, deliverAtMs: plan.deliverAtMs };
+    // `kind` is K and `body` is RpcBodies[K]; the compiler cannot see that this pair is the member
+    // of the message union for K, so the literal is asserted to be that member.
+    const msg = { id, from, to, kind, body, sentAtMs, deliverAtMs: plan.deliverAtMs } as RpcMessageOf<K>;
     if (inReplyTo !== undefined) msg.inReplyTo = inReplyTo;
     this.emit('rpc.sent', {
       id,
@@ -389,7 +401,9 @@ export class Kernel {
   invoke<D, V>(id: NodeId, fn: (ctx: NodeContext, self: NodeRecord<D, V> & { volatile: V }) => void): void {
     const rec = this.mustNode(id);
     if (!rec.alive) throw new Error(`node ${id} is down`);
-    fn(this.ctx(id), rec as never);
+    // The caller names the state types of the node it invokes (it created that node with them);
+    // the kernel keeps every node's state as unknown, so it takes the caller's word here.
+    fn(this.ctx(id), rec as NodeRecord<D, V> & { volatile: V });
   }
 
   // ----- helpers -----
@@ -400,10 +414,10 @@ export class Kernel {
     return rec;
   }
 
-  private behaviourOf(rec: NodeRecord): NodeBehaviour<unknown, unknown> {
+  private behaviourOf(rec: NodeRecord): AnyNodeBehaviour {
     const b = this.behaviours[rec.kind];
     if (!b) throw new Error(`no behaviour registered for node kind ${rec.kind}`);
-    return b as unknown as NodeBehaviour<unknown, unknown>;
+    return b;
   }
 
   /**
@@ -425,6 +439,8 @@ export class Kernel {
       };
       if (m.inReplyTo !== undefined) f.inReplyTo = m.inReplyTo;
       if (entry.drop) f.drop = entry.drop;
+      const role = fetchRoleOf(m.kind, m.to, m.body);
+      if (role) f.fetchRole = role;
       out.push(f);
     }
     return out.sort((a, b) => a.sentAtMs - b.sentAtMs || a.id - b.id);

@@ -7,7 +7,7 @@ import { Kernel, type NodeBehaviour } from './kernel';
  */
 const behaviour: NodeBehaviour<{ resets: number[] }, Record<string, never>> = {
   start: (ctx, self) => {
-    if (self.id === 'test:client') ctx.send('test:server', 'Ask', {});
+    if (self.id === 'test:client') ctx.send('test:server', 'Ping', { n: 0 });
     return {};
   },
   onMessage: () => {},
@@ -19,7 +19,7 @@ const behaviour: NodeBehaviour<{ resets: number[] }, Record<string, never>> = {
 
 describe('open requests', () => {
   it('a node that crashes while holding a request resets its sender at once', () => {
-    const k = new Kernel({ seed: 1, behaviours: { test: behaviour as never } });
+    const k = new Kernel({ seed: 1, behaviours: { test: behaviour } });
     k.addNode('test:server', 'test', { resets: [] });
     k.addNode('test:client', 'test', { resets: [] });
     k.runFor(100);

@@ -12,16 +12,21 @@
  *
  * Messages and queues are durable (they survive a crash); waiting polls are volatile.
  */
-import type { RpcKind } from '../protocol/rpc-kinds';
+import {
+  dispatchRpc,
+  type RpcBodies,
+  type RpcHandlers,
+  type RpcKind,
+  type ServedBy,
+} from '../protocol/rpc-kinds';
 import type { NodeBehaviour, NodeContext, NodeRecord, RpcMessage } from '../kernel/kernel';
+import type { TimerOf } from '../protocol/timer-kinds';
 import type { NodeId } from '../types';
 import type {
   DeleteMessageRequest,
-  DeleteMessageResponse,
   ReceiveMessageRequest,
   ReceiveMessageResponse,
   SendMessageRequest,
-  SendMessageResponse,
 } from './queue-protocol';
 
 export const QUEUE_BROKER_ID = 'queue-1';
@@ -67,11 +72,18 @@ export type QueueBrokerNode = NodeRecord<QueueBrokerDurable, QueueBrokerVolatile
   volatile: QueueBrokerVolatile;
 };
 
-type BrokerTimer =
-  | { name: 'visibility'; data: { queue: string; messageId: string; receipt: string } }
-  | { name: 'pollTimeout'; data: { requestId: number } };
+/** Every request the queue broker serves (RPC_SERVERS) has its handler here, or this fails to compile. */
+export const QUEUE_HANDLERS: RpcHandlers<ServedBy<'queue'>, NodeContext, QueueBrokerNode> = {
+  SendMessage: onSend,
+  ReceiveMessage: onReceive,
+  DeleteMessage: onDelete,
+};
 
-export const queueBrokerBehaviour: NodeBehaviour<QueueBrokerDurable, QueueBrokerVolatile> = {
+export const queueBrokerBehaviour: NodeBehaviour<
+  QueueBrokerDurable,
+  QueueBrokerVolatile,
+  TimerOf<'queue'>
+> = {
   start(ctx, self) {
     // In-flight deadlines are durable; their timers are not: set them again.
     for (const q of Object.values(self.durable.queues)) {
@@ -83,25 +95,14 @@ export const queueBrokerBehaviour: NodeBehaviour<QueueBrokerDurable, QueueBroker
   },
 
   onMessage(ctx, self, msg) {
-    switch (msg.kind) {
-      case 'SendMessage':
-        onSend(ctx, self, msg as RpcMessage<SendMessageRequest>);
-        break;
-      case 'ReceiveMessage':
-        onReceive(ctx, self, msg as RpcMessage<ReceiveMessageRequest>);
-        break;
-      case 'DeleteMessage':
-        onDelete(ctx, self, msg as RpcMessage<DeleteMessageRequest>);
-        break;
-      default:
-        return; // a queue broker sends no requests, so it expects no responses
-    }
+    // A queue broker sends no requests, so it expects no responses.
+    dispatchRpc(QUEUE_HANDLERS, ctx, self, msg);
   },
 
   onTimer(ctx, self, timer) {
-    const t = timer as BrokerTimer;
-    if (t.name === 'visibility') expire(ctx, self, t.data.queue, t.data.messageId, t.data.receipt);
-    else if (t.name === 'pollTimeout') answerWaiter(ctx, self, t.data.requestId);
+    if (timer.name === 'visibility')
+      expire(ctx, self, timer.data.queue, timer.data.messageId, timer.data.receipt);
+    else answerWaiter(ctx, self, timer.data.requestId);
   },
 };
 
@@ -136,7 +137,7 @@ function setVisibilityTimer(
 function onSend(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<SendMessageRequest>): void {
   const q = self.durable.queues[msg.body.queue];
   if (!q) {
-    reply<SendMessageResponse>(ctx, msg, 'SendMessageResponse', {
+    reply(ctx, msg, 'SendMessageResponse', {
       error: 'QUEUE_DOES_NOT_EXIST',
       messageId: null,
     });
@@ -159,7 +160,7 @@ function onSend(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<SendMes
     sender: msg.from,
     body: msg.body.body,
   });
-  reply<SendMessageResponse>(ctx, msg, 'SendMessageResponse', { error: null, messageId: id });
+  reply(ctx, msg, 'SendMessageResponse', { error: null, messageId: id });
   serveWaiters(ctx, self, q);
 }
 
@@ -167,7 +168,7 @@ function onReceive(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<Rece
   const { queue, maxMessages, waitTimeMs } = msg.body;
   const q = self.durable.queues[queue];
   if (!q) {
-    reply<ReceiveMessageResponse>(ctx, msg, 'ReceiveMessageResponse', {
+    reply(ctx, msg, 'ReceiveMessageResponse', {
       error: 'QUEUE_DOES_NOT_EXIST',
       messages: [],
     });
@@ -180,7 +181,7 @@ function onReceive(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<Rece
     return;
   }
   if (waitTimeMs <= 0) {
-    reply<ReceiveMessageResponse>(ctx, msg, 'ReceiveMessageResponse', { error: null, messages: [] });
+    reply(ctx, msg, 'ReceiveMessageResponse', { error: null, messages: [] });
     return;
   }
   const timerId = ctx.setTimer('pollTimeout', waitTimeMs, { requestId: msg.id });
@@ -242,7 +243,7 @@ function answerWaiter(ctx: NodeContext, self: QueueBrokerNode, requestId: number
 function onDelete(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<DeleteMessageRequest>): void {
   const q = self.durable.queues[msg.body.queue];
   if (!q) {
-    reply<DeleteMessageResponse>(ctx, msg, 'DeleteMessageResponse', {
+    reply(ctx, msg, 'DeleteMessageResponse', {
       error: 'QUEUE_DOES_NOT_EXIST',
       rejected: [],
     });
@@ -263,7 +264,7 @@ function onDelete(ctx: NodeContext, self: QueueBrokerNode, msg: RpcMessage<Delet
     q.deleted++;
     ctx.emit('queue.messageDeleted', { node: ctx.id, queue: q.name, messageId: m!.id, consumer: msg.from });
   }
-  reply<DeleteMessageResponse>(ctx, msg, 'DeleteMessageResponse', {
+  reply(ctx, msg, 'DeleteMessageResponse', {
     error: rejected.length > 0 ? 'RECEIPT_HANDLE_IS_INVALID' : null,
     rejected,
   });
@@ -293,6 +294,6 @@ function expire(
   serveWaiters(ctx, self, q);
 }
 
-function reply<B>(ctx: NodeContext, msg: RpcMessage, kind: RpcKind, body: B): void {
+function reply<K extends RpcKind>(ctx: NodeContext, msg: RpcMessage, kind: K, body: RpcBodies[K]): void {
   ctx.send(msg.from, kind, body, msg.id);
 }

@@ -75,7 +75,7 @@ function serviceNodes(kernel: Kernel): NodeRecord<ServiceDurable, ServiceVolatil
 
 export const queueModule: EngineModule = {
   name: 'queue',
-  behaviours: { queue: queueBrokerBehaviour as never, service: serviceBehaviour as never },
+  behaviours: { queue: queueBrokerBehaviour, service: serviceBehaviour },
   commands: {
     'queue.create': (kernel, c) => {
       if (!QUEUE_NAME.test(c.queue)) {

@@ -9,7 +9,8 @@
  * - account: the worker loop, where handling a command means publishing its events to Kafka
  *   first (account-service.ts).
  */
-import type { NodeBehaviour, NodeContext, RpcMessage, Timer } from '../kernel/kernel';
+import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
+import type { TimerOf } from '../protocol/timer-kinds';
 import {
   onCommandProcessed,
   onMetadataResponse,
@@ -41,7 +42,7 @@ import {
 
 const SEND_TIMEOUT_MS = 3000;
 
-export const serviceBehaviour: NodeBehaviour<ServiceDurable, ServiceVolatile> = {
+export const serviceBehaviour: NodeBehaviour<ServiceDurable, ServiceVolatile, TimerOf<'service'>> = {
   start(ctx, self) {
     const d = self.durable;
     switch (d.role) {
@@ -110,16 +111,15 @@ export const serviceBehaviour: NodeBehaviour<ServiceDurable, ServiceVolatile> = 
   },
 };
 
-function onServiceTimer(ctx: NodeContext, self: ServiceNode, timer: Timer): void {
+function onServiceTimer(ctx: NodeContext, self: ServiceNode, timer: TimerOf<'service'>): void {
   const v = self.volatile;
-  const data = (timer.data ?? {}) as { pollId?: number; id?: number };
   switch (timer.name) {
     case 'poll':
       if (v.pollId === null) pollAgain(ctx, self);
       return;
     case 'pollTimeout':
       // The answer to a long poll never came (a lost message): ask again.
-      if (data.pollId === v.pollId) {
+      if (timer.data.pollId === v.pollId) {
         v.pollId = null;
         pollAgain(ctx, self);
       }
@@ -130,14 +130,14 @@ function onServiceTimer(ctx: NodeContext, self: ServiceNode, timer: Timer): void
       return startRun(ctx, self);
     case 'ackTimeout':
       // The ack's answer was lost: exit anyway (unacked messages come back after the timeout).
-      if (v.state === 'acking' && (timer.data as { ackId: number }).ackId === v.ackId) {
+      if (v.state === 'acking' && timer.data.ackId === v.ackId) {
         v.ackId = null;
         endRun(ctx, self);
       }
       return;
     case 'runTimeout':
       // Answers that never came (lost messages): the run goes on with what it has.
-      if (v.state === 'collecting' && (timer.data as { run: number }).run === self.durable.runs) {
+      if (v.state === 'collecting' && timer.data.run === self.durable.runs) {
         v.fetches = {};
         v.metadataId = null;
         doneCollecting(ctx, self);
@@ -146,17 +146,17 @@ function onServiceTimer(ctx: NodeContext, self: ServiceNode, timer: Timer): void
     case 'autoSend':
       return autoSend(ctx, self);
     case 'resend':
-      return sendOne(ctx, self, timer.data as PendingSend);
+      return sendOne(ctx, self, timer.data);
     case 'sendTimeout': {
-      const pending = data.id !== undefined ? v.sends[data.id] : undefined;
-      if (pending && data.id !== undefined) {
-        delete v.sends[data.id];
+      const pending = v.sends[timer.data.id];
+      if (pending) {
+        delete v.sends[timer.data.id];
         sendOne(ctx, self, pending);
       }
       return;
     }
     case 'requestTimeout':
-      return onPublishTimeout(ctx, self, data.id ?? -1);
+      return onPublishTimeout(ctx, self, timer.data.id ?? -1);
     case 'republish':
       return publish(ctx, self);
     default:

@@ -9,6 +9,7 @@
 import type { ConsumerDurable, ConsumerNode, ConsumerVolatile } from '../client/consumer-state';
 import type { ProducerDurable, ProducerNode, ProducerVolatile } from '../client/producer-state';
 import type { NodeContext, NodeRecord } from '../kernel/kernel';
+import type { TimerArgs, TimerName } from '../protocol/timer-kinds';
 import type { EventMap, EventType } from '../types';
 import type { StreamsNode, SubClient } from './app-state';
 
@@ -62,7 +63,10 @@ export class Run {
         self.volatile.owner[id] = who;
         return id;
       },
-      setTimer: (name, delayMs, data) => ctx.setTimer(`${who}:${name}`, delayMs, data),
+      // Under the client's letter: TimerMap['streams'] is the clients' maps, prefixed. The name and
+      // its payload were checked together at the client's own call.
+      setTimer: (name, delayMs, ...data) =>
+        ctx.setTimer(`${who}:${name}` as TimerName, delayMs, ...(data as TimerArgs<TimerName>)),
       cancelTimer: (id) => ctx.cancelTimer(id),
       random: () => ctx.random(),
       randomInt: (n) => ctx.randomInt(n),
@@ -106,7 +110,7 @@ export class Run {
     who: SubClient,
     fn: (ctx: NodeContext, node: NodeRecord<unknown, unknown> & { volatile: unknown }) => void,
   ) {
-    if (who === 'p') this.producer((c, n) => fn(c, n as never));
-    else this.consumer(who, (c, n) => fn(c, n as never));
+    if (who === 'p') this.producer(fn);
+    else this.consumer(who, fn);
   }
 }

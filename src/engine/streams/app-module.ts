@@ -53,7 +53,7 @@ const CONSUMER_KEYS = ['session.timeout.ms', 'heartbeat.interval.ms'];
 
 export const streamsModule: EngineModule = {
   name: 'streams',
-  behaviours: { streams: streamsBehaviour as never },
+  behaviours: { streams: streamsBehaviour },
   commands: {
     'streams.create': ((kernel, c, commandId) => {
       if (!NAME_RE.test(c.app))

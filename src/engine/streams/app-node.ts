@@ -8,7 +8,8 @@ import { consumerBehaviour } from '../client/consumer';
 import type { ConsumerVolatile } from '../client/consumer-state';
 import { producerBehaviour } from '../client/producer';
 import type { ProducerVolatile } from '../client/producer-state';
-import type { NodeBehaviour, NodeContext, RpcMessage, Timer } from '../kernel/kernel';
+import type { NodeBehaviour, NodeContext, RpcMessage } from '../kernel/kernel';
+import type { TimerOf } from '../protocol/timer-kinds';
 import { recordOffset, type ReplicaFetchResponse } from '../protocol/produce';
 import { Run } from './app-clients';
 import type { StreamsDurable, StreamsNode, StreamsVolatile, SubClient } from './app-state';
@@ -35,7 +36,7 @@ function finish(run: Run): void {
   afterClients(run);
 }
 
-export const streamsBehaviour: NodeBehaviour<StreamsDurable, StreamsVolatile> = {
+export const streamsBehaviour: NodeBehaviour<StreamsDurable, StreamsVolatile, TimerOf<'streams'>> = {
   start(ctx, self) {
     const v: StreamsVolatile = {
       consumer: null as unknown as ConsumerVolatile,
@@ -87,7 +88,8 @@ export const streamsBehaviour: NodeBehaviour<StreamsDurable, StreamsVolatile> = 
       self.volatile.commitTimer = null;
       onCommitTimer(run);
     } else {
-      const t: Timer = { ...timer, name };
+      // The client's own timer without its letter: TimerMap['streams'] is the clients' maps, prefixed.
+      const t = { ...timer, name } as TimerOf<'producer'> | TimerOf<'consumer'>;
       const sub = who as SubClient;
       run.as(sub, (c, n) => behaviourOf(sub).onTimer(c, n, t));
     }

@@ -185,15 +185,16 @@ const fakeBroker: NodeBehaviour<FakeBrokerDurable, Record<string, never>> = {
       const answers = req.partitions.map((p) =>
         producePartition(ctx, self.durable, p.topic, p.partition, p.batch),
       );
-      if (req.acks === 0 || answers.some((a) => a === null)) return;
-      ctx.send(msg.from, 'ProduceResponse', { partitions: answers }, msg.id);
+      const partitions = answers.filter((a) => a !== null);
+      if (req.acks === 0 || partitions.length < answers.length) return;
+      ctx.send(msg.from, 'ProduceResponse', { partitions }, msg.id);
     }
   },
 };
 
 const fakeClusterModule: EngineModule = {
   name: 'fake-cluster',
-  behaviours: { broker: fakeBroker as never },
+  behaviours: { broker: fakeBroker },
   setup(kernel, options) {
     const nodes: Record<number, string> = {};
     for (let i = 1; i <= options.brokers; i++) {

@@ -2,7 +2,7 @@
  * A raw client node for broker tests: it sends whatever request a test hands it and keeps every
  * answer in its inbox, so tests can check the broker side of a protocol without a real client.
  */
-import type { RpcKind } from '../protocol/rpc-kinds';
+import type { RpcBodies, RpcKind } from '../protocol/rpc-kinds';
 import type { NodeBehaviour, RpcMessage } from '../kernel/kernel';
 import type { EngineModule } from '../module';
 import { SimulationImpl, engineOf, type FacadeSimulation, type Simulation } from '../simulation';
@@ -25,7 +25,7 @@ const rawClient: NodeBehaviour<RawClientDurable, Record<string, never>> = {
 
 const rawClientModule: EngineModule = {
   name: 'raw-client',
-  behaviours: { test: rawClient as never },
+  behaviours: { test: rawClient },
   setup(kernel) {
     kernel.addNode<RawClientDurable>('test:client', 'test', { inbox: [] });
   },
@@ -36,7 +36,12 @@ export function simulationWithRawClient(options: SimulationOptions): Simulation 
 }
 
 /** Send a request from the raw client; returns the message id. */
-export function sendRaw(sim: FacadeSimulation, to: string, kind: RpcKind, body: unknown): number {
+export function sendRaw<K extends RpcKind>(
+  sim: FacadeSimulation,
+  to: string,
+  kind: K,
+  body: RpcBodies[K],
+): number {
   return engineOf(sim).kernel.send('test:client', to, kind, body);
 }
 

@@ -104,7 +104,7 @@ export function drawFlights(
   for (const f of flights) {
     const placed = placeFlight(f, options);
     if (!placed) continue;
-    const style = styleOf(familyOf(f.kind, f.from, f.to));
+    const style = styleOf(familyOf(f.kind, f.fetchRole));
     const colour = options.palette[style.family];
     ctx.globalAlpha = placed.alpha;
     if (placed.dropped) {

@@ -3,7 +3,7 @@
  * shape, so colour is never the only cue; requests are filled and responses hollow. Colours are
  * CSS custom properties (`--flight-<family>`), so the dark theme only changes variables.
  */
-import { isRpcKind, type NodeId, type RpcRequestKind } from '../../engine';
+import { isRpcKind, type FetchRole, type RpcRequestKind } from '../../engine';
 
 export type Shape =
   'circle' | 'diamond' | 'triangle' | 'square' | 'triangle-down' | 'hexagon' | 'pill' | 'envelope';
@@ -75,7 +75,7 @@ const BY_FAMILY = new Map(FAMILIES.map((f) => [f.family, f]));
 /**
  * The legend's family of every request kind. A `Record` over the engine's list of kinds, so a new
  * RPC fails to compile until it has a colour and a glyph here. (A Fetch's family also depends on
- * its ends: see familyOf.)
+ * its body: see familyOf.)
  */
 export const FAMILY_OF_KIND: Record<RpcRequestKind, Family> = {
   Produce: 'produce',
@@ -86,7 +86,6 @@ export const FAMILY_OF_KIND: Record<RpcRequestKind, Family> = {
   EndTxn: 'setup',
   WriteTxnMarkers: 'setup',
   Ping: 'setup',
-  Ask: 'setup',
   Vote: 'vote',
   BeginQuorumEpoch: 'vote',
   BrokerHeartbeat: 'heartbeat',
@@ -117,22 +116,15 @@ export function requestKind(kind: string): string {
   return isResponse(kind) ? kind.slice(0, -'Response'.length) : kind;
 }
 
-function isController(node: NodeId): boolean {
-  return node.startsWith('controller-');
-}
-
 /**
- * A Fetch to or from a controller reads the metadata log; from a consumer it reads records;
- * between brokers it copies partitions (replication).
+ * A message's family. A Fetch goes by what it does (its `fetchRole`, which the engine tells from its
+ * body: the metadata log, a follower copying partitions, or a client reading records), never by who
+ * sent it.
  */
-export function familyOf(kind: string, from: NodeId, to: NodeId): Family {
+export function familyOf(kind: string, fetchRole: FetchRole | undefined): Family {
   const base = requestKind(kind);
-  if (base === 'Fetch') {
-    if (isController(from) || isController(to)) return 'metadata';
-    // A batch job reading a topic (src/engine/queue) fetches like a consumer.
-    const reader = (n: NodeId) => n.startsWith('consumer:') || n.startsWith('batch:');
-    return reader(from) || reader(to) ? 'consume' : 'replication';
-  }
+  if (base === 'Fetch')
+    return fetchRole === 'metadata' ? 'metadata' : fetchRole === 'replica' ? 'replication' : 'consume';
   return isRpcKind(base) ? FAMILY_OF_KIND[base as RpcRequestKind] : 'setup';
 }
 

@@ -11,9 +11,11 @@ import type {
   DropReason,
   EngineEvent,
   EventOf,
+  FetchRole,
   InFlightMessage,
   NodeId,
 } from '../../engine';
+import { fetchRoleOf } from '../../engine';
 import type { BatchMove } from '../batch-continuity';
 
 export interface Flight {
@@ -26,6 +28,8 @@ export interface Flight {
   inReplyTo?: number;
   /** Its fields, from its `rpc.sent` (absent after a jump when that event was not in the batch). */
   body?: unknown;
+  /** A Fetch's role (metadata, replica or consumer), from the engine: known even without the body. */
+  fetchRole?: FetchRole;
   /** Known once the outcome's event has arrived (at `deliverAtMs`). */
   outcome?: { type: 'delivered' } | { type: 'dropped'; reason: DropReason };
 }
@@ -89,6 +93,7 @@ export class FlightTracker {
         deliverAtMs: m.deliverAtMs,
       };
       if (m.inReplyTo !== undefined) f.inReplyTo = m.inReplyTo;
+      if (m.fetchRole) f.fetchRole = m.fetchRole;
       if (bodies.has(m.id)) f.body = bodies.get(m.id);
       this.flights.set(m.id, f);
     }
@@ -141,5 +146,7 @@ function toFlight(e: EventOf<'rpc.sent'>): Flight {
     body: e.body,
   };
   if (e.inReplyTo !== undefined) f.inReplyTo = e.inReplyTo;
+  const role = fetchRoleOf(e.kind, e.to, e.body);
+  if (role) f.fetchRole = role;
   return f;
 }
