@@ -12,7 +12,7 @@ import {
   type EnginePort,
   type LoadResult,
   type LogPageResult,
-} from '../worker/engine-client';
+} from '../bridge/engine-client';
 import type {
   Batch,
   CliAction,
@@ -22,12 +22,12 @@ import type {
   StorageState,
   TimelineFault,
   WorkerMessage,
-} from '../worker/protocol';
-import { isMomentKind, MOMENT_NAMES } from '../worker/key-moments';
-import type { Scenario } from '../worker/scenario';
-import type { WireAction } from '../worker/wire-types';
-import { decodeScenarioFromLink, scenarioCodeIn } from '../worker/scenario-codec';
-import { heldSessions } from '../worker/session-locks';
+} from '../bridge/protocol';
+import { isMomentKind, MOMENT_NAMES } from '../bridge/key-moments';
+import type { Scenario } from '../bridge/scenario';
+import type { WireAction } from '../bridge/wire-types';
+import { decodeScenarioFromLink, scenarioCodeIn } from '../bridge/scenario-codec';
+import { heldSessions } from '../bridge/session-locks';
 import { CommandJournal } from './command-journal';
 import { avoidSessions, forgetTabSession, planFor, readTabSession, writeTabSession } from './open-plan';
 import {

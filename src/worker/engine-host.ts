@@ -17,13 +17,13 @@ import {
   type TimelineFault,
   type WorkerMessage,
   type WorkerRequest,
-} from './protocol';
-import type { Scenario } from './scenario';
-import { defaultLocks, type SessionLocks } from './session-locks';
+} from '../bridge/protocol';
+import type { Scenario } from '../bridge/scenario';
+import { defaultLocks, type SessionLocks } from '../bridge/session-locks';
 import { openPlan, scenarioOf, timelineFromScenario, type OpenedSession } from './session-open';
 import { errorText, openStoreOrMemory, type OpenedStore, type SessionStore } from './session-store';
 import { SessionWriter } from './session-writer';
-import { isStopCondition } from './stop-conditions';
+import { isStopCondition } from '../bridge/stop-conditions';
 import { LogPages } from './log-pages';
 import { SessionChecks, type TraceSource } from './session-checks';
 import { rpcDetail, traceWindow } from './trace-window';
@@ -61,7 +61,7 @@ interface Session {
   timeline: Timeline;
   writer: SessionWriter;
   lastSeq: number;
-  /** False until its first batch is sent: that batch is marked `opened` (protocol.ts). */
+  /** False until its first batch is sent: that batch is marked `opened` (bridge/protocol.ts). */
   announced: boolean;
   /** The guarantee checker and Kafka's metrics over this session's trace. */
   checks: SessionChecks;

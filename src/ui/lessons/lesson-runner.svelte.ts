@@ -17,7 +17,7 @@ import { SPEEDS, type EngineSession, type Speed } from '../engine-session.svelte
 
 const asSpeed = (value: number, fallback: number): Speed =>
   (SPEEDS as readonly number[]).includes(value) ? (value as Speed) : (fallback as Speed);
-import type { Batch } from '../../worker/protocol';
+import type { Batch } from '../../bridge/protocol';
 
 /** Booting the cluster and running the setup is not the lesson: it runs at the fastest speed. */
 const SETUP_SPEED = 5;

@@ -1,7 +1,7 @@
 /**
  * Key moments are never missed (issue 15). The pacer watches every batch for the key moments the
  * page cares about (a lesson step's `moments`, or the kinds chosen in the sandbox), recognised
- * from engine events alone (worker/key-moments.ts), and sets the session's frame rate:
+ * from engine events alone (bridge/key-moments.ts), and sets the session's frame rate:
  *
  * - around a moment, slow motion (pace.ts), or a pause (a setting); a moment a fast frame jumped
  *   past is rewound a little and watched from just before it;
@@ -13,8 +13,8 @@
  */
 import type { ClusterSnapshot, ConfigValue, EngineEvent } from '../../engine';
 import { countdowns, type Countdown } from '../../lessons/countdowns';
-import { describeMoment, momentOf, type MomentKind } from '../../worker/key-moments';
-import type { Batch } from '../../worker/protocol';
+import { describeMoment, momentOf, type MomentKind } from '../../bridge/key-moments';
+import type { Batch } from '../../bridge/protocol';
 import type { EngineSession } from '../engine-session.svelte';
 import { EASE_MS, HOLD_MS, LEAD_MS, paceOf, type PaceMode } from './pace';
 
