@@ -13,7 +13,8 @@ import { lessonMachine, type LessonMachineEvent, type LessonProgress } from '../
 import type { Lesson } from '../../lessons/lesson-types';
 import { readCourse, writeCourse, withLesson, type CourseProgress } from '../../lessons/progress';
 import { readTabSession, urlDigest, writeTabSession } from '../open-plan';
-import { SPEEDS, type EngineSession, type Speed } from '../engine-session.svelte';
+import type { EngineSession } from '../engine-session.svelte';
+import { SPEEDS, type Speed } from '../playback/playback.svelte';
 
 const asSpeed = (value: number, fallback: number): Speed =>
   (SPEEDS as readonly number[]).includes(value) ? (value as Speed) : (fallback as Speed);
@@ -111,7 +112,7 @@ export class LessonRunner {
     const start = this.startOf();
     if (start === undefined) return;
     this.afterSeek = { atMs: start, then: () => this.actor?.send({ type: 'user.retry' }) };
-    this.session.seek(start);
+    this.session.playback.seek(start);
   }
 
   /** The learner changed the speed: saved with the progress (a reload restores it). */
@@ -133,7 +134,7 @@ export class LessonRunner {
 
   private seekToStep(): void {
     const start = this.startOf();
-    if (start !== undefined && start <= this.session.endMs) this.session.seek(start);
+    if (start !== undefined && start <= this.session.endMs) this.session.playback.seek(start);
   }
 
   private onBatch(batch: Batch): void {
@@ -182,19 +183,20 @@ export class LessonRunner {
       // The cluster boots and is set up at full speed; the lesson itself runs at its own pace.
       if (!this.started && state.matches('step')) {
         this.started = true;
-        if (!resume) this.session.setSpeed(this.lesson.speed ?? 1);
+        if (!resume) this.session.playback.setSpeed(this.lesson.speed ?? 1);
       }
     });
     this.actor = actor;
-    if (!resume) this.session.setSpeed(SETUP_SPEED);
+    if (!resume) this.session.playback.setSpeed(SETUP_SPEED);
     else {
-      if (saved.speed !== undefined) this.session.setSpeed(asSpeed(saved.speed, this.lesson.speed ?? 1));
+      if (saved.speed !== undefined)
+        this.session.playback.setSpeed(asSpeed(saved.speed, this.lesson.speed ?? 1));
       // A restored session opens paused (the sandbox's rule: look before it runs on). A lesson is
       // live, and its saved position may sit just after an action whose effects have not happened
       // yet (a prediction's crash whose election is still to come): play on, whatever the speed.
       // (This used to be an `else` of the saved speed: a learner who had changed the speed came
       // back to a paused cluster, and a step waiting on the engine never completed.)
-      if (!this.session.playing) this.session.play();
+      if (!this.session.playback.playing) this.session.playback.play();
     }
     actor.start();
     return actor;

@@ -107,11 +107,11 @@ export class Pacer {
 
   connect(): () => void {
     const rate = (nowMs: number, speed: number) => this.rateAt(nowMs, speed);
-    this.session.rate = rate;
+    this.session.playback.rate = rate;
     const off = this.session.onBatch((batch) => this.onBatch(batch));
     return () => {
       off();
-      if (this.session.rate === rate) this.session.rate = undefined;
+      if (this.session.playback.rate === rate) this.session.playback.rate = undefined;
     };
   }
 
@@ -129,7 +129,7 @@ export class Pacer {
     const moment = this.moment;
     if (!moment) return;
     this.replaying = moment;
-    this.session.playFrom(Math.max(0, moment.atMs - LEAD_MS));
+    this.session.playback.playFrom(Math.max(0, moment.atMs - LEAD_MS));
   }
 
   /** Virtual ms per wall ms now (the session's frame loop asks every frame). */
@@ -176,20 +176,20 @@ export class Pacer {
   private meet(found: SeenMoment, nowMs: number): void {
     const again = this.replaying?.seq === found.seq;
     if (!again) this.moment = found;
-    if (!this.session.playing || again) return;
+    if (!this.session.playback.playing || again) return;
     if (this.settings.atMoment === 'pause') {
-      this.session.pause();
+      this.session.playback.pause();
       return;
     }
     const late = nowMs - found.atMs > REWIND_AFTER_MS;
     if (
       this.settings.atMoment === 'slow' &&
       late &&
-      this.session.speed <= REWIND_MAX_SPEED &&
+      this.session.playback.speed <= REWIND_MAX_SPEED &&
       !this.rewound.has(found.seq)
     ) {
       this.rewound.add(found.seq);
-      this.session.playFrom(Math.max(0, found.atMs - LEAD_MS));
+      this.session.playback.playFrom(Math.max(0, found.atMs - LEAD_MS));
     }
   }
 
