@@ -64,7 +64,8 @@ const engineDoorPattern = (allowTestKit) => ({
  * The main thread and the worker meet only in src/bridge (the typed protocol, its client and the
  * plain data both sides read): the page and the lessons import nothing from src/worker (they start
  * it with `new Worker(new URL(...))`, which is not an import), the worker nothing from the page or
- * the lessons, and the bridge neither side (its tests may drive the real worker host).
+ * the lessons, and the bridge neither side (its tests may drive both: the real worker host and the
+ * page's views, e.g. seek-equivalence.test.ts).
  */
 const layerBans = {
   page: [

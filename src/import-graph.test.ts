@@ -26,7 +26,7 @@ function layerOf(root: string, path: string): string {
   return relative(root, path).split(/[\\/]/)[0]!;
 }
 
-/** Folders each layer must not import (tests included, except the bridge's, which drive the real host). */
+/** Folders each layer must not import (tests included, except the bridge's, which drive both sides). */
 const LAYER_BANS: Record<string, string[]> = {
   ui: ['worker'],
   lessons: ['worker'],

@@ -28,6 +28,7 @@ const batch = (
   batch: {
     events: [],
     reset: false,
+    origin: { line: 1, from: 0 },
     traceLength: 0,
     nowMs,
     snapshot: { nowMs, seed: 1, nodes: [] } as never,

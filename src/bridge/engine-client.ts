@@ -5,6 +5,7 @@
  * `run` that the worker answers in frame-sized slices (continued here until it is done or
  * cancelled). A slow simulation is never buried under a backlog.
  */
+import type { WireImages } from '../wire/engine-image';
 import type {
   Command,
   CommandId,
@@ -70,6 +71,7 @@ export interface RpcDetail {
   response: EngineEvent | null;
   requestEnd: EngineEvent | null;
   responseEnd: EngineEvent | null;
+  wire: WireImages | null;
 }
 
 interface RunState {
@@ -229,6 +231,7 @@ export class EngineClient {
               response: reply.response,
               requestEnd: reply.requestEnd,
               responseEnd: reply.responseEnd,
+              wire: reply.wire,
             }
           : null,
     );

@@ -3,6 +3,7 @@
  * and end in `assertNever`, so adding a message is a compile error until both sides handle it.
  * Everything here is plain structured-cloneable data: no classes, no functions.
  */
+import type { WireImages } from '../wire/engine-image';
 import type {
   ClusterSnapshot,
   Command,
@@ -263,7 +264,8 @@ export interface TimelineFault {
  * Everything that happened since the previous batch, and the cluster as it is now. The worker
  * answers each request with exactly one batch, never one message per event: postMessage is the
  * bottleneck, arrays are cheap. After a jump (back in time, a load) `reset` is set and `events`
- * holds the newest RECENT_EVENTS events instead of the new ones.
+ * holds the newest RECENT_EVENTS events instead of the new ones. The page tells a step from a
+ * jump by `origin` alone (src/ui/batch-continuity.ts), never by guessing from `events`.
  */
 export interface Batch {
   events: EngineEvent[];
@@ -283,6 +285,26 @@ export interface Batch {
   guarantees?: GuaranteeReport;
   /** Bytes and closes for the Code tool's sockets since the previous batch (absent: none). */
   wire?: WireOut[];
+  /** Where this batch starts: the continuity token (src/ui/batch-continuity.ts reads it). */
+  origin: BatchOrigin;
+  /**
+   * On a batch that does not continue the previous one (`origin`): the trace's events that make
+   * up the lives of the newest sends up to the playhead (src/worker/send-history.ts), so the
+   * produce view rebuilds them exactly instead of from the newest events only.
+   */
+  sendHistory?: EngineEvent[];
+}
+
+/**
+ * The continuity token. `line` names one unbroken history as the page was told it: it changes
+ * when a session is opened and when the trace is cut back below what was already sent (going back
+ * in time, a restored future). `from` is the trace index of the batch's first event (its `seq` − 1),
+ * or the trace length when it has none. A batch continues the previous one exactly when it is on
+ * the same line and `from` equals the previous batch's `traceLength`.
+ */
+export interface BatchOrigin {
+  line: number;
+  from: number;
 }
 
 /**
@@ -435,6 +457,8 @@ export interface RpcDetailMessage {
   /** How each ended (`rpc.delivered` or `rpc.dropped`), if it has. */
   requestEnd: EngineEvent | null;
   responseEnd: EngineEvent | null;
+  /** Both messages as Kafka wire bytes with each field's range, or a note saying why not. */
+  wire: WireImages | null;
 }
 
 /** Output of a CLI action; `exitCode` once the command finished; `running` while it goes on. */

@@ -23,7 +23,10 @@ export interface DriverBatch {
   traceLength: number;
   /** The playhead is at the end of the timeline, not in a scrubbed-back past. */
   live: boolean;
-  /** The events start over (a session just opened, a jump): none of them is new. */
+  /**
+   * The batch does not continue the previous one (a session just opened, a jump in time; the page
+   * tells this by the batch's continuity token, ui/batch-continuity.ts): none of its events is new.
+   */
   reset?: boolean;
 }
 

@@ -4,6 +4,7 @@
  * open guard. Playback (play, speed, step, seek, the frame loop) is `session.playback`
  * (playback/playback.svelte.ts), which moves time through this connection.
  */
+import { BatchContinuity, type BatchMove } from './batch-continuity';
 import type { ClusterSnapshot, Command, EngineEvent } from '../engine';
 import {
   EngineClient,
@@ -145,7 +146,9 @@ export class EngineSession {
   private workerStorage: StorageState = { persistent: true, saved: true };
   /** Views that need every event (messages in flight, narration): `recentEvents` is capped. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- plumbing, nothing renders from it
-  private readonly batchListeners = new Set<(batch: Batch) => void>();
+  private readonly batchListeners = new Set<(batch: Batch, move: BatchMove) => void>();
+  /** Classifies each batch once as a step forward or a jump, for every listener (batch-continuity.ts). */
+  private readonly continuity = new BatchContinuity();
 
   constructor(config: UrlConfig, env: PageEnv = browserEnv()) {
     this.config = config;
@@ -206,8 +209,11 @@ export class EngineSession {
     client.init(plan);
   }
 
-  /** Call `listener` with every batch, in order, before the reactive state changes. */
-  onBatch(listener: (batch: Batch) => void): () => void {
+  /**
+   * Call `listener` with every batch, in order, before the reactive state changes, and with the
+   * batch's one classification: a step forward or a jump (batch-continuity.ts).
+   */
+  onBatch(listener: (batch: Batch, move: BatchMove) => void): () => void {
     this.batchListeners.add(listener);
     return () => this.batchListeners.delete(listener);
   }
@@ -431,7 +437,8 @@ export class EngineSession {
   }
 
   private apply(batch: Batch): void {
-    for (const listener of this.batchListeners) listener(batch);
+    const move = this.continuity.classify(batch);
+    for (const listener of this.batchListeners) listener(batch, move);
     this.snapshot = batch.snapshot;
     this.nowMs = batch.nowMs;
     this.eventCount = batch.traceLength;
@@ -440,7 +447,7 @@ export class EngineSession {
     this.inPast = batch.timeline.inPast;
     // Every batch carries a fresh copy: replace only on change, so the markers do not re-render per frame.
     if (!sameFaults(this.faults, batch.timeline.faults)) this.faults = batch.timeline.faults;
-    if (batch.reset) this.recentEvents = batch.events.slice(-RECENT_EVENTS_MAX);
+    if (move.kind === 'jump') this.recentEvents = batch.events.slice(-RECENT_EVENTS_MAX);
     else if (batch.events.length > 0) {
       this.recentEvents = [...this.recentEvents, ...batch.events].slice(-RECENT_EVENTS_MAX);
     }

@@ -58,7 +58,7 @@ type S = Struct;
 const list = (v: unknown) => v as S[];
 
 /** Group per-partition results by topic, keeping first-seen order (as Kafka's responses do). */
-function byTopic<T extends { topic: string }>(items: readonly T[], part: (x: T) => S): S[] {
+export function byTopic<T extends { topic: string }>(items: readonly T[], part: (x: T) => S): S[] {
   const topics = new Map<string, S[]>();
   for (const x of items) {
     const l = topics.get(x.topic) ?? [];

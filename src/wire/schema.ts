@@ -145,15 +145,47 @@ export function decodeStruct(r: Reader, fields: readonly Field[], version: numbe
   return out;
 }
 
-export function encodeStruct(w: Writer, fields: readonly Field[], version: number, value: Struct): void {
+/**
+ * One field's bytes in an encoded message: `path` names it the way the protocol inspector shows it
+ * (`topics[0].partitions[1].records`), `depth` is how deeply it is nested (0: a top-level field).
+ * An array's own range covers its int32 count and every item; its items have ranges of their own.
+ */
+export interface ByteRange {
+  path: string;
+  start: number;
+  end: number;
+  depth: number;
+  type: string;
+}
+
+/** Where the encoder records each field's byte range (only when the inspector asks for them). */
+export interface RangeSink {
+  ranges: ByteRange[];
+  prefix: string;
+  depth: number;
+}
+
+export function encodeStruct(
+  w: Writer,
+  fields: readonly Field[],
+  version: number,
+  value: Struct,
+  sink?: RangeSink,
+): void {
   for (const field of fields) {
     if (!present(field, version)) continue;
     // Only a missing field takes the default: null is a value (a null array, a null string).
     const given = value[field.name];
     const v = given !== undefined ? given : field.def !== undefined ? field.def : zeroOf(field.type);
     const t = field.type;
+    const start = w.length;
+    const path = sink ? `${sink.prefix}${field.name}` : '';
+    const record = (type: string) => {
+      if (sink) sink.ranges.push({ path, start, end: w.length, depth: sink.depth, type });
+    };
     if (typeof t === 'string') {
       writePrim(w, t, v);
+      record(t);
       continue;
     }
     const items = t.array;
@@ -161,9 +193,27 @@ export function encodeStruct(w: Writer, fields: readonly Field[], version: numbe
     if (list === null && (t.nullableFrom === undefined || version < t.nullableFrom)) {
       throw new WireError(`${field.name} may not be null in v${version}`);
     }
-    w.nullableArray(list, (x, item) =>
-      typeof items === 'string' ? writePrim(x, items, item) : encodeStruct(x, items, version, item as Struct),
-    );
+    // The array's range is recorded before its items', so a reader meets the outer range first.
+    const at = sink
+      ? sink.ranges.push({ path, start, end: start, depth: sink.depth, type: 'array' }) - 1
+      : -1;
+    let index = 0;
+    w.nullableArray(list, (x, item) => {
+      const inner = sink && { ranges: sink.ranges, prefix: `${path}[${index}].`, depth: sink.depth + 1 };
+      if (typeof items === 'string') {
+        const from = x.length;
+        writePrim(x, items, item);
+        inner?.ranges.push({
+          path: `${path}[${index}]`,
+          start: from,
+          end: x.length,
+          depth: inner.depth,
+          type: items,
+        });
+      } else encodeStruct(x, items, version, item as Struct, inner);
+      index++;
+    });
+    if (sink) sink.ranges[at]!.end = w.length;
   }
 }
 

@@ -28,6 +28,7 @@ import { LogPages } from './log-pages';
 import { SessionChecks, type TraceSource } from './session-checks';
 import { rpcDetail, traceWindow } from './trace-window';
 import { CliHost } from './cli-host';
+import { sendHistory } from './send-history';
 import { Timeline, type Budget } from './timeline';
 import { WireBridge } from './wire-bridge';
 
@@ -61,6 +62,10 @@ interface Session {
   timeline: Timeline;
   writer: SessionWriter;
   lastSeq: number;
+  /** The continuity line of the batches sent (bridge/protocol.ts BatchOrigin): bumped on an open or a cut. */
+  line: number;
+  /** The shortest the trace was cut to since the last batch (undefined: not cut). */
+  cutTo: number | undefined;
   /** False until its first batch is sent: that batch is marked `opened` (bridge/protocol.ts). */
   announced: boolean;
   /** The guarantee checker and Kafka's metrics over this session's trace. */
@@ -84,6 +89,8 @@ export class EngineHost {
   /** The Code tool's sockets (src/worker/wire-bridge.ts). */
   private readonly wire = new WireBridge();
   private session: Session | undefined;
+  /** Continuity lines handed out so far (every session and every cut takes a new one). */
+  private lines = 0;
   private backfillTimer: ReturnType<typeof setTimeout> | undefined;
   private checksTimer: ReturnType<typeof setTimeout> | undefined;
   /** Requests are handled strictly in arrival order, even though some wait for storage. */
@@ -405,15 +412,21 @@ export class EngineHost {
     this.storage = writer.storage;
     const checks = new SessionChecks();
     opened.timeline.onTraceCut((length) => checks.traceCut(length));
-    this.session = {
+    const session: Session = {
       info: { id: opened.id, origin: opened.origin },
       timeline: opened.timeline,
       writer,
       lastSeq: 0,
+      line: ++this.lines,
+      cutTo: undefined,
       announced: false,
       checks,
       checksOwed: false,
     };
+    opened.timeline.onTraceCut((length) => {
+      session.cutTo = Math.min(session.cutTo ?? length, length);
+    });
+    this.session = session;
 
     this.scheduleBackfill();
   }
@@ -516,12 +529,16 @@ export class EngineHost {
     // First: answers arriving may reset a connection, which records a disconnect.
     const wire = this.wire.drain(timeline);
     const trace = traceOf(timeline);
+    // Cut below what the page was told (going back, a restored future): a new line of history.
+    const cut = session.cutTo !== undefined && session.cutTo < session.lastSeq;
+    if (cut) session.line = ++this.lines;
+    session.cutTo = undefined;
     const jumped =
-      reset || session.lastSeq > trace.length || trace.length - session.lastSeq > MAX_EVENTS_PER_BATCH;
+      reset || cut || session.lastSeq > trace.length || trace.length - session.lastSeq > MAX_EVENTS_PER_BATCH;
     // After a jump back, events past lastSeq may be a different story: resend the newest ones.
-    const events = timeline
-      .events(jumped ? Math.max(0, trace.length - RECENT_EVENTS) : session.lastSeq)
-      .filter((e) => e !== undefined);
+    const from = jumped ? Math.max(0, trace.length - RECENT_EVENTS) : session.lastSeq;
+    const events = timeline.events(from).filter((e) => e !== undefined);
+    const continues = !jumped && session.announced;
     session.lastSeq = trace.length;
     const opened = !session.announced;
     session.announced = true;
@@ -534,6 +551,9 @@ export class EngineHost {
     return {
       events,
       reset: jumped,
+      // The token: a batch that does not start where the last one ended is a jump to the page.
+      origin: { line: session.line, from },
+      ...(continues ? {} : { sendHistory: sendHistory(trace, snapshot) }),
       ...(opened ? { opened: true } : {}),
       traceLength: trace.length,
       snapshot,

@@ -4,6 +4,7 @@
  * (filled by the backfill), which always come first.
  */
 import type { EngineEvent } from '../engine';
+import { wireImagesOf, type WireImages } from '../wire/engine-image';
 
 /** The trace as read here: an array, or the timeline's reader (paged-out events read back). */
 type Trace = { readonly length: number; at(i: number): EngineEvent | undefined };
@@ -55,7 +56,8 @@ export function rpcDetail(trace: Trace, id: number) {
       break;
     }
   }
-  if (!request || request.type !== 'rpc.sent') return { request, response, requestEnd, responseEnd };
+  if (!request || request.type !== 'rpc.sent')
+    return { request, response, requestEnd, responseEnd, wire: null };
   let responseId = -1;
   for (let i = start + 1; i < trace.length; i++) {
     const e = trace.at(i);
@@ -71,5 +73,15 @@ export function rpcDetail(trace: Trace, id: number) {
     // A request is answered within its request timeout; stop looking well past that.
     if (e.atMs > request.atMs + 120_000) break;
   }
-  return { request, response, requestEnd, responseEnd };
+  return { request, response, requestEnd, responseEnd, wire: imagesOf(request, response) };
+}
+
+/** The bytes of both messages; a body the codec cannot write is a note, never a failed reply. */
+function imagesOf(request: EngineEvent, response: EngineEvent | null): WireImages | null {
+  if (request.type !== 'rpc.sent') return null;
+  try {
+    return wireImagesOf(request, response?.type === 'rpc.sent' ? response : null);
+  } catch (e) {
+    return { request: null, response: null, note: `The bytes could not be written: ${String(e)}` };
+  }
 }

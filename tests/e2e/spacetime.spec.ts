@@ -61,6 +61,26 @@ test('the space-time diagram: ten lifelines, arrows, an RPC inspected, the playh
   await expect(view.getByTestId('rpc-inspector').locator('pre').first()).not.toBeEmpty();
   await page.screenshot({ path: `${SHOTS}/spacetime-inspect-1280.png` });
 
+  // The same Produce as Kafka's bytes: the frame's fields labelled, down to the batch's CRC.
+  // Dispatched on the arrow itself: arrows cross, and a click at its centre may land on another.
+  await view.locator('[data-testid="rpc-arrow"][data-kind="Produce"]').first().dispatchEvent('click');
+  await view.getByTestId('show-bytes').check();
+  const bytes = view.getByTestId('wire-bytes-request');
+  await expect(bytes).toContainText('Produce v7 (request, API key 0)');
+  const crc = bytes.getByRole('button', { name: /^crc / });
+  await crc.first().focus();
+  await expect(bytes).toContainText(/topics\[0\]\.partitions\[0\]\.records\.batch\[0\]\.crc · uint32/);
+  await expect(bytes.locator('.byte.lit')).toHaveCount(4);
+  await expect(view.getByTestId('wire-bytes-response')).toContainText('Produce v7 (response, API key 0)');
+  await page.screenshot({ path: `${SHOTS}/spacetime-bytes-1280.png` });
+  await view
+    .locator(
+      '[data-testid="rpc-arrow"][data-kind="Vote"], [data-testid="rpc-arrow"][data-kind="BrokerHeartbeat"]',
+    )
+    .first()
+    .dispatchEvent('click');
+  await expect(view.getByTestId('wire-note')).toContainText('flexible versions');
+
   await view.getByTestId('causal-filter').selectOption('consumer:c1');
   await page.setViewportSize({ width: 1024, height: 768 });
   await page.screenshot({ path: `${SHOTS}/spacetime-causal-1024.png` });

@@ -227,3 +227,29 @@ test('a replica’s log of 100 000 records scrolls as a virtualised list', async
   await expect(page.getByTestId('record').last()).toContainText('99999');
   expect(await page.getByTestId('record').count()).toBeLessThan(60);
 });
+
+test('a send’s life follows the playhead back and forward again (a seek rebuilds it from the trace)', async ({
+  page,
+}) => {
+  await clusterWithTopic(page); // 4.000 s
+  await createProducer(page, 'all');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Shift+ArrowRight'); // 5.000 s
+  await expect(page.getByTestId('virtual-clock')).toHaveAttribute('data-ms', '5000');
+  await send(page, 'hello');
+  await forwardSeconds(page, 1);
+  const steps = page.getByTestId('send-step');
+  await expect(steps).toHaveCount(7);
+  for (const step of await steps.all()) await expect(step).toHaveAttribute('data-state', 'done');
+  // Back to the instant of the send: it was requested, nothing after has happened yet (the
+  // producer first asks for metadata, then queues it).
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Shift+ArrowLeft');
+  await expect(page.getByTestId('virtual-clock')).toHaveAttribute('data-ms', '5000');
+  await expect(page.getByTestId('send-life')).toContainText('hello');
+  await expect(steps.first()).toHaveAttribute('data-state', 'pending');
+  await expect(page.locator('[data-testid="send-step"][data-state="done"]')).toHaveCount(0);
+  // And forward again: the whole life, as when it was played.
+  await forwardSeconds(page, 1);
+  for (const step of await steps.all()) await expect(step).toHaveAttribute('data-state', 'done');
+});

@@ -6,12 +6,13 @@
  * made stay on the timeline as recorded commands.
  */
 import type { Batch } from '../../bridge/protocol';
+import type { BatchMove } from '../batch-continuity';
 import { TIMELINE_MOVED_BACK, type WireAction } from '../../bridge/wire-types';
 import type { ConsoleLevel, FromCodeWorker, ToCodeWorker } from '../../code/code-protocol';
 
 export interface CodeBackend {
   readonly nowMs: number;
-  onBatch(listener: (batch: Batch) => void): () => void;
+  onBatch(listener: (batch: Batch, move: BatchMove) => void): () => void;
   wire(action: WireAction): Promise<{ ok: true } | { ok: false; message: string }>;
 }
 
@@ -35,7 +36,6 @@ export class CodeRun {
   private worker: Worker | undefined;
   private unsubscribe: (() => void) | undefined;
   private nextLine = 1;
-  private lastNowMs = 0;
 
   constructor(
     private readonly backend: CodeBackend,
@@ -56,12 +56,11 @@ export class CodeRun {
     const worker = this.makeWorker();
     this.worker = worker;
     this.status = 'running';
-    this.lastNowMs = this.backend.nowMs;
     worker.addEventListener('message', (event: MessageEvent<FromCodeWorker>) => this.receive(event.data));
     worker.addEventListener('error', (event) =>
       this.print('error', event.message || 'The code worker failed.'),
     );
-    this.unsubscribe = this.backend.onBatch((batch) => this.onBatch(batch));
+    this.unsubscribe = this.backend.onBatch((batch, move) => this.onBatch(batch, move));
     this.send({ type: 'start', code, nowMs: this.backend.nowMs });
   }
 
@@ -77,10 +76,10 @@ export class CodeRun {
     void this.backend.wire({ kind: 'stopAll' });
   }
 
-  private onBatch(batch: Batch): void {
+  private onBatch(batch: Batch, move: BatchMove): void {
     if (!this.worker) return;
     const movedBack = batch.wire?.some((o) => o.kind === 'close' && o.reason === TIMELINE_MOVED_BACK);
-    if (batch.nowMs < this.lastNowMs || movedBack) {
+    if ((move.kind === 'jump' && move.back) || movedBack) {
       // The bridge closed the sockets already; nothing more is recorded.
       this.worker.terminate();
       this.worker = undefined;
@@ -93,8 +92,7 @@ export class CodeRun {
       );
       return;
     }
-    this.lastNowMs = batch.nowMs;
-    if (!batch.reset)
+    if (move.kind === 'step')
       for (const e of batch.events)
         if (e.type === 'rpc.sent' && e.from.startsWith('client:')) {
           this.requests++;

@@ -81,7 +81,7 @@ describe('messages in flight', () => {
     expect(start.y).toBe(80);
   });
 
-  it('forgets the future when the playhead moves back', () => {
+  it("after a jump, draws exactly the snapshot's messages in flight, bodies where the batch has them", () => {
     const tracker = new FlightTracker();
     const sent = (seq: number, id: number, sentAtMs: number): EngineEvent => ({
       seq,
@@ -93,15 +93,29 @@ describe('messages in flight', () => {
       kind: 'Vote',
       sentAtMs,
       deliverAtMs: sentAtMs + 10,
-      body: {},
+      body: { id },
     });
     tracker.apply({ events: [sent(1, 1, 0), sent(2, 2, 50)], nowMs: 55 });
-    tracker.apply({
-      events: [{ seq: 3, atMs: 60, type: 'rpc.delivered', id: 2, from: 'a', to: 'b', kind: 'Vote' }],
-      nowMs: 60,
-    });
-    tracker.apply({ events: [], nowMs: 20 });
+    // Back to 5 ms: message 2 was not sent yet; message 3 (sent long before, on a slow link) flies.
+    const inFlight = [
+      { id: 1, kind: 'Vote', from: 'a', to: 'b', sentAtMs: 0, deliverAtMs: 10 },
+      { id: 3, kind: 'Fetch', from: 'b', to: 'c', sentAtMs: -400, deliverAtMs: 600 },
+    ];
+    tracker.apply(
+      { events: [sent(1, 1, 0)], nowMs: 5, snapshot: { inFlight } },
+      { kind: 'jump', opened: false, back: true, skipped: 0 },
+    );
     expect(tracker.get(2)).toBeUndefined();
-    expect(tracker.get(1)).toBeDefined();
+    expect(tracker.inFlightAt(5).map((f) => [f.id, f.body])).toEqual([
+      [1, { id: 1 }],
+      [3, undefined],
+    ]);
+    expect('body' in tracker.get(3)!).toBe(false);
+    // Stepping on from there, the events play on top.
+    tracker.apply({
+      events: [{ seq: 2, atMs: 10, type: 'rpc.delivered', id: 1, from: 'a', to: 'b', kind: 'Vote' }],
+      nowMs: 10,
+    });
+    expect(tracker.inFlightAt(10).map((f) => f.id)).toEqual([3]);
   });
 });

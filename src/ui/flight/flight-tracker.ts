@@ -6,7 +6,15 @@
  * Plain data, not runes: hundreds of messages change every frame, and the canvas redraws from it
  * directly; the component bumps one reactive counter per batch instead of proxying each message.
  */
-import type { DropReason, EngineEvent, EventOf, NodeId } from '../../engine';
+import type {
+  ClusterSnapshot,
+  DropReason,
+  EngineEvent,
+  EventOf,
+  InFlightMessage,
+  NodeId,
+} from '../../engine';
+import type { BatchMove } from '../batch-continuity';
 
 export interface Flight {
   id: number;
@@ -16,7 +24,8 @@ export interface Flight {
   sentAtMs: number;
   deliverAtMs: number;
   inReplyTo?: number;
-  body: unknown;
+  /** Its fields, from its `rpc.sent` (absent after a jump when that event was not in the batch). */
+  body?: unknown;
   /** Known once the outcome's event has arrived (at `deliverAtMs`). */
   outcome?: { type: 'delivered' } | { type: 'dropped'; reason: DropReason };
 }
@@ -29,13 +38,14 @@ const RETAIN_MS = 2_000;
 interface BatchLike {
   events: readonly EngineEvent[];
   nowMs: number;
-  /** The position jumped (time travel, a load): `events` are the newest few, not new ones. */
-  reset?: boolean;
+  /** The messages on the wire at `nowMs` (from the scheduler): after a jump, exactly what flies. */
+  snapshot?: Pick<ClusterSnapshot, 'inFlight'>;
 }
+
+const STEP: BatchMove = { kind: 'step' };
 
 export class FlightTracker {
   private readonly flights = new Map<number, Flight>();
-  private lastSeq = 0;
   private nowMs = 0;
 
   get size(): number {
@@ -46,21 +56,42 @@ export class FlightTracker {
     return this.flights.get(id);
   }
 
-  apply(batch: BatchLike): void {
-    const first = batch.events[0];
-    // After a jump, or in a new simulation (ids start over), rebuild from the events given: the
-    // messages still in the air among them are the ones in flight at the new position.
-    if (batch.reset || first?.seq === 1) this.flights.clear();
-    else if (batch.nowMs < this.nowMs || (first && first.seq <= this.lastSeq)) this.rewind(batch.nowMs);
-    for (const e of batch.events) {
-      if (e.type === 'rpc.sent') this.flights.set(e.id, toFlight(e));
-      else if (e.type === 'rpc.delivered') this.settle(e.id, { type: 'delivered' });
-      else if (e.type === 'rpc.dropped') this.settle(e.id, { type: 'dropped', reason: e.reason });
+  /**
+   * `move` is the batch's classification (batch-continuity.ts). A step forward plays its events on
+   * top of what is drawn, so every message keeps flying; a jump draws exactly the snapshot's
+   * messages in flight, nothing rebuilt from the newest events.
+   */
+  apply(batch: BatchLike, move: BatchMove = STEP): void {
+    if (move.kind === 'jump' && batch.snapshot) this.jumpTo(batch.snapshot.inFlight, batch.events);
+    else {
+      for (const e of batch.events) {
+        if (e.type === 'rpc.sent') this.flights.set(e.id, toFlight(e));
+        else if (e.type === 'rpc.delivered') this.settle(e.id, { type: 'delivered' });
+        else if (e.type === 'rpc.dropped') this.settle(e.id, { type: 'dropped', reason: e.reason });
+      }
     }
-    const last = batch.events.at(-1);
-    if (last) this.lastSeq = last.seq;
     this.nowMs = batch.nowMs;
     this.prune();
+  }
+
+  /** The messages in the air at `nowMs`, as the scheduler lists them, with the bodies the batch has. */
+  private jumpTo(inFlight: readonly InFlightMessage[], events: readonly EngineEvent[]): void {
+    const bodies = new Map<number, unknown>();
+    for (const e of events) if (e.type === 'rpc.sent') bodies.set(e.id, e.body);
+    this.flights.clear();
+    for (const m of inFlight) {
+      const f: Flight = {
+        id: m.id,
+        from: m.from,
+        to: m.to,
+        kind: m.kind,
+        sentAtMs: m.sentAtMs,
+        deliverAtMs: m.deliverAtMs,
+      };
+      if (m.inReplyTo !== undefined) f.inReplyTo = m.inReplyTo;
+      if (bodies.has(m.id)) f.body = bodies.get(m.id);
+      this.flights.set(m.id, f);
+    }
   }
 
   /**
@@ -71,14 +102,6 @@ export class FlightTracker {
     const out: Flight[] = [];
     for (const f of this.flights.values()) if (visibleAt(f, atMs)) out.push(f);
     return out;
-  }
-
-  /** The playhead moved back: forget the future beyond it, it will be replayed or forked. */
-  private rewind(toMs: number): void {
-    for (const [id, f] of this.flights) {
-      if (f.sentAtMs > toMs) this.flights.delete(id);
-      else if (f.deliverAtMs > toMs) delete f.outcome;
-    }
   }
 
   private settle(id: number, outcome: NonNullable<Flight['outcome']>): void {

@@ -21,6 +21,7 @@ import { SPEEDS, type Speed } from '../playback/playback.svelte';
 const asSpeed = (value: number, fallback: number): Speed =>
   (SPEEDS as readonly number[]).includes(value) ? (value as Speed) : (fallback as Speed);
 import type { Batch } from '../../bridge/protocol';
+import type { BatchMove } from '../batch-continuity';
 
 /** Booting the cluster and running the setup is not the lesson: it runs at the fastest speed. */
 const SETUP_SPEED = 5;
@@ -86,7 +87,7 @@ export class LessonRunner {
 
   /** Listen to the session; returns the cleanup. */
   connect(): () => void {
-    const off = this.session.onBatch((batch) => this.onBatch(batch));
+    const off = this.session.onBatch((batch, move) => this.onBatch(batch, move));
     return () => {
       off();
       this.driver?.stop();
@@ -137,9 +138,10 @@ export class LessonRunner {
     if (start !== undefined && start <= this.session.endMs) this.session.playback.seek(start);
   }
 
-  private onBatch(batch: Batch): void {
+  private onBatch(batch: Batch, move: BatchMove): void {
     const driver = this.driver ?? this.begin();
-    const taken = { ...batch, live: !batch.timeline.inPast };
+    // A jump (the session opened, time travel) is the session's one classification, not a guess.
+    const taken = { ...batch, live: !batch.timeline.inPast, reset: move.kind === 'jump' };
     // The machine judges facts on the live cluster only (the driver holds back a scrubbed-back
     // past); a seek the runner asked for is handed over once, wherever it lands.
     const after = this.afterSeek;

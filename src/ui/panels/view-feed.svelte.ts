@@ -8,6 +8,7 @@
  */
 import type { Batch, TimelineFault } from '../../bridge/protocol';
 import type { ClusterSnapshot, Command } from '../../engine';
+import type { BatchMove } from '../batch-continuity';
 import { FlightTracker } from '../flight/flight-tracker';
 import { Narrator, describeCommand, mergeSentences, type Sentence } from '../narration/narrate';
 import { SendTracker } from '../produce/send-tracker';
@@ -35,7 +36,7 @@ const LAG_SAMPLES_MAX = 600;
 
 export interface BatchSource {
   snapshot: ClusterSnapshot | undefined;
-  onBatch(listener: (batch: Batch) => void): () => void;
+  onBatch(listener: (batch: Batch, move: BatchMove) => void): () => void;
 }
 
 export class ViewFeed {
@@ -52,34 +53,36 @@ export class ViewFeed {
   lag = $state.raw<Record<string, LagSample[]>>({});
 
   private readonly narrator = new Narrator();
-  private lastSeq = 0;
-  private nowMs = 0;
 
   connect(source: BatchSource): () => void {
-    return source.onBatch((batch) => this.apply(batch, source.snapshot));
+    return source.onBatch((batch, move) => this.apply(batch, source.snapshot, move));
   }
 
-  apply(batch: Batch, before: ClusterSnapshot | undefined): void {
-    this.flights.apply(batch);
+  /**
+   * `move`: the batch's one classification (batch-continuity.ts). A step plays its events on top
+   * of what the views hold; a jump rebuilds what can be rebuilt from the batch (the messages in
+   * flight from the snapshot, the sends from `sendHistory`) and cuts the rest back to the playhead.
+   */
+  apply(batch: Batch, before: ClusterSnapshot | undefined, move: BatchMove): void {
+    this.flights.apply(batch, move);
     this.flightsVersion++;
-    const first = batch.events[0];
-    const opened = batch.opened || first?.seq === 1;
-    if (opened) this.restart();
+    if (move.kind === 'jump') {
+      if (move.opened) this.restart();
+      this.sends.rebuild(batch.sendHistory ?? []);
+      this.sendsVersion++;
+    }
     this.followFaults(batch.timeline.faults, batch.nowMs);
-    if (batch.opened) this.startStory(batch);
-    if (!opened && (batch.nowMs < this.nowMs || (batch.reset && first && first.seq <= this.lastSeq))) {
+    if (move.kind === 'jump' && move.opened) this.startStory(batch);
+    if (move.kind === 'jump' && move.back) {
       // Back in time: what was said after the new position has not happened on this timeline (yet),
       // and the batch repeats recent history rather than telling anything new.
       this.rewind(batch.nowMs);
-      this.lastSeq = batch.events.at(-1)?.seq ?? this.lastSeq;
-      this.nowMs = batch.nowMs;
       return;
     }
-    // Forward (a reset forward carries only the newest events: a burst, or a session opened
+    // Forward (a jump forward carries only the newest events: a burst, or a session opened
     // part-way, so the story starts where the events do).
-    const events = batch.events.filter((e) => e.seq > this.lastSeq);
-    const skipped = (events[0]?.seq ?? this.lastSeq + 1) - this.lastSeq - 1;
-    if (batch.reset && skipped > 0 && this.lastSeq > 0) {
+    const events = batch.events;
+    if (move.kind === 'jump' && move.skipped > 0 && events.length > 0) {
       // The worker sends only the newest events when too many happened at once: say so, rather
       // than let a partial count ("782 acknowledged") pass for the whole story.
       this.sentences = [
@@ -88,19 +91,19 @@ export class ViewFeed {
           id: events[0]!.seq - 0.5,
           atMs: events[0]!.atMs,
           tone: 'info' as const,
-          text: `Too much happened at once to tell it all: ${skipped.toLocaleString('en-US')} events are not narrated here. The diagram shows the result.`,
+          text: `Too much happened at once to tell it all: ${move.skipped.toLocaleString('en-US')} events are not narrated here. The diagram shows the result.`,
         },
       ].slice(-SENTENCES_MAX);
     }
     if (events.length > 0) {
-      this.sends.apply(events);
-      this.sendsVersion++;
+      if (move.kind === 'step') {
+        this.sends.apply(events);
+        this.sendsVersion++;
+      }
       if (this.rebalances.apply(events)) this.rebalancesVersion++;
       const said = this.narrator.narrate(events, before);
       if (said.length > 0) this.sentences = mergeSentences(this.sentences, said).slice(-SENTENCES_MAX);
-      this.lastSeq = events.at(-1)!.seq;
     }
-    this.nowMs = batch.nowMs;
     this.sampleLag(batch.snapshot);
   }
 
@@ -167,8 +170,6 @@ export class ViewFeed {
   /** A new simulation: nothing from the old one applies. */
   private restart(): void {
     this.narrator.reset();
-    this.lastSeq = 0;
-    this.nowMs = 0;
     this.sends.reset();
     this.rebalances.reset();
     this.rebalancesVersion++;

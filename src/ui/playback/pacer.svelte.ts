@@ -15,6 +15,7 @@ import type { ClusterSnapshot, ConfigValue, EngineEvent } from '../../engine';
 import { countdowns, type Countdown } from '../../lessons/countdowns';
 import { describeMoment, momentOf, type MomentKind } from '../../bridge/key-moments';
 import type { Batch } from '../../bridge/protocol';
+import type { BatchMove } from '../batch-continuity';
 import type { EngineSession } from '../engine-session.svelte';
 import { EASE_MS, HOLD_MS, LEAD_MS, paceOf, type PaceMode } from './pace';
 
@@ -108,7 +109,7 @@ export class Pacer {
   connect(): () => void {
     const rate = (nowMs: number, speed: number) => this.rateAt(nowMs, speed);
     this.session.playback.rate = rate;
-    const off = this.session.onBatch((batch) => this.onBatch(batch));
+    const off = this.session.onBatch((batch, move) => this.onBatch(batch, move));
     return () => {
       off();
       if (this.session.playback.rate === rate) this.session.playback.rate = undefined;
@@ -149,8 +150,8 @@ export class Pacer {
     return pace.rate;
   }
 
-  private onBatch(batch: Batch): void {
-    if (batch.reset) {
+  private onBatch(batch: Batch, move: BatchMove): void {
+    if (move.kind === 'jump') {
       // A jump (seek, step back): what lies after the playhead has not happened here.
       this.history = this.history.filter((e) => e.atMs <= batch.nowMs);
       this.lastActivityMs = batch.nowMs;

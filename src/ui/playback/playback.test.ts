@@ -14,7 +14,7 @@ function fakePort(answer: RunResult | 'cancelled' = 'matched') {
   const calls: string[] = [];
   const port = {
     nowMs: 1000,
-    ready: true,
+    ready: true as boolean,
     notice: undefined as string | undefined,
     advanced: [] as number[],
     conditions: [] as StopCondition[],

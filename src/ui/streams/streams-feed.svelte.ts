@@ -4,6 +4,7 @@
  * `streams.dropped`), and the stream time after each step. Going back in time starts over.
  */
 import type { EngineEvent } from '../../engine/index';
+import type { BatchMove } from '../batch-continuity';
 import type { PlotPoint } from './window-plot';
 
 export interface FeedBatch {
@@ -19,22 +20,21 @@ export class StreamsFeed {
   points: Record<string, PlotPoint[]> = {};
   streamTime: Record<string, { atMs: number; streamTimeMs: number }[]> = {};
   private lastSeq = 0;
-  private nowMs = 0;
   /** Drops seen in this step, matched to the processed record they belong to. */
   private drops: Record<string, number> = {};
 
-  connect(source: { onBatch(listener: (b: FeedBatch) => void): () => void }): () => void {
-    return source.onBatch((b) => this.apply(b));
+  connect(source: { onBatch(listener: (b: FeedBatch, move: BatchMove) => void): () => void }): () => void {
+    return source.onBatch((b, move) => this.apply(b, move));
   }
 
-  apply(batch: FeedBatch): void {
+  /** `move`: the session's classification of the batch (none for the trace read when the view opens). */
+  apply(batch: FeedBatch, move?: BatchMove): void {
     const first = batch.events[0];
-    if (first?.seq === 1 || batch.nowMs < this.nowMs) {
+    if (move?.kind === 'jump' && (move.back || move.opened)) {
       this.points = {};
       this.streamTime = {};
       this.lastSeq = first ? first.seq - 1 : 0;
     }
-    this.nowMs = batch.nowMs;
     let changed = false;
     for (const e of batch.events) {
       if (e.seq <= this.lastSeq) continue;

@@ -1,0 +1,51 @@
+/**
+ * What the page-level benches share: a production build of the app served by `vite preview` and
+ * Debian's Chromium at 1280×720, opened on a scenario link.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { build, preview } from 'vite';
+import type { Scenario } from '../src/bridge/scenario';
+import { encodeScenarioForLink } from '../src/bridge/scenario-codec';
+
+/** Builds and serves the app on `port`, opens `scenario` in a fresh page, runs `fn`, cleans up. */
+export async function withScenarioPage<T>(
+  port: number,
+  scenario: Scenario,
+  fn: (page: Page) => Promise<T>,
+  query = '',
+): Promise<T> {
+  const outDir = join(tmpdir(), `streamlab-bench-app-${port}`);
+  await build({
+    configFile: 'vite.config.ts',
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true, sourcemap: false },
+  });
+  const server = await preview({
+    configFile: 'vite.config.ts',
+    logLevel: 'error',
+    build: { outDir },
+    preview: { port, strictPort: true, host: '127.0.0.1' },
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  try {
+    const link = await encodeScenarioForLink(scenario);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    // tsx compiles page functions with esbuild's `__name` helper, which the page lacks; the
+    // first-visit welcome would cover the app.
+    await page.addInitScript('window.__name = (f) => f');
+    await page.addInitScript("localStorage.setItem('streamlab.welcome.v1', 'seen')");
+    await page.goto(`http://127.0.0.1:${port}/?bench=${Date.now()}${query}#scenario=${link}`);
+    await page.getByTestId('engine-status').filter({ hasText: 'Engine ready' }).waitFor({ timeout: 120_000 });
+    return await fn(page);
+  } finally {
+    await browser.close();
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  }
+}
+
+export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;

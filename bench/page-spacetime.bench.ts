@@ -1,0 +1,136 @@
+/**
+ * The space-time diagram drawn in the page (issue 18: a 10-second window of a busy cluster within
+ * one frame). The same busy cluster as the layout bench (3 controllers, 3 brokers, 2 acks=all
+ * producers sending every 50 ms, a two-member group) opened from a scenario link, the diagram on
+ * its 10 s window. Measured: hiding or showing a lifeline (the whole window laid out and drawn
+ * again from the events already loaded, no worker round trip) to the next frame, and the same with
+ * "only what reached c1". Baseline, same page and run: a frame with no change (the frame floor).
+ */
+import { createSimulation, type SimulationOptions } from '../src/engine';
+import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/bridge/scenario';
+import { report } from './measure';
+import { median, withScenarioPage } from './page-kit';
+
+const PORT = 4179;
+
+function busyScenario(): Scenario {
+  const options: SimulationOptions = { seed: 4, brokers: 3, controllers: 3 };
+  const sim = createSimulation(options);
+  sim.runFor(3000);
+  sim.dispatch({ type: 'topic.create', topic: 'orders', partitions: 6, replicationFactor: 3 });
+  for (const p of ['p1', 'p2'])
+    sim.dispatch({ type: 'producer.create', producer: p, config: { acks: 'all' } });
+  for (const c of ['c1', 'c2'])
+    sim.dispatch({
+      type: 'consumer.create',
+      consumer: c,
+      groupId: 'g',
+      config: { 'auto.offset.reset': 'earliest' },
+    });
+  sim.runFor(1000);
+  for (const c of ['c1', 'c2']) sim.dispatch({ type: 'consumer.subscribe', consumer: c, topics: ['orders'] });
+  sim.runFor(5000);
+  for (let t = 0; t < 200; t++) {
+    for (const p of ['p1', 'p2'])
+      sim.dispatch({
+        type: 'producer.send',
+        producer: p,
+        topic: 'orders',
+        key: `k${t % 50}`,
+        value: `v${t}`,
+      });
+    sim.runFor(50);
+  }
+  const endMs = sim.now();
+  return {
+    format: SCENARIO_FORMAT,
+    version: SCENARIO_VERSION,
+    options,
+    commands: sim.commandLog(),
+    atMs: endMs,
+    endMs,
+  };
+}
+
+interface Drawn {
+  redraw: number[];
+  causal: number[];
+  floor: number[];
+  arrows: number;
+}
+
+export async function benchPageSpacetime(): Promise<void> {
+  const result = await withScenarioPage(
+    PORT,
+    busyScenario(),
+    async (page) => {
+      await page.getByTestId('view-spacetime').click();
+      const view = page.getByTestId('spacetime');
+      await view.locator('select').first().selectOption('10000');
+      // The window's events come from the worker once; a window this busy is drawn on the canvas.
+      await view.getByTestId('spacetime-dense').waitFor({ timeout: 60_000 });
+      await page.waitForTimeout(500);
+      return page.evaluate(async (): Promise<Drawn> => {
+        const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+        const root = document.querySelector('[data-testid="spacetime"]')!;
+        const dense = root.querySelector('[data-testid="spacetime-dense"]')?.textContent ?? '';
+        const arrows = () =>
+          Number(/\d+/.exec(dense)?.[0] ?? root.querySelectorAll('[data-testid="rpc-arrow"]').length);
+        /** Input → the first frame after the diagram's DOM changed (NaN: none within 5 s). */
+        async function latency(input: () => void): Promise<number> {
+          await frame();
+          let changed = false;
+          const seen = new MutationObserver(() => (changed = true));
+          // The SVG's elements, or the canvas's draw counter when the window is dense.
+          seen.observe(root.querySelector('.plot')!, { childList: true, subtree: true, attributes: true });
+          const t0 = performance.now();
+          input();
+          for (;;) {
+            await frame();
+            if (changed) {
+              seen.disconnect();
+              return performance.now() - t0;
+            }
+            if (performance.now() - t0 > 5000) return NaN;
+          }
+        }
+        const hide = root.querySelector<HTMLInputElement>('.hide input[type="checkbox"]')!;
+        const toggle = () => hide.click();
+        const redraw: number[] = [];
+        for (let i = 0; i < 12; i++) redraw.push(await latency(toggle));
+        const filter = root.querySelector<HTMLSelectElement>('[data-testid="causal-filter"]')!;
+        const choose = (value: string) => () => {
+          filter.value = value;
+          filter.dispatchEvent(new Event('change', { bubbles: true }));
+        };
+        const causal: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          causal.push(await latency(choose('consumer:c1')));
+          causal.push(await latency(choose('')));
+        }
+        const floor: number[] = [];
+        for (let i = 0; i < 12; i++) {
+          await frame();
+          const t0 = performance.now();
+          await frame();
+          floor.push(performance.now() - t0);
+        }
+        return { redraw, causal, floor, arrows: arrows() };
+      });
+    },
+    '&paused',
+  );
+  const floor = median(result.floor);
+  report(
+    `app: space-time, 10 s window (${result.arrows} arrows) redrawn, input to frame (median, aim ≤ 1 frame)`,
+    median(result.redraw),
+    floor,
+    'ms',
+  );
+  report(
+    'app: space-time, "only what reached c1" on and off, input to frame (median)',
+    median(result.causal),
+    floor,
+    'ms',
+  );
+}
