@@ -55,19 +55,46 @@ const engineBans = {
  * One door into the engine (DESIGN §1): outside src/engine, code imports only src/engine/index.ts.
  * Tests and benchmarks may also use the engine's test kit (src/engine/testing/).
  */
-const engineDoor = (allowTestKit) => ({
-  'no-restricted-imports': [
-    'error',
+const engineDoorPattern = (allowTestKit) => ({
+  regex: allowTestKit ? '(^|/)engine/(?!index(\\.ts)?$|testing/)' : '(^|/)engine/(?!index(\\.ts)?$)',
+  message: 'Outside src/engine, import the engine only through src/engine/index.ts.',
+});
+
+/**
+ * The main thread and the worker meet only in src/bridge (the typed protocol, its client and the
+ * plain data both sides read): the page and the lessons import nothing from src/worker (they start
+ * it with `new Worker(new URL(...))`, which is not an import), the worker nothing from the page or
+ * the lessons, and the bridge neither side (its tests may drive both: the real worker host and the
+ * page's views, e.g. seek-equivalence.test.ts).
+ */
+const layerBans = {
+  page: [
+    { regex: '(^|/)worker/', message: 'src/ui and src/lessons reach the worker only through src/bridge.' },
+  ],
+  worker: [
+    { regex: '(^|/)(ui|lessons)/', message: 'src/worker imports nothing from the page or the lessons.' },
+  ],
+  bridge: [
     {
-      patterns: [
-        {
-          regex: allowTestKit ? '(^|/)engine/(?!index(\\.ts)?$|testing/)' : '(^|/)engine/(?!index(\\.ts)?$)',
-          message: 'Outside src/engine, import the engine only through src/engine/index.ts.',
-        },
-      ],
+      regex: '(^|/)(worker|ui|lessons)/',
+      message: 'src/bridge belongs to both sides: it imports only the engine facade and itself.',
     },
   ],
+};
+
+const engineDoor = (allowTestKit, bans = []) => ({
+  'no-restricted-imports': ['error', { patterns: [engineDoorPattern(allowTestKit), ...bans] }],
 });
+
+/** Flat config takes the last `no-restricted-imports` that matches a file, so each layer repeats the door. */
+const layer = (globs, bans, { tests = true } = {}) => [
+  {
+    files: globs.flatMap((g) => [`${g}/**/*.ts`, `${g}/**/*.svelte`]),
+    ignores: ['**/*.test.ts'],
+    rules: engineDoor(false, bans),
+  },
+  ...(tests ? [{ files: globs.map((g) => `${g}/**/*.test.ts`), rules: engineDoor(true, bans) }] : []),
+];
 
 export default ts.config(
   { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'reports/', 'coverage/'] },
@@ -95,4 +122,7 @@ export default ts.config(
     ignores: ['src/engine/**'],
     rules: engineDoor(true),
   },
+  ...layer(['src/ui', 'src/lessons'], layerBans.page),
+  ...layer(['src/worker'], layerBans.worker),
+  ...layer(['src/bridge'], layerBans.bridge, { tests: false }),
 );

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
-import type { Scenario } from '../src/worker/scenario';
-import { encodeScenarioForLink } from '../src/worker/scenario-codec';
+import type { Scenario } from '../src/bridge/scenario';
+import { encodeScenarioForLink } from '../src/bridge/scenario-codec';
 
 /** Builds and serves the app on `port`, opens `scenario` in a fresh page, runs `fn`, cleans up. */
 export async function withScenarioPage<T>(

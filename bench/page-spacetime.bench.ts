@@ -7,7 +7,7 @@
  * "only what reached c1". Baseline, same page and run: a frame with no change (the frame floor).
  */
 import { createSimulation, type SimulationOptions } from '../src/engine';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/worker/scenario';
+import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/bridge/scenario';
 import { report } from './measure';
 import { median, withScenarioPage } from './page-kit';
 import { sendEvery50ms, startBusyCluster } from './busy-cluster';

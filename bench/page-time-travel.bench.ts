@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { build, preview } from 'vite';
 import { createSimulation, type SimulationOptions } from '../src/engine';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/worker/scenario';
-import { encodeScenarioForLink } from '../src/worker/scenario-codec';
+import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/bridge/scenario';
+import { encodeScenarioForLink } from '../src/bridge/scenario-codec';
 import { report } from './measure';
 
 const EVENTS = 100_000;

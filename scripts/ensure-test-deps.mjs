@@ -17,6 +17,15 @@ const needs = [
   { pkg: 'kcat', file: '/usr/bin/kcat' },
 ];
 
+// apt installs Chromium at /usr/bin/chromium only: a CHROMIUM_PATH elsewhere that does not exist is
+// a mistake apt cannot fix, so say so rather than install a browser the tests would not use.
+if (process.env.CHROMIUM_PATH && chromium !== '/usr/bin/chromium' && !existsSync(chromium)) {
+  console.error(
+    `CHROMIUM_PATH is ${chromium}, which does not exist. Point it at a Chromium binary, or unset it.`,
+  );
+  process.exit(1);
+}
+
 const missing = [...new Set(needs.filter((n) => !existsSync(n.file)).map((n) => n.pkg))];
 if (missing.length === 0) process.exit(0);
 
@@ -45,6 +54,17 @@ try {
 } catch {
   console.error(
     `Installing failed. Run it yourself, then npm test again:\n\n  apt-get update && ${command}\n`,
+  );
+  process.exit(1);
+}
+
+// A package that installed without the file the tests read (another distribution's layout) must
+// not pass silently: the tests would fail later with a less clear message.
+const still = needs.filter((n) => !existsSync(n.file));
+if (still.length > 0) {
+  console.error(
+    `After installing, still missing: ${still.map((n) => `${n.file} (${n.pkg})`).join(', ')}. ` +
+      'Install them by hand (CHROMIUM_PATH may name another Chromium binary).',
   );
   process.exit(1);
 }

@@ -1,6 +1,7 @@
 /**
  * The static import graph of src/ (relative imports of .ts and .svelte files, `import type`
  * included) has no cycles: a cycle makes modules impossible to understand, test or load alone.
+ * And the layers keep to their doors: the page and the worker meet only in src/bridge.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -9,12 +10,43 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]/g;
 
-function sourceFiles(dir: string): string[] {
+/** Dynamic imports too (`import('../x')`): ESLint's no-restricted-imports does not see those. */
+const ANY_IMPORT = /(?:\b(?:import|export)\s[^'"]*?from\s+|\bimport\(\s*)['"](\.[^'"]+)['"]/g;
+
+function sourceFiles(dir: string, withTests = false): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.(ts|svelte)$/.test(name) && !name.endsWith('.test.ts') ? [path] : [];
+    if (statSync(path).isDirectory()) return sourceFiles(path, withTests);
+    return /\.(ts|svelte)$/.test(name) && (withTests || !name.endsWith('.test.ts')) ? [path] : [];
   });
+}
+
+/** The top folder of src/ a path is in (`ui`, `worker`, ...). */
+function layerOf(root: string, path: string): string {
+  return relative(root, path).split(/[\\/]/)[0]!;
+}
+
+/** Folders each layer must not import (tests included, except the bridge's, which drive both sides). */
+const LAYER_BANS: Record<string, string[]> = {
+  ui: ['worker'],
+  lessons: ['worker'],
+  worker: ['ui', 'lessons'],
+  bridge: ['worker', 'ui', 'lessons'],
+};
+
+/** Every import (static, type-only or dynamic) that crosses a banned layer line, as `from -> to`. */
+function layerViolations(root: string): string[] {
+  const out: string[] = [];
+  for (const file of sourceFiles(root, true)) {
+    const from = layerOf(root, file);
+    if (from === 'bridge' && file.endsWith('.test.ts')) continue;
+    const banned = LAYER_BANS[from] ?? [];
+    for (const m of readFileSync(file, 'utf8').matchAll(ANY_IMPORT)) {
+      const target = resolve(dirname(file), m[1]!);
+      if (banned.includes(layerOf(root, target))) out.push(`${relative(root, file)} -> ${m[1]}`);
+    }
+  }
+  return out;
 }
 
 function resolveImport(from: string, spec: string, known: Set<string>): string | undefined {
@@ -89,6 +121,23 @@ describe('the import graph of src/', () => {
     const cycles = importCycles(root);
     const known = new Set(KNOWN_CYCLES.map((c) => c.join(' ')));
     expect(cycles.filter((c) => !known.has(c.join(' ')))).toEqual([]);
+  });
+
+  it('keeps the layers apart: src/ui and src/lessons never import src/worker, nor it them', () => {
+    expect(layerViolations(root)).toEqual([]);
+  });
+
+  it('finds a layer crossing, dynamic and type-only imports included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-layers-'));
+    for (const d of ['ui', 'worker', 'bridge']) mkdirSync(join(dir, d));
+    writeFileSync(join(dir, 'worker', 'host.ts'), "import type { V } from '../ui/view';\nexport {};\n");
+    writeFileSync(join(dir, 'ui', 'view.ts'), "export const v = () => import('../worker/host');\n");
+    writeFileSync(join(dir, 'ui', 'ok.ts'), "import { p } from '../bridge/protocol';\nexport const w = p;\n");
+    writeFileSync(join(dir, 'bridge', 'protocol.ts'), 'export const p = 1;\n');
+    expect(layerViolations(dir).sort()).toEqual([
+      'ui/view.ts -> ../worker/host',
+      'worker/host.ts -> ../ui/view',
+    ]);
   });
 
   it('finds a cycle when there is one, type-only imports included', () => {

@@ -2,7 +2,7 @@
  * Messages between the Code tool (the page) and its code worker. The page relays the worker's
  * socket actions to the engine worker and hands it every batch's time and socket output.
  */
-import type { WireAction, WireOut } from '../worker/wire-types';
+import type { WireAction, WireOut } from '../bridge/wire-types';
 
 export type ToCodeWorker =
   /** Run this learner's code; the simulation's clock reads `nowMs`. */

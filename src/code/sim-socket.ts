@@ -4,7 +4,7 @@
  * whose `data`/`end` events are fed from the batches' socket output. Connecting is instant: the
  * simulated network models latency per request, not the TCP handshake.
  */
-import type { WireAction, WireOut } from '../worker/wire-types';
+import type { WireAction, WireOut } from '../bridge/wire-types';
 import { NodeBuffer } from './node-buffer';
 
 type Listener = (...args: unknown[]) => void;

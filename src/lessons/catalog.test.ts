@@ -48,7 +48,7 @@ describe.each(lessons.map((l) => [l.id, l] as const))('%s machine (pure transiti
     const done = lesson.steps.map((_, i) => i);
     const progress = { index: 0, done, answers: {}, reveals: {}, pressed: [], finished: false };
     let [state] = initialTransition(lessonMachine, { lesson, progress, skipSetup: true });
-    [state] = transition(lessonMachine, state, { type: 'engine.snapshot', snapshot });
+    [state] = transition(lessonMachine, state, { type: 'engine.batch', events: [], snapshot });
     for (let i = 0; i < lesson.steps.length; i++) {
       expect(state.context.index).toBe(i);
       expect(['ready', 'complete']).toContain((state.value as { step: string }).step);
@@ -66,7 +66,7 @@ describe.each(lessons.map((l) => [l.id, l] as const))('%s machine (pure transiti
     if (blocking < 0) return;
     const progress = { index: blocking, done: [], answers: {}, reveals: {}, pressed: [], finished: false };
     let [state] = initialTransition(lessonMachine, { lesson, progress, skipSetup: true });
-    [state] = transition(lessonMachine, state, { type: 'engine.snapshot', snapshot });
+    [state] = transition(lessonMachine, state, { type: 'engine.batch', events: [], snapshot });
     [state] = transition(lessonMachine, state, { type: 'user.next' });
     expect(state.context.index).toBe(blocking);
   });

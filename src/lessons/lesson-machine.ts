@@ -1,13 +1,14 @@
 /**
- * The flow of one lesson as an xstate v5 machine. It never touches the engine: it is fed
- * `engine.event` (every non-RPC event, in order) and `engine.snapshot` (after each batch), and it
- * *emits* `dispatch` with the commands to run; the UI (or the headless test driver) carries them
- * out through the engine client. So every transition is pure and testable with `transition()`.
+ * The flow of one lesson as an xstate v5 machine. It never touches the engine: it is fed one
+ * `engine.batch` per batch of the engine (its non-RPC events, in order, and the snapshot after
+ * them), and it *emits* `dispatch` with the commands to run; the lesson driver (driver.ts, for the
+ * UI and the headless tests alike) carries them out. So every transition is pure and testable
+ * with `transition()`.
  *
  *   preparing ──(cluster ready)──▶ settingUp ──(setup done)──▶ step ──(Next on the last)──▶ finished
  *                                                               │ entering → narrative | waiting →
  *                                                               │ ready | asking → running →
- *                                                               │ (settling →) complete | trying → solved
+ *                                                               │ complete | trying → solved
  *
  * Steps wait for facts, never for time. Back revisits a step as done (the cluster does not rewind:
  * the step shows what happened); Next from a done step needs nothing more.
@@ -28,8 +29,8 @@ export type LessonMachineEvent =
   | { type: 'user.check' }
   /** Do the current (done) step again: the UI has put the cluster back where the step began. */
   | { type: 'user.retry' }
-  | { type: 'engine.event'; event: EngineEvent }
-  | { type: 'engine.snapshot'; snapshot: ClusterSnapshot };
+  /** One batch of the engine: its non-RPC events, in order, then the snapshot after them. */
+  | { type: 'engine.batch'; events: readonly EngineEvent[]; snapshot: ClusterSnapshot };
 
 export type LessonEmitted = { type: 'dispatch'; commands: Command[] };
 
@@ -101,10 +102,29 @@ function currentFact(context: LessonContext): Fact | undefined {
   return undefined;
 }
 
-function remember(list: EngineEvent[], event: EngineEvent, max: number): EngineEvent[] {
-  const next = list.length >= max ? list.slice(list.length - max + 1) : list.slice();
-  next.push(event);
-  return next;
+function remember(list: EngineEvent[], events: readonly EngineEvent[], max: number): EngineEvent[] {
+  if (events.length === 0) return list;
+  const next = list.concat(events);
+  return next.length > max ? next.slice(next.length - max) : next;
+}
+
+/**
+ * Does one of the batch's events make the current fact hold? Each is judged as it arrived: with
+ * the snapshot from before the batch and the events before it in the history.
+ */
+function factByEvent(context: LessonContext, events: readonly EngineEvent[]): boolean {
+  const fact = currentFact(context);
+  if (!fact || !events.some((e) => e.type === fact.event)) return false;
+  let seen = context;
+  for (const event of events) {
+    if (factHolds(fact, seen, event)) return true;
+    seen = {
+      ...seen,
+      history: remember(seen.history, [event], HISTORY_MAX),
+      stepEvents: remember(seen.stepEvents, [event], HISTORY_MAX),
+    };
+  }
+  return false;
 }
 
 const withDone = (done: number[], index: number) => (done.includes(index) ? done : [...done, index]);
@@ -117,9 +137,9 @@ export const lessonMachine = setup({
     emitted: {} as LessonEmitted,
   },
   guards: {
-    clusterReady: ({ event }) => event.type === 'engine.snapshot' && clusterReady(event.snapshot),
+    clusterReady: ({ event }) => event.type === 'engine.batch' && clusterReady(event.snapshot),
     setupDone: ({ context, event }) =>
-      event.type === 'engine.snapshot' &&
+      event.type === 'engine.batch' &&
       (context.lesson.setupDone ?? setupTopicsExist(context.lesson.setup))(event.snapshot),
     skipSetup: ({ context }) => context.skipSetup,
     isDone: ({ context }) => context.done.includes(context.index),
@@ -128,10 +148,7 @@ export const lessonMachine = setup({
     retryable: ({ context }) => stepOf(context).kind !== 'narrative' && context.done.includes(context.index),
     hasNext: ({ context }) => context.index + 1 < context.lesson.steps.length,
     hasBack: ({ context }) => context.index > 0,
-    factByEvent: ({ context, event }) => {
-      const fact = currentFact(context);
-      return !!fact && event.type === 'engine.event' && factHolds(fact, context, event.event);
-    },
+    factByEvent: ({ context, event }) => event.type === 'engine.batch' && factByEvent(context, event.events),
     factByState: ({ context }) => {
       const fact = currentFact(context);
       return !!fact && factHolds(fact, context);
@@ -157,16 +174,15 @@ export const lessonMachine = setup({
     },
   },
   actions: {
-    takeEvent: assign(({ context, event }) => {
-      if (event.type !== 'engine.event') return {};
+    /** The batch's events into the history, then its snapshot (the cluster after them). */
+    takeBatch: assign(({ context, event }) => {
+      if (event.type !== 'engine.batch') return {};
       return {
-        history: remember(context.history, event.event, HISTORY_MAX),
-        stepEvents: remember(context.stepEvents, event.event, HISTORY_MAX),
+        history: remember(context.history, event.events, HISTORY_MAX),
+        stepEvents: remember(context.stepEvents, event.events, HISTORY_MAX),
+        snapshot: event.snapshot,
       };
     }),
-    takeSnapshot: assign(({ event }) =>
-      event.type === 'engine.snapshot' ? { snapshot: event.snapshot } : {},
-    ),
     enterStep: assign(({ context }) => ({
       // Just before the step's own commands (they run at this instant): going back here replays them.
       starts:
@@ -280,9 +296,9 @@ export const lessonMachine = setup({
     skipSetup: input.skipSetup ?? false,
   }),
   initial: 'starting',
-  // Events and snapshots are recorded whatever the state; the states below react to them.
+  // Batches are recorded whatever the state; the states below react to them.
   on: {
-    'engine.event': { actions: 'takeEvent' },
+    'engine.batch': { actions: 'takeBatch' },
   },
   states: {
     starting: {
@@ -290,23 +306,21 @@ export const lessonMachine = setup({
     },
     preparing: {
       on: {
-        'engine.snapshot': [
-          { guard: 'clusterReady', target: 'settingUp', actions: ['takeSnapshot', 'dispatchSetup'] },
-          { actions: 'takeSnapshot' },
-        ],
+        'engine.batch': {
+          guard: 'clusterReady',
+          target: 'settingUp',
+          actions: ['takeBatch', 'dispatchSetup'],
+        },
       },
     },
     settingUp: {
       on: {
-        'engine.snapshot': [
-          { guard: 'setupDone', target: 'step', actions: 'takeSnapshot' },
-          { actions: 'takeSnapshot' },
-        ],
+        'engine.batch': { guard: 'setupDone', target: 'step', actions: 'takeBatch' },
       },
     },
     /** Resuming a restored session: the setup ran before the reload. */
     resuming: {
-      on: { 'engine.snapshot': { target: 'step', actions: 'takeSnapshot' } },
+      on: { 'engine.batch': { target: 'step', actions: 'takeBatch' } },
     },
     step: {
       initial: 'entering',
@@ -319,7 +333,6 @@ export const lessonMachine = setup({
           actions: 'forgetFromHere',
         },
         'user.action': { guard: 'actionAllowed', actions: ['recordPress', 'dispatchAction'] },
-        'engine.snapshot': { actions: 'takeSnapshot' },
       },
       states: {
         entering: {
@@ -341,7 +354,13 @@ export const lessonMachine = setup({
         waiting: {
           always: { guard: 'factByState', target: 'complete', actions: ['recordOutcome', 'markDone'] },
           on: {
-            'engine.event': { guard: 'factByEvent', target: 'settling', actions: 'takeEvent' },
+            // The fact arrived as an event: the outcome is said from the batch's snapshot, the
+            // cluster after the event, so it never prints what was true just before it.
+            'engine.batch': {
+              guard: 'factByEvent',
+              target: 'complete',
+              actions: ['takeBatch', 'recordOutcome', 'markDone'],
+            },
           },
         },
         asking: {
@@ -356,21 +375,15 @@ export const lessonMachine = setup({
         running: {
           always: { guard: 'factByState', target: 'complete', actions: ['recordReveal', 'markDone'] },
           on: {
-            'engine.snapshot': { actions: ['takeSnapshot', 'fireReactions'] },
-            'engine.event': { guard: 'factByEvent', target: 'settling', actions: 'takeEvent' },
-          },
-        },
-        /**
-         * The fact arrived as an event: the snapshot the machine holds is from before it (a batch's
-         * events come before its snapshot). The reveal or outcome is said from the next snapshot,
-         * the cluster after the event, so it never prints what was true just before.
-         */
-        settling: {
-          on: {
-            'engine.snapshot': {
-              target: 'complete',
-              actions: ['takeSnapshot', 'recordReveal', 'recordOutcome', 'markDone'],
-            },
+            'engine.batch': [
+              // As in `waiting`: the reveal is said from the cluster after the event.
+              {
+                guard: 'factByEvent',
+                target: 'complete',
+                actions: ['takeBatch', 'recordReveal', 'markDone'],
+              },
+              { actions: ['takeBatch', 'fireReactions'] },
+            ],
           },
         },
         trying: {
@@ -403,7 +416,6 @@ export const lessonMachine = setup({
     finished: {
       on: {
         'user.back': { target: 'step' },
-        'engine.snapshot': { actions: 'takeSnapshot' },
       },
     },
   },

@@ -8,7 +8,7 @@
  * `` `code` `` are the only markup (LessonText.svelte turns them into elements, never HTML).
  */
 import type { ClusterSnapshot, Command, ComparisonId, EngineEvent, SimulationOptions } from '../engine';
-import type { MomentKind } from '../worker/key-moments';
+import type { MomentKind } from '../bridge/key-moments';
 
 /** What a predicate may look at: the cluster now, and what happened on the way. */
 export interface FactView {

@@ -8,7 +8,7 @@
  * session classifies each batch once (EngineSession.apply) and hands the answer to every listener,
  * so no tracker guesses from sequence numbers or clocks of its own.
  */
-import type { Batch } from '../worker/protocol';
+import type { Batch } from '../bridge/protocol';
 
 export type BatchMove =
   | { kind: 'step' }

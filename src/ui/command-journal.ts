@@ -9,7 +9,7 @@
  * loses sessionStorage, so while the journal is not empty the page asks before it goes
  * (beforeunload) and flushes.
  */
-import type { LoggedCommands } from '../worker/protocol';
+import type { LoggedCommands } from '../bridge/protocol';
 
 const KEY = 'streamlab.journal';
 

@@ -1,9 +1,8 @@
 /**
- * The running session as the UI sees it: reactive state fed by the engine worker, playback, time
- * travel and sharing. The UI drives time: each animation frame asks the worker for (wall ms
- * elapsed × speed) virtual ms and the worker answers with one batch. requestAnimationFrame stops in
- * hidden tabs, and the session also pauses explicitly on `visibilitychange`, so a background tab
- * costs nothing.
+ * The running session as the UI sees it: the engine worker, the connection to it and the reactive
+ * state its batches bring (snapshot, playhead, timeline, storage), plus opening, sharing and the
+ * open guard. Playback (play, speed, step, seek, the frame loop) is `session.playback`
+ * (playback/playback.svelte.ts), which moves time through this connection.
  */
 import { BatchContinuity, type BatchMove } from './batch-continuity';
 import type { ClusterSnapshot, Command, EngineEvent } from '../engine';
@@ -13,22 +12,20 @@ import {
   type EnginePort,
   type LoadResult,
   type LogPageResult,
-} from '../worker/engine-client';
+} from '../bridge/engine-client';
 import type {
   Batch,
   CliAction,
   CliReply,
   SessionOrigin,
-  StopCondition,
   StorageState,
   TimelineFault,
   WorkerMessage,
-} from '../worker/protocol';
-import { isMomentKind, MOMENT_NAMES } from '../worker/key-moments';
-import type { Scenario } from '../worker/scenario';
-import type { WireAction } from '../worker/wire-types';
-import { decodeScenarioFromLink, scenarioCodeIn } from '../worker/scenario-codec';
-import { heldSessions } from '../worker/session-locks';
+} from '../bridge/protocol';
+import type { Scenario } from '../bridge/scenario';
+import type { WireAction } from '../bridge/wire-types';
+import { decodeScenarioFromLink, scenarioCodeIn } from '../bridge/scenario-codec';
+import { heldSessions } from '../bridge/session-locks';
 import { CommandJournal } from './command-journal';
 import { avoidSessions, forgetTabSession, planFor, readTabSession, writeTabSession } from './open-plan';
 import {
@@ -42,32 +39,15 @@ import {
   type UncleanExit,
 } from './open-guard';
 import { downloadScenario, fileProblem, readScenarioFile, shareLink } from './sharing';
+import { Playback, type PlaybackPort } from './playback/playback.svelte';
 import type { UrlConfig } from './url-config';
 
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
-/**
- * Virtual ms per wall ms, on a log scale. A message takes 2–6 ms of virtual time, so it is a
- * blink at 1×, a short dash at 0.1× and a journey at 0.03× or 0.01× (teaching speeds).
- */
-export const SPEEDS = [0.01, 0.03, 0.1, 0.25, 0.5, 1, 2, 5] as const;
-export type Speed = (typeof SPEEDS)[number];
-/**
- * Where playback starts: slow enough to see messages travel (20–60 ms each), fast enough that
- * a controller election (about a second of virtual time) does not keep the learner waiting.
- */
-export const DEFAULT_SPEED: Speed = 0.1;
-
-/** A frame longer than this (a stalled tab, a debugger pause) counts as this long. */
-const MAX_FRAME_WALL_MS = 100;
-/** How much wall time the worker may fall behind before time is dropped instead of owed. */
-const MAX_OWED_WALL_MS = 250;
 /** The UI keeps only the newest events; the full trace lives in the worker. */
 const RECENT_EVENTS_MAX = 200;
 /** Wall time after which a stored session still opening gets a way out in the notice. */
 const SLOW_OPENING_MS = 4000;
-/** How far "step to the next …" looks before giving up, in virtual time. */
-export const STEP_LIMIT_MS = 10 * 60_000;
 
 export interface WorkerLike extends EnginePort {
   addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
@@ -126,8 +106,6 @@ export class EngineSession {
   status = $state<EngineStatus>('starting');
   snapshot = $state.raw<ClusterSnapshot | undefined>(undefined);
   nowMs = $state(0);
-  playing = $state(false);
-  speed = $state<Speed>(DEFAULT_SPEED);
   storage = $state.raw<StorageState>({ persistent: true, saved: true });
   /** The latest unexpected failure, shown to the learner; the session keeps running if it can. */
   problem = $state<string | undefined>(undefined);
@@ -148,29 +126,20 @@ export class EngineSession {
   faults = $state.raw<TimelineFault[]>([]);
   /** Recorded future lies ahead: acting now starts a new timeline. */
   inPast = $state(false);
-  /** A step forward is searching for its event (it may take several frames). */
-  stepping = $state(false);
   origin = $state<SessionOrigin | undefined>(undefined);
   /** The session's id (the terminal keeps its transcript under it). */
   sessionId = $state<string | undefined>(undefined);
   /** Accepted commands of this session not yet confirmed stored in IndexedDB. */
   unsavedCommands = $state(0);
 
-  /**
-   * Virtual ms per wall ms for the frame loop, given the playhead and the chosen speed (slow
-   * motion around a key moment, fast over a quiet wait); undefined: the chosen speed.
-   */
-  rate: ((nowMs: number, speed: Speed) => number) | undefined = undefined;
+  /** Play, pause, speed, step and seek; the frame loop that asks this connection for time. */
+  readonly playback: Playback;
 
   readonly seed: number;
   private readonly config: UrlConfig;
   private readonly env: PageEnv;
   private worker: WorkerLike | undefined;
   private client: EngineClient | undefined;
-  private frame: number | undefined;
-  private lastFrameAt: number | undefined;
-  private carryMs = 0;
-  private resumeWhenVisible = false;
   private slowOpeningTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly journal: CommandJournal;
   /** What the worker says about storage; `storage` also counts the journal. */
@@ -184,8 +153,8 @@ export class EngineSession {
   constructor(config: UrlConfig, env: PageEnv = browserEnv()) {
     this.config = config;
     this.seed = config.seed;
-    this.playing = !config.paused;
     this.env = env;
+    this.playback = new Playback(this.playbackPort(), { playing: !config.paused });
     this.journal = new CommandJournal(env.tabStorage);
   }
 
@@ -234,31 +203,10 @@ export class EngineSession {
     }
     // A session from storage or a link opens paused, exactly where it was left or shared: it
     // should not run away before the learner has looked at it.
-    if (plan.kind !== 'fresh' && !this.config.pinned) this.playing = false;
-    if (plan.kind === 'restore') this.playing = false;
+    if (plan.kind !== 'fresh' && !this.config.pinned) this.playback.pause();
+    if (plan.kind === 'restore') this.playback.pause();
     performance.mark('streamlab:init'); // how long opening takes, for tests and the bench
     client.init(plan);
-  }
-
-  play(): void {
-    this.resumeWhenVisible = false;
-    this.playing = true;
-    this.loop();
-  }
-
-  pause(): void {
-    this.resumeWhenVisible = false;
-    this.playing = false;
-    this.halt();
-  }
-
-  toggle(): void {
-    if (this.playing) this.pause();
-    else this.play();
-  }
-
-  setSpeed(speed: Speed): void {
-    this.speed = speed;
   }
 
   /**
@@ -327,65 +275,27 @@ export class EngineSession {
     return this.client ? this.client.rpcDetail(id) : Promise.resolve(null);
   }
 
-  // ----- time travel (each pauses first: moving by hand and playing do not mix) -----
-
-  stepBack(): void {
-    this.takeOver();
-    this.client?.stepBack();
-  }
-
-  /**
-   * Forward to the next event, or the next event of `eventType`. With no match within
-   * STEP_LIMIT_MS, the clock goes back to where it was and the notice says so plainly.
-   */
-  async stepForward(eventType?: string): Promise<void> {
-    this.takeOver();
-    const fromMs = this.nowMs;
-    this.stepping = true;
-    // `moment:<kind>`: the next key moment of a kind (a leader change, a rebalance…), as data.
-    const moment = eventType?.startsWith('moment:') ? eventType.slice('moment:'.length) : undefined;
-    const condition: StopCondition =
-      moment !== undefined && isMomentKind(moment)
-        ? { kind: 'moment', moment }
-        : eventType
-          ? { kind: 'eventType', eventType }
-          : { kind: 'event' };
-    const result = await this.client?.run(condition, STEP_LIMIT_MS);
-    this.stepping = false;
-    if (result !== 'limit') {
-      this.notice = undefined;
-      return;
-    }
-    this.client?.seek(fromMs);
-    const what =
-      condition.kind === 'moment'
-        ? MOMENT_NAMES[condition.moment]
-        : eventType
-          ? `“${plainEventName(eventType)}”`
-          : 'event';
-    this.notice = `Nothing found: no ${what} in the next ${STEP_LIMIT_MS / 60_000} minutes of virtual time, so the clock stayed at ${(fromMs / 1000).toFixed(3)} s.`;
-  }
-
-  seek(atMs: number): void {
-    this.takeOver();
-    this.client?.seek(atMs);
-  }
-
-  /** Go to `atMs` and play on from there ("Replay this moment"). */
-  playFrom(atMs: number): void {
-    this.seek(atMs);
-    this.play();
-  }
-
-  restoreFuture(): void {
-    this.takeOver();
-    this.client?.restoreFuture();
-  }
-
-  /** A move by hand supersedes playing and any step still searching forward. */
-  private takeOver(): void {
-    this.pause();
-    this.client?.cancelRun();
+  /** What playback needs: the playhead, and the requests that move time (no client yet: nothing). */
+  private playbackPort(): PlaybackPort {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the port reads this session's live state
+    const session = this;
+    return {
+      get nowMs() {
+        return session.nowMs;
+      },
+      get ready() {
+        return session.status === 'ready' && session.client !== undefined;
+      },
+      advance: (ms, maxOwedMs) => this.client?.advance(ms, maxOwedMs),
+      run: (condition, limitMs) => this.client?.run(condition, limitMs) ?? Promise.resolve(undefined),
+      seek: (atMs) => this.client?.seek(atMs),
+      stepBack: () => this.client?.stepBack(),
+      restoreFuture: () => this.client?.restoreFuture(),
+      cancelRun: () => this.client?.cancelRun(),
+      notify: (notice) => {
+        this.notice = notice;
+      },
+    };
   }
 
   // ----- sharing -----
@@ -411,7 +321,7 @@ export class EngineSession {
       this.importProblem = parsed.message;
       return;
     }
-    this.pause();
+    this.playback.pause();
     const loaded = await this.client?.load(parsed.scenario);
     this.importProblem = loaded?.ok === false ? loaded.message : undefined;
   }
@@ -433,7 +343,7 @@ export class EngineSession {
   // ----- plumbing -----
 
   private stop(): void {
-    this.halt();
+    this.playback.pause();
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
     window.removeEventListener('pagehide', this.onPageHide);
     window.removeEventListener('pageshow', this.onPageShow);
@@ -459,7 +369,7 @@ export class EngineSession {
         this.slowOpening = undefined;
         // A session that went away without closing opens paused, whatever the URL asked.
         if (this.uncleanExit?.kind === 'didNotClose' && message.session.id === this.uncleanExit.sessionId) {
-          this.playing = false;
+          this.playback.pause();
         }
         this.status = 'ready';
         this.workerStorage = message.storage;
@@ -468,7 +378,7 @@ export class EngineSession {
         this.notice = message.notice ?? (this.config.warnings?.join(' ') || undefined);
         this.adoptSession(message.session.id, message.session.origin);
         this.apply(message.batch);
-        this.loop();
+        this.playback.start();
         return;
       case 'loaded':
         this.adoptSession(message.session.id, message.session.origin);
@@ -546,47 +456,15 @@ export class EngineSession {
   private fail(message: string): void {
     this.status = 'failed';
     this.problem = message;
-    this.pause();
+    this.playback.pause();
   }
-
-  /** Start the frame loop if it should run and is not running. */
-  private loop(): void {
-    if (!this.playing || this.status !== 'ready' || this.frame !== undefined) return;
-    this.lastFrameAt = undefined;
-    this.frame = requestAnimationFrame(this.tick);
-  }
-
-  private halt(): void {
-    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
-    this.frame = undefined;
-    this.lastFrameAt = undefined;
-  }
-
-  private readonly tick = (at: DOMHighResTimeStamp): void => {
-    this.frame = undefined;
-    if (!this.playing || !this.client) return;
-    if (this.lastFrameAt !== undefined) {
-      // The pace around key moments (playback/pacer.svelte.ts) applies on top of the chosen speed.
-      const rate = this.rate?.(this.nowMs, this.speed) ?? this.speed;
-      this.carryMs += Math.min(at - this.lastFrameAt, MAX_FRAME_WALL_MS) * rate;
-      const wholeMs = Math.floor(this.carryMs);
-      if (wholeMs > 0) {
-        this.carryMs -= wholeMs;
-        this.client.advance(wholeMs, MAX_OWED_WALL_MS * rate);
-      }
-    }
-    this.lastFrameAt = at;
-    this.frame = requestAnimationFrame(this.tick);
-  };
 
   private readonly onVisibilityChange = (): void => {
     if (document.visibilityState === 'hidden') {
       this.client?.flush(); // the tab may never come back: save the position now
-      if (!this.playing) return;
-      this.pause();
-      this.resumeWhenVisible = true; // paused by the tab, not by the learner: resume on return
-    } else if (this.resumeWhenVisible) {
-      this.play();
+      this.playback.hidden(); // paused by the tab, not by the learner: resumes on return
+    } else {
+      this.playback.visible();
     }
   };
 
@@ -650,14 +528,6 @@ export class EngineSession {
       (now.persistent && next.persistent ? now.saved === next.saved : true);
     if (!same || (!now.persistent && !next.persistent && now.reason !== next.reason)) this.storage = next;
   }
-}
-
-/** `broker.unfenced` → "broker unfenced", `raft.leaderElected` → "raft leader elected". */
-export function plainEventName(type: string): string {
-  return type
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/[._]/g, ' ')
-    .toLowerCase();
 }
 
 function sameFaults(a: readonly TimelineFault[], b: readonly TimelineFault[]): boolean {

@@ -10,8 +10,8 @@
  * The tab's memory is sessionStorage: it survives reloads, is private to the tab, and is copied
  * when a tab is duplicated (the worker then opens a copy, since the original is locked).
  */
-import type { FreshSession, OpenPlan } from '../worker/protocol';
-import type { Scenario } from '../worker/scenario';
+import type { FreshSession, OpenPlan } from '../bridge/protocol';
+import type { Scenario } from '../bridge/scenario';
 import type { UrlConfig } from './url-config';
 
 export const BROKERS = 3;

@@ -3,8 +3,8 @@
  * a file someone chose. The checks themselves (sizes, schema) live with the codec; this module only
  * deals with the browser (URLs, Blobs, Files).
  */
-import { SCENARIO_LIMITS, type ParsedScenario, type Scenario } from '../worker/scenario';
-import { encodeScenarioForLink, scenarioFromJson, scenarioToJson } from '../worker/scenario-codec';
+import { SCENARIO_LIMITS, type ParsedScenario, type Scenario } from '../bridge/scenario';
+import { encodeScenarioForLink, scenarioFromJson, scenarioToJson } from '../bridge/scenario-codec';
 
 /** A link to this page that opens `scenario`: the page's own address, `#scenario=` and the code. */
 export async function shareLink(

@@ -5,7 +5,7 @@
  * (console consumer, console producer) stays here between requests and is polled after time moves.
  */
 import { executeWords, isHandle, type CliChunk, type CliHandle, type CliTarget } from '../cli';
-import type { CliAction, CliReply } from './protocol';
+import type { CliAction, CliReply } from '../bridge/protocol';
 import type { Timeline } from './timeline';
 
 export class CliHost {

@@ -15,16 +15,9 @@ import type { SimulationOptions, TimedCommand } from '../engine';
 import type { RecordBatch } from '../engine';
 import type { LogCheckpoint } from '../engine';
 import type { StoredKeyframe } from './keyframes';
+import type { StoredPosition } from '../bridge/session-reports';
 
 export const DB_NAME = 'streamlab';
-
-/** Where the learner was: exactly (actions) and the clock; `commands` guards against torn writes. */
-export interface StoredPosition {
-  actions: number;
-  nowMs: number;
-  /** Commands applied at this position: never more than the stored command log holds. */
-  commands: number;
-}
 
 export interface SessionRecord {
   id: string;

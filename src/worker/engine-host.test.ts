@@ -2,8 +2,8 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { formatTrace, replaySimulation, type SimulationOptions } from '../engine';
 import { EngineHost } from './engine-host';
-import type { Batch, OpenPlan, WorkerMessage } from './protocol';
-import { LocalLockRegistry, type SessionLocks } from './session-locks';
+import type { Batch, OpenPlan, WorkerMessage } from '../bridge/protocol';
+import { LocalLockRegistry, type SessionLocks } from '../bridge/session-locks';
 import { MemorySessionStore, openSessionStore, type SessionStore } from './session-store';
 import { KEYFRAME_STORE_EVERY_ACTIONS } from './session-writer';
 

@@ -17,13 +17,13 @@ import {
   type TimelineFault,
   type WorkerMessage,
   type WorkerRequest,
-} from './protocol';
-import type { Scenario } from './scenario';
-import { defaultLocks, type SessionLocks } from './session-locks';
+} from '../bridge/protocol';
+import type { Scenario } from '../bridge/scenario';
+import { defaultLocks, type SessionLocks } from '../bridge/session-locks';
 import { openPlan, scenarioOf, timelineFromScenario, type OpenedSession } from './session-open';
 import { errorText, openStoreOrMemory, type OpenedStore, type SessionStore } from './session-store';
 import { SessionWriter } from './session-writer';
-import { isStopCondition } from './stop-conditions';
+import { isStopCondition } from '../bridge/stop-conditions';
 import { LogPages } from './log-pages';
 import { SessionChecks, type TraceSource } from './session-checks';
 import { rpcDetail, traceWindow } from './trace-window';
@@ -62,11 +62,11 @@ interface Session {
   timeline: Timeline;
   writer: SessionWriter;
   lastSeq: number;
-  /** The continuity line of the batches sent (protocol.ts BatchOrigin): bumped on an open or a cut. */
+  /** The continuity line of the batches sent (bridge/protocol.ts BatchOrigin): bumped on an open or a cut. */
   line: number;
   /** The shortest the trace was cut to since the last batch (undefined: not cut). */
   cutTo: number | undefined;
-  /** False until its first batch is sent: that batch is marked `opened` (protocol.ts). */
+  /** False until its first batch is sent: that batch is marked `opened` (bridge/protocol.ts). */
   announced: boolean;
   /** The guarantee checker and Kafka's metrics over this session's trace. */
   checks: SessionChecks;

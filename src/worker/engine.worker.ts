@@ -3,7 +3,7 @@
  * cluster never blocks the page's frames.
  */
 import { EngineHost } from './engine-host';
-import type { WorkerMessage } from './protocol';
+import type { WorkerMessage } from '../bridge/protocol';
 
 function post(message: WorkerMessage): void {
   self.postMessage(message);

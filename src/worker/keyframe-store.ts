@@ -8,7 +8,7 @@
 import type { IDBPTransaction } from 'idb';
 import { sessionRange, type StreamLabDB, type WriteTx } from './db';
 import type { StoredKeyframe } from './keyframes';
-import type { StoredPosition } from './db';
+import type { StoredPosition } from '../bridge/session-reports';
 
 /** Keyframes kept per session: the newest few, so stepping back a little before a reload still finds one. */
 export const KEYFRAMES_KEPT = 3;

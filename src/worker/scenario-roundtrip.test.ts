@@ -6,13 +6,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../engine';
-import { parseScenario } from './scenario';
+import { parseScenario } from '../bridge/scenario';
 import {
   decodeScenarioFromLink,
   encodeScenarioForLink,
   scenarioFromJson,
   scenarioToJson,
-} from './scenario-codec';
+} from '../bridge/scenario-codec';
 import { scenarioOf, timelineFromScenario } from './session-open';
 import { Timeline } from './timeline';
 

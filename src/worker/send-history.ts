@@ -5,16 +5,13 @@
  * it, from the causal ids (`producer.batchSent.commandIds`, `partition.appended.requestId`, the
  * acknowledgement's `commandId`) and the replication events that follow.
  *
- * The tracker and this module share one definition of which sends are "newest": accepted within
- * the last SEND_WINDOW_EVENTS events of the trace, and at most SENDS_KEPT of them. Both sides apply
- * it, so a seek and a play to the same point hold the same lives.
+ * The tracker and this module share one definition of which sends are "newest"
+ * (bridge/send-window.ts): accepted within the last SEND_WINDOW_EVENTS events of the trace, and at
+ * most SENDS_KEPT of them. Both sides apply it, so a seek and a play to the same point hold the
+ * same lives.
  */
 import type { ClusterSnapshot, EngineEvent, EventType } from '../engine';
-
-/** Sends the produce view keeps (it shows the newest few). */
-export const SENDS_KEPT = 200;
-/** A send is kept while its acceptance is among the last this many events of the trace. */
-export const SEND_WINDOW_EVENTS = 20_000;
+import { SEND_WINDOW_EVENTS, SENDS_KEPT } from '../bridge/send-window';
 
 /** Every event a send's life is read from. */
 export const SEND_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([

@@ -13,24 +13,10 @@ import {
   gridPartitions,
   type ClusterSnapshot,
   type EngineEvent,
-  type Finding,
   type MetricReading,
   type OffsetGrid,
 } from '../engine';
-
-/** A metric as the UI shows it: the last change (delta, cause and time) stays until the next one. */
-export interface MetricRow extends MetricReading {
-  changedAtMs: number | null;
-}
-
-export interface GuaranteeReport {
-  /** Bumped when the findings change (the batch carries `findings` only then). */
-  version: number;
-  findings?: Finding[];
-  metrics: MetricRow[];
-  /** Partitions with records, for the grid's picker. */
-  partitions: { topic: string; partition: number }[];
-}
+import type { GuaranteeReport, MetricRow } from '../bridge/session-reports';
 
 /** The trace as the checks read it: its length and a reader for a range (holes where unknown). */
 export interface TraceSource {

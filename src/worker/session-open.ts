@@ -4,9 +4,9 @@
  * anything is replaced: the caller swaps the new timeline in only once it exists.
  */
 import { isEngineError, validateCommand, type TimedCommand } from '../engine';
-import type { FreshSession, LoggedCommands, OpenPlan, SessionOrigin } from './protocol';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from './scenario';
-import type { SessionLocks } from './session-locks';
+import type { FreshSession, LoggedCommands, OpenPlan, SessionOrigin } from '../bridge/protocol';
+import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../bridge/scenario';
+import type { SessionLocks } from '../bridge/session-locks';
 import { errorText, type SessionStore, type StoredSession } from './session-store';
 import { Timeline } from './timeline';
 

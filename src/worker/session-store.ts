@@ -10,20 +10,12 @@
  */
 import type { SimulationOptions, TimedCommand } from '../engine';
 import type { LogStore } from '../engine';
-import {
-  openStreamLabDb,
-  sessionRange,
-  type CommandRecord,
-  type Db,
-  type SessionRecord,
-  type StoredPosition,
-} from './db';
+import { openStreamLabDb, sessionRange, type CommandRecord, type Db, type SessionRecord } from './db';
+import type { StoredPosition } from '../bridge/session-reports';
 import { nearestKeyframe, putKeyframe } from './keyframe-store';
 import type { StoredKeyframe } from './keyframes';
 import { IdbLogStore } from './segment-store';
 import { WriteQueue } from './write-queue';
-
-export type { StoredPosition } from './db';
 
 export interface StoredSession {
   id: string;

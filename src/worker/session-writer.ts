@@ -13,7 +13,7 @@
  */
 import type { LogStore } from '../engine';
 import { LogMirror } from './log-mirror';
-import type { StorageState } from './protocol';
+import type { StorageState } from '../bridge/protocol';
 import { storedOf } from './session-open';
 import { errorText, MemorySessionStore, type SessionStore } from './session-store';
 import type { Timeline } from './timeline';

@@ -33,9 +33,9 @@ import {
   type Keyframe,
   type StoredKeyframe,
 } from './keyframes';
-import { SCENARIO_LIMITS } from './scenario';
+import { SCENARIO_LIMITS } from '../bridge/scenario';
 import { TracePager, type TracePageStore } from './trace-pager';
-import { matchesEvents, type RunResult, type StopCondition } from './stop-conditions';
+import { matchesEvents, type RunResult, type StopCondition } from '../bridge/stop-conditions';
 
 export interface Position {
   actions: number;

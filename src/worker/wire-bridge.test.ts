@@ -4,7 +4,7 @@ import { Kafka, logLevel, type ISocketFactory } from 'kafkajs';
 import { formatTrace, replaySimulation, type SimulationOptions } from '../engine';
 import { Timeline } from './timeline';
 import { WireBridge } from './wire-bridge';
-import { TIMELINE_MOVED_BACK, type WireOut } from './wire-types';
+import { TIMELINE_MOVED_BACK, type WireOut } from '../bridge/wire-types';
 
 const OPTIONS: SimulationOptions = { seed: 3, brokers: 3 };
 

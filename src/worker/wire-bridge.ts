@@ -19,7 +19,7 @@ import {
   TIMELINE_MOVED_BACK,
   type WireAction,
   type WireOut,
-} from './wire-types';
+} from '../bridge/wire-types';
 
 interface Bound {
   timeline: Timeline;

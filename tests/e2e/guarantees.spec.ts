@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { leaderCrashOptions, leaderCrashScenario } from '../../src/engine/testing/checker-scenarios';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../../src/worker/scenario';
+import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../../src/bridge/scenario';
 import { linkTo } from './session-helpers';
 
 const SHOTS = '/tmp/checker-shots';

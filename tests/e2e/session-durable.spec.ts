@@ -4,7 +4,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { createSimulation } from '../../src/engine';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../../src/worker/scenario';
+import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../../src/bridge/scenario';
 import { buildScenario, linkTo, storedSession } from './session-helpers';
 
 /**

@@ -5,8 +5,8 @@
  */
 import { expect, type Page } from '@playwright/test';
 import { createSimulation, type Command, type SimulationOptions } from '../../src/engine';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../../src/worker/scenario';
-import { encodeScenarioForLink } from '../../src/worker/scenario-codec';
+import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../../src/bridge/scenario';
+import { encodeScenarioForLink } from '../../src/bridge/scenario-codec';
 
 /** Run `script` against a simulation and return the session as a scenario, positioned at `atMs`. */
 export function buildScenario(

@@ -5,8 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import type { ClusterSnapshot, EngineEvent } from '../../engine';
-import { lessonMachine, type LessonMachineEvent, type LessonProgress } from '../lesson-machine';
-import { runTransitions as run, type LessonMachineState as State } from '../testing/transitions';
+import { lessonMachine, type LessonProgress } from '../lesson-machine';
+import {
+  runTransitions as run,
+  type LessonMachineState as State,
+  type ScriptItem,
+} from '../testing/transitions';
 import type { Lesson } from '../lesson-types';
 import { FURTHER, lessonById, nextEntry } from '../catalog';
 import { retentionReplayLesson } from './13-retention-replay';
@@ -74,11 +78,11 @@ function snap(
 }
 
 let seq = 0;
-const e = (type: string, fields: Record<string, unknown> = {}): LessonMachineEvent => ({
+const e = (type: string, fields: Record<string, unknown> = {}): ScriptItem => ({
   type: 'engine.event',
   event: { seq: ++seq, atMs: seq * 10, type, ...fields } as unknown as EngineEvent,
 });
-const s = (over: Parameters<typeof snap>[0] = {}): LessonMachineEvent => ({
+const s = (over: Parameters<typeof snap>[0] = {}): ScriptItem => ({
   type: 'engine.snapshot',
   snapshot: snap(over),
 });
@@ -121,7 +125,7 @@ describe('going further in the catalog', () => {
       let state = at(lesson, 0);
       const done = { ...state.context, done: lesson.steps.map((_, i) => i) };
       [state] = initialTransition(lessonMachine, { lesson, progress: done, skipSetup: true });
-      [state] = transition(lessonMachine, state, { type: 'engine.snapshot', snapshot: snap() });
+      [state] = transition(lessonMachine, state, { type: 'engine.batch', events: [], snapshot: snap() });
       for (let i = 0; i < lesson.steps.length; i++) {
         expect(state.context.index).toBe(i);
         [state] = transition(lessonMachine, state, { type: 'user.next' });
@@ -131,7 +135,7 @@ describe('going further in the catalog', () => {
       expect(state.context.index).toBe(lesson.steps.length - 1);
       // The first step waits for a fact that an empty cluster does not have.
       let fresh = at(lesson, 0);
-      [fresh] = transition(lessonMachine, fresh, { type: 'engine.snapshot', snapshot: snap() });
+      [fresh] = transition(lessonMachine, fresh, { type: 'engine.batch', events: [], snapshot: snap() });
       [fresh] = transition(lessonMachine, fresh, { type: 'user.next' });
       expect(fresh.context.index).toBe(0);
       expect(lesson.steps.some((st) => st.kind === 'predict')).toBe(true);
@@ -330,7 +334,7 @@ describe('lesson 14 (exactly-once) machine', () => {
 describe('lesson 15 (other platforms) machine', () => {
   const lesson = otherPlatformsLesson;
   /** The group dashboard in a state, with its members. */
-  const group = (state: string, members: string[]): LessonMachineEvent => {
+  const group = (state: string, members: string[]): ScriptItem => {
     const snapshot = snap({ topic: 'clicks' });
     snapshot.groups = [
       {

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition } from 'xstate';
 import type { ClusterSnapshot, EngineEvent, QueueSnapshot, ServiceSnapshot } from '../../engine';
-import { lessonMachine, type LessonMachineEvent } from '../lesson-machine';
-import { runTransitions as run } from '../testing/transitions';
+import { lessonMachine } from '../lesson-machine';
+import { runTransitions as run, type ScriptItem } from '../testing/transitions';
 import type { Lesson } from '../lesson-types';
 import { messagingLesson } from './01-messaging';
 import { queueVsLogLesson } from './02-queue-vs-log';
@@ -63,8 +63,8 @@ const ev = (type: string, fields: Record<string, unknown> = {}): EngineEvent =>
   ({ seq: ++seq, atMs: seq * 10, type, ...fields }) as unknown as EngineEvent;
 
 const start = (lesson: Lesson) => initialTransition(lessonMachine, { lesson })[0];
-const s = (over: SnapOver = {}): LessonMachineEvent => ({ type: 'engine.snapshot', snapshot: snap(over) });
-const e = (type: string, fields: Record<string, unknown> = {}): LessonMachineEvent => ({
+const s = (over: SnapOver = {}): ScriptItem => ({ type: 'engine.snapshot', snapshot: snap(over) });
+const e = (type: string, fields: Record<string, unknown> = {}): ScriptItem => ({
   type: 'engine.event',
   event: ev(type, fields),
 });

@@ -1,10 +1,11 @@
 /**
  * Drive a lesson's flow machine against a real simulation in Node, the way the UI does through the
- * worker: every non-RPC event and a snapshot after each slice of virtual time go to the machine,
- * and the commands it emits are dispatched. Lesson tests use it to prove each step's fact really
- * happens and each challenge's check really tells a right solution from a wrong one.
+ * worker and with the same driver (driver.ts): each slice of virtual time is one batch (its events,
+ * then the snapshot), and the commands the machine emits are dispatched. Lesson tests use it to
+ * prove each step's fact really happens and each challenge's check really tells a right solution
+ * from a wrong one.
  */
-import { createActor } from 'xstate';
+import type { createActor } from 'xstate';
 import {
   createSimulation,
   guaranteeGuard,
@@ -14,7 +15,8 @@ import {
   type Simulation,
 } from '../../engine';
 import type { Lesson } from '../lesson-types';
-import { lessonMachine, type LessonMachineEvent } from '../lesson-machine';
+import type { lessonMachine } from '../lesson-machine';
+import { LessonDriver, type LearnerEvent } from '../driver';
 
 export interface HeadlessLesson {
   sim: Simulation;
@@ -24,7 +26,7 @@ export interface HeadlessLesson {
   /** Commands the engine refused (code: message), in order. */
   refused: string[];
   /** Send a learner event, then let the engine run a moment. */
-  send(event: LessonMachineEvent): void;
+  send(event: LearnerEvent): void;
   /** Dispatch commands as the learner would with the tools. */
   act(commands: readonly Command[]): void;
   /** Run in slices until `done` or `maxMs` of virtual time pass; true if done. */
@@ -40,7 +42,6 @@ const SLICE_MS = 20;
 
 export function startHeadless(lesson: Lesson): HeadlessLesson {
   const sim = createSimulation({ seed: lesson.seed, ...lesson.options });
-  const actor = createActor(lessonMachine, { input: { lesson } });
   const refused: string[] = [];
   const dispatch = (commands: readonly Command[]) => {
     for (const command of commands) {
@@ -52,18 +53,17 @@ export function startHeadless(lesson: Lesson): HeadlessLesson {
       }
     }
   };
-  actor.on('dispatch', (e) => dispatch(e.commands));
-  actor.start();
+  const driver = new LessonDriver({ lesson }, dispatch);
+  const actor = driver.actor;
+  driver.start();
   let seq = 0;
   // The guarantee checker watches every lesson: a violation of what Kafka promises fails the test.
   const guard = guaranteeGuard(`lesson ${lesson.id}`);
   const feed = () => {
-    guard.feed(sim.events(seq));
-    for (const event of sim.events(seq)) {
-      seq = event.seq;
-      if (!event.type.startsWith('rpc.')) actor.send({ type: 'engine.event', event });
-    }
-    actor.send({ type: 'engine.snapshot', snapshot: sim.snapshot() });
+    const events = sim.events(seq);
+    guard.feed(events);
+    seq = events.at(-1)?.seq ?? seq;
+    driver.take({ events, snapshot: sim.snapshot(), traceLength: seq, live: true });
   };
   const run = (ms: number) => {
     for (let t = 0; t < ms; t += SLICE_MS) {
@@ -89,7 +89,7 @@ export function startHeadless(lesson: Lesson): HeadlessLesson {
     guarantees: guard.checker,
     refused,
     send(event) {
-      actor.send(event);
+      driver.send(event);
       feed();
     },
     act(commands) {

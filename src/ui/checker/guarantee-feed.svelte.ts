@@ -4,8 +4,8 @@
  * connected, so a view opened later still has the current findings.
  */
 import type { Finding } from '../../engine';
-import type { Batch } from '../../worker/protocol';
-import type { MetricRow } from '../../worker/session-checks';
+import type { Batch } from '../../bridge/protocol';
+import type { MetricRow } from '../../bridge/session-reports';
 
 export class GuaranteeFeed {
   findings = $state.raw<Finding[]>([]);

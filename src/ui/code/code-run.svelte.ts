@@ -5,9 +5,9 @@
  * Moving the timeline back ends the run too: a real client cannot be rewound, and the requests it
  * made stay on the timeline as recorded commands.
  */
-import type { Batch } from '../../worker/protocol';
+import type { Batch } from '../../bridge/protocol';
 import type { BatchMove } from '../batch-continuity';
-import { TIMELINE_MOVED_BACK, type WireAction } from '../../worker/wire-types';
+import { TIMELINE_MOVED_BACK, type WireAction } from '../../bridge/wire-types';
 import type { ConsoleLevel, FromCodeWorker, ToCodeWorker } from '../../code/code-protocol';
 
 export interface CodeBackend {

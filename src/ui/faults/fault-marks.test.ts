@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TimelineFault } from '../../worker/protocol';
+import type { TimelineFault } from '../../bridge/protocol';
 import { faultKind, faultMarkers, stackLevels } from './fault-marks';
 
 const at = (index: number, atMs: number, command: TimelineFault['command']): TimelineFault => ({

@@ -3,7 +3,7 @@
  * its short label, and where it sits along the range input. Pure, so it is tested without a page.
  */
 import type { Command } from '../../engine';
-import type { TimelineFault } from '../../worker/protocol';
+import type { TimelineFault } from '../../bridge/protocol';
 import { formatVirtualTime, linkSettingsText } from '../format';
 
 export type FaultKind = 'crash' | 'restart' | 'cut' | 'heal' | 'link' | 'consumer';

@@ -1,23 +1,26 @@
 /**
- * Connects a lesson's flow machine to the running engine session: every batch's non-RPC events and
- * its snapshot go to the machine; the commands the machine emits go to the engine through the
- * client, in order; and every change of the machine is saved as the learner's progress.
+ * Connects a lesson's flow machine to the running engine session through the lesson driver
+ * (lessons/driver.ts, the same one the headless lesson tests use): each batch is one machine
+ * event; the commands the machine emits go to the engine through the client, in order; and every
+ * change of the machine is saved as the learner's progress.
  *
  * On a reload the worker restores this tab's session exactly (same URL), so the machine resumes at
  * the saved step without running the setup again. If the session could not be restored (another
  * browser, storage cleared) the cluster is new, and the lesson starts over from its first step.
  */
-import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
 import type { Command } from '../../engine';
-import { lessonMachine, type LessonMachineEvent, type LessonProgress } from '../../lessons/lesson-machine';
+import { LessonDriver, type LearnerEvent } from '../../lessons/driver';
+import { lessonMachine, type LessonProgress } from '../../lessons/lesson-machine';
 import type { Lesson } from '../../lessons/lesson-types';
 import { readCourse, writeCourse, withLesson, type CourseProgress } from '../../lessons/progress';
 import { readTabSession, urlDigest, writeTabSession } from '../open-plan';
-import { SPEEDS, type EngineSession, type Speed } from '../engine-session.svelte';
+import type { EngineSession } from '../engine-session.svelte';
+import { SPEEDS, type Speed } from '../playback/playback.svelte';
 
 const asSpeed = (value: number, fallback: number): Speed =>
   (SPEEDS as readonly number[]).includes(value) ? (value as Speed) : (fallback as Speed);
-import type { Batch } from '../../worker/protocol';
+import type { Batch } from '../../bridge/protocol';
 import type { BatchMove } from '../batch-continuity';
 
 /** Booting the cluster and running the setup is not the lesson: it runs at the fastest speed. */
@@ -65,7 +68,7 @@ export class LessonRunner {
   restarted = $state(false);
   completed = $state<string[]>([]);
 
-  private actor: Actor<typeof lessonMachine> | undefined;
+  private driver: LessonDriver | undefined;
   private started = false;
   private queue: Promise<void> = Promise.resolve();
   private readonly lesson: Lesson;
@@ -87,23 +90,23 @@ export class LessonRunner {
     const off = this.session.onBatch((batch, move) => this.onBatch(batch, move));
     return () => {
       off();
-      this.actor?.stop();
+      this.driver?.stop();
     };
   }
 
-  send(event: LessonMachineEvent): void {
-    this.actor?.send(event);
+  send(event: LearnerEvent): void {
+    this.driver?.send(event);
   }
 
   /** Back: the previous step, with the cluster put back where that step began. */
   back(): void {
-    this.actor?.send({ type: 'user.back' });
+    this.driver?.send({ type: 'user.back' });
     this.seekToStep();
   }
 
   /** Next: in the recorded past, the next step's start is still there: go to it. */
   next(): void {
-    this.actor?.send({ type: 'user.next' });
+    this.driver?.send({ type: 'user.next' });
     if (this.session.inPast) this.seekToStep();
   }
 
@@ -111,95 +114,81 @@ export class LessonRunner {
   retry(): void {
     const start = this.startOf();
     if (start === undefined) return;
-    this.afterSeek = { atMs: start, then: () => this.actor?.send({ type: 'user.retry' }) };
-    this.session.seek(start);
+    this.afterSeek = { atMs: start, then: () => this.driver?.send({ type: 'user.retry' }) };
+    this.session.playback.seek(start);
   }
 
   /** The learner changed the speed: saved with the progress (a reload restores it). */
   rememberSpeed(speed: number): void {
     if (speed === this.speed) return;
     this.speed = speed;
-    if (this.actor) this.save(this.actor.getSnapshot());
+    if (this.driver) this.save(this.driver.actor.getSnapshot());
   }
 
   private speed: number | undefined;
-  /** The highest event seq the machine has been given (a replayed past is not new). */
-  private seen = 0;
   private afterSeek: { atMs: number; then: () => void } | undefined;
 
   private startOf(): number | undefined {
-    const context = this.actor?.getSnapshot().context;
+    const context = this.driver?.actor.getSnapshot().context;
     return context ? context.starts?.[context.index] : undefined;
   }
 
   private seekToStep(): void {
     const start = this.startOf();
-    if (start !== undefined && start <= this.session.endMs) this.session.seek(start);
+    if (start !== undefined && start <= this.session.endMs) this.session.playback.seek(start);
   }
 
   private onBatch(batch: Batch, move: BatchMove): void {
-    const actor = this.actor ?? this.begin();
-    const live = !batch.timeline.inPast;
-    // Only new events go to the machine: after a seek back, playing replays events it already
-    // had; after a fork (acting in the past) the trace goes on from the fork with a new story.
-    const first = batch.events[0]?.seq ?? batch.traceLength + 1;
-    const jumped = move.kind === 'jump';
-    if (live && batch.traceLength < this.seen) this.seen = jumped ? batch.traceLength : first - 1;
-    if (!jumped) {
-      for (const event of batch.events) {
-        if (event.seq <= this.seen) continue;
-        if (!event.type.startsWith('rpc.')) actor.send({ type: 'engine.event', event });
-      }
-    }
-    this.seen = Math.max(this.seen, batch.traceLength);
-    // The machine judges facts on the live cluster only: a scrubbed-back past must not complete a
-    // step (the page shows the past itself). A seek the runner asked for is handed over once.
+    const driver = this.driver ?? this.begin();
+    // A jump (the session opened, time travel) is the session's one classification, not a guess.
+    const taken = { ...batch, live: !batch.timeline.inPast, reset: move.kind === 'jump' };
+    // The machine judges facts on the live cluster only (the driver holds back a scrubbed-back
+    // past); a seek the runner asked for is handed over once, wherever it lands.
     const after = this.afterSeek;
     if (after && Math.abs(batch.nowMs - after.atMs) < 1) {
       this.afterSeek = undefined;
-      actor.send({ type: 'engine.snapshot', snapshot: batch.snapshot });
+      driver.take(taken, true);
       after.then();
       return;
     }
-    if (live) actor.send({ type: 'engine.snapshot', snapshot: batch.snapshot });
+    driver.take(taken);
   }
 
   /** The first batch tells whether the session was restored (origin is set before batches arrive). */
-  private begin(): Actor<typeof lessonMachine> {
+  private begin(): LessonDriver {
     const course = readCourse(this.store);
     const saved = course.lessons[this.lesson.id];
     const restored = this.session.origin === 'restored' || this.session.origin === 'copied';
     const resume = restored && saved !== undefined;
     this.speed = resume ? saved.speed : undefined;
     this.restarted = !restored && saved !== undefined && (saved.index > 0 || saved.done.length > 0);
-    const actor = createActor(lessonMachine, {
-      input: resume ? { lesson: this.lesson, progress: saved, skipSetup: true } : { lesson: this.lesson },
-    });
-    actor.on('dispatch', ({ commands }) => {
-      if (commands.length > 0) this.enqueue(commands);
-    });
-    actor.subscribe((state) => {
+    const driver = new LessonDriver(
+      resume ? { lesson: this.lesson, progress: saved, skipSetup: true } : { lesson: this.lesson },
+      (commands) => this.enqueue(commands),
+    );
+    driver.actor.subscribe((state) => {
       this.state = state;
       this.save(state);
       // The cluster boots and is set up at full speed; the lesson itself runs at its own pace.
       if (!this.started && state.matches('step')) {
         this.started = true;
-        if (!resume) this.session.setSpeed(this.lesson.speed ?? 1);
+        if (!resume) this.session.playback.setSpeed(this.lesson.speed ?? 1);
       }
     });
-    this.actor = actor;
-    if (!resume) this.session.setSpeed(SETUP_SPEED);
+    this.driver = driver;
+    if (!resume) this.session.playback.setSpeed(SETUP_SPEED);
     else {
-      if (saved.speed !== undefined) this.session.setSpeed(asSpeed(saved.speed, this.lesson.speed ?? 1));
+      if (saved.speed !== undefined)
+        this.session.playback.setSpeed(asSpeed(saved.speed, this.lesson.speed ?? 1));
       // A restored session opens paused (the sandbox's rule: look before it runs on). A lesson is
       // live, and its saved position may sit just after an action whose effects have not happened
       // yet (a prediction's crash whose election is still to come): play on, whatever the speed.
       // (This used to be an `else` of the saved speed: a learner who had changed the speed came
       // back to a paused cluster, and a step waiting on the engine never completed.)
-      if (!this.session.playing) this.session.play();
+      if (!this.session.playback.playing) this.session.playback.play();
     }
-    actor.start();
-    return actor;
+    driver.start();
+    return driver;
   }
 
   private saved = '';

@@ -2,7 +2,8 @@
  * Wires the keyboard shortcuts (keyboard.ts) to the session. Call during a component's setup: the
  * listener lives as long as the component.
  */
-import { SPEEDS, type EngineSession } from '../engine-session.svelte';
+import type { EngineSession } from '../engine-session.svelte';
+import { SPEEDS } from '../playback/playback.svelte';
 import { shortcutFor, type ShortcutAction } from './keyboard';
 
 export interface HelpControls {
@@ -25,26 +26,26 @@ function seekBy(session: EngineSession, ms: number): void {
   const base = fresh && session.nowMs !== seekTarget ? seekTarget! : session.nowMs;
   seekTarget = Math.max(0, base + ms);
   seekAtWallMs = performance.now();
-  session.seek(seekTarget);
+  session.playback.seek(seekTarget);
 }
 
 function perform(session: EngineSession, action: ShortcutAction, help: HelpControls): void {
   if (action.type === 'forward' || action.type === 'back') {
     if (action.ms !== undefined) return seekBy(session, action.type === 'forward' ? action.ms : -action.ms);
     seekTarget = undefined;
-    if (action.type === 'forward') void session.stepForward();
-    else session.stepBack();
+    if (action.type === 'forward') void session.playback.stepForward();
+    else session.playback.stepBack();
     return;
   }
   switch (action.type) {
     case 'toggle':
       seekTarget = undefined;
-      return session.toggle();
+      return session.playback.toggle();
     case 'faster':
     case 'slower': {
-      const i = SPEEDS.indexOf(session.speed) + (action.type === 'faster' ? 1 : -1);
+      const i = SPEEDS.indexOf(session.playback.speed) + (action.type === 'faster' ? 1 : -1);
       const next = SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, i))];
-      if (next !== undefined) session.setSpeed(next);
+      if (next !== undefined) session.playback.setSpeed(next);
       return;
     }
     case 'help':

@@ -6,7 +6,7 @@
  * The trackers are plain data; a version counter per tracker is the reactive signal, so a batch
  * of thousands of events costs one update, not one per event.
  */
-import type { Batch, TimelineFault } from '../../worker/protocol';
+import type { Batch, TimelineFault } from '../../bridge/protocol';
 import type { ClusterSnapshot, Command } from '../../engine';
 import type { BatchMove } from '../batch-continuity';
 import { FlightTracker } from '../flight/flight-tracker';

@@ -1,7 +1,7 @@
 /**
  * Key moments are never missed (issue 15). The pacer watches every batch for the key moments the
  * page cares about (a lesson step's `moments`, or the kinds chosen in the sandbox), recognised
- * from engine events alone (worker/key-moments.ts), and sets the session's frame rate:
+ * from engine events alone (bridge/key-moments.ts), and sets the session's frame rate:
  *
  * - around a moment, slow motion (pace.ts), or a pause (a setting); a moment a fast frame jumped
  *   past is rewound a little and watched from just before it;
@@ -13,8 +13,8 @@
  */
 import type { ClusterSnapshot, ConfigValue, EngineEvent } from '../../engine';
 import { countdowns, type Countdown } from '../../lessons/countdowns';
-import { describeMoment, momentOf, type MomentKind } from '../../worker/key-moments';
-import type { Batch } from '../../worker/protocol';
+import { describeMoment, momentOf, type MomentKind } from '../../bridge/key-moments';
+import type { Batch } from '../../bridge/protocol';
 import type { BatchMove } from '../batch-continuity';
 import type { EngineSession } from '../engine-session.svelte';
 import { EASE_MS, HOLD_MS, LEAD_MS, paceOf, type PaceMode } from './pace';
@@ -108,11 +108,11 @@ export class Pacer {
 
   connect(): () => void {
     const rate = (nowMs: number, speed: number) => this.rateAt(nowMs, speed);
-    this.session.rate = rate;
+    this.session.playback.rate = rate;
     const off = this.session.onBatch((batch, move) => this.onBatch(batch, move));
     return () => {
       off();
-      if (this.session.rate === rate) this.session.rate = undefined;
+      if (this.session.playback.rate === rate) this.session.playback.rate = undefined;
     };
   }
 
@@ -130,7 +130,7 @@ export class Pacer {
     const moment = this.moment;
     if (!moment) return;
     this.replaying = moment;
-    this.session.playFrom(Math.max(0, moment.atMs - LEAD_MS));
+    this.session.playback.playFrom(Math.max(0, moment.atMs - LEAD_MS));
   }
 
   /** Virtual ms per wall ms now (the session's frame loop asks every frame). */
@@ -177,20 +177,20 @@ export class Pacer {
   private meet(found: SeenMoment, nowMs: number): void {
     const again = this.replaying?.seq === found.seq;
     if (!again) this.moment = found;
-    if (!this.session.playing || again) return;
+    if (!this.session.playback.playing || again) return;
     if (this.settings.atMoment === 'pause') {
-      this.session.pause();
+      this.session.playback.pause();
       return;
     }
     const late = nowMs - found.atMs > REWIND_AFTER_MS;
     if (
       this.settings.atMoment === 'slow' &&
       late &&
-      this.session.speed <= REWIND_MAX_SPEED &&
+      this.session.playback.speed <= REWIND_MAX_SPEED &&
       !this.rewound.has(found.seq)
     ) {
       this.rewound.add(found.seq);
-      this.session.playFrom(Math.max(0, found.atMs - LEAD_MS));
+      this.session.playback.playFrom(Math.max(0, found.atMs - LEAD_MS));
     }
   }
 

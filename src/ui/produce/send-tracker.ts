@@ -18,12 +18,12 @@
  * offset is known from the append only when every record of the batch is a tracked send (else the
  * acknowledgement gives it).
  *
- * Which sends are kept is one rule shared with the worker (src/worker/send-history.ts): accepted
+ * Which sends are kept is one rule shared with the worker (src/bridge/send-window.ts): accepted
  * within the last SEND_WINDOW_EVENTS events, at most SENDS_KEPT. So after a jump `rebuild` from the
  * batch's `sendHistory` holds exactly the lives that playing to the same point holds.
  */
 import type { EngineEvent, EventOf } from '../../engine';
-import { SEND_WINDOW_EVENTS, SENDS_KEPT } from '../../worker/send-history';
+import { SEND_WINDOW_EVENTS, SENDS_KEPT } from '../../bridge/send-window';
 
 export interface SendLife {
   commandId: number;

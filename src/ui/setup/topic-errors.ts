@@ -2,7 +2,7 @@
  * Which form field an engine error belongs to, so that it is shown inline next to that field.
  * The text itself is the engine's (Kafka's words); only its place is decided here.
  */
-import type { DispatchResult } from '../../worker/engine-client';
+import type { DispatchResult } from '../../bridge/engine-client';
 
 export type TopicField = 'topic' | 'partitions' | 'replicationFactor' | 'minIsr' | 'form';
 

@@ -5,7 +5,7 @@
  */
 import { complete, parseLine, ShellSyntaxError, type Pipeline } from '../../cli';
 import type { ClusterSnapshot } from '../../engine';
-import type { CliAction, CliReply } from '../../worker/protocol';
+import type { CliAction, CliReply } from '../../bridge/protocol';
 import {
   browserStorage,
   loadHistory,

@@ -2,17 +2,18 @@
  * Views are functions of (snapshot, playhead): a seek anywhere (forward, back, across a fork)
  * shows the same messages in flight and the same send lives as playing to that point. The real
  * engine host answers the requests; the page side is the real ViewFeed with its trackers, fed
- * every batch with the one classification (batch-continuity.ts), as EngineSession does.
+ * every batch with the one classification (ui/batch-continuity.ts), as EngineSession does. It
+ * drives both sides of the bridge, so it lives here (only the bridge's tests may).
  */
 import { describe, expect, it } from 'vitest';
-import type { ClusterSnapshot, Command } from '../../engine';
-import { EngineHost } from '../../worker/engine-host';
-import type { Batch, WorkerMessage } from '../../worker/protocol';
-import { SENDS_KEPT } from '../../worker/send-history';
-import { LocalLockRegistry } from '../../worker/session-locks';
-import { MemorySessionStore } from '../../worker/session-store';
-import { BatchContinuity, type BatchMove } from '../batch-continuity';
-import { ViewFeed } from './view-feed.svelte';
+import type { ClusterSnapshot, Command } from '../engine';
+import { EngineHost } from '../worker/engine-host';
+import type { Batch, WorkerMessage } from './protocol';
+import { SENDS_KEPT } from './send-window';
+import { LocalLockRegistry } from './session-locks';
+import { MemorySessionStore } from '../worker/session-store';
+import { BatchContinuity, type BatchMove } from '../ui/batch-continuity';
+import { ViewFeed } from '../ui/panels/view-feed.svelte';
 
 /** What a learner sees of the two views at the playhead. */
 interface View {

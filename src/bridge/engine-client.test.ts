@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EngineClient, type EnginePort } from './engine-client';
-import { EngineHost } from './engine-host';
+import { EngineHost } from '../worker/engine-host';
 import type { BatchMessage, WorkerMessage, WorkerRequest } from './protocol';
 import { LocalLockRegistry } from './session-locks';
-import { MemorySessionStore } from './session-store';
+import { MemorySessionStore } from '../worker/session-store';
 
 /** A port whose replies the test delivers by hand, to control timing exactly. */
 function manualPort() {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../engine';
 import { describeMoment, isMoment, MOMENT_KINDS } from './key-moments';
 import { isStopCondition } from './stop-conditions';
-import { Timeline } from './timeline';
+import { Timeline } from '../worker/timeline';
 
 const changed = (reason: string, leader = 2, isr = [2, 3]): EngineEvent => ({
   seq: 1,

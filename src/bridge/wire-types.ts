@@ -1,5 +1,5 @@
 /**
- * The Code tool's sockets as protocol data (src/worker/protocol.ts): what a client's socket does
+ * The Code tool's sockets as protocol data (src/bridge/protocol.ts): what a client's socket does
  * (`WireAction`, sent by the page for the code worker) and what comes back (`WireOut`, carried by
  * every batch). Connection ids are chosen by the code worker, unique within one run.
  */

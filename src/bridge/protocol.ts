@@ -15,9 +15,8 @@ import type {
   SimulationOptions,
   TimedCommand,
 } from '../engine';
-import type { StoredPosition } from './db';
 import type { Scenario } from './scenario';
-import type { GuaranteeReport } from './session-checks';
+import type { GuaranteeReport, StoredPosition } from './session-reports';
 import type { RunResult, StopCondition } from './stop-conditions';
 import type { WireAction, WireOut } from './wire-types';
 
