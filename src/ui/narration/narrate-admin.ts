@@ -30,16 +30,6 @@ export function describeAdminCommand(c: Command): string | undefined {
       return `You asked to delete consumer group ${c.groupId}.`;
     case 'records.delete':
       return `You asked the leader of ${c.topic}-${c.partition} to delete every record before offset ${c.offset === -1 ? 'the high watermark' : c.offset} (DeleteRecords).`;
-    case 'records.deleted':
-      return e.error
-        ? {
-            tone: 'warn',
-            text: `broker-${e.broker} refused DeleteRecords on ${e.topic}-${e.partition}: ${e.error} (${e.message}).`,
-          }
-        : {
-            tone: 'info',
-            text: `broker-${e.broker} moved the log start offset of ${e.topic}-${e.partition} from ${e.logStartOffsetBefore} to ${e.logStartOffset}: the records before it can no longer be read. The offsets of the others do not change.`,
-          };
     default:
       return undefined;
   }
