@@ -129,6 +129,18 @@ test('lesson 14, exactly-once: a deduplicated retry, an atomic commit, a rollbac
   await page.screenshot({ path: test.info().outputPath('lesson-14-rollback-page.png') });
   await next(page);
 
+  // Read-process-write: the crashed attempt aborted, the transfers processed again once.
+  await expectStep(page, 5, 7, 'Read, process, write: exactly once end to end');
+  await next(page);
+  reveal = await predict(page, 'twice');
+  await expect(reveal).toContainText('was aborted (reason: fenced');
+  await expect(reveal).toContainText('the restarted proc read 2 transfers again, offsets 0 and 1');
+  await expect(reveal).toContainText(
+    'rc (read_committed) saw “x1: settled” once and “x2: settled” once: each transfer’s effect exactly once',
+  );
+  await page.screenshot({ path: test.info().outputPath('lesson-14-eos-page.png') });
+  await next(page);
+
   // The challenge, with the Produce tab: a transactional producer of one's own.
   await expectHint(page, /Create a producer in the Produce tab/);
   await page.getByTestId('tab-produce').click();
