@@ -32,8 +32,9 @@ test('lesson 8, in-sync replicas: a slow follower leaves the ISR and rejoins', a
   await expect(reveal).toContainText(
     /Measured: p1’s acks=all write “while slow” was acknowledged [\d,]+ ms after/,
   );
-  // The timings depend on when Next was pressed: masked (the verdict and the why stay readable).
-  await paneShot(page, 'lesson-08-reveal.png', [reveal.locator('p').nth(1), reveal.locator('p').nth(2)]);
+  // The timings depend on when Next was pressed: the paragraph that shows them is masked. The
+  // measured one lies below the fold of the pane (a mask would be drawn over the buttons).
+  await paneShot(page, 'lesson-08-reveal.png', [reveal.locator('p').nth(1)]);
   await next(page);
   await press(page, 'heal');
   await next(page);

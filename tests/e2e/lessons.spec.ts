@@ -49,14 +49,14 @@ test('progress survives a reload: same step, same cluster, and the home page off
   await openLesson(page, '05-topics');
   await press(page, 'send3');
   await next(page);
-  await expectStep(page, 2, 5, 'Offsets');
+  await expectStep(page, 2, 7, 'Offsets');
   await predict(page, 'next');
   await page.reload();
-  await expectStep(page, 2, 5, 'Offsets');
+  await expectStep(page, 2, 7, 'Offsets');
   await expect(page.getByTestId('reveal-verdict')).toHaveText('Your prediction was right.');
   await expect(page.getByTestId('lesson-next')).toBeEnabled();
   await page.goto('/?lessons');
-  await expect(page.getByTestId('continue-lesson')).toHaveText(/Continue lesson 5: .* step 2 of 5/);
+  await expect(page.getByTestId('continue-lesson')).toHaveText(/Continue lesson 5: .* step 2 of 7/);
   await expect(page.getByTestId('toc-05-topics')).toContainText('in progress');
 
   // Another tab (no tab memory of its own) reopens the lesson's saved cluster, not a new one.
@@ -71,7 +71,7 @@ test('progress survives a reload: same step, same cluster, and the home page off
   await page.goto('/?lesson=05-topics');
   await page.getByTestId('lesson-start-over').click();
   await page.getByTestId('lesson-start-over-yes').click();
-  await expectStep(page, 1, 5, 'A topic is a log');
+  await expectStep(page, 1, 7, 'A topic is a log');
   await expect(page.getByTestId('step-status')).toHaveText('The log of orders holds 0 records.');
 });
 
@@ -113,6 +113,7 @@ test('lesson 4, the cluster: a controller crash, the next election, breaking the
 test('lesson 5, topics: offsets at the end, reading removes nothing, a topic of your own', async ({
   page,
 }) => {
+  test.setTimeout(90_000); // seven steps
   await openLesson(page, '05-topics');
   await press(page, 'send3');
   await next(page);

@@ -37,6 +37,16 @@ describe('lesson 14 on the real engine', () => {
           expect(r.text).toMatch(/rc \(read_committed\) read nothing of t2/);
         },
       },
+      pipeline: {
+        after: (h) => {
+          // What initTransactions returned, read from the producer's own state.
+          const settler = h.sim.snapshot().producers.find((p) => p.id === 'settler')!;
+          expect(settler.producerId).not.toBeNull();
+          expect(reveal(h, 'pipeline').text).toContain(
+            `producer id ${settler.producerId}, epoch ${settler.producerEpoch}`,
+          );
+        },
+      },
       'predict-eos': {
         answer: 'twice',
         after: (h) => {

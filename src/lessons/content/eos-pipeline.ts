@@ -94,6 +94,11 @@ export const pipelineStep: WaitStep = {
       (partitionOf(snapshot, INPUT, 0)?.leader ?? -1) >= 0 &&
       settlerOf(snapshot)?.transactionState === 'READY',
   },
+  // What initTransactions gave settler: the epoch a restarted settler will bump, fencing this one.
+  outcome: ({ snapshot }) => {
+    const t = settlerOf(snapshot);
+    return `settler finished initTransactions: the transaction coordinator gave transactional.id settler **producer id ${t?.producerId ?? '–'}, epoch ${t?.producerEpoch ?? '–'}**. An instance started later with the same transactional.id gets a higher epoch, and the coordinator fences this one. transfers-0 is led by broker-${partitionOf(snapshot, INPUT, 0)?.leader ?? '–'}.`;
+  },
   status: (s) => {
     const t = settlerOf(s);
     return `transfers-0 leader ${partitionOf(s, INPUT, 0)?.leader ?? '–'} · settler: ${t?.transactionState ?? '–'}.`;

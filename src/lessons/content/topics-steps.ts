@@ -126,7 +126,7 @@ export const appendOnlyRefused: ChallengeStep = {
   title: 'Try to change the past',
   body: [
     'order-2, at offset 1, has a mistake. In a database you would UPDATE that row, or DELETE it. Kafka’s protocol has **no request to update a record**, and none to delete one record from the middle of a log: a producer can only append.',
-    'The one deletion a client can ask for is **DeleteRecords**: the partition leader moves the log’s **log start offset** and every record *before* it is gone (retention and compaction are the broker’s own deletions). Try it with the buttons — each asks the leader of orders-0 for real.',
+    'The one deletion a client can ask for is **DeleteRecords**: the partition leader moves the log’s **log start offset** and every record **before** it is gone (retention and compaction are the broker’s own deletions). Try it with the buttons — each asks the leader of orders-0 for real.',
   ],
   actions: [
     { id: 'delete-1', label: 'DeleteRecords: orders-0 before offset 1', commands: deleteBefore(1) },
@@ -145,33 +145,48 @@ export const appendOnlyRefused: ChallengeStep = {
   status: (s) => `orders-0: log start offset ${ordersStart(s)} · log end offset ${ordersEnd(s)}.`,
 };
 
-export function checkChangeThePast({ snapshot, stepEvents }: FactView) {
+/** Where the lesson's own orders were appended (from their acknowledgements), by value. */
+function offsetsOfOrders(events: readonly EngineEvent[]): Map<string, number> {
+  const at = new Map<string, number>();
+  for (const r of sendsIn(events))
+    if (r.topic === ORDERS && r.offset !== undefined && !at.has(r.value)) at.set(r.value, r.offset);
+  return at;
+}
+
+export function checkChangeThePast({ snapshot, stepEvents, history }: FactView) {
   const answers = eventsOf(stepEvents, 'records.deleted').filter((e) => e.topic === ORDERS);
   const refused = answers.filter((e) => e.error !== null).at(-1);
   const start = ordersStart(snapshot);
+  const at = offsetsOfOrders(history);
+  // The step's story: order-2 is the mistake; order-1 comes before it, order-3 after it.
+  const [one, two, three] = [at.get('order-1') ?? 0, at.get('order-2') ?? 1, at.get('order-3') ?? 2];
   const fix = sendsIn(stepEvents).find((r) => r.topic === ORDERS && r.offset !== undefined);
   const fixLine = fix
     ? ` Your correction is a new record at offset ${fix.offset}: the log keeps what happened and, after it, what was corrected.`
     : '';
-  if (start >= 2) {
-    const moved = answers.find((e) => e.error === null && e.logStartOffset >= 2);
+  if (start > two) {
+    const moved = answers.find((e) => e.error === null && e.logStartOffset > two);
+    const after =
+      start <= three
+        ? `order-3 is still at offset ${three}: nothing after the log start moved.`
+        : `order-3 (offset ${three}) went too: everything before offset ${start} is gone.`;
     return {
       ok: true as const,
       message:
         `The leader moved the log start offset of orders-0 from ${moved?.logStartOffsetBefore ?? 0} to ${start}: offsets ${list(Array.from({ length: start }, (_, i) => i))} can no longer be read, order-1 included — Kafka cannot take one record out of the middle. ` +
-        `order-3 is still at offset 2: nothing after the log start moved.${fixLine}`,
+        `${after}${fixLine}`,
     };
   }
   const refusal = refused
     ? `The leader answered ${refused.error}: “${refused.message}”. DeleteRecords can only move the log start up to the high watermark (${refused.highWatermark}). `
     : '';
-  if (start === 1)
+  if (start > one)
     return {
       ok: false as const,
-      hint: `${refusal}The log of orders-0 now starts at offset 1: order-1 (offset 0) is gone, but order-2 is still there at offset 1. DeleteRecords deletes everything *before* the offset you give.`,
+      hint: `${refusal}The log of orders-0 now starts at offset ${start}: order-1 (offset ${one}) is gone, but order-2 is still there at offset ${two}. DeleteRecords deletes everything before the offset you give.`,
     };
   return {
     ok: false as const,
-    hint: `${refusal}order-2 is still readable at offset 1${fix ? ` (your correction at offset ${fix.offset} is appended after it, the original stays)` : ''}. Which DeleteRecords offset removes it?`,
+    hint: `${refusal}order-2 is still readable at offset ${two}${fix ? ` (your correction at offset ${fix.offset} is appended after it, the original stays)` : ''}. Which DeleteRecords offset removes it?`,
   };
 }
