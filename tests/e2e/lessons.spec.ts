@@ -62,7 +62,7 @@ test('progress survives a reload: same step, same cluster, and the home page off
   // Another tab (no tab memory of its own) reopens the lesson's saved cluster, not a new one.
   const other = await page.context().newPage();
   await other.goto('/?lesson=05-topics');
-  await expectStep(other, 2, 5, 'Offsets');
+  await expectStep(other, 2, 7, 'Offsets');
   await expect(other.getByTestId('lesson-restarted')).toHaveCount(0);
   await expect(other.getByTestId('step-status')).toHaveText('The log of orders holds 5 records.');
   await other.close();
