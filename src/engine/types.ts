@@ -406,7 +406,7 @@ export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap
     partition: number;
     segments: number;
     logStartOffset: number;
-    reason: 'retention.ms' | 'retention.bytes' | 'leader-log-start';
+    reason: 'retention.ms' | 'retention.bytes' | 'leader-log-start' | 'delete-records';
   };
   /** Compaction cleaned a replica's log: older values of each key (and expired tombstones) are gone. */
   'log.compacted': {

@@ -178,6 +178,7 @@ const SPECS: Record<CommandType, Spec> = {
     optional: { partitions: arrayOf(topicPartition) },
   },
   'group.delete': { required: { groupId: str } },
+  'records.delete': { required: { topic: str, partition: nonNegInt, offset: int } },
   // Kafka Streams applications (src/engine/streams): the topology is checked by the handler.
   'streams.create': {
     required: { app: str, topology: (v) => (isPlainObject(v) ? null : 'an object with steps') },

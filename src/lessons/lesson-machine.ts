@@ -268,7 +268,7 @@ export const lessonMachine = setup({
         const key = `${step.id}/then-${i}`;
         if (context.pressed.includes(key) || !reaction.when(view)) return;
         fired.push(key);
-        enqueue.emit({ type: 'dispatch', commands: reaction.commands(snapshot) });
+        enqueue.emit({ type: 'dispatch', commands: reaction.commands(snapshot, view) });
       });
       if (fired.length > 0) enqueue.assign({ pressed: [...context.pressed, ...fired] });
     }),
@@ -277,7 +277,10 @@ export const lessonMachine = setup({
         event.type === 'user.action'
           ? stepOf(context).actions?.find((a) => a.id === event.action)
           : undefined;
-      const commands = action && context.snapshot ? action.commands(context.snapshot) : [];
+      const commands =
+        action && context.snapshot
+          ? action.commands(context.snapshot, viewOf(context, context.snapshot))
+          : [];
       return { type: 'dispatch' as const, commands };
     }),
   },

@@ -38,7 +38,8 @@ export interface Fact {
 export interface LessonAction {
   id: string;
   label: string;
-  commands: (snapshot: ClusterSnapshot) => Command[];
+  /** `view`: what happened so far too (e.g. the time of a record the lesson wrote earlier). */
+  commands: (snapshot: ClusterSnapshot, view: FactView) => Command[];
 }
 
 /** Which tool tabs of the workspace the learner may use. */
@@ -101,7 +102,10 @@ export interface PredictStep extends StepBase {
    * The rest of the experiment, each part once, when its condition holds (after the answer, before
    * the reveal): "once p1's writes are acknowledged, crash the leader". Conditions, not timers.
    */
-  then?: readonly { when: (view: FactView) => boolean; commands: (snapshot: ClusterSnapshot) => Command[] }[];
+  then?: readonly {
+    when: (view: FactView) => boolean;
+    commands: (snapshot: ClusterSnapshot, view: FactView) => Command[];
+  }[];
   until: Fact;
   /** `text` may hold several paragraphs separated by `\n` (same markup as the body). */
   reveal: (view: FactView) => { text: string; correct?: string };

@@ -60,17 +60,25 @@ test('lesson 13, retention and replay: segments, OFFSET_OUT_OF_RANGE, a fraud te
   await expect(reveal).toContainText('fraud-model read 8 payments, offsets 8–15');
   await expect(page.getByTestId('reveal-verdict')).toHaveText('Your prediction was right.');
   await next(page);
+  // March's first payments are written as the seek step begins; the seek lands on the first.
+  await expect(page.getByTestId('step-status')).toContainText('log end 19', { timeout: 30_000 });
   await press(page, 'seek');
+  const seen = page.getByTestId('lesson-fact-seen');
+  await expect(seen).toContainText('ListOffsets with offset 16', { timeout: 30_000 });
+  await expect(seen).toContainText(
+    'fraud-model moved back to offset 16 and read 3 payments from there again',
+  );
+  await page.screenshot({ path: test.info().outputPath('lesson-13-seek-time-page.png') });
   await next(page);
 
   await expectStep(page, 6, 7, 'Replay it yourself');
   await addConsumer(page, { group: 'late', topic: 'payments', reset: 'latest' });
-  await expectHint(page, /starts at the end of the log \(offset 16\)/);
+  await expectHint(page, /starts at the end of the log \(offset 19\)/);
   await paneShot(page, 'lesson-13-hint.png');
   await addConsumer(page, { group: 'audit', topic: 'payments', reset: 'earliest' });
   await checkUntilPassed(page);
   await expect(page.getByTestId('challenge-passed')).toContainText(
-    '(group audit) read all 8 payments still kept',
+    '(group audit) read all 11 payments still kept',
   );
   // The same replay with Kafka's own tool: a dry run changes nothing, --execute does.
   await next(page);
@@ -119,6 +127,18 @@ test('lesson 14, exactly-once: a deduplicated retry, an atomic commit, a rollbac
   await expect(page.getByTestId('reveal-verdict')).toHaveText('Your prediction was right.');
   await paneShot(page, 'lesson-14-rollback.png');
   await page.screenshot({ path: test.info().outputPath('lesson-14-rollback-page.png') });
+  await next(page);
+
+  // Read-process-write: the crashed attempt aborted, the transfers processed again once.
+  await expectStep(page, 5, 7, 'Read, process, write: exactly once end to end');
+  await next(page);
+  reveal = await predict(page, 'twice');
+  await expect(reveal).toContainText('was aborted (reason: fenced');
+  await expect(reveal).toContainText('the restarted proc read 2 transfers again, offsets 0 and 1');
+  await expect(reveal).toContainText(
+    'rc (read_committed) saw “x1: settled” once and “x2: settled” once: each transfer’s effect exactly once',
+  );
+  await page.screenshot({ path: test.info().outputPath('lesson-14-eos-page.png') });
   await next(page);
 
   // The challenge, with the Produce tab: a transactional producer of one's own.

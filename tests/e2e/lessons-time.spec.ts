@@ -134,10 +134,10 @@ test('Start over asks first', async ({ page }) => {
   await next(page);
   await page.getByTestId('lesson-start-over').click();
   await page.getByTestId('lesson-start-over-no').click();
-  await expect(page.getByTestId('step-progress')).toHaveText('Step 2 of 5');
+  await expect(page.getByTestId('step-progress')).toHaveText('Step 2 of 7');
   await page.getByTestId('lesson-start-over').click();
   await page.getByTestId('lesson-start-over-yes').click();
-  await expect(page.getByTestId('step-progress')).toHaveText('Step 1 of 5', { timeout: BOOT });
+  await expect(page.getByTestId('step-progress')).toHaveText('Step 1 of 7', { timeout: BOOT });
 });
 
 test('lesson 9: the Topic chosen survives a visit to Faults, and reads whole', async ({ page }) => {

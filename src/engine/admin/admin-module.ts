@@ -3,7 +3,8 @@
  * (admin-types.ts). CreatePartitions, IncrementalAlterConfigs and ElectLeaders are checked
  * against the active controller's working image and appended there as metadata records, so they
  * replicate through the quorum and reach every broker like a topic creation; DeleteGroups runs on
- * the group's coordinator. Each is a recorded command: it replays, scrubs and travels in links.
+ * the group's coordinator, DeleteRecords on the partition's leader. Each is a recorded command:
+ * it replays, scrubs and travels in links.
  */
 import { EngineError } from '../errors';
 import type { EngineModule } from '../module';
@@ -14,6 +15,7 @@ import type { Kernel, NodeContext } from '../kernel/kernel';
 import { alterConfigsRecords } from './alter-configs';
 import { checkCreatePartitions, createPartitionsRecords } from './create-partitions';
 import { deleteGroup } from './delete-groups';
+import { deleteRecords } from './delete-records';
 import { electLeadersRecords } from './elect-leaders';
 
 function requireActive(kernel: Kernel): ControllerNode {
@@ -75,5 +77,6 @@ export const adminModule: EngineModule = {
         });
     },
     'group.delete': (kernel, c) => deleteGroup(kernel, c.groupId),
+    'records.delete': (kernel, c) => deleteRecords(kernel, c.topic, c.partition, c.offset),
   },
 };

@@ -25,6 +25,12 @@ export interface AdminCommandMap {
   };
   /** DeleteGroups: only an Empty (or Dead) group can be deleted (else NON_EMPTY_GROUP). */
   'group.delete': { groupId: string };
+  /**
+   * DeleteRecords: delete every record of `topic`-`partition` before `offset` (-1: the high
+   * watermark) by moving the log start offset. Kafka has no request that updates a record or
+   * deletes one in the middle of a log: this, retention and compaction are the only deletions.
+   */
+  'records.delete': { topic: string; partition: number; offset: number };
 }
 
 /** One partition's answer to ElectLeaders (error null: a new leader was elected). */
@@ -63,4 +69,19 @@ export interface AdminEventMap {
   'partition.electionResult': { electionType: ElectionKind; results: ElectionResult[] };
   /** DeleteGroups: the coordinator removed the group and wrote tombstones for its offsets. */
   'group.deleted': { groupId: string; broker: number; offsetsRemoved: number };
+  /**
+   * The partition leader's answer to DeleteRecords: `error` null and the log start moved (or it
+   * was already there), or POLICY_VIOLATION / OFFSET_OUT_OF_RANGE with Kafka's message.
+   */
+  'records.deleted': {
+    broker: number;
+    topic: string;
+    partition: number;
+    offset: number;
+    error: 'POLICY_VIOLATION' | 'OFFSET_OUT_OF_RANGE' | null;
+    message: string | null;
+    logStartOffsetBefore: number;
+    logStartOffset: number;
+    highWatermark: number;
+  };
 }

@@ -6,6 +6,7 @@ import type { ClusterSnapshot, Command } from '../../engine';
 import type { Lesson } from '../lesson-types';
 import { leaderReplica, list, sendsIn, topicOf } from '../facts';
 import { terminalCreateTopic } from './terminal-steps';
+import { appendOnlyRefused, topicAsTable } from './topics-steps';
 
 const logEnd = (s: ClusterSnapshot) => leaderReplica(s, 'orders', 0)?.logEndOffset ?? 0;
 
@@ -109,6 +110,8 @@ export const topicsLesson: Lesson = {
           : `The log holds ${logEnd(s)} records.`;
       },
     },
+    appendOnlyRefused,
+    topicAsTable,
     {
       id: 'challenge-topic',
       kind: 'challenge',

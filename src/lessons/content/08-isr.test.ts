@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EventOf } from '../../engine';
 import { isrLesson } from './08-isr';
 import { walkLesson } from '../testing/walk';
 import { startHeadless, type HeadlessLesson } from '../testing/headless';
@@ -16,6 +17,30 @@ describe('lesson 8 on the real engine', () => {
           expect(reveal.correct).toBe('leaves');
           expect(reveal.text).toMatch(/shrink the ISR/);
           expect(orders0(h).isr).toHaveLength(2);
+          // The stall is measured from the engine: the acks=all write waited until the follower left
+          // the ISR (seconds), the one after took milliseconds.
+          const events = h.sim.events();
+          const at = (type: string, where: (e: never) => boolean) =>
+            events.find((e) => e.type === type && where(e as never))!.atMs;
+          const sent = (value: string) =>
+            events.find(
+              (e): e is EventOf<'command.accepted'> =>
+                e.type === 'command.accepted' &&
+                e.command.type === 'producer.send' &&
+                e.command.value === value,
+            )!;
+          const acked = (value: string) =>
+            at('producer.acked', (e: { commandId: number }) => e.commandId === sent(value).commandId);
+          const shrunk = at('partition.changed', (e: { isr: number[] }) => e.isr.length === 2);
+          const stall = acked('while slow') - sent('while slow').atMs;
+          expect(stall).toBeGreaterThan(3000); // replica.lag.time.max.ms
+          expect(acked('while slow')).toBeGreaterThanOrEqual(shrunk);
+          const fast = acked('after it left') - sent('after it left').atMs;
+          expect(fast).toBeLessThan(200);
+          expect(reveal.text).toContain(
+            `acknowledged **${stall.toLocaleString('en')} ms** after it was sent`,
+          );
+          expect(reveal.text).toContain(`took **${fast.toLocaleString('en')} ms**`);
         },
       },
       'challenge-shrink': {

@@ -5,6 +5,7 @@
 import type { ClusterSnapshot, Command } from '../../engine';
 import type { Lesson } from '../lesson-types';
 import { eventsOf, list, partitionOf } from '../facts';
+import { ackLatencies, shrankIn } from './isr-latency';
 
 const LAG_MS = 3000;
 /** Kafka's default, set here so the lesson can name it: the controller fences a silent broker. */
@@ -38,6 +39,19 @@ function link(s: ClusterSnapshot, latencyMs: number): Command[] {
     { type: 'link.configure', from: a, to: b, latencyMs },
     { type: 'link.configure', from: b, to: a, latencyMs },
   ];
+}
+
+/** The two writes of the slow-follower step, measured from the engine's events. */
+function latencyText(stepEvents: Parameters<typeof ackLatencies>[0]): string {
+  const [slow, fast] = ackLatencies(stepEvents);
+  if (slow?.ackedAtMs === undefined) return '';
+  const ms = (a: { sentAtMs: number; ackedAtMs?: number }) =>
+    `${(a.ackedAtMs! - a.sentAtMs).toLocaleString('en')} ms`;
+  return (
+    `\nMeasured: p1’s acks=all write “${slow.value}” was acknowledged **${ms(slow)}** after it was sent — it waited for the slow follower until the leader dropped it from the ISR.` +
+    (fast?.ackedAtMs !== undefined ? ` “${fast.value}”, sent after, took **${ms(fast)}**.` : '') +
+    `\nThat is why acks=all waits for the ISR and not for every replica: if it waited for all of them, every write would wait as long as the slowest replica is slow, and a replica that never catches up would stall writes for good. The ISR lets the leader stop waiting for a replica that cannot keep up, after \`replica.lag.time.max.ms\`.`
+  );
 }
 
 export const isrLesson: Lesson = {
@@ -74,6 +88,7 @@ export const isrLesson: Lesson = {
       title: 'A slow follower',
       body: [
         'The lesson now makes the network link between the leader and one follower very slow: 5 seconds each way. The follower is alive and keeps fetching — its answers just arrive late.',
+        'Producer `p1` (acks=all) writes “while slow” at the same moment. With acks=all the leader acknowledges a write once **every replica in the ISR** has it: watch how long this one waits, and how long a write takes once the ISR has changed.',
       ],
       question: 'What happens to the ISR?',
       choices: [
@@ -85,13 +100,20 @@ export const isrLesson: Lesson = {
         ...link(s, 5000),
         { type: 'producer.send', producer: 'p1', topic: 'orders', key: 'k', value: 'while slow' },
       ],
+      // Once the ISR has shrunk, a second write shows the pace without the slow follower.
+      then: [
+        {
+          when: ({ stepEvents, entry }) => shrankIn(stepEvents, entry),
+          commands: () => [
+            { type: 'producer.send', producer: 'p1', topic: 'orders', key: 'k', value: 'after it left' },
+          ],
+        },
+      ],
       until: {
-        waitingFor: 'Waiting for the ISR to change…',
-        event: 'partition.changed',
-        where: (e, { entry }) =>
-          e.type === 'partition.changed' &&
-          e.topic === 'orders' &&
-          e.isr.length < (entry ? (orders0(entry)?.isr.length ?? 0) : 0),
+        waitingFor: 'Waiting for the ISR to change and both writes to be acknowledged…',
+        state: ({ stepEvents, entry }) =>
+          shrankIn(stepEvents, entry) &&
+          ackLatencies(stepEvents).filter((a) => a.ackedAtMs !== undefined).length >= 2,
       },
       reveal: ({ stepEvents, snapshot }) => {
         const proposed = eventsOf(stepEvents, 'partition.isrProposed').find((e) => e.reason === 'isr-shrink');
@@ -102,7 +124,8 @@ export const isrLesson: Lesson = {
             `${changed ? `${((changed.atMs - start) / 1000).toFixed(1)} s after the link slowed, ` : ''}the leader asked the controller to shrink the ISR` +
             (proposed ? ` (${proposed.detail})` : '') +
             // The ISR the change set (the snapshot is the one from just before it).
-            `. ${changed ? isrLine(changed.isr, orders0(snapshot)?.replicas ?? []) : isrText(snapshot)} Writes go on: the high watermark now only waits for the replicas still in sync.`,
+            `. ${changed ? isrLine(changed.isr, orders0(snapshot)?.replicas ?? []) : isrText(snapshot)} Writes go on: the high watermark now only waits for the replicas still in sync.` +
+            latencyText(stepEvents),
           correct: 'leaves',
         };
       },

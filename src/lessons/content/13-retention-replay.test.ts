@@ -43,17 +43,43 @@ describe('lesson 13 on the real engine', () => {
         },
       },
       'seek-time': {
+        before: (h) => h.run(1000), // March's payments are written as the step begins
         after: (h) => {
           const set = h.sim
             .events()
             .filter((e) => e.type === 'consumer.positionSet' && e.reason === 'timestamp');
           expect(set).toHaveLength(1);
-          // Learners saw only "✓ Done": the step says the offset the seek landed on, and why.
           const offset = set[0]!.type === 'consumer.positionSet' ? set[0]!.offset : -1;
+          // The first record at or after 1 March: March's first payment, after February's 8–15.
+          expect(offset).toBe(16);
+          const leader = h.sim.snapshot().topics.find((t) => t.name === 'payments')!.partitions[0]!.leader;
+          const log = h.sim.readLog(leader, 'payments', 0);
+          const seek = h.sim
+            .events()
+            .find((e) => e.type === 'command.accepted' && e.command.type === 'consumer.seek')!;
+          const target =
+            seek.type === 'command.accepted' && seek.command.type === 'consumer.seek'
+              ? seek.command.to
+              : null;
+          const ts =
+            typeof target === 'object' && target && 'timestampMs' in target ? target.timestampMs : -1;
+          expect(log.find((r) => r.offset === 16)!.timestamp).toBeGreaterThanOrEqual(ts);
+          expect(log.find((r) => r.offset === 15)!.timestamp).toBeLessThan(ts);
+          // Learners saw only "✓ Done": the step says the offset, why, and the re-read from there.
           const said = h.actor.getSnapshot().context.reveals['seek-time']!.text;
-          expect(said).toContain(`offset ${offset}**`);
-          expect(said).toMatch(/timestamp \(virtual time [\d.]+ s/);
-          expect(said).toMatch(/log start offset|first payment written at or after|log end/);
+          expect(said).toContain('**offset 16**');
+          expect(said).toMatch(
+            /first payment whose timestamp is at or after it: “mar #01 €10”, written at [\d.]+ s\. The one before it, offset 15 \(“feb #08 €\d+”\), was written at [\d.]+ s: earlier/,
+          );
+          expect(said).toContain(
+            'fraud-model moved back to offset 16 and read 3 payments from there again: offsets 16–18',
+          );
+          const reread = h.sim
+            .events()
+            .filter((e) => e.type === 'consumer.received' && e.consumer === 'fraud-model')
+            .flatMap((e) => (e.type === 'consumer.received' ? e.records.map((r) => r.offset) : []));
+          // Offsets 16–18 read twice: once live, once after the seek.
+          expect(reread.filter((o) => o === 16)).toHaveLength(2);
         },
       },
       'challenge-replay': {
@@ -69,7 +95,7 @@ describe('lesson 13 on the real engine', () => {
           ]);
           h.run(4000);
         },
-        hint: /starts at the end of the log \(offset 16\)/,
+        hint: /starts at the end of the log \(offset 19\)/,
         solve: (h) => {
           h.act([
             {
@@ -82,7 +108,7 @@ describe('lesson 13 on the real engine', () => {
           ]);
         },
         after: (h) => {
-          expect(h.actor.getSnapshot().context.message).toMatch(/audit \(group audit\) read all 8 payments/);
+          expect(h.actor.getSnapshot().context.message).toMatch(/audit \(group audit\) read all 11 payments/);
         },
       },
       'terminal-reset': {

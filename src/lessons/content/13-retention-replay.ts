@@ -8,9 +8,9 @@
  * learner reads: February's payments push January's segments out. Every reveal and check reads
  * the engine's events and snapshot.
  */
-import type { ClusterSnapshot, Command, EngineEvent } from '../../engine';
+import type { ClusterSnapshot, Command, EngineEvent, EventOf } from '../../engine';
 import type { FactView, Lesson } from '../lesson-types';
-import { eventsOf, leaderReplica, list, partitionOf, plural } from '../facts';
+import { eventsOf, leaderReplica, list, partitionOf, plural, sendsIn } from '../facts';
 import { terminalResetOffsets } from './terminal-steps';
 
 const TOPIC = 'payments';
@@ -25,11 +25,11 @@ const SEGMENT_BYTES = 4 * BATCH_BYTES;
 const RETENTION_BYTES = 2 * SEGMENT_BYTES;
 /** The report job got this far before it was switched off. */
 const REPORTS_COMMIT = 3;
-/** In this cluster one simulated second stands for a day. */
-const DAY_MS = 1000;
 const LESSON_GROUPS = ['reports', 'fraud-v2'];
+/** March's first payments, written as the seek-by-time step begins (fewer than a segment). */
+const MARCH = 3;
 
-const payment = (month: 'jan' | 'feb', i: number): Command => ({
+const payment = (month: 'jan' | 'feb' | 'mar', i: number): Command => ({
   type: 'producer.send',
   producer: 'shop',
   topic: TOPIC,
@@ -72,31 +72,77 @@ function segmentsLine(s: ClusterSnapshot): string {
   );
 }
 
-/** The seek by time: the offset the leader answered with, and why that one. */
+/** When each payment was written (its CreateTime: the producer stamps the send's time), by value. */
+function writtenAt(events: readonly EngineEvent[]): Map<string, number> {
+  const at = new Map<string, number>();
+  for (const e of eventsOf(events, 'command.accepted'))
+    if (e.command.type === 'producer.send' && e.command.topic === TOPIC)
+      at.set(e.command.value, e.command.timestamp ?? e.atMs);
+  return at;
+}
+
+/** 1 March: when the first March payment was written (undefined before the step wrote it). */
+function marchBegan(view: Pick<FactView, 'history'>): number | undefined {
+  const first = payment('mar', 0);
+  return first.type === 'producer.send' ? writtenAt(view.history).get(first.value) : undefined;
+}
+
+/**
+ * The seek by time and what followed: the offset the leader answered, and the offsets fraud-model
+ * read from there to the log end after it (undefined until it has read them all).
+ */
+export function seekReadBack(events: readonly EngineEvent[], end: number) {
+  let at = -1;
+  events.forEach((e, i) => {
+    if (e.type === 'consumer.positionSet' && e.consumer === 'fraud-model' && e.reason === 'timestamp') at = i;
+  });
+  if (at < 0) return undefined;
+  const set = events[at] as EventOf<'consumer.positionSet'>;
+  const read = eventsOf(events.slice(at + 1), 'consumer.received')
+    .filter((e) => e.consumer === 'fraud-model')
+    .flatMap((e) => e.records.filter((r) => r.topic === TOPIC && r.offset >= set.offset));
+  if (set.offset < end && !read.some((r) => r.offset === end - 1)) return undefined;
+  return { offset: set.offset, read };
+}
+
+const day = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The seek by time: the offset the leader answered with, why that one, and the re-read from it. */
 export function seekOutcome(events: readonly EngineEvent[], s: ClusterSnapshot): string {
-  const set = eventsOf(events, 'consumer.positionSet')
-    .filter((e) => e.consumer === 'fraud-model' && e.reason === 'timestamp')
-    .at(-1);
-  if (!set) return 'The leader answered the seek.';
+  const done = seekReadBack(events, logEnd(s));
+  if (!done) return 'The leader answered the seek.';
   const asked = eventsOf(events, 'command.accepted')
     .map((e) => e.command)
     .filter((c) => c.type === 'consumer.seek' && c.consumer === 'fraud-model')
     .at(-1);
   const to = asked?.type === 'consumer.seek' ? asked.to : undefined;
   const ts = typeof to === 'object' && 'timestampMs' in to ? to.timestampMs : undefined;
-  const when =
-    ts === undefined
-      ? ''
-      : ts === 0
-        ? ' (virtual time 0 s: 30 days ago is before this cluster began)'
-        : ` (virtual time ${(ts / 1000).toFixed(1)} s, “30 days ago”)`;
+  const written = writtenAt(events);
+  const offsets = new Map(
+    sendsIn(events).flatMap((r) =>
+      r.topic === TOPIC && r.offset !== undefined ? [[r.offset, r.value] as const] : [],
+    ),
+  );
+  const landed = offsets.get(done.offset);
+  const before = offsets.get(done.offset - 1);
   const why =
-    set.offset >= logEnd(s)
+    done.offset >= logEnd(s)
       ? 'no payment is that recent, so the answer is the log end: fraud-model waits for new ones.'
-      : set.offset <= logStart(s)
-        ? `that is the log start offset: every payment still kept was written after that time${logStart(s) > 0 ? ' (the older ones are deleted)' : ''}.`
-        : `the first payment written at or after that time; offsets ${logStart(s)}–${set.offset - 1} are older.`;
-  return `The leader answered ListOffsets with **offset ${set.offset}** for ${when ? `the timestamp${when}` : 'the timestamp'}: ${why}\nfraud-model reads from offset ${set.offset} on.`;
+      : landed !== undefined && written.has(landed)
+        ? `the first payment whose timestamp is at or after it: “${landed}”, written at ${day(written.get(landed)!)}.` +
+          (before !== undefined && written.has(before) && done.offset - 1 >= logStart(s)
+            ? ` The one before it, offset ${done.offset - 1} (“${before}”), was written at ${day(written.get(before)!)}: earlier, so it is not replayed.`
+            : done.offset <= logStart(s)
+              ? ' It is the log start offset: nothing older is kept.'
+              : '')
+        : 'the first payment written at or after that time.';
+  const read = done.read.map((r) => r.offset);
+  return [
+    `The leader answered ListOffsets with **offset ${done.offset}** for the timestamp${ts === undefined ? '' : ` ${day(ts)} (1 March)`}: ${why}`,
+    read.length > 0
+      ? `fraud-model moved back to offset ${done.offset} and read ${plural(read.length, 'payment')} from there again: offsets ${read.length > 1 ? `${Math.min(...read)}–${Math.max(...read)}` : read[0]} (${list(done.read.map((r) => `“${r.value ?? ''}”`))}).`
+      : `fraud-model reads from offset ${done.offset} on.`,
+  ].join('\n');
 }
 
 /** Does every offset still kept, [log start, log end), appear in `offsets`? */
@@ -304,36 +350,31 @@ export const retentionReplayLesson: Lesson = {
       kind: 'wait',
       title: 'Replay from a point in time',
       body: [
-        'Often a team wants “from a date”, not “from the start”. A consumer can **seek to a timestamp**: it asks the leader (ListOffsets) for the first offset whose timestamp is at or after that time, and reads from there.',
-        'In this cluster one simulated second stands for a day. Seek `fraud-model` to 30 days ago.',
+        'Often a team wants “from a date”, not “from the start”. A consumer can **seek to a timestamp**: it asks the leader (ListOffsets) for the **first offset whose timestamp is at or after** that time, and reads from there.',
+        'In this cluster one simulated second stands for a day, and March begins as this step does: the shop writes March’s first three payments now. The fraud team wants to re-check March only. Seek `fraud-model` to 1 March — the moment the first March payment was written.',
       ],
+      onEnter: () => Array.from({ length: MARCH }, (_, i) => payment('mar', i)),
       actions: [
         {
           id: 'seek',
-          label: 'Seek fraud-model to 30 days ago',
-          commands: (s) => [
+          label: 'Seek fraud-model to 1 March',
+          commands: (s, view) => [
             {
               type: 'consumer.seek',
               consumer: 'fraud-model',
               topic: TOPIC,
               partition: 0,
-              to: { timestampMs: Math.max(0, s.nowMs - 30 * DAY_MS) },
+              // Before March's first send is seen: the step's start, which is no later than it.
+              to: { timestampMs: marchBegan(view) ?? view.entry?.nowMs ?? s.nowMs },
             },
           ],
         },
       ],
       fact: {
-        waitingFor: 'Waiting for the leader to answer with an offset…',
-        event: 'consumer.positionSet',
-        where: (e) =>
-          e.type === 'consumer.positionSet' && e.consumer === 'fraud-model' && e.reason === 'timestamp',
-        state: ({ history }) =>
-          eventsOf(history, 'consumer.positionSet').some(
-            (e) => e.consumer === 'fraud-model' && e.reason === 'timestamp',
-          ),
+        waitingFor: 'Waiting for the leader to answer with an offset, and fraud-model to read from it…',
+        state: ({ history, snapshot }) => seekReadBack(history, logEnd(snapshot)) !== undefined,
       },
-      outcome: ({ stepEvents, history, snapshot }) =>
-        seekOutcome(stepEvents.length ? stepEvents : history, snapshot),
+      outcome: ({ history, snapshot }) => seekOutcome(history, snapshot),
       status: (s) => {
         const a = consumerOf(s, 'fraud-model')?.assignment.find((x) => x.topic === TOPIC);
         return `fraud-model position ${a?.position ?? '–'} · payments-0 log start ${logStart(s)}, log end ${logEnd(s)}.`;

@@ -37,6 +37,53 @@ describe('lesson 14 on the real engine', () => {
           expect(r.text).toMatch(/rc \(read_committed\) read nothing of t2/);
         },
       },
+      pipeline: {
+        after: (h) => {
+          // What initTransactions returned, read from the producer's own state.
+          const settler = h.sim.snapshot().producers.find((p) => p.id === 'settler')!;
+          expect(settler.producerId).not.toBeNull();
+          expect(reveal(h, 'pipeline').text).toContain(
+            `producer id ${settler.producerId}, epoch ${settler.producerEpoch}`,
+          );
+        },
+      },
+      'predict-eos': {
+        answer: 'twice',
+        after: (h) => {
+          const r = reveal(h, 'predict-eos');
+          expect(r.correct).toBe('once');
+          expect(r.text).toMatch(
+            /transaction \(.*__consumer_offsets-\d.*\) was \*\*aborted\*\* \(reason: fenced/,
+          );
+          expect(r.text).toMatch(/restarted proc read 2 transfers again, offsets 0 and 1/);
+          expect(r.text).toMatch(/results and group settler’s offset 2 together/);
+          expect(r.text).toMatch(
+            /rc \(read_committed\) saw “x1: settled” once and “x2: settled” once: each transfer’s effect exactly once/,
+          );
+          expect(r.text).toMatch(/ru \(read_uncommitted\) saw “x1: settled” twice and “x2: settled” twice/);
+          // The engine's own record: one aborted and one committed transaction of settler, each
+          // with __consumer_offsets in it; the group's committed offset is 2; rc read each result once.
+          const events = h.sim.events();
+          const outcome = (type: 'transaction.aborted' | 'transaction.committed') =>
+            events.flatMap((e) => (e.type === type && e.transactionalId === 'settler' ? [e] : []));
+          expect(outcome('transaction.aborted')).toHaveLength(1);
+          expect(outcome('transaction.committed')).toHaveLength(1);
+          for (const t of [...outcome('transaction.aborted'), ...outcome('transaction.committed')])
+            expect(t.partitions.some((p) => p.topic === '__consumer_offsets')).toBe(true);
+          const group = h.sim.snapshot().groups.find((g) => g.groupId === 'settler')!;
+          expect(group.offsets.find((o) => o.topic === 'transfers')?.offset).toBe(2);
+          const rcValues = events.flatMap((e) =>
+            e.type === 'consumer.received' && e.consumer === 'rc' ? e.records.map((x) => x.value) : [],
+          );
+          expect(rcValues.filter((v) => v === 'x1: settled')).toHaveLength(1);
+          expect(rcValues.filter((v) => v === 'x2: settled')).toHaveLength(1);
+          // proc read each transfer twice: the crashed attempt, then the retry.
+          const procOffsets = events.flatMap((e) =>
+            e.type === 'consumer.received' && e.consumer === 'proc' ? e.records.map((x) => x.offset) : [],
+          );
+          expect(procOffsets).toEqual([0, 1, 0, 1]);
+        },
+      },
       'challenge-abort': {
         wrong: (h) => {
           h.act([
@@ -80,6 +127,43 @@ describe('lesson 14 on the real engine', () => {
 describe('lesson 14: the challenge tells records by position, not value (learners hit this)', () => {
   it('an aborted "hello" passes even after a committed "hello"', () => {
     const h = walkLesson(exactlyOnceLesson, {
+      'predict-eos': {
+        answer: 'twice',
+        after: (h) => {
+          const r = reveal(h, 'predict-eos');
+          expect(r.correct).toBe('once');
+          expect(r.text).toMatch(
+            /transaction \(.*__consumer_offsets-\d.*\) was \*\*aborted\*\* \(reason: fenced/,
+          );
+          expect(r.text).toMatch(/restarted proc read 2 transfers again, offsets 0 and 1/);
+          expect(r.text).toMatch(/results and group settler’s offset 2 together/);
+          expect(r.text).toMatch(
+            /rc \(read_committed\) saw “x1: settled” once and “x2: settled” once: each transfer’s effect exactly once/,
+          );
+          expect(r.text).toMatch(/ru \(read_uncommitted\) saw “x1: settled” twice and “x2: settled” twice/);
+          // The engine's own record: one aborted and one committed transaction of settler, each
+          // with __consumer_offsets in it; the group's committed offset is 2; rc read each result once.
+          const events = h.sim.events();
+          const outcome = (type: 'transaction.aborted' | 'transaction.committed') =>
+            events.flatMap((e) => (e.type === type && e.transactionalId === 'settler' ? [e] : []));
+          expect(outcome('transaction.aborted')).toHaveLength(1);
+          expect(outcome('transaction.committed')).toHaveLength(1);
+          for (const t of [...outcome('transaction.aborted'), ...outcome('transaction.committed')])
+            expect(t.partitions.some((p) => p.topic === '__consumer_offsets')).toBe(true);
+          const group = h.sim.snapshot().groups.find((g) => g.groupId === 'settler')!;
+          expect(group.offsets.find((o) => o.topic === 'transfers')?.offset).toBe(2);
+          const rcValues = events.flatMap((e) =>
+            e.type === 'consumer.received' && e.consumer === 'rc' ? e.records.map((x) => x.value) : [],
+          );
+          expect(rcValues.filter((v) => v === 'x1: settled')).toHaveLength(1);
+          expect(rcValues.filter((v) => v === 'x2: settled')).toHaveLength(1);
+          // proc read each transfer twice: the crashed attempt, then the retry.
+          const procOffsets = events.flatMap((e) =>
+            e.type === 'consumer.received' && e.consumer === 'proc' ? e.records.map((x) => x.offset) : [],
+          );
+          expect(procOffsets).toEqual([0, 1, 0, 1]);
+        },
+      },
       'challenge-abort': {
         wrong: (h) => {
           h.act([

@@ -10,6 +10,7 @@
 import type { ClusterSnapshot, Command, EngineEvent, EventOf } from '../../engine';
 import type { FactView, Lesson } from '../lesson-types';
 import { eventsOf, leaderReplica, list, partitionOf, plural } from '../facts';
+import { eosStep, pipelineStep } from './eos-pipeline';
 
 const TOPIC = 'ledger';
 const TXN_ID = 'bank';
@@ -67,7 +68,7 @@ export const exactlyOnceLesson: Lesson = {
   number: 14,
   title: 'Exactly-once',
   summary:
-    'A retried send written once, an atomic write to two partitions, a crashed transaction rolled back; read_committed and read_uncommitted side by side.',
+    'A retried send written once, an atomic write to two partitions, a crashed transaction rolled back, read-process-write with the offsets in the transaction; read_committed and read_uncommitted side by side.',
   seed: 14,
   options: {
     brokers: 3,
@@ -333,6 +334,8 @@ export const exactlyOnceLesson: Lesson = {
         return `${ledgerLine(s)} · ${readersLine(s)} · transaction refunds: ${t?.state ?? '–'}.`;
       },
     },
+    pipelineStep,
+    eosStep,
     {
       id: 'challenge-abort',
       kind: 'challenge',
@@ -344,7 +347,9 @@ export const exactlyOnceLesson: Lesson = {
       tools: ['produce', 'inspect'],
       check: (view) => checkAbort(view),
       status: (s) => {
-        const mine = s.producers.filter((p) => p.transactionalId && p.id !== 'bank' && p.id !== 'refunds');
+        const mine = s.producers.filter(
+          (p) => p.transactionalId && !['bank', 'refunds', 'settler'].includes(p.id),
+        );
         const txns = mine.map((p) => `${p.id}: ${p.transactionState}`).join(' · ');
         return `${ledgerLine(s)} · ${readersLine(s)}${txns ? ` · ${txns}` : ''}.`;
       },

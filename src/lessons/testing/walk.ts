@@ -8,6 +8,8 @@ import type { Lesson } from '../lesson-types';
 import { startHeadless, type HeadlessLesson } from './headless';
 
 export interface StepPlan {
+  /** Run before the buttons are pressed (e.g. let the step's onEnter commands settle). */
+  before?: (h: HeadlessLesson) => void;
   /** Buttons to press, by action id (default: every action of the step, in order). */
   press?: string[];
   /** The prediction to pick (default: the first choice). */
@@ -32,6 +34,7 @@ export function walkLesson(lesson: Lesson, plans: Record<string, StepPlan> = {})
     const plan = plans[step.id] ?? {};
     const where = `${lesson.id} step ${i + 1} (${step.id})`;
     if (h.index() !== i) throw new Error(`${where}: the machine is at step ${h.index() + 1}`);
+    plan.before?.(h);
     for (const action of plan.press ?? step.actions?.map((a) => a.id) ?? [])
       h.send({ type: 'user.action', action });
     if (step.kind === 'predict') h.send({ type: 'user.answer', choice: plan.answer ?? step.choices[0]!.id });

@@ -10,6 +10,7 @@ const ADMIN_COMMANDS = new Set<Command['type']>([
   'topic.alterConfigs',
   'partition.electLeaders',
   'group.delete',
+  'records.delete',
 ]);
 
 export const isAdminCommand = (type: Command['type']) => ADMIN_COMMANDS.has(type);
@@ -27,6 +28,8 @@ export function describeAdminCommand(c: Command): string | undefined {
       return `You asked the controller for a${c.electionType === 'UNCLEAN' ? 'n unclean' : ' preferred'} leader election${c.partitions ? ` of ${c.partitions.map((p) => `${p.topic}-${p.partition}`).join(', ')}` : ' of every partition'}.`;
     case 'group.delete':
       return `You asked to delete consumer group ${c.groupId}.`;
+    case 'records.delete':
+      return `You asked the leader of ${c.topic}-${c.partition} to delete every record before offset ${c.offset === -1 ? 'the high watermark' : c.offset} (DeleteRecords).`;
     default:
       return undefined;
   }
@@ -62,6 +65,16 @@ export function narrateAdmin(e: EngineEvent): { tone: Tone; text: string } | und
         tone: 'info',
         text: `Consumer group ${e.groupId} deleted by its coordinator broker-${e.broker}: ${e.offsetsRemoved} committed offset${e.offsetsRemoved === 1 ? '' : 's'} tombstoned in __consumer_offsets.`,
       };
+    case 'records.deleted':
+      return e.error
+        ? {
+            tone: 'warn',
+            text: `broker-${e.broker} refused DeleteRecords on ${e.topic}-${e.partition}: ${e.error} (${e.message}).`,
+          }
+        : {
+            tone: 'info',
+            text: `broker-${e.broker} moved the log start offset of ${e.topic}-${e.partition} from ${e.logStartOffsetBefore} to ${e.logStartOffset}: the records before it can no longer be read. The offsets of the others do not change.`,
+          };
     default:
       return undefined;
   }
