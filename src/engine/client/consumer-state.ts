@@ -5,6 +5,7 @@
  * fetched records, requests in flight). A restarted consumer therefore starts again from its
  * group's committed offsets (reference §3.5).
  */
+import type { FetchSessionClient } from './fetch-session-handler';
 import type { NodeContext, NodeRecord } from '../kernel/kernel';
 import type { Assignor, JoinGroupResponse } from '../protocol/consume';
 import type { NodeId, TopicPartition } from '../types';
@@ -181,6 +182,8 @@ export interface ConsumerVolatile {
   buffer: BufferedFetch[];
   /** Fetches in flight per leader broker (at most one each, as Kafka's Fetcher). */
   fetchInFlight: Record<number, boolean>;
+  /** The incremental fetch session with each leader broker (fetch-session-handler.ts). */
+  fetchSessions?: Record<number, FetchSessionClient>;
   commitQueue: CommitJob[];
   nextCommitId: number;
   /** Synchronous commits pending: the application thread is blocked in commitSync meanwhile. */
