@@ -66,8 +66,9 @@ export class FutureTrace {
 
   /** Remove the first `n` positions and return them (holes as undefined). */
   takeFront(n: number): Slot[] {
-    // Filled, not holey: reading a hole looks up the prototype chain, ~10× slower per slot.
-    const out = new Array<Slot>(n).fill(undefined);
+    // Pushed, not `new Array(n)`: a large preallocated array is a slow dictionary in V8, and
+    // holes in an array are looked up along its prototype chain.
+    const out: Slot[] = [];
     this.takeOrDrop(n, out);
     return out;
   }
@@ -96,7 +97,8 @@ export class FutureTrace {
       const c = this.chunks.at(-1);
       if (!c) break;
       const take = Math.min(n - k, c.to - c.from);
-      if (out && c.events) for (let i = 0; i < take; i++) out[k + i] = c.events[c.from + i - c.origin];
+      if (out && c.events) for (let i = 0; i < take; i++) out.push(c.events[c.from + i - c.origin]);
+      else if (out) for (let i = 0; i < take; i++) out.push(undefined);
       k += take;
       if (take === c.to - c.from) this.chunks.pop();
       else this.chunks[this.chunks.length - 1] = { ...c, from: c.from + take };
