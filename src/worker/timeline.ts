@@ -558,7 +558,9 @@ export class Timeline {
     const traceTail = this.future.takeFront(keyframe.traceLength - this.trace().length);
     restoreKeyframe(this.sim, keyframe, {
       commandLog: this.commands.slice(0, keyframe.commands),
-      traceTail,
+      // Undefined entries are paged-out events, holes the trace already allows (the pager reads
+      // them back), as before this was chunked.
+      traceTail: traceTail as EngineEvent[],
     });
     this.applied = keyframe.commands;
   }
