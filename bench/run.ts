@@ -7,6 +7,7 @@ import { benchKernel } from './kernel.bench';
 import { benchProduce } from './produce.bench';
 import { benchFlights } from './flight.bench';
 import { benchPartitions } from './partitions.bench';
+import { benchIdlePartitions } from './idle-partitions.bench';
 import { benchStorage } from './storage.bench';
 import { benchLongSession } from './long-session.bench';
 import { benchChecker } from './checker.bench';
@@ -23,7 +24,8 @@ import { benchStreams } from './streams.bench';
  * space-time diagram's layout of a 10 s window against one frame), `wire` (KafkaJS
  * through the wire front end against the built-in producer), `streams` (a windowed aggregation on
  * the cluster against the produce path alone), `flight` (the UI: messages in flight
- * and the cluster view with 1000 partitions), `page-time-travel` (Back and scrub in the app at
+ * and the cluster view with 1000 partitions, and the engine's replay of 1000 mostly idle partitions;
+ * `idle-partitions` runs only the latter), `page-time-travel` (Back and scrub in the app at
  * 100 000 events, input to the new frame, in headless Chromium), `page-spacetime` (the space-time
  * diagram's 10 s window redrawn in the page, against one frame).
  */
@@ -43,9 +45,12 @@ const nodeParts: Record<string, () => void | Promise<void>> = {
   flight: async () => {
     await benchFlights();
     await benchPartitions();
+    benchIdlePartitions();
   },
   'page-time-travel': benchPageTimeTravel,
   'page-spacetime': benchPageSpacetime,
 };
 for (const [name, run] of Object.entries(nodeParts)) if (!only || only === name) await run();
+// Part of `flight`; alone: the engine's replay with 1000 mostly idle partitions, no browser.
+if (only === 'idle-partitions') benchIdlePartitions();
 if (!only || only === 'storage' || only === 'time-travel') await benchStorage(only);

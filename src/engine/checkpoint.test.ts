@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KernelState } from './kernel/kernel';
 import { replicaLogsOf } from './replica-logs';
-import { cloneState } from './state-clone';
+import { cloneState, metadataLogsOf } from './state-clone';
 import { busyCluster, cluster as createSim } from './testing/scenario';
 
 const createSimulation = (o: { seed: number; brokers: number }) => createSim(o.seed, o);
@@ -15,6 +15,11 @@ describe('checkpoints share what never changes', () => {
     const [live, copied] = [replicaLogsOf(state)[0]!, replicaLogsOf(copy)[0]!];
     expect(copied.log.batches).not.toBe(live.log.batches);
     expect(copied.log.batches[0]).toBe(live.log.batches[0]);
+    // So are the metadata log's entries (controllers' Raft logs, brokers' replicas of them).
+    const [liveMeta, copiedMeta] = [metadataLogsOf(state), metadataLogsOf(copy)];
+    expect(liveMeta.length).toBeGreaterThan(1);
+    expect(copiedMeta[0]).not.toBe(liveMeta[0]);
+    expect(copiedMeta[0]![0]).toBe(liveMeta[0]![0]);
     // An object reached twice is copied once (as the engine's shared metadata records are).
     const aliased = { x: 1 };
     const withAlias = { ...state, shared: { a: aliased, b: aliased } } as KernelState;
@@ -67,7 +72,7 @@ describe('what checkpoints share, the engine never changes', () => {
     Object.freeze(value);
   }
 
-  it('runs a busy cluster on with every scheduled entry and record batch frozen', () => {
+  it('runs a busy cluster on with every scheduled entry, record batch and metadata log entry frozen', () => {
     const sim = createSimulation({ seed: 9, brokers: 3 });
     sim.runFor(3000);
     sim.dispatch({ type: 'topic.create', topic: 't', partitions: 3, replicationFactor: 3 });
@@ -77,6 +82,7 @@ describe('what checkpoints share, the engine never changes', () => {
     const freezeShared = () => {
       for (const item of sim.kernel.state.sched.heap) deepFreeze(item);
       for (const { log } of replicaLogsOf(sim.kernel.state)) for (const b of log.batches) deepFreeze(b);
+      for (const log of metadataLogsOf(sim.kernel.state)) for (const e of log) deepFreeze(e);
     };
     for (let round = 0; round < 12; round++) {
       for (let i = 0; i < 20; i++) {

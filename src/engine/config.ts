@@ -36,6 +36,8 @@ export const CONFIG_KEYS = {
   'replica.fetch.wait.max.ms': { kind: 'int', default: 500, min: 0 },
   'replica.fetch.min.bytes': { kind: 'int', default: 1, min: 1 },
   'replica.fetch.max.bytes': { kind: 'int', default: 1048576, min: 1 },
+  // Incremental fetch sessions (KIP-227): how many sessions each broker keeps (cluster/fetch-session.ts).
+  'max.incremental.fetch.session.cache.slots': { kind: 'int', default: 1000, min: 0 },
   // Inter-broker requests (WriteTxnMarkers): how long a leader holds a marker for replication, and
   // how long the coordinator waits for the answer before it resends (KafkaConfig.requestTimeoutMs).
   'request.timeout.ms': { kind: 'int', default: 30000, min: 1 },

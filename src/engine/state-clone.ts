@@ -7,6 +7,11 @@
  * exactly as with `structuredClone`. `checkpoint.test.ts` freezes those shared objects in a busy
  * run to prove the engine leaves them alone.
  *
+ * The metadata log's entries (a controller's Raft log, a broker's replica of it) are never changed
+ * either: they are appended, truncated, and sent as they are in Fetch answers; appliers copy what
+ * they keep (metadata.ts `applyRecord`). Sharing them cut a restore of the lesson-sized cluster by
+ * ~4 000 of its ~13 000 copied objects (decision 0021).
+ *
  * Measured on a produce-heavy state at 100 000 events (3 975 scheduled entries, most of them
  * cancelled timers still waiting, 16 400 objects outside the logs): `structuredClone` without the
  * logs 8.8 ms, a deep copy sharing batches 3 ms, sharing scheduled entries too 0.3 ms.
@@ -25,7 +30,11 @@ import { replicaLogsOf } from './replica-logs';
  */
 export function cloneState(state: KernelState, like?: KernelState, stats?: { fresh: number }): KernelState {
   // Arrays copied as arrays, their (immutable) items shared.
-  const shallow = new Set<unknown[]>([state.sched.heap, ...replicaLogsOf(state).map((l) => l.log.batches)]);
+  const shallow = new Set<unknown[]>([
+    state.sched.heap,
+    ...replicaLogsOf(state).map((l) => l.log.batches),
+    ...metadataLogsOf(state),
+  ]);
   const copies = new Map<object, unknown>();
   /** Earlier objects already standing in for an original. */
   const reused = new Set<object>();
@@ -106,4 +115,16 @@ export function cloneState(state: KernelState, like?: KernelState, stats?: { fre
   const copy = clone(state, like) as KernelState;
   if (stats) stats.fresh += fresh;
   return copy;
+}
+
+/** Every node's copy of the metadata log: controllers' `durable.log`, brokers' `durable.metadataLog`. */
+export function metadataLogsOf(state: KernelState): unknown[][] {
+  const out: unknown[][] = [];
+  for (const node of Object.values(state.nodes)) {
+    const durable = node.durable as { log?: unknown; metadataLog?: unknown } | null;
+    if (!durable) continue;
+    if (node.kind === 'controller' && Array.isArray(durable.log)) out.push(durable.log);
+    if (node.kind === 'broker' && Array.isArray(durable.metadataLog)) out.push(durable.metadataLog);
+  }
+  return out;
 }

@@ -68,25 +68,33 @@ export interface KeyframeLimits {
   /**
    * Most parts (objects and array slots, `SimulationCheckpoint.freshParts`) the kept keyframes
    * copied rather than shared: the memory cap. Measured on the lesson-sized cluster: ~1300 parts
-   * and ~110 kB a keyframe early on (message bodies in flight included), more as logs grow; at
-   * 600 000 parts the hour's heap was 78 MB with keyframes ~3000 actions apart, so the cap is
-   * twice that (≈ 100–110 MB at the hour, keyframes half as far apart).
+   * and ~110 kB a keyframe early on (message bodies in flight included), ~3500 parts and ~150 kB
+   * at the hour. At 1 200 000 parts (growth 2) the hour's heap was 100 MB with keyframes 2000
+   * actions apart; at 2 000 000 (growth 1.5) 143 MB and 1268 apart; 1 600 000 with growth 1.25
+   * is the middle (decision 0021, follow-up).
    */
   maxParts?: number;
   /** The newest keyframes, kept at capture spacing for stepping back. */
   keepRecent?: number;
+  /**
+   * How much the allowed gap grows each time thinning to it is not enough. A quarter rather than
+   * doubling: the gap is what a scrub replays (half of it on average), and with doubling the
+   * hour's gap jumped from 1000 to 2000 actions where the memory cap would have held ~1300.
+   */
+  growth?: number;
 }
 
 export const KEYFRAME_LIMITS: Required<KeyframeLimits> = {
   maxCount: 2048,
-  maxParts: 1_200_000,
+  maxParts: 1_600_000,
   keepRecent: 16,
+  growth: 1.25,
 };
 
 /**
  * Keyframes in position order, with memory bounded. Past a limit the old ones (all but the newest
  * `keepRecent`) are thinned evenly: first to the gap the old ones already have, and if that is not
- * enough the allowed gap between two kept keyframes doubles; a keyframe whose neighbours are within
+ * enough the allowed gap between two kept keyframes grows by half (`growth`); a keyframe whose neighbours are within
  * the gap is dropped. Every old stretch of the timeline
  * keeps the same spacing (so a scrub anywhere replays at most one gap), instead of the oldest
  * stretches growing ever sparser.
@@ -103,6 +111,7 @@ export class KeyframeList {
       maxCount: limits.maxCount ?? KEYFRAME_LIMITS.maxCount,
       maxParts: limits.maxParts ?? KEYFRAME_LIMITS.maxParts,
       keepRecent: limits.keepRecent ?? KEYFRAME_LIMITS.keepRecent,
+      growth: limits.growth ?? KEYFRAME_LIMITS.growth,
     };
   }
 
@@ -165,7 +174,7 @@ export class KeyframeList {
   }
 
   private fit(): void {
-    const { maxCount, maxParts, keepRecent } = this.limits;
+    const { maxCount, maxParts, keepRecent, growth } = this.limits;
     const over = () =>
       (this.frames.length > maxCount || this.parts > maxParts) && this.frames.length > keepRecent + 2;
     if (!over()) return;
@@ -179,7 +188,7 @@ export class KeyframeList {
         gaps.sort((x, y) => x - y);
         this.gap = Math.max(1, gaps[gaps.length >> 1] ?? 1);
       }
-      this.gap *= 2;
+      this.gap = Math.max(this.gap + 1, Math.ceil(this.gap * growth));
       this.thinTo(this.gap);
     }
   }

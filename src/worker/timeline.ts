@@ -34,6 +34,7 @@ import {
   type StoredKeyframe,
 } from './keyframes';
 import { SCENARIO_LIMITS } from '../bridge/scenario';
+import { FutureTrace } from './future-trace';
 import { TracePager, type TracePageStore } from './trace-pager';
 import { matchesEvents, type RunResult, type StopCondition } from '../bridge/stop-conditions';
 
@@ -121,13 +122,11 @@ export class Timeline {
   private branches = 0;
   private backfilling: Backfill | undefined;
   /**
-   * The recorded future's events, cut from the trace by going back, newest first (going back
-   * pushes, jumping forward pops): trace position `futureBase + i` is `futureRev[length - 1 - i]`.
-   * Deterministic replay regenerates exactly these, so they stay valid until the future is
-   * replaced (a fork, a restored future).
+   * The recorded future's events, cut from the trace by going back (going back prepends, jumping
+   * forward takes from the front). Deterministic replay regenerates exactly these, so they stay
+   * valid until the future is replaced (a fork, a restored future).
    */
-  private futureRev: (EngineEvent | undefined)[] = [];
-  private futureBase = 0;
+  private readonly future = new FutureTrace();
   private readonly pager: TracePager;
   private readonly cutListeners: ((length: number) => void)[] = [];
 
@@ -551,41 +550,30 @@ export class Timeline {
    * the trace. The replay from there is then at most one spacing long.
    */
   private jumpAhead(atMs: number): void {
-    if (this.futureRev.length === 0) return;
-    this.settleFuture();
+    if (this.future.length === 0) return;
+    this.future.settle(this.trace().length);
     const keyframe = this.keyframes.atOrBefore(this.index.lastAtOrBefore(atMs));
     if (!keyframe || keyframe.actions - this.actions() < this.keyframeEvery) return;
-    if (keyframe.traceLength > this.futureBase + this.futureRev.length) return;
-    const traceTail: EngineEvent[] = [];
-    for (let n = this.trace().length; n < keyframe.traceLength; n++) traceTail.push(this.futureRev.pop()!);
-    this.futureBase = keyframe.traceLength;
+    if (keyframe.traceLength > this.future.end) return;
+    const traceTail = this.future.takeFront(keyframe.traceLength - this.trace().length);
     restoreKeyframe(this.sim, keyframe, {
       commandLog: this.commands.slice(0, keyframe.commands),
-      traceTail,
+      // Undefined entries are paged-out events, holes the trace already allows (the pager reads
+      // them back), as before this was chunked.
+      traceTail: traceTail as EngineEvent[],
     });
     this.applied = keyframe.commands;
   }
 
   /** Before a restore cuts the trace back to `cut`: keep what it cuts as recorded future. */
   private keepFuture(cut: number): void {
-    this.settleFuture();
-    const trace = this.trace();
-    for (let i = trace.length - 1; i >= cut; i--) this.futureRev.push(trace[i]!);
-    this.futureBase = Math.min(this.futureBase, cut);
-  }
-
-  /** Drop the kept events the trace has regenerated since (it replayed forward over them). */
-  private settleFuture(): void {
-    const regenerated = this.trace().length - this.futureBase;
-    if (regenerated <= 0) return;
-    this.futureRev.length = Math.max(0, this.futureRev.length - regenerated);
-    this.futureBase = this.trace().length;
+    this.future.settle(this.trace().length);
+    this.future.prepend(this.trace(), cut, this.pager.inHeapFrom());
   }
 
   /** The recorded future was replaced: its events are no longer ours to put back. */
   private dropFuture(): void {
-    this.futureRev = [];
-    this.futureBase = this.trace().length;
+    this.future.reset(this.trace().length);
   }
 
   /** `traceLength`: the trace's length at the fork point (before the forking command's events). */

@@ -97,6 +97,11 @@ export class TracePager {
     this.holesBelow = Math.max(this.holesBelow, to);
   }
 
+  /** Trace entries below this are holes (paged out, read back through `at`/`read`). */
+  inHeapFrom(): number {
+    return this.holesBelow;
+  }
+
   /** The trace was cut back to `length` (a restore): entries from there on are new objects again. */
   noteCut(length: number): void {
     this.holesBelow = Math.min(this.holesBelow, length);

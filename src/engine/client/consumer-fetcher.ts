@@ -10,11 +10,18 @@ import type { NodeContext } from '../kernel/kernel';
 import {
   lastOffsetOf,
   recordOffset,
+  type FetchPartitionRequest,
   type FetchPartitionResponse,
   type ReplicaFetchRequest,
   type ReplicaFetchResponse,
 } from '../protocol/produce';
 import { abortedBatches } from '../protocol/txn';
+import {
+  buildSessionFetch,
+  handleSessionError,
+  handleSessionResponse,
+  newFetchSessionClient,
+} from './fetch-session-handler';
 import { queueCommit, consumedOffsets } from './consumer-commits';
 import { brokerNode, leaderEpochOf, leaderOf, requestMetadata } from './consumer-metadata';
 import { resetByPolicy } from './consumer-positions';
@@ -59,24 +66,30 @@ function sendFetch(ctx: NodeContext, self: ConsumerNode, leader: number, parts: 
   const v = self.volatile;
   const config = self.durable.config;
   const offsets: Record<string, number> = {};
+  const wanted: Record<string, FetchPartitionRequest> = {};
+  for (const p of parts) {
+    const key = tpKey(p.topic, p.partition);
+    offsets[key] = p.position!;
+    p.fetching = true;
+    wanted[key] = {
+      topic: p.topic,
+      partition: p.partition,
+      fetchOffset: p.position!,
+      // KIP-320: a stale leader answers FENCED_LEADER_EPOCH instead of serving old data.
+      currentLeaderEpoch: leaderEpochOf(self, p.topic, p.partition),
+      lastFetchedEpoch: -1,
+      partitionMaxBytes: config.maxPartitionFetchBytes,
+    };
+  }
+  // The fetch session with this leader (KIP-227): after the first, full fetch, only the
+  // partitions whose position changed are listed; the leader remembers the rest.
+  const sessions = (v.fetchSessions ??= {});
   const body: ReplicaFetchRequest = {
     replicaId: -1,
     maxWaitMs: config.fetchMaxWaitMs,
     minBytes: config.fetchMinBytes,
     isolationLevel: config.isolationLevel,
-    partitions: parts.map((p) => {
-      offsets[tpKey(p.topic, p.partition)] = p.position!;
-      p.fetching = true;
-      return {
-        topic: p.topic,
-        partition: p.partition,
-        fetchOffset: p.position!,
-        // KIP-320: a stale leader answers FENCED_LEADER_EPOCH instead of serving old data.
-        currentLeaderEpoch: leaderEpochOf(self, p.topic, p.partition),
-        lastFetchedEpoch: -1,
-        partitionMaxBytes: config.maxPartitionFetchBytes,
-      };
-    }),
+    ...buildSessionFetch((sessions[leader] ??= newFetchSessionClient()), wanted),
   };
   sendRequest(ctx, self, brokerNode(self, leader), 'Fetch', body, { kind: 'Fetch', broker: leader, offsets });
   v.fetchInFlight[leader] = true;
@@ -103,6 +116,9 @@ export function onFetchResponse(
   const v = self.volatile;
   const offsets = release(self, req);
   const nowMs = ctx.now();
+  const session = req.info.kind === 'Fetch' ? v.fetchSessions?.[req.info.broker] : undefined;
+  // A session error carries no data: the partitions are fetched again, with a full fetch.
+  if (session && !handleSessionResponse(session, body)) return;
   for (const r of body.partitions) {
     const key = tpKey(r.topic, r.partition);
     const sent = offsets[key];
@@ -167,6 +183,8 @@ function buffer(
 /** No answer, or the broker was down: back off, learn the leaders again, fetch again. */
 export function onFetchFailed(ctx: NodeContext, self: ConsumerNode, req: Outstanding): void {
   const offsets = release(self, req);
+  const session = req.info.kind === 'Fetch' ? self.volatile.fetchSessions?.[req.info.broker] : undefined;
+  if (session) handleSessionError(session);
   const retryAtMs = ctx.now() + self.durable.config.retryBackoffMs;
   for (const key in offsets) {
     const p = self.volatile.assigned[key];

@@ -5,6 +5,7 @@
  * fetched records, requests in flight). A restarted consumer therefore starts again from its
  * group's committed offsets (reference §3.5).
  */
+import type { FetchSessionClient } from './fetch-session-handler';
 import type { NodeContext, NodeRecord } from '../kernel/kernel';
 import type { RpcBodies } from '../protocol/rpc-kinds';
 import type { Assignor, JoinGroupResponse } from '../protocol/consume';
@@ -182,6 +183,8 @@ export interface ConsumerVolatile {
   buffer: BufferedFetch[];
   /** Fetches in flight per leader broker (at most one each, as Kafka's Fetcher). */
   fetchInFlight: Record<number, boolean>;
+  /** The incremental fetch session with each leader broker (fetch-session-handler.ts). */
+  fetchSessions?: Record<number, FetchSessionClient>;
   commitQueue: CommitJob[];
   nextCommitId: number;
   /** Synchronous commits pending: the application thread is blocked in commitSync meanwhile. */

@@ -7,6 +7,8 @@ import type { GroupState } from '../types';
 import type { Assignor, SubscriptionMetadata } from '../protocol/consume';
 import type { PartitionLog } from './partition-log';
 import type { TxnState } from '../protocol/txn';
+import type { FetchContext, FetchSessionCache } from './fetch-session';
+import type { FetchSessionClient } from '../client/fetch-session-handler';
 
 export interface BrokerDurable {
   brokerId: number;
@@ -15,6 +17,8 @@ export interface BrokerDurable {
   metadataLog: MetadataEntry[];
   /** Partition replicas on this broker's disk, by `topic-partition`. */
   logs: Record<string, PartitionLog>;
+  /** The last fetch session id handed out (cluster/fetch-session.ts): ids never repeat, even after a restart. */
+  fetchSessionIdSeq?: number;
 }
 
 /** The leader's view of one follower (Replica.scala). */
@@ -65,6 +69,8 @@ export interface ParkedFetch {
   body: ReplicaFetchRequest;
   /** Each partition's leader epoch when the fetch was parked: a change completes it. */
   leaderEpochs?: number[];
+  /** How the fetch is answered (fetch sessions); absent: sessionless. */
+  fetchContext?: FetchContext;
 }
 
 export interface FetcherState {
@@ -80,6 +86,8 @@ export interface FetcherState {
   delayed?: Record<string, { untilMs: number; leaderEpoch: number }>;
   /** When a backoff timer is already due to wake this fetcher (-1: none). */
   backoffAtMs?: number;
+  /** This fetcher's fetch session with the leader (client/fetch-session-handler.ts). */
+  session?: FetchSessionClient;
 }
 
 export interface BrokerVolatile {
@@ -106,6 +114,8 @@ export interface BrokerVolatile {
   parkedFetches: ParkedFetch[];
   /** Replica fetchers, one per leader broker. */
   fetchers: Record<number, FetcherState>;
+  /** Incremental fetch sessions this broker leads (created on first use). */
+  fetchSessions?: FetchSessionCache;
   /** AlterPartition requests in flight, by request id. */
   alterInFlight: Record<number, string>;
   producerIdBlock: { next: number; end: number } | null;

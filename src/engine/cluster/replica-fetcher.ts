@@ -5,8 +5,19 @@
  */
 import { brokerSetting } from '../config';
 import type { NodeContext, RpcMessage } from '../kernel/kernel';
-import { lastOffsetOf, type ReplicaFetchRequest, type ReplicaFetchResponse } from '../protocol/produce';
+import {
+  lastOffsetOf,
+  type FetchPartitionRequest,
+  type ReplicaFetchRequest,
+  type ReplicaFetchResponse,
+} from '../protocol/produce';
 import { brokerNodeId } from '../core-module';
+import {
+  buildSessionFetch,
+  handleSessionError,
+  handleSessionResponse,
+  newFetchSessionClient,
+} from '../client/fetch-session-handler';
 import type { BrokerNode, FetcherState } from './broker-state';
 import {
   appendAsFollower,
@@ -46,9 +57,15 @@ function timeoutMs(ctx: NodeContext, f: FetcherState): number {
 export function sendReplicaFetch(ctx: NodeContext, self: BrokerNode, leader: number): void {
   const f = fetcher(self, leader);
   if (f.inFlight !== null) return;
-  const partitions: ReplicaFetchRequest['partitions'] = [];
+  const session = (f.session ??= newFetchSessionClient());
+  // Every partition followed there, by key; an unchanged one is the very object the fetch session
+  // already holds, so building an incremental fetch over idle partitions allocates nothing.
+  const wanted: Record<string, FetchPartitionRequest> = {};
+  let count = 0;
   let wakeAtMs = Infinity;
-  for (const [key, role] of Object.entries(self.volatile.roles)) {
+  const roles = self.volatile.roles;
+  for (const key in roles) {
+    const role = roles[key]!;
     if (role.role !== 'follower' || role.leader !== leader) continue;
     const delay = f.delayed?.[key];
     if (delay && delay.leaderEpoch === role.leaderEpoch && delay.untilMs > ctx.now()) {
@@ -56,15 +73,24 @@ export function sendReplicaFetch(ctx: NodeContext, self: BrokerNode, leader: num
       continue;
     }
     const log = self.durable.logs[key]!;
-    partitions.push({
-      topic: log.topic,
-      partition: log.partition,
-      fetchOffset: log.logEndOffset,
-      currentLeaderEpoch: role.leaderEpoch,
-      lastFetchedEpoch: latestEpoch(log),
-    });
+    const lastFetchedEpoch = latestEpoch(log);
+    const had = session.partitions[key];
+    count++;
+    wanted[key] =
+      had &&
+      had.fetchOffset === log.logEndOffset &&
+      had.currentLeaderEpoch === role.leaderEpoch &&
+      had.lastFetchedEpoch === lastFetchedEpoch
+        ? had
+        : {
+            topic: log.topic,
+            partition: log.partition,
+            fetchOffset: log.logEndOffset,
+            currentLeaderEpoch: role.leaderEpoch,
+            lastFetchedEpoch,
+          };
   }
-  if (partitions.length === 0) {
+  if (count === 0) {
     // Every partition here is backing off after an error: look again when the first wait ends.
     if (wakeAtMs !== Infinity && (f.backoffAtMs ?? -1) !== wakeAtMs) {
       f.backoffAtMs = wakeAtMs;
@@ -72,12 +98,14 @@ export function sendReplicaFetch(ctx: NodeContext, self: BrokerNode, leader: num
     }
     return;
   }
+  // An incremental fetch session with the leader (KIP-227): after the first, full fetch, only
+  // partitions whose fetch offset or epochs changed are listed.
   const req: ReplicaFetchRequest = {
     replicaId: self.durable.brokerId,
     maxWaitMs: brokerSetting(ctx.config, 'replica.fetch.wait.max.ms'),
     minBytes: brokerSetting(ctx.config, 'replica.fetch.min.bytes'),
     isolationLevel: 'read_uncommitted',
-    partitions,
+    ...buildSessionFetch(session, wanted),
   };
   f.inFlight = ctx.send(brokerNodeId(leader), 'Fetch', req);
   f.sentAtMs = ctx.now();
@@ -95,6 +123,7 @@ export function onReplicaFetchTimeout(
   f.inFlight = null;
   f.timer = null;
   f.consecutiveTimeouts++;
+  if (f.session) handleSessionError(f.session);
   sendReplicaFetch(ctx, self, leader);
 }
 
@@ -129,6 +158,8 @@ export function onReplicaFetchResponse(
   f.timer = null;
   f.consecutiveTimeouts = 0;
   f.lastRttMs = ctx.now() - f.sentAtMs;
+  // A session error (the leader restarted, or lost track): the next fetch is a full one.
+  if (f.session && !handleSessionResponse(f.session, msg.body)) return sendReplicaFetch(ctx, self, leader);
   for (const p of msg.body.partitions) {
     const key = tpKey(p.topic, p.partition);
     const role = self.volatile.roles[key];

@@ -20,6 +20,13 @@ import {
 } from '../protocol/produce';
 import type { BrokerNode, LeaderRole } from './broker-state';
 import { parkFetch } from './delayed-fetch';
+import {
+  hasNothingNew,
+  newFetchContext,
+  sessionAnswer,
+  sessionOf,
+  type CachedPartition,
+} from './fetch-session';
 import { isAcceptable } from './metadata';
 import {
   appendAsLeader,
@@ -211,6 +218,8 @@ export function maybeIncrementHighWatermark(ctx: NodeContext, self: BrokerNode, 
   const role = leaderRole(self, key);
   const log = self.durable.logs[key];
   if (!role || !log) return false;
+  // The HW never passes the log end: a caught-up partition (most of them, at rest) cannot move.
+  if (log.highWatermark >= log.logEndOffset) return false;
   const minIsr = Math.min(minIsrOf(ctx, self, log.topic), role.replicas.length);
   if (role.isr.length < minIsr) return false; // under min ISR the HW does not move (3.7+)
   const maximal = maximalIsr(role);
@@ -236,63 +245,73 @@ export function maybeIncrementHighWatermark(ctx: NodeContext, self: BrokerNode, 
 
 export function handleFetch(ctx: NodeContext, self: BrokerNode, msg: RpcMessage<ReplicaFetchRequest>): void {
   const req = msg.body;
+  // Incremental fetch sessions (fetch-session.ts): an incremental fetch reads every partition of
+  // its session, and its answer leaves out the ones with nothing new.
+  const fc = newFetchContext(ctx, self, req);
+  const session = sessionOf(self, fc);
   let hwMoved = false;
-  const partitions = req.partitions.map((p) => {
-    const r = readPartition(ctx, self, req, p);
-    hwMoved ||= r.hwMoved;
-    return r.response;
-  });
+  const partitions: FetchPartitionResponse[] = [];
+  if (fc.kind !== 'error') {
+    if (session) {
+      for (const key in session.partitions) {
+        const r = readPartition(ctx, self, req, session.partitions[key]!, key, true);
+        hwMoved ||= r.hwMoved;
+        if (r.response) partitions.push(r.response);
+      }
+    } else {
+      for (const p of req.partitions) {
+        const r = readPartition(ctx, self, req, p);
+        hwMoved ||= r.hwMoved;
+        partitions.push(r.response!);
+      }
+    }
+  }
   if (hwMoved) checkPurgatory(ctx, self, 'highWatermark');
   const bytes = partitions.reduce((n, p) => n + p.batches.reduce((m, b) => m + b.sizeBytes, 0), 0);
-  const anyError = partitions.some((p) => p.error || p.divergingEpoch);
+  const anyError = fc.kind === 'error' || partitions.some((p) => p.error || p.divergingEpoch);
   if (bytes >= req.minBytes || anyError || req.maxWaitMs <= 0 || hwMoved) {
-    ctx.send(msg.from, 'FetchResponse', { partitions } satisfies ReplicaFetchResponse, msg.id);
+    const answer = sessionAnswer(ctx, self, fc, req, partitions);
+    ctx.send(msg.from, 'FetchResponse', answer satisfies ReplicaFetchResponse, msg.id);
     if (hwMoved) checkPurgatory(ctx, self, 'logEnd');
     return;
   }
   // Long poll: hold the fetch until minBytes can be read or maxWaitMs passes (DelayedFetch).
-  parkFetch(ctx, self, msg);
+  parkFetch(ctx, self, msg, fc);
 }
 
+/**
+ * One partition of a fetch, as the leader reads it on arrival. `skipIdle` (a session's cached
+ * partition): nothing to read and nothing moved since the session last told the fetcher gives no
+ * answer at all (the follower's progress is still recorded), which is what keeps an idle
+ * partition cheap.
+ */
 function readPartition(
   ctx: NodeContext,
   self: BrokerNode,
   req: ReplicaFetchRequest,
   p: ReplicaFetchRequest['partitions'][number],
-): { response: FetchPartitionResponse; hwMoved: boolean } {
-  const key = tpKey(p.topic, p.partition);
+  key = tpKey(p.topic, p.partition),
+  skipIdle = false,
+): { response: FetchPartitionResponse | null; hwMoved: boolean } {
   const role = leaderRole(self, key);
   const log = self.durable.logs[key];
-  const base = {
-    topic: p.topic,
-    partition: p.partition,
-    batches: [],
-    highWatermark: -1,
-    lastStableOffset: -1,
-    logStartOffset: -1,
-  };
-  const error = (e: ErrorCode) => ({ response: { ...base, error: e }, hwMoved: false });
-  if (!role || !log) return error('NOT_LEADER_OR_FOLLOWER');
+  if (!role || !log) return failed(p, 'NOT_LEADER_OR_FOLLOWER');
   if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < role.leaderEpoch)
-    return error('FENCED_LEADER_EPOCH');
-  if (p.currentLeaderEpoch > role.leaderEpoch) return error('UNKNOWN_LEADER_EPOCH');
-  const ok = { ...base, error: null, logStartOffset: log.logStartOffset };
+    return failed(p, 'FENCED_LEADER_EPOCH');
+  if (p.currentLeaderEpoch > role.leaderEpoch) return failed(p, 'UNKNOWN_LEADER_EPOCH');
   if (req.replicaId >= 0 && p.lastFetchedEpoch >= 0) {
     const end = endOffsetForEpoch(log, p.lastFetchedEpoch);
     if (end.epoch !== p.lastFetchedEpoch || end.endOffset < p.fetchOffset) {
-      return {
-        response: {
-          ...ok,
-          highWatermark: log.highWatermark,
-          lastStableOffset: lastStableOffset(log),
-          divergingEpoch: end,
-        },
-        hwMoved: false,
-      };
+      const response = failed(p, null).response;
+      response.logStartOffset = log.logStartOffset;
+      response.highWatermark = log.highWatermark;
+      response.lastStableOffset = lastStableOffset(log);
+      response.divergingEpoch = end;
+      return { response, hwMoved: false };
     }
   }
   if (p.fetchOffset > log.logEndOffset || p.fetchOffset < log.logStartOffset) {
-    const out = error('OFFSET_OUT_OF_RANGE');
+    const out = failed(p, 'OFFSET_OUT_OF_RANGE');
     out.response.logStartOffset = log.logStartOffset;
     out.response.highWatermark = log.highWatermark;
     return out;
@@ -301,8 +320,38 @@ function readPartition(
   if (req.replicaId >= 0) {
     hwMoved = updateFollower(ctx, self, key, role, log, req.replicaId, p.fetchOffset);
   }
+  if (skipIdle && hasNothingNew(log, req, p as CachedPartition)) return { response: null, hwMoved };
   // Followers read up to the log end; consumers up to the HW or the LSO (reference §4.2, §7.4).
-  return { response: { ...ok, ...fetchData(ctx, log, req, p.fetchOffset, p.partitionMaxBytes) }, hwMoved };
+  const data = fetchData(ctx, log, req, p.fetchOffset, p.partitionMaxBytes);
+  // Same key order as every other partition answer (traces and goldens print bodies).
+  const response: FetchPartitionResponse = {
+    topic: p.topic,
+    partition: p.partition,
+    batches: data.batches,
+    highWatermark: data.highWatermark,
+    lastStableOffset: data.lastStableOffset,
+    logStartOffset: log.logStartOffset,
+    error: null,
+  };
+  if (data.abortedTransactions) response.abortedTransactions = data.abortedTransactions;
+  return { response, hwMoved };
+}
+
+/** A partition's answer with no data: an error (or, with null, the base of a diverging-epoch answer). */
+function failed(
+  p: { topic: string; partition: number },
+  error: ErrorCode | null,
+): { response: FetchPartitionResponse; hwMoved: false } {
+  const response: FetchPartitionResponse = {
+    topic: p.topic,
+    partition: p.partition,
+    batches: [],
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
+    error,
+  };
+  return { response, hwMoved: false };
 }
 
 /** Replica.updateFetchStateOrThrow, then maybe expand the ISR and move the HW. */

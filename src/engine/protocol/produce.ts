@@ -172,6 +172,15 @@ export interface ReplicaFetchRequest {
   minBytes: number;
   isolationLevel: 'read_uncommitted' | 'read_committed';
   partitions: FetchPartitionRequest[];
+  /**
+   * Incremental fetch sessions (KIP-227, cluster/fetch-session.ts). Absent: a sessionless fetch
+   * (Fetch before v7). 0 with epoch 0: a full fetch that asks for a new session.
+   */
+  sessionId?: number;
+  /** 0 (INITIAL): full fetch; -1 (FINAL): close the session; otherwise the session's next epoch. */
+  sessionEpoch?: number;
+  /** Incremental fetches: partitions the session drops (forgottenTopicsData). */
+  forgottenPartitions?: { topic: string; partition: number }[];
 }
 
 export interface FetchPartitionResponse {
@@ -196,4 +205,8 @@ export interface AbortedTransaction {
 export interface ReplicaFetchResponse {
   topic?: undefined;
   partitions: FetchPartitionResponse[];
+  /** A session error (FETCH_SESSION_ID_NOT_FOUND, INVALID_FETCH_SESSION_EPOCH): no partitions then. */
+  error?: ErrorCode;
+  /** The fetch session this answer belongs to (0: none); absent for a sessionless request. */
+  sessionId?: number;
 }
