@@ -132,12 +132,13 @@ function processQueues(run: Run): void {
     const task = taskOf(self, rt);
     const records = inPartitionGroupOrder(rt.queue);
     rt.queue = [];
+    const edges: Record<string, number> = {};
     for (const r of records) {
       ensureTransaction(run);
       task.process(r.topic, r.key, r.value, r.timestampMs, r.offset);
       rt.consumed[tpKey(r.topic, r.partition)] = r.offset + 1;
       rt.dirty = true;
-      drain(run, rt, task);
+      addMoves(edges, drain(run, rt, task));
     }
     run.ctx.emit('streams.processed', {
       ...names(self),
@@ -145,6 +146,7 @@ function processQueues(run: Run): void {
       records: records.length,
       streamTimeMs: task.streamTimeMs,
       timestamps: records.slice(0, 200).map((r) => r.timestampMs),
+      edges,
     });
   }
 }
@@ -157,9 +159,14 @@ function ensureTransaction(run: Run): void {
 }
 
 /** Sends what the task produced: sink and repartition records, and its changelog writes. */
-function drain(run: Run, rt: TaskRuntime, task: StreamTask): void {
+function addMoves(into: Record<string, number>, moves: Record<string, number>): void {
+  for (const [edge, n] of Object.entries(moves)) into[edge] = (into[edge] ?? 0) + n;
+}
+
+/** Sends what the task produced; returns the records that passed each edge (for the views). */
+function drain(run: Run, rt: TaskRuntime, task: StreamTask): Record<string, number> {
   const out = task.take();
-  if (out.records.length === 0 && out.changelog.length === 0 && out.drops.length === 0) return;
+  if (out.records.length === 0 && out.changelog.length === 0 && out.drops.length === 0) return out.moves;
   const d = run.self.durable;
   ensureTransaction(run);
   run.producer((ctx, p) => {
@@ -180,6 +187,7 @@ function drain(run: Run, rt: TaskRuntime, task: StreamTask): void {
       timestampMs: drop.timestampMs,
     });
   }
+  return out.moves;
 }
 
 // ----- commits -----
@@ -200,7 +208,9 @@ function startCommit(run: Run, tasks: TaskRuntime[]): void {
   for (const rt of tasks) {
     const task = taskOf(self, rt);
     task.commit(); // flush the record caches: what they held back is forwarded now
-    drain(run, rt, task);
+    const edges = drain(run, rt, task);
+    if (Object.keys(edges).length > 0)
+      run.ctx.emit('streams.flushed', { ...names(self), task: rt.id, edges });
     for (const [key, offset] of Object.entries(rt.consumed)) {
       const cut = key.lastIndexOf('-');
       offsets.push({ topic: key.slice(0, cut), partition: Number(key.slice(cut + 1)), offset });

@@ -4,6 +4,7 @@
  * serialisable data, merged into the engine's CommandMap, EventMap and ClusterSnapshot (types.ts).
  */
 import type { NodeId } from '../ids';
+import type { StoreView } from './store-view';
 import type { NodeStats } from './task';
 import type { TopologySpec } from './topology-spec';
 
@@ -61,7 +62,14 @@ export interface StreamsEventMap {
     streamTimeMs: number;
     /** The records' timestamps (event time), the first 200, for the event-time plots. */
     timestamps: number[];
+    /**
+     * Records that passed each edge of the topology graph (`from>to` by node name; `>SOURCE` from
+     * its topic, `SINK>` to its topic), for the records moving along the graph's edges.
+     */
+    edges: Record<string, number>;
   };
+  /** A commit flushed the task's record caches: what they held back went on along these edges. */
+  'streams.flushed': { app: string; instance: string; task: string; edges: Record<string, number> };
   /** A record a processor dropped, with Kafka's log message (too late for its time range, null key, ...). */
   'streams.dropped': {
     app: string;
@@ -90,6 +98,8 @@ export interface StreamsTaskSnapshot {
   /** The task's stream time (-1: nothing processed yet). */
   streamTimeMs: number;
   stats: Record<string, NodeStats>;
+  /** What the task's state stores hold now (key → value, windowed keys with their time range). */
+  stores: StoreView[];
 }
 
 export interface StreamsInstanceSnapshot {
