@@ -45,6 +45,7 @@ describe('store contents and edge moves for the Streams view', () => {
         store: 'per-user',
         kind: 'windowed',
         total: 3,
+        inclusiveEnd: false,
         rows: [
           { key: 'ann', startMs: 0, endMs: 5000, value: '2' },
           { key: 'bob', startMs: 0, endMs: 5000, value: '1' },

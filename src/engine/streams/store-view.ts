@@ -27,6 +27,16 @@ export interface StoreView {
   rows: StoreRowView[];
   /** How many rows the store holds in all. */
   total: number;
+  /** Sliding and session windows include their end; time windows do not. */
+  inclusiveEnd: boolean;
+}
+
+/** The window type of the aggregate implemented by `stepId`, if it is windowed. */
+function windowTypeOf(graph: TopologyGraph, stepId: string): string | undefined {
+  const step = graph.spec.steps.find((s) => s.id === stepId);
+  if (step?.op !== 'aggregate') return undefined;
+  const from = graph.spec.steps.find((s) => s.id === step.from);
+  return from?.op === 'windowedBy' ? from.windows.type : undefined;
 }
 
 const byWindowThenKey = (a: StoreRowView, b: StoreRowView) =>
@@ -45,7 +55,7 @@ export function storeViews(
   const kindOf = new Map(graph.stores.map((s) => [s.name, s.kind] as const));
   const out: StoreView[] = [];
   const seen = new Set<string>();
-  const add = (store: string, rows: StoreRowView[]) => {
+  const add = (store: string, rows: StoreRowView[], inclusiveEnd = false) => {
     if (seen.has(store)) return;
     seen.add(store);
     rows.sort(byWindowThenKey);
@@ -54,6 +64,7 @@ export function storeViews(
       kind: kindOf.get(store) ?? 'key-value',
       rows: rows.slice(-maxRows),
       total: rows.length,
+      inclusiveEnd,
     });
   };
   const p = data.processors;
@@ -72,6 +83,7 @@ export function storeViews(
             ...(r.win ? { startMs: r.win.startMs, endMs: r.win.endMs } : {}),
             value: text(r.value),
           })),
+          ['sliding', 'session'].includes(windowTypeOf(graph, node.stepId) ?? ''),
         );
       } else if (sup && 'buffer' in sup) {
         add(
