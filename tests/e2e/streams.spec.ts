@@ -84,3 +84,81 @@ test('the streams view: topology graph with live counts, tasks, and the window p
   await expect(plot).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/streams-1024.png`, fullPage: true });
 });
+
+/**
+ * The same application a moment after a purchase went in, paused: the records on their way along
+ * the graph's edges, and the window store's contents per task, on two instances each keeping a
+ * standby copy of the other's task (num.standby.replicas=1).
+ */
+function midFlow() {
+  let t = 0;
+  let atMs = 0;
+  const scenario = buildScenario({ seed: 1, brokers: 3 }, ({ run, send }) => {
+    const wait = (ms: number) => {
+      run(ms);
+      t += ms;
+    };
+    wait(3000);
+    for (const topic of ['purchases', 'alerts'])
+      send({ type: 'topic.create', topic, partitions: 2, replicationFactor: 3 });
+    wait(400);
+    send({ type: 'producer.create', producer: 'shop', config: { acks: 'all' } });
+    send({
+      type: 'streams.create',
+      app: 'shop',
+      topology: {
+        steps: [
+          { id: 'in', op: 'stream', topic: 'purchases' },
+          { id: 'big', op: 'filter', from: 'in', predicate: 'len(value) > 1' },
+          { id: 'g', op: 'groupByKey', from: 'big' },
+          {
+            id: 'w',
+            op: 'windowedBy',
+            from: 'g',
+            windows: { type: 'tumbling', sizeMs: 5000, graceMs: 1000 },
+          },
+          { id: 'count', op: 'aggregate', from: 'w', kind: 'count', store: 'purchases-per-user' },
+          { id: 'out', op: 'toStream', from: 'count' },
+          { id: 'to', op: 'to', from: 'out', topic: 'alerts' },
+        ],
+      },
+      config: { 'statestore.cache.max.bytes': 0, 'num.standby.replicas': 1 },
+    });
+    wait(500);
+    send({ type: 'streams.start', app: 'shop', instance: 'a' });
+    send({ type: 'streams.start', app: 'shop', instance: 'b' });
+    wait(7000);
+    for (let i = 0; i < 8; i++) {
+      for (const user of ['ann', 'bob', 'cy', 'dee'])
+        send({ type: 'producer.send', producer: 'shop', topic: 'purchases', key: user, value: `p${i}` });
+      wait(i === 7 ? 60 : 900);
+    }
+    atMs = t;
+    wait(1500);
+  });
+  return { ...scenario, atMs };
+}
+
+test('records moving along the edges, paused mid-flow, and the store tables', async ({ page }) => {
+  test.setTimeout(60_000);
+  const scenario = midFlow();
+  await page.goto((await linkTo(scenario)).replace('/#', '/?paused#'));
+  await expect(page.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: 30_000 });
+  await page.getByTestId('view-streams').click();
+  const graph = page.getByTestId('topology-graph');
+  await expect(graph).toBeVisible();
+  const dots = page.getByTestId('record-dots').locator('circle');
+  await expect(dots.first()).toBeAttached({ timeout: 10_000 });
+  const tables = page.getByTestId('store-tables');
+  await expect(tables.locator('table.store').first()).toBeVisible();
+  await expect(tables.getByText('[', { exact: false }).first()).toBeVisible();
+  // num.standby.replicas=1 with two instances: each keeps a warm copy of the other's task.
+  await expect(page.getByTestId('standby-note')).toBeVisible();
+  await expect(tables.locator('table.store[data-state="standby"]')).toHaveCount(2);
+  await page.screenshot({ path: `${SHOTS}/flow-1280.png`, fullPage: true });
+  await graph.screenshot({ path: `${SHOTS}/flow-graph-1280.png` });
+  await tables.screenshot({ path: `${SHOTS}/store-tables-1280.png` });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(dots.first()).toBeAttached();
+  await page.screenshot({ path: `${SHOTS}/flow-1024.png`, fullPage: true });
+});

@@ -193,6 +193,7 @@ export const streamsModule: EngineModule = {
       guarantee: def.config.guarantee,
       commitIntervalMs: def.config.commitIntervalMs,
       cacheMaxBytes: def.config.cacheMaxBytes,
+      standbyReplicas: def.config.standbyReplicas,
       internalTopics: def.internal.map((t) => ({ name: t.name, kind: t.kind, partitions: t.partitions })),
       instances: nodes
         .filter((n) => n.durable.app === def.app)

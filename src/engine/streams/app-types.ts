@@ -31,13 +31,22 @@ export interface StreamsEventMap {
   'streams.crashed': { node: NodeId };
   'streams.restarted': { node: NodeId };
   /** The group gave this instance its active tasks (a rebalance finished). */
-  'streams.tasksAssigned': { app: string; instance: string; generation: number; active: string[] };
+  'streams.tasksAssigned': {
+    app: string;
+    instance: string;
+    generation: number;
+    active: string[];
+    /** Standby tasks kept here (num.standby.replicas): warm copies following their changelogs. */
+    standby: string[];
+  };
   /** A task's changelogs are read before it processes anything (StoreChangelogReader). */
   'streams.taskRestoring': {
     app: string;
     instance: string;
     task: string;
     changelogs: { topic: string; partition: number }[];
+    /** The task was a standby here: restoration goes on from the standby's position, not the start. */
+    fromStandby: boolean;
   };
   /** One restore step: changelog records written back into the task's store. */
   'streams.restored': {
@@ -48,6 +57,17 @@ export interface StreamsEventMap {
     topic: string;
     partition: number;
     fromOffset: number;
+    toOffset: number;
+    records: number;
+  };
+  /** A standby task applied changelog records to its warm copy of the store. */
+  'streams.standbyUpdated': {
+    app: string;
+    instance: string;
+    task: string;
+    store: string;
+    topic: string;
+    partition: number;
     toOffset: number;
     records: number;
   };
@@ -94,7 +114,8 @@ export interface StreamsTaskSnapshot {
   id: string;
   subtopology: number;
   partition: number;
-  state: 'restoring' | 'running' | 'suspended';
+  /** standby: a warm copy of the task's stores (num.standby.replicas); it processes nothing. */
+  state: 'restoring' | 'running' | 'suspended' | 'standby';
   /** The task's stream time (-1: nothing processed yet). */
   streamTimeMs: number;
   stats: Record<string, NodeStats>;
@@ -120,6 +141,8 @@ export interface StreamsAppSnapshot {
   guarantee: ProcessingGuarantee;
   commitIntervalMs: number;
   cacheMaxBytes: number;
+  /** num.standby.replicas (0: no standby tasks). */
+  standbyReplicas: number;
   internalTopics: { name: string; kind: 'repartition' | 'changelog'; partitions: number }[];
   instances: StreamsInstanceSnapshot[];
 }

@@ -31,7 +31,7 @@ export interface StoreView {
   inclusiveEnd: boolean;
 }
 
-/** The window type of the aggregate implemented by `stepId`, if it is windowed. */
+/** The windows' type (tumbling, sliding, …) of the aggregate implemented by `stepId`, if windowed. */
 function windowTypeOf(graph: TopologyGraph, stepId: string): string | undefined {
   const step = graph.spec.steps.find((s) => s.id === stepId);
   if (step?.op !== 'aggregate') return undefined;

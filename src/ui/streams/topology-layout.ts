@@ -97,7 +97,7 @@ export function topologyLayout(
   const maxDepth = Math.max(1, ...depth.values());
   const x = scaleLinear()
     .domain([0, maxDepth + 1])
-    .range([8, 8 + (maxDepth + 1) * (BOX_W + 26)]);
+    .range([8, 8 + (maxDepth + 1) * (BOX_W + 40)]);
   const laneRows = graph.subtopologies.map((members) => {
     const perColumn = new Map<number, number>();
     for (const name of members) {

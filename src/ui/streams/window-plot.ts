@@ -36,7 +36,7 @@ export interface WindowPlot {
 }
 
 /** Seconds, or a time of day (hh:mm) past the first hour, as the lessons' event times read. */
-function fmt(ms: number): string {
+export function fmt(ms: number): string {
   if (ms >= 3_600_000) {
     const min = Math.floor(ms / 60_000);
     return `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
