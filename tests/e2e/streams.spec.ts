@@ -4,7 +4,7 @@
  * window closes, alerting above 2, and one record arriving far too late. The view is lazy-loaded.
  */
 import { expect, test } from '@playwright/test';
-import { buildScenario, linkTo } from './session-helpers';
+import { buildScenario, linkTo, storedSession } from './session-helpers';
 
 const SHOTS = '/tmp/streams-shots';
 
@@ -161,4 +161,69 @@ test('records moving along the edges, paused mid-flow, and the store tables', as
   await page.setViewportSize({ width: 1024, height: 768 });
   await expect(dots.first()).toBeAttached();
   await page.screenshot({ path: `${SHOTS}/flow-1024.png`, fullPage: true });
+});
+
+/** A cluster with orders (JSON values with an amount) and an empty big-orders topic, no application. */
+function ordersOnly() {
+  return buildScenario({ seed: 1, brokers: 3 }, ({ run, send }) => {
+    run(3000);
+    for (const topic of ['orders', 'big-orders'])
+      send({ type: 'topic.create', topic, partitions: 2, replicationFactor: 3 });
+    run(400);
+    send({ type: 'producer.create', producer: 'shop', config: { acks: 'all' } });
+    for (const amount of [5, 500, 50, 5000])
+      send({
+        type: 'producer.send',
+        producer: 'shop',
+        topic: 'orders',
+        key: 'me',
+        value: `{"amount":${amount}}`,
+      });
+    run(1000);
+  });
+}
+
+test('the topology editor: a bad expression is pinned to its field, a good pipeline deploys as a command', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await page.goto(await linkTo(ordersOnly()));
+  await expect(page.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: 30_000 });
+  // No application yet: the editor is offered from Setup and opens the Streams view.
+  await expect(page.getByTestId('view-streams')).toHaveCount(0);
+  await page.getByTestId('build-topology').click();
+  const editor = page.getByTestId('topology-editor');
+  const filterRow = editor.getByTestId('editor-row-1');
+  await filterRow.getByTestId('editor-predicate').fill('value.amount >');
+  await expect(filterRow.getByTestId('editor-error')).toContainText('Expression "value.amount >", column');
+  await expect(editor.getByTestId('editor-deploy')).toHaveCount(0);
+  await filterRow.getByTestId('editor-predicate').fill('value.amount > 100');
+  await editor.getByTestId('editor-row-0').getByTestId('editor-topic').fill('orders');
+  await editor.getByTestId('editor-row-2').getByTestId('editor-topic').fill('big-orders');
+  await expect(editor.getByTestId('editor-error')).toHaveCount(0);
+  await expect(editor.getByTestId('editor-java')).toContainText(
+    '.filter((key, value) -> value.amount() > 100)',
+  );
+  await editor.getByRole('tab', { name: 'Topology#describe()' }).click();
+  await expect(editor.getByTestId('editor-describe')).toContainText(
+    'Source: KSTREAM-SOURCE-0000000000 (topics: [orders])',
+  );
+  await page.screenshot({ path: `${SHOTS}/editor-1280.png`, fullPage: true });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.screenshot({ path: `${SHOTS}/editor-1024.png`, fullPage: true });
+  await editor.getByTestId('editor-app').fill('big-spenders');
+  await editor.getByTestId('editor-deploy').click();
+  await expect(editor.getByTestId('editor-deployed')).toContainText(
+    'Deployed big-spenders on big-spenders-1',
+  );
+  // It runs: the graph appears and the filter passes the two big orders once the app has caught up.
+  await expect(page.getByTestId('topology-graph')).toBeVisible();
+  await page.getByTestId('speed').selectOption('5');
+  if ((await page.getByTestId('play-pause').textContent())?.includes('Play'))
+    await page.getByTestId('play-pause').click();
+  await expect(page.getByTestId('topology-graph')).toContainText('2 in', { timeout: 30_000 });
+  // The deployment is a recorded command, so it is in what share links and files carry.
+  const stored = await storedSession(page);
+  const create = stored.commands.find((c) => c.entry.command.type === 'streams.create');
+  expect(create?.entry.command).toMatchObject({ app: 'big-spenders' });
 });
