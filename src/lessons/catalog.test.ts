@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import type { ClusterSnapshot } from '../engine';
-import { CATALOG, COURSE_SIZE, FURTHER, entryId, lessonById, lessonPosition, nextEntry } from './catalog';
+import {
+  CATALOG,
+  COURSE_SIZE,
+  FURTHER,
+  STREAM_PROCESSING,
+  entryId,
+  lessonById,
+  lessonPosition,
+  nextEntry,
+} from './catalog';
 import { lessonMachine } from './lesson-machine';
 
 const lessons = CATALOG.flatMap((e) => (e.kind === 'lesson' ? [e.lesson] : []));
@@ -30,6 +39,20 @@ describe('the catalog', () => {
     expect(CATALOG.at(-1)?.kind).toBe('sandbox');
     expect(lessonById('09-acks')?.title).toBe('Acks');
     expect(nextEntry('11-groups')?.kind).toBe('sandbox');
+  });
+
+  it('the stream-processing part follows "Going further": lessons 16–18, each leading to the next', () => {
+    const ids = STREAM_PROCESSING.map(entryId);
+    expect(ids).toEqual(['16-stateless-processing', '17-windows-and-time', '18-state-and-guarantees']);
+    expect(STREAM_PROCESSING.map((e) => (e.kind === 'lesson' ? e.lesson.number : 0))).toEqual([16, 17, 18]);
+    expect(entryId(nextEntry('16-stateless-processing')!)).toBe('17-windows-and-time');
+    expect(nextEntry('18-state-and-guarantees')).toBeUndefined();
+    expect(lessonById('17-windows-and-time')?.title).toBe('Windows and stream time');
+    for (const e of STREAM_PROCESSING) {
+      if (e.kind !== 'lesson') continue;
+      expect(e.lesson.steps.some((s) => s.kind === 'predict')).toBe(true);
+      expect(e.lesson.steps.some((s) => s.kind === 'challenge')).toBe(true);
+    }
   });
 
   it.each(lessons.filter((l) => l.number >= 4).map((l) => [l.id, l] as const))(
@@ -72,8 +95,9 @@ describe.each(lessons.map((l) => [l.id, l] as const))('%s machine (pure transiti
   });
 
   it('a lesson page counts every entry the contents list (learners saw "of 12" beside 14)', () => {
-    const listed = CATALOG.length + FURTHER.length;
+    const listed = CATALOG.length + FURTHER.length + STREAM_PROCESSING.length;
     expect(lessonPosition({ number: 4 })).toBe(`Lesson 4 of ${listed}`);
     expect(lessonPosition({ number: 13 })).toBe(`Lesson 13 of ${listed} · Going further`);
+    expect(lessonPosition({ number: 16 })).toBe(`Lesson 16 of ${listed} · Stream processing`);
   });
 });

@@ -16,6 +16,9 @@ import { groupsLesson } from './content/11-groups';
 import { retentionReplayLesson } from './content/13-retention-replay';
 import { exactlyOnceLesson } from './content/14-exactly-once';
 import { otherPlatformsLesson } from './content/15-other-platforms';
+import { statelessLesson } from './content/16-stateless-processing';
+import { windowsLesson } from './content/17-windows-and-time';
+import { stateLesson } from './content/18-state-and-guarantees';
 
 /** Lessons in the whole course, the sandbox included ("Lesson 4 of 12"). */
 export const COURSE_SIZE = 12;
@@ -52,7 +55,20 @@ export const FURTHER: readonly CatalogEntry[] = [
   { kind: 'lesson', lesson: otherPlatformsLesson },
 ];
 
-const ALL_ENTRIES: readonly CatalogEntry[] = [...CATALOG, ...FURTHER];
+/**
+ * Stream processing (issue 17): its own part after "Going further", numbered on from it. Lesson ids
+ * 16–18 are these; 19 is kept for the Kafka Streams vs Flink lesson.
+ */
+export const STREAM_PROCESSING: readonly CatalogEntry[] = [
+  { kind: 'lesson', lesson: statelessLesson },
+  { kind: 'lesson', lesson: windowsLesson },
+  { kind: 'lesson', lesson: stateLesson },
+];
+
+/** The first lesson number of the stream-processing part. */
+const STREAMS_FIRST = 16;
+
+const ALL_ENTRIES: readonly CatalogEntry[] = [...CATALOG, ...FURTHER, ...STREAM_PROCESSING];
 
 /**
  * Every numbered entry the contents list, the course and "Going further" together: a lesson page
@@ -60,10 +76,15 @@ const ALL_ENTRIES: readonly CatalogEntry[] = [...CATALOG, ...FURTHER];
  */
 export const CONTENTS_SIZE = ALL_ENTRIES.length;
 
-/** "Lesson 4 of 14", or "Lesson 13 of 14 · Going further". */
+/** "Lesson 4 of 18", "Lesson 13 of 18 · Going further" or "Lesson 16 of 18 · Stream processing". */
 export function lessonPosition(lesson: Pick<Lesson, 'number'>): string {
-  const further = lesson.number > COURSE_SIZE ? ' · Going further' : '';
-  return `Lesson ${lesson.number} of ${CONTENTS_SIZE}${further}`;
+  const part =
+    lesson.number >= STREAMS_FIRST
+      ? ' · Stream processing'
+      : lesson.number > COURSE_SIZE
+        ? ' · Going further'
+        : '';
+  return `Lesson ${lesson.number} of ${CONTENTS_SIZE}${part}`;
 }
 
 export function lessonById(id: string): Lesson | undefined {
@@ -73,7 +94,7 @@ export function lessonById(id: string): Lesson | undefined {
 
 /** The entry after `id` in its part of the course, if any. */
 export function nextEntry(id: string): CatalogEntry | undefined {
-  const list = CATALOG.some((e) => entryId(e) === id) ? CATALOG : FURTHER;
+  const list = [CATALOG, FURTHER, STREAM_PROCESSING].find((l) => l.some((e) => entryId(e) === id)) ?? FURTHER;
   const at = list.findIndex((e) => entryId(e) === id);
   return list[at + 1];
 }

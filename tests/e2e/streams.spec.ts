@@ -4,7 +4,7 @@
  * window closes, alerting above 2, and one record arriving far too late. The view is lazy-loaded.
  */
 import { expect, test } from '@playwright/test';
-import { buildScenario, linkTo } from './session-helpers';
+import { buildScenario, linkTo, storedSession } from './session-helpers';
 
 const SHOTS = '/tmp/streams-shots';
 
@@ -83,4 +83,147 @@ test('the streams view: topology graph with live counts, tasks, and the window p
   await page.setViewportSize({ width: 1024, height: 768 });
   await expect(plot).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/streams-1024.png`, fullPage: true });
+});
+
+/**
+ * The same application a moment after a purchase went in, paused: the records on their way along
+ * the graph's edges, and the window store's contents per task, on two instances each keeping a
+ * standby copy of the other's task (num.standby.replicas=1).
+ */
+function midFlow() {
+  let t = 0;
+  let atMs = 0;
+  const scenario = buildScenario({ seed: 1, brokers: 3 }, ({ run, send }) => {
+    const wait = (ms: number) => {
+      run(ms);
+      t += ms;
+    };
+    wait(3000);
+    for (const topic of ['purchases', 'alerts'])
+      send({ type: 'topic.create', topic, partitions: 2, replicationFactor: 3 });
+    wait(400);
+    send({ type: 'producer.create', producer: 'shop', config: { acks: 'all' } });
+    send({
+      type: 'streams.create',
+      app: 'shop',
+      topology: {
+        steps: [
+          { id: 'in', op: 'stream', topic: 'purchases' },
+          { id: 'big', op: 'filter', from: 'in', predicate: 'len(value) > 1' },
+          { id: 'g', op: 'groupByKey', from: 'big' },
+          {
+            id: 'w',
+            op: 'windowedBy',
+            from: 'g',
+            windows: { type: 'tumbling', sizeMs: 5000, graceMs: 1000 },
+          },
+          { id: 'count', op: 'aggregate', from: 'w', kind: 'count', store: 'purchases-per-user' },
+          { id: 'out', op: 'toStream', from: 'count' },
+          { id: 'to', op: 'to', from: 'out', topic: 'alerts' },
+        ],
+      },
+      config: { 'statestore.cache.max.bytes': 0, 'num.standby.replicas': 1 },
+    });
+    wait(500);
+    send({ type: 'streams.start', app: 'shop', instance: 'a' });
+    send({ type: 'streams.start', app: 'shop', instance: 'b' });
+    wait(7000);
+    for (let i = 0; i < 8; i++) {
+      for (const user of ['ann', 'bob', 'cy', 'dee'])
+        send({ type: 'producer.send', producer: 'shop', topic: 'purchases', key: user, value: `p${i}` });
+      wait(i === 7 ? 60 : 900);
+    }
+    atMs = t;
+    wait(1500);
+  });
+  return { ...scenario, atMs };
+}
+
+test('records moving along the edges, paused mid-flow, and the store tables', async ({ page }) => {
+  test.setTimeout(60_000);
+  const scenario = midFlow();
+  await page.goto((await linkTo(scenario)).replace('/#', '/?paused#'));
+  await expect(page.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: 30_000 });
+  await page.getByTestId('view-streams').click();
+  const graph = page.getByTestId('topology-graph');
+  await expect(graph).toBeVisible();
+  const dots = page.getByTestId('record-dots').locator('circle');
+  await expect(dots.first()).toBeAttached({ timeout: 10_000 });
+  const tables = page.getByTestId('store-tables');
+  await expect(tables.locator('table.store').first()).toBeVisible();
+  await expect(tables.getByText('[', { exact: false }).first()).toBeVisible();
+  // num.standby.replicas=1 with two instances: each keeps a warm copy of the other's task.
+  await expect(page.getByTestId('standby-note')).toBeVisible();
+  await expect(tables.locator('table.store[data-state="standby"]')).toHaveCount(2);
+  await page.screenshot({ path: `${SHOTS}/flow-1280.png`, fullPage: true });
+  await graph.screenshot({ path: `${SHOTS}/flow-graph-1280.png` });
+  await tables.screenshot({ path: `${SHOTS}/store-tables-1280.png` });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(dots.first()).toBeAttached();
+  await page.screenshot({ path: `${SHOTS}/flow-1024.png`, fullPage: true });
+});
+
+/** A cluster with orders (JSON values with an amount) and an empty big-orders topic, no application. */
+function ordersOnly() {
+  return buildScenario({ seed: 1, brokers: 3 }, ({ run, send }) => {
+    run(3000);
+    for (const topic of ['orders', 'big-orders'])
+      send({ type: 'topic.create', topic, partitions: 2, replicationFactor: 3 });
+    run(400);
+    send({ type: 'producer.create', producer: 'shop', config: { acks: 'all' } });
+    for (const amount of [5, 500, 50, 5000])
+      send({
+        type: 'producer.send',
+        producer: 'shop',
+        topic: 'orders',
+        key: 'me',
+        value: `{"amount":${amount}}`,
+      });
+    run(1000);
+  });
+}
+
+test('the topology editor: a bad expression is pinned to its field, a good pipeline deploys as a command', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await page.goto(await linkTo(ordersOnly()));
+  await expect(page.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: 30_000 });
+  // No application yet: the editor is offered from Setup and opens the Streams view.
+  await expect(page.getByTestId('view-streams')).toHaveCount(0);
+  await page.getByTestId('build-topology').click();
+  const editor = page.getByTestId('topology-editor');
+  const filterRow = editor.getByTestId('editor-row-1');
+  await filterRow.getByTestId('editor-predicate').fill('value.amount >');
+  await expect(filterRow.getByTestId('editor-error')).toContainText('Expression "value.amount >", column');
+  await expect(editor.getByTestId('editor-deploy')).toHaveCount(0);
+  await filterRow.getByTestId('editor-predicate').fill('value.amount > 100');
+  await editor.getByTestId('editor-row-0').getByTestId('editor-topic').fill('orders');
+  await editor.getByTestId('editor-row-2').getByTestId('editor-topic').fill('big-orders');
+  await expect(editor.getByTestId('editor-error')).toHaveCount(0);
+  await expect(editor.getByTestId('editor-java')).toContainText(
+    '.filter((key, value) -> value.amount() > 100)',
+  );
+  await editor.getByRole('tab', { name: 'Topology#describe()' }).click();
+  await expect(editor.getByTestId('editor-describe')).toContainText(
+    'Source: KSTREAM-SOURCE-0000000000 (topics: [orders])',
+  );
+  await page.screenshot({ path: `${SHOTS}/editor-1280.png`, fullPage: true });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.screenshot({ path: `${SHOTS}/editor-1024.png`, fullPage: true });
+  await editor.getByTestId('editor-app').fill('big-spenders');
+  await editor.getByTestId('editor-deploy').click();
+  await expect(editor.getByTestId('editor-deployed')).toContainText(
+    'Deployed big-spenders on big-spenders-1',
+  );
+  // It runs: the graph appears and the filter passes the two big orders once the app has caught up.
+  await expect(page.getByTestId('topology-graph')).toBeVisible();
+  await page.getByTestId('speed').selectOption('5');
+  if ((await page.getByTestId('play-pause').textContent())?.includes('Play'))
+    await page.getByTestId('play-pause').click();
+  await expect(page.getByTestId('topology-graph')).toContainText('2 in', { timeout: 30_000 });
+  // The deployment is a recorded command, so it is in what share links and files carry.
+  const stored = await storedSession(page);
+  const create = stored.commands.find((c) => c.entry.command.type === 'streams.create');
+  expect(create?.entry.command).toMatchObject({ app: 'big-spenders' });
 });

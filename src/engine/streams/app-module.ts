@@ -23,6 +23,7 @@ import {
 } from './app-state';
 import { appTopology } from './app-topology';
 import type { StreamsAppSnapshot } from './app-types';
+import { storeViews } from './store-view';
 import { validateTopologySpec, type TopologySpec } from './topology-spec';
 
 interface AppDef {
@@ -192,6 +193,7 @@ export const streamsModule: EngineModule = {
       guarantee: def.config.guarantee,
       commitIntervalMs: def.config.commitIntervalMs,
       cacheMaxBytes: def.config.cacheMaxBytes,
+      standbyReplicas: def.config.standbyReplicas,
       internalTopics: def.internal.map((t) => ({ name: t.name, kind: t.kind, partitions: t.partitions })),
       instances: nodes
         .filter((n) => n.durable.app === def.app)
@@ -208,6 +210,7 @@ export const streamsModule: EngineModule = {
             state: t.state,
             streamTimeMs: t.data.streamTimeMs,
             stats: Object.fromEntries(Object.entries(t.data.stats).map(([k, s]) => [k, { ...s }])),
+            stores: storeViews(appTopology(n.durable.spec, def.app).graph, t.subtopology, t.data),
           })),
         })),
     }));

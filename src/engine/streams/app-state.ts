@@ -20,6 +20,8 @@ export interface StreamsConfig {
   commitIntervalMs: number;
   cacheMaxBytes: number;
   replicationFactor: number;
+  /** num.standby.replicas: warm copies of each stateful task on other instances (app-standby.ts). */
+  standbyReplicas: number;
 }
 
 const KEYS = new Set([
@@ -27,6 +29,7 @@ const KEYS = new Set([
   'commit.interval.ms',
   'statestore.cache.max.bytes',
   'replication.factor',
+  'num.standby.replicas',
 ]);
 
 /** Kafka's defaults: at_least_once, commit every 30000 ms (100 under exactly-once), a 10 MB cache. */
@@ -58,6 +61,7 @@ export function resolveStreamsConfig(given: Record<string, string | number>, bro
     commitIntervalMs: int('commit.interval.ms', g === 'exactly_once_v2' ? 100 : 30000, 0),
     cacheMaxBytes: int('statestore.cache.max.bytes', 10485760, 0),
     replicationFactor: Math.min(int('replication.factor', Math.min(3, brokers), 1), brokers),
+    standbyReplicas: int('num.standby.replicas', 0, 0),
   };
 }
 
@@ -97,7 +101,8 @@ export interface TaskRuntime {
   id: string;
   subtopology: number;
   partition: number;
-  state: 'restoring' | 'running' | 'suspended';
+  /** standby: a warm copy that only follows its changelogs (app-standby.ts), never processes. */
+  state: 'restoring' | 'running' | 'suspended' | 'standby';
   data: TaskData;
   changelogs: ChangelogProgress[];
   restored: number;

@@ -9,7 +9,8 @@
  *   restored from the (read_committed) changelog and the input rewound to the last commit.
  *
  * Rebalances are eager (the consumer's default range assignor): revoked tasks are committed and
- * suspended, and resume without restoring if they come back.
+ * suspended, and resume without restoring if they come back. With num.standby.replicas, standby
+ * tasks keep warm copies of the stores (app-standby.ts) and a promoted one restores only the tail.
  */
 import { assign, commit, seekTo } from '../client/consumer-api';
 import { tpKey } from '../client/consumer-state';
@@ -18,6 +19,7 @@ import { beginTransaction, endTransaction, sendOffsetsToTransaction } from '../c
 import type { EventMap } from '../types';
 import type { Run } from './app-clients';
 import { nextPartition } from './app-layout';
+import { newTaskRuntime, standbyTasks } from './app-standby';
 import type { QueuedRecord, StreamsNode, TaskRuntime } from './app-state';
 import { appTopology, newTaskData, streamTask } from './app-topology';
 import type { StreamTask } from './task';
@@ -87,7 +89,7 @@ function enqueue(self: StreamsNode, records: EventMap['consumer.received']['reco
     if (tsMap) delete tsMap[r.offset];
     const sub = topo.sourceSub.get(r.topic);
     const rt = sub === undefined ? undefined : v.tasks[`${sub}_${r.partition}`];
-    if (!rt || rt.state === 'suspended') continue; // not ours any more
+    if (!rt || rt.state === 'suspended' || rt.state === 'standby') continue; // not ours (now)
     rt.queue.push({
       topic: r.topic,
       partition: r.partition,
@@ -132,12 +134,13 @@ function processQueues(run: Run): void {
     const task = taskOf(self, rt);
     const records = inPartitionGroupOrder(rt.queue);
     rt.queue = [];
+    const edges: Record<string, number> = {};
     for (const r of records) {
       ensureTransaction(run);
       task.process(r.topic, r.key, r.value, r.timestampMs, r.offset);
       rt.consumed[tpKey(r.topic, r.partition)] = r.offset + 1;
       rt.dirty = true;
-      drain(run, rt, task);
+      addMoves(edges, drain(run, rt, task));
     }
     run.ctx.emit('streams.processed', {
       ...names(self),
@@ -145,6 +148,7 @@ function processQueues(run: Run): void {
       records: records.length,
       streamTimeMs: task.streamTimeMs,
       timestamps: records.slice(0, 200).map((r) => r.timestampMs),
+      edges,
     });
   }
 }
@@ -157,9 +161,14 @@ function ensureTransaction(run: Run): void {
 }
 
 /** Sends what the task produced: sink and repartition records, and its changelog writes. */
-function drain(run: Run, rt: TaskRuntime, task: StreamTask): void {
+function addMoves(into: Record<string, number>, moves: Record<string, number>): void {
+  for (const [edge, n] of Object.entries(moves)) into[edge] = (into[edge] ?? 0) + n;
+}
+
+/** Sends what the task produced; returns the records that passed each edge (for the views). */
+function drain(run: Run, rt: TaskRuntime, task: StreamTask): Record<string, number> {
   const out = task.take();
-  if (out.records.length === 0 && out.changelog.length === 0 && out.drops.length === 0) return;
+  if (out.records.length === 0 && out.changelog.length === 0 && out.drops.length === 0) return out.moves;
   const d = run.self.durable;
   ensureTransaction(run);
   run.producer((ctx, p) => {
@@ -180,6 +189,7 @@ function drain(run: Run, rt: TaskRuntime, task: StreamTask): void {
       timestampMs: drop.timestampMs,
     });
   }
+  return out.moves;
 }
 
 // ----- commits -----
@@ -200,7 +210,9 @@ function startCommit(run: Run, tasks: TaskRuntime[]): void {
   for (const rt of tasks) {
     const task = taskOf(self, rt);
     task.commit(); // flush the record caches: what they held back is forwarded now
-    drain(run, rt, task);
+    const edges = drain(run, rt, task);
+    if (Object.keys(edges).length > 0)
+      run.ctx.emit('streams.flushed', { ...names(self), task: rt.id, edges });
     for (const [key, offset] of Object.entries(rt.consumed)) {
       const cut = key.lastIndexOf('-');
       offsets.push({ topic: key.slice(0, cut), partition: Number(key.slice(cut + 1)), offset });
@@ -286,10 +298,24 @@ function syncTasks(run: Run, generation: number): void {
     const sub = topo.sourceSub.get(p.topic);
     if (sub !== undefined) wanted.set(`${sub}_${p.partition}`, { sub, partition: p.partition });
   }
-  for (const id of Object.keys(v.tasks)) if (!wanted.has(id)) delete v.tasks[id];
+  const standbys = standbyTasks(self, new Set(wanted.keys()));
+  const standbyIds = new Set(standbys.map((t) => t.id));
+  for (const [id, rt] of Object.entries(v.tasks)) {
+    if (wanted.has(id) || (rt.state === 'standby' && standbyIds.has(id))) continue;
+    delete v.tasks[id];
+  }
   const fresh: TaskRuntime[] = [];
+  const promoted: TaskRuntime[] = [];
   for (const [id, w] of wanted) {
     const old = v.tasks[id];
+    if (old?.state === 'standby') {
+      // The warm copy becomes the active task: it restores from where the standby had read to.
+      old.state = 'restoring';
+      old.restored = 0;
+      for (const c of old.changelogs) c.done = false;
+      promoted.push(old);
+      continue;
+    }
     if (old?.state === 'suspended') {
       // A clean suspended task resumes where it stopped, without restoring.
       old.state = 'running';
@@ -301,34 +327,29 @@ function syncTasks(run: Run, generation: number): void {
       continue;
     }
     if (old) continue;
-    const rt: TaskRuntime = {
-      id,
-      subtopology: w.sub,
-      partition: w.partition,
-      state: 'restoring',
-      data: newTaskData(),
-      changelogs: topo.changelogs[w.sub]!.map((c) => ({
-        topic: c.topic,
-        partition: w.partition,
-        store: c.store,
-        fromOffset: -1,
-        done: false,
-      })),
-      restored: 0,
-      queue: [],
-      consumed: {},
-      committed: {},
-      dirty: false,
-    };
+    const rt = newTaskRuntime(self, id, w.sub, w.partition, 'restoring');
     v.tasks[id] = rt;
     fresh.push(rt);
   }
-  run.ctx.emit('streams.tasksAssigned', { ...names(self), generation, active: [...wanted.keys()].sort() });
-  for (const rt of fresh) beginRestore(run, rt);
+  for (const t of standbys) {
+    if (v.tasks[t.id]) continue;
+    const rt = newTaskRuntime(self, t.id, t.subtopology, t.partition, 'standby');
+    v.tasks[t.id] = rt;
+    taskOf(self, rt); // build the stores its changelog records go into
+    fresh.push(rt);
+  }
+  run.ctx.emit('streams.tasksAssigned', {
+    ...names(self),
+    generation,
+    active: [...wanted.keys()].sort(),
+    standby: [...standbyIds].sort(),
+  });
+  for (const rt of fresh) if (rt.state === 'restoring') beginRestore(run, rt);
+  for (const rt of promoted) beginRestore(run, rt, true);
   updateRestoreAssignment(run, fresh);
 }
 
-function beginRestore(run: Run, rt: TaskRuntime): void {
+function beginRestore(run: Run, rt: TaskRuntime, fromStandby = false): void {
   taskOf(run.self, rt); // build the processors (and their restorers) over the fresh data
   if (rt.changelogs.length === 0) {
     rt.state = 'running';
@@ -339,16 +360,22 @@ function beginRestore(run: Run, rt: TaskRuntime): void {
     ...names(run.self),
     task: rt.id,
     changelogs: rt.changelogs.map((c) => ({ topic: c.topic, partition: c.partition })),
+    fromStandby,
   });
 }
 
-/** The restore consumer reads exactly the changelog partitions of the tasks still restoring. */
+/**
+ * The restore consumer reads exactly the changelog partitions of the tasks still restoring, and
+ * those of the standby tasks (which follow them for good).
+ */
 function updateRestoreAssignment(run: Run, fresh: TaskRuntime[]): void {
   const v = run.self.volatile;
   const parts = Object.values(v.tasks)
-    .filter((t) => t.state === 'restoring')
+    .filter((t) => t.state === 'restoring' || t.state === 'standby')
     .flatMap((t) =>
-      t.changelogs.filter((c) => !c.done).map((c) => ({ topic: c.topic, partition: c.partition })),
+      t.changelogs
+        .filter((c) => t.state === 'standby' || !c.done)
+        .map((c) => ({ topic: c.topic, partition: c.partition })),
     );
   const current = (run.self.durable.restore.manual ?? [])
     .map((tp) => tpKey(tp.topic, tp.partition))
@@ -372,14 +399,14 @@ function restoreRecords(run: Run, records: EventMap['consumer.received']['record
   for (const r of records) {
     const rt = Object.values(v.tasks).find(
       (t) =>
-        t.state === 'restoring' &&
+        (t.state === 'restoring' || t.state === 'standby') &&
         t.partition === r.partition &&
         t.changelogs.some((c) => c.topic === r.topic),
     );
     if (!rt) continue;
     const store = topoOf(self).storeOf.get(r.topic)!;
     if (r.key !== null) taskOf(self, rt).restore(store, r.key, r.value);
-    rt.restored++;
+    if (rt.state === 'restoring') rt.restored++;
     const k = `${rt.id}|${r.topic}`;
     const s = steps.get(k) ?? {
       rt,
@@ -395,6 +422,18 @@ function restoreRecords(run: Run, records: EventMap['consumer.received']['record
     steps.set(k, s);
   }
   for (const s of steps.values()) {
+    if (s.rt.state === 'standby') {
+      run.ctx.emit('streams.standbyUpdated', {
+        ...names(self),
+        task: s.rt.id,
+        store: s.store,
+        topic: s.topic,
+        partition: s.partition,
+        toOffset: s.to,
+        records: s.n,
+      });
+      continue;
+    }
     run.ctx.emit('streams.restored', {
       ...names(self),
       task: s.rt.id,

@@ -4,6 +4,7 @@
  * serialisable data, merged into the engine's CommandMap, EventMap and ClusterSnapshot (types.ts).
  */
 import type { NodeId } from '../ids';
+import type { StoreView } from './store-view';
 import type { NodeStats } from './task';
 import type { TopologySpec } from './topology-spec';
 
@@ -30,13 +31,22 @@ export interface StreamsEventMap {
   'streams.crashed': { node: NodeId };
   'streams.restarted': { node: NodeId };
   /** The group gave this instance its active tasks (a rebalance finished). */
-  'streams.tasksAssigned': { app: string; instance: string; generation: number; active: string[] };
+  'streams.tasksAssigned': {
+    app: string;
+    instance: string;
+    generation: number;
+    active: string[];
+    /** Standby tasks kept here (num.standby.replicas): warm copies following their changelogs. */
+    standby: string[];
+  };
   /** A task's changelogs are read before it processes anything (StoreChangelogReader). */
   'streams.taskRestoring': {
     app: string;
     instance: string;
     task: string;
     changelogs: { topic: string; partition: number }[];
+    /** The task was a standby here: restoration goes on from the standby's position, not the start. */
+    fromStandby: boolean;
   };
   /** One restore step: changelog records written back into the task's store. */
   'streams.restored': {
@@ -47,6 +57,17 @@ export interface StreamsEventMap {
     topic: string;
     partition: number;
     fromOffset: number;
+    toOffset: number;
+    records: number;
+  };
+  /** A standby task applied changelog records to its warm copy of the store. */
+  'streams.standbyUpdated': {
+    app: string;
+    instance: string;
+    task: string;
+    store: string;
+    topic: string;
+    partition: number;
     toOffset: number;
     records: number;
   };
@@ -61,7 +82,14 @@ export interface StreamsEventMap {
     streamTimeMs: number;
     /** The records' timestamps (event time), the first 200, for the event-time plots. */
     timestamps: number[];
+    /**
+     * Records that passed each edge of the topology graph (`from>to` by node name; `>SOURCE` from
+     * its topic, `SINK>` to its topic), for the records moving along the graph's edges.
+     */
+    edges: Record<string, number>;
   };
+  /** A commit flushed the task's record caches: what they held back went on along these edges. */
+  'streams.flushed': { app: string; instance: string; task: string; edges: Record<string, number> };
   /** A record a processor dropped, with Kafka's log message (too late for its time range, null key, ...). */
   'streams.dropped': {
     app: string;
@@ -86,10 +114,13 @@ export interface StreamsTaskSnapshot {
   id: string;
   subtopology: number;
   partition: number;
-  state: 'restoring' | 'running' | 'suspended';
+  /** standby: a warm copy of the task's stores (num.standby.replicas); it processes nothing. */
+  state: 'restoring' | 'running' | 'suspended' | 'standby';
   /** The task's stream time (-1: nothing processed yet). */
   streamTimeMs: number;
   stats: Record<string, NodeStats>;
+  /** What the task's state stores hold now (key → value, windowed keys with their time range). */
+  stores: StoreView[];
 }
 
 export interface StreamsInstanceSnapshot {
@@ -110,6 +141,8 @@ export interface StreamsAppSnapshot {
   guarantee: ProcessingGuarantee;
   commitIntervalMs: number;
   cacheMaxBytes: number;
+  /** num.standby.replicas (0: no standby tasks). */
+  standbyReplicas: number;
   internalTopics: { name: string; kind: 'repartition' | 'changelog'; partitions: number }[];
   instances: StreamsInstanceSnapshot[];
 }

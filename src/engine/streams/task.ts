@@ -63,6 +63,12 @@ export interface TaskOutput {
   records: SinkRecord[];
   changelog: ChangelogWrite[];
   drops: DropNote[];
+  /**
+   * Records that passed each edge of the graph, keyed `from>to` by Kafka node name; a source's
+   * input edge is `>SOURCE` and a sink's output edge `SINK>` (the topic is the other end). The views
+   * draw one dot per record along the edge.
+   */
+  moves: Record<string, number>;
 }
 
 export class StreamTask implements TaskContext {
@@ -77,7 +83,7 @@ export class StreamTask implements TaskContext {
   readonly flushers: (() => void)[] = [];
   /** Restores one changelog record into the store it belongs to (before processing starts). */
   readonly restorers = new Map<string, (key: string, value: string | null) => void>();
-  out: TaskOutput = { records: [], changelog: [], drops: [] };
+  out: TaskOutput = { records: [], changelog: [], drops: [], moves: {} };
   private readonly successors = new Map<string, TopologyNode[]>();
   private readonly sourceByTopic = new Map<string, TopologyNode>();
 
@@ -132,6 +138,7 @@ export class StreamTask implements TaskContext {
     if (!source) return;
     this.data.streamTimeMs = Math.max(this.data.streamTimeMs, timestampMs);
     this.currentSource = offset === undefined ? undefined : { topic, partition: this.partition, offset };
+    this.moved('', source.name);
     this.deliver(source, { key, value: parseRecordValue(rawValue), timestampMs });
     this.currentSource = undefined;
   }
@@ -142,6 +149,7 @@ export class StreamTask implements TaskContext {
     s.processed++;
     s.streamTimeMs = Math.max(s.streamTimeMs, r.timestampMs);
     if (node.kind === 'sink') {
+      this.moved(node.name, '');
       this.out.records.push({
         topic: this.config.internalTopic(node.topics[0]!),
         key: r.key,
@@ -160,8 +168,14 @@ export class StreamTask implements TaskContext {
     for (const n of next) {
       if (only !== undefined && n.name !== only) continue;
       this.stats[from.name]!.forwarded++;
+      this.moved(from.name, n.name);
       this.deliver(n, r);
     }
+  }
+
+  private moved(from: string, to: string): void {
+    const k = `${from}>${to}`;
+    this.out.moves[k] = (this.out.moves[k] ?? 0) + 1;
   }
 
   drop(node: TopologyNode, message: string, timestampMs: number, win?: Window): void {
@@ -187,7 +201,7 @@ export class StreamTask implements TaskContext {
   /** Hands over (and clears) what the task produced. */
   take(): TaskOutput {
     const o = this.out;
-    this.out = { records: [], changelog: [], drops: [] };
+    this.out = { records: [], changelog: [], drops: [], moves: {} };
     return o;
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { EngineEvent } from '../../engine/index';
 import type { BatchMove } from '../batch-continuity';
+import type { MoveBatch } from './record-flow';
 import type { PlotPoint } from './window-plot';
 
 export interface FeedBatch {
@@ -13,12 +14,15 @@ export interface FeedBatch {
 }
 
 const MAX_POINTS = 2000;
+const MAX_MOVES = 200;
 
 export class StreamsFeed {
   version = $state(0);
   /** Per application (plain records: `version` is what the views watch). */
   points: Record<string, PlotPoint[]> = {};
   streamTime: Record<string, { atMs: number; streamTimeMs: number }[]> = {};
+  /** Per application: records that passed each graph edge, per processing step or cache flush. */
+  moves: Record<string, MoveBatch[]> = {};
   private lastSeq = 0;
   /** Drops seen in this step, matched to the processed record they belong to. */
   private drops: Record<string, number> = {};
@@ -33,12 +37,19 @@ export class StreamsFeed {
     if (move?.kind === 'jump' && (move.back || move.opened)) {
       this.points = {};
       this.streamTime = {};
+      this.moves = {};
       this.lastSeq = first ? first.seq - 1 : 0;
     }
     let changed = false;
     for (const e of batch.events) {
       if (e.seq <= this.lastSeq) continue;
       this.lastSeq = e.seq;
+      if (e.type === 'streams.processed' || e.type === 'streams.flushed') {
+        const m = this.moves[e.app] ?? [];
+        m.push({ atMs: e.atMs, edges: e.edges });
+        this.moves[e.app] = m.slice(-MAX_MOVES);
+        changed = true;
+      }
       if (e.type === 'streams.dropped') {
         const k = `${e.app}|${e.atMs}|${e.timestampMs}`;
         this.drops[k] = (this.drops[k] ?? 0) + 1;

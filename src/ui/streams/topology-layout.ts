@@ -26,6 +26,12 @@ export interface GraphEdge {
   from: string;
   to: string;
   path: string;
+  /** The engine's name for this edge in `streams.processed`/`streams.flushed` (`from>to`). */
+  move: string;
+  /** Column of the edge's end (1 for a source's input): records reach later columns later. */
+  step: number;
+  /** The cubic Bézier's points: start, two controls, end. */
+  curve: [number, number, number, number, number, number, number, number];
 }
 
 export interface GraphLayout {
@@ -34,6 +40,18 @@ export interface GraphLayout {
   boxes: GraphBox[];
   edges: GraphEdge[];
   lanes: { id: number; y: number; h: number }[];
+}
+
+const NO_CURVE: GraphEdge['curve'] = [0, 0, 0, 0, 0, 0, 0, 0];
+
+/** A point at `t` (0..1) along an edge's curve. */
+export function pointOnEdge(c: GraphEdge['curve'], t: number): { x: number; y: number } {
+  const u = 1 - t;
+  const a = u * u * u;
+  const b = 3 * u * u * t;
+  const d = 3 * u * t * t;
+  const e = t * t * t;
+  return { x: a * c[0] + b * c[2] + d * c[4] + e * c[6], y: a * c[1] + b * c[3] + d * c[5] + e * c[7] };
 }
 
 const BOX_W = 136;
@@ -79,7 +97,7 @@ export function topologyLayout(
   const maxDepth = Math.max(1, ...depth.values());
   const x = scaleLinear()
     .domain([0, maxDepth + 1])
-    .range([8, 8 + (maxDepth + 1) * (BOX_W + 26)]);
+    .range([8, 8 + (maxDepth + 1) * (BOX_W + 40)]);
   const laneRows = graph.subtopologies.map((members) => {
     const perColumn = new Map<number, number>();
     for (const name of members) {
@@ -140,11 +158,14 @@ export function topologyLayout(
             stores: [],
           });
           edges.push(
-            n.kind === 'source' ? { from: id, to: name, path: '' } : { from: name, to: id, path: '' },
+            n.kind === 'source'
+              ? { from: id, to: name, path: '', move: `>${name}`, step: 1, curve: NO_CURVE }
+              : { from: name, to: id, path: '', move: `${name}>`, step: maxDepth + 1, curve: NO_CURVE },
           );
         }
       }
-      for (const p of n.predecessors) edges.push({ from: p, to: name, path: '' });
+      for (const p of n.predecessors)
+        edges.push({ from: p, to: name, path: '', move: `${p}>${name}`, step: col, curve: NO_CURVE });
     }
     top += h + LANE_GAP;
   });
@@ -158,6 +179,7 @@ export function topologyLayout(
     const y2 = b.y + b.h / 2;
     const mid = (x1 + x2) / 2;
     e.path = `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
+    e.curve = [x1, y1, mid, y1, mid, y2, x2, y2];
   }
   return { width: x(maxDepth + 1) + BOX_W + 8, height: top, boxes, edges, lanes };
 }
