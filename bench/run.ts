@@ -12,6 +12,7 @@ import { benchLongSession } from './long-session.bench';
 import { benchChecker } from './checker.bench';
 import { benchWire } from './wire.bench';
 import { benchPageTimeTravel } from './page-time-travel.bench';
+import { benchPageFps } from './page-fps.bench';
 import { benchSpacetime } from './spacetime.bench';
 import { benchStreams } from './streams.bench';
 
@@ -23,7 +24,8 @@ import { benchStreams } from './streams.bench';
  * through the wire front end against the built-in producer), `streams` (a windowed aggregation on
  * the cluster against the produce path alone), `flight` (the UI: messages in flight
  * and the cluster view with 1000 partitions), `page-time-travel` (Back and scrub in the app at
- * 100 000 events, input to the new frame, in headless Chromium).
+ * 100 000 events, input to the new frame, in headless Chromium), `page-fps` (the whole app's frame rate
+ * with 1000 partitions playing, and while its rows scroll).
  */
 const only = process.env.BENCH_ONLY;
 
@@ -43,6 +45,8 @@ const nodeParts: Record<string, () => void | Promise<void>> = {
     await benchPartitions();
   },
   'page-time-travel': benchPageTimeTravel,
+  // The whole app with 1000 partitions, frames per second in the page (issue 21 §6).
+  'page-fps': benchPageFps,
 };
 for (const [name, run] of Object.entries(nodeParts)) if (!only || only === name) await run();
 if (!only || only === 'storage' || only === 'time-travel') await benchStorage(only);

@@ -4,8 +4,15 @@
  */
 import { EngineHost } from './engine-host';
 import type { WorkerMessage } from './protocol';
+import { SnapshotEncoder } from './snapshot-delta';
+
+/** Idle partitions are sent once, not in every batch (./snapshot-delta; the client decodes). */
+const snapshots = new SnapshotEncoder();
 
 function post(message: WorkerMessage): void {
+  if ('batch' in message && message.batch) {
+    message = { ...message, batch: { ...message.batch, snapshot: snapshots.encode(message.batch.snapshot) } };
+  }
   self.postMessage(message);
 }
 
