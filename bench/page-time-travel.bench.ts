@@ -129,6 +129,7 @@ export async function benchPageTimeTravel(): Promise<void> {
       }
       return { back, scrub, floor, events };
     });
+    if (process.env.BENCH_VERBOSE) console.log(JSON.stringify(result));
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
     const floor = median(result.floor);
     report(
