@@ -47,6 +47,14 @@ const BACKFILL_SLICE_MS = 6;
  * keeps the last one) until a `checks` batch brings it.
  */
 const CHECKS_SLICE_MS = 4;
+/**
+ * After a step back, a seek or a restored future, the checks start over only once the playhead has
+ * rested this long (wall ms): their restart copies the checker's whole state (tens to hundreds of
+ * ms at 100 000 events, in one piece), so it must not sit between a Back and the next one, nor
+ * between two scrubber moves. Until then the page keeps the last report, as it does while the
+ * checks catch up.
+ */
+export const CHECKS_REST_MS = 300;
 
 export interface EngineHostOptions {
   post(message: WorkerMessage): void;
@@ -93,6 +101,8 @@ export class EngineHost {
   private lines = 0;
   private backfillTimer: ReturnType<typeof setTimeout> | undefined;
   private checksTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The checks wait for the playhead to rest (CHECKS_REST_MS) before they start over. */
+  private checksResting = false;
   /** Requests are handled strictly in arrival order, even though some wait for storage. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -464,12 +474,21 @@ export class EngineHost {
     }, 0);
   }
 
-  /** The checks catch up with the trace between requests, then a `checks` batch brings their report. */
-  private scheduleChecks(): void {
+  /**
+   * The checks catch up with the trace between requests, then a `checks` batch brings their report.
+   * `restMs`: start only after that long without another call with a rest (a jump postpones them).
+   */
+  private scheduleChecks(restMs = 0): void {
     const session = this.session;
-    if (this.checksTimer !== undefined || !session) return;
+    if (!session) return;
+    if (restMs > 0) {
+      clearTimeout(this.checksTimer);
+      this.checksTimer = undefined;
+      this.checksResting = true;
+    } else if (this.checksTimer !== undefined) return;
     this.checksTimer = setTimeout(() => {
       this.checksTimer = undefined;
+      this.checksResting = false;
       if (this.session !== session) return;
       try {
         if (session.checks.update(traceOf(session.timeline), this.budget(BACKFILL_SLICE_MS))) {
@@ -478,7 +497,7 @@ export class EngineHost {
       } catch (e) {
         this.fault(e);
       }
-    }, 0);
+    }, restMs);
   }
 
   private async ensureStore(): Promise<SessionStore> {
@@ -520,11 +539,13 @@ export class EngineHost {
     cause: 'advance' | 'run' | 'seek' | 'stepBack' | 'restoreFuture',
     extra = {},
   ): void {
-    this.post({ type: 'batch', batch: this.batch(session, false), cause, ...extra });
+    const jump = cause === 'seek' || cause === 'stepBack' || cause === 'restoreFuture';
+    this.post({ type: 'batch', batch: this.batch(session, false, jump), cause, ...extra });
     session.writer.changed();
   }
 
-  private batch(session: Session, reset: boolean): Batch {
+  /** `jump`: the playhead was moved by hand (Back, the scrubber), and may well move again soon. */
+  private batch(session: Session, reset: boolean, jump = false): Batch {
     const { timeline } = session;
     // First: answers arriving may reset a connection, which records a disconnect.
     const wire = this.wire.drain(timeline);
@@ -543,8 +564,11 @@ export class EngineHost {
     const opened = !session.announced;
     session.announced = true;
     const snapshot = timeline.sim.snapshot();
-    const checked = session.checks.update(trace, this.budget(CHECKS_SLICE_MS));
-    if (!checked) this.scheduleChecks();
+    // A restart waits for the playhead to rest (CHECKS_REST_MS); frames meanwhile do not start it.
+    const restart = session.checks.mustRestart(trace.length) && (jump || this.checksResting);
+    const checked = !restart && session.checks.update(trace, this.budget(CHECKS_SLICE_MS));
+    if (restart && jump) this.scheduleChecks(CHECKS_REST_MS);
+    else if (!checked) this.scheduleChecks();
     if (jumped) session.checksOwed = true;
     const guarantees = checked ? session.checks.report(snapshot, session.checksOwed) : undefined;
     if (checked) session.checksOwed = false;
