@@ -43,6 +43,7 @@ import {
 } from './open-guard';
 import { downloadScenario, fileProblem, readScenarioFile, shareLink } from './sharing';
 import type { UrlConfig } from './url-config';
+import { GatewayPort, gatewayUrlIn } from './gateway-port';
 
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
@@ -116,7 +117,11 @@ export function browserEnv(): PageEnv {
     location: window.location,
     tabStorage,
     appStorage,
-    createWorker: createEngineWorker,
+    createWorker: () => {
+      // Attached to the local gateway (`?gateway=`): its engine instead of one of our own.
+      const gateway = gatewayUrlIn(window.location);
+      return gateway ? new GatewayPort(gateway) : createEngineWorker();
+    },
     reload: () => window.location.reload(),
     heldSessions: heldSessionLocks,
   };
@@ -163,6 +168,12 @@ export class EngineSession {
   rate: ((nowMs: number, speed: Speed) => number) | undefined = undefined;
 
   readonly seed: number;
+  /**
+   * The local gateway's WebSocket when the page is attached to it (gateway-port.ts). The gateway
+   * owns time then (wall-clock speed, for the real clients connected to it): the page only watches
+   * and acts, and play, pause, step and seek do nothing (SessionPlayback says so instead).
+   */
+  readonly gateway: string | undefined;
   private readonly config: UrlConfig;
   private readonly env: PageEnv;
   private worker: WorkerLike | undefined;
@@ -184,7 +195,8 @@ export class EngineSession {
   constructor(config: UrlConfig, env: PageEnv = browserEnv()) {
     this.config = config;
     this.seed = config.seed;
-    this.playing = !config.paused;
+    this.gateway = gatewayUrlIn(env.location);
+    this.playing = !config.paused && !this.gateway;
     this.env = env;
     this.journal = new CommandJournal(env.tabStorage);
   }
@@ -241,6 +253,7 @@ export class EngineSession {
   }
 
   play(): void {
+    if (this.gateway) return;
     this.resumeWhenVisible = false;
     this.playing = true;
     this.loop();
@@ -330,6 +343,7 @@ export class EngineSession {
   // ----- time travel (each pauses first: moving by hand and playing do not mix) -----
 
   stepBack(): void {
+    if (this.gateway) return;
     this.takeOver();
     this.client?.stepBack();
   }
@@ -339,6 +353,7 @@ export class EngineSession {
    * STEP_LIMIT_MS, the clock goes back to where it was and the notice says so plainly.
    */
   async stepForward(eventType?: string): Promise<void> {
+    if (this.gateway) return;
     this.takeOver();
     const fromMs = this.nowMs;
     this.stepping = true;
@@ -367,6 +382,7 @@ export class EngineSession {
   }
 
   seek(atMs: number): void {
+    if (this.gateway) return;
     this.takeOver();
     this.client?.seek(atMs);
   }
@@ -378,6 +394,7 @@ export class EngineSession {
   }
 
   restoreFuture(): void {
+    if (this.gateway) return;
     this.takeOver();
     this.client?.restoreFuture();
   }
