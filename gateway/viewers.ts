@@ -20,7 +20,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeGatewayMessage, encodeGatewayMessage } from '../src/worker/gateway-json';
-import { isWorkerRequest, type WorkerMessage, type WorkerRequest } from '../src/worker/protocol';
+import { isWorkerRequest, type Batch, type WorkerMessage, type WorkerRequest } from '../src/worker/protocol';
 import { asBroadcast, type Gateway, type RequestOrigin } from './gateway';
 
 /** The fault message for a request that would move the gateway's clock. */
@@ -61,6 +61,32 @@ interface Viewer {
   socket: WebSocket;
   /** False until its `ready` went out: batches before it are not its business. */
   ready: boolean;
+  /** The gateway's clock batches not yet sent, merged into one (see `coalesce`). */
+  pending: Batch | undefined;
+}
+
+/** How often a page gets the clock's batches: every tick would be hundreds a second of JSON to parse. */
+const VIEWER_FRAME_MS = 50;
+
+/**
+ * Two batches in a row as one, when the second continues the first (the same continuity line, and
+ * it starts where the first ended: protocol.ts BatchOrigin): the first's start, the second's state.
+ * Undefined when they cannot be merged.
+ */
+export function coalesce(first: Batch, second: Batch): Batch | undefined {
+  if (second.origin.line !== first.origin.line || second.origin.from !== first.traceLength) return undefined;
+  if (second.reset || second.opened) return undefined;
+  const merged: Batch = {
+    ...second,
+    events: [...first.events, ...second.events],
+    reset: first.reset,
+    origin: first.origin,
+  };
+  if (first.opened) merged.opened = true;
+  if (first.sendHistory) merged.sendHistory = first.sendHistory;
+  const guarantees = second.guarantees ?? first.guarantees;
+  if (guarantees) merged.guarantees = guarantees;
+  return merged;
 }
 
 export async function serveViewers(
@@ -72,9 +98,28 @@ export async function serveViewers(
   const viewers = new Map<number, Viewer>();
   let nextViewer = 0;
 
-  const send = (viewer: Viewer, message: WorkerMessage) => {
+  const write = (viewer: Viewer, message: WorkerMessage) => {
     if (viewer.socket.readyState === viewer.socket.OPEN) viewer.socket.send(encodeGatewayMessage(message));
   };
+  const flush = (viewer: Viewer) => {
+    const pending = viewer.pending;
+    viewer.pending = undefined;
+    if (pending) write(viewer, asBroadcast(pending));
+  };
+  /** Everything but the clock's batches goes at once, after the batches held back (order matters). */
+  const send = (viewer: Viewer, message: WorkerMessage) => {
+    flush(viewer);
+    write(viewer, message);
+  };
+  /** A batch nobody asked this page for: held and merged with the next ones for a frame. */
+  const hold = (viewer: Viewer, batch: Batch) => {
+    const merged = viewer.pending && coalesce(viewer.pending, batch);
+    if (viewer.pending && !merged) flush(viewer);
+    viewer.pending = merged ?? batch;
+  };
+  const frames = setInterval(() => {
+    for (const v of viewers.values()) flush(v);
+  }, VIEWER_FRAME_MS);
 
   gateway.router = {
     deliver(message, origin) {
@@ -83,10 +128,12 @@ export async function serveViewers(
       if (origin) {
         const viewer = viewers.get(origin.viewer);
         if (viewer) send(viewer, { ...message, requestId: origin.requestId } as WorkerMessage);
-        if (batch) for (const v of viewers.values()) if (v !== viewer && v.ready) send(v, asBroadcast(batch));
+        if (batch) for (const v of viewers.values()) if (v !== viewer && v.ready) hold(v, batch);
         return;
       }
-      if (message.type === 'batch' || message.type === 'fault') {
+      if (message.type === 'batch') {
+        for (const v of viewers.values()) if (v.ready) hold(v, message.batch);
+      } else if (message.type === 'fault') {
         for (const v of viewers.values()) if (v.ready) send(v, message);
       }
       // ready/opening/loaded/storage/commandsStored: the gateway's own session plumbing.
@@ -103,7 +150,7 @@ export async function serveViewers(
       batch: gateway.engine.attachBatch(),
       storage: { persistent: false, reason: 'the session lives in the gateway and ends when it stops' },
       session,
-      notice: `Attached to the local gateway (Kafka clients: ${gateway.bootstrap}). Its cluster runs at wall-clock speed for the real clients connected to it, so pause, step and seek are off.`,
+      notice: `Attached to the local gateway: Kafka clients reach its brokers at ${gateway.bootstrap}.`,
     });
     viewer.ready = true;
   };
@@ -160,7 +207,7 @@ export async function serveViewers(
       return;
     }
     sockets.handleUpgrade(req, socket, head, (ws) => {
-      const viewer: Viewer = { id: ++nextViewer, socket: ws, ready: false };
+      const viewer: Viewer = { id: ++nextViewer, socket: ws, ready: false, pending: undefined };
       viewers.set(viewer.id, viewer);
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
@@ -186,6 +233,7 @@ export async function serveViewers(
     viewers: () => [...viewers.values()].filter((v) => v.ready).length,
     async stop() {
       gateway.router = null;
+      clearInterval(frames);
       for (const v of viewers.values()) v.socket.terminate();
       sockets.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -9,7 +9,6 @@
  */
 import { decodeGatewayMessage, encodeGatewayMessage } from '../worker/gateway-json';
 import { isWorkerMessage, type WorkerRequest } from '../worker/protocol';
-import type { WorkerLike } from './engine-session.svelte';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -29,7 +28,8 @@ export function gatewayUrlIn(location: Pick<Location, 'search'>): string | undef
 type MessageListener = (event: MessageEvent<unknown>) => void;
 type ErrorListener = (event: ErrorEvent) => void;
 
-export class GatewayPort implements WorkerLike {
+/** Shaped like engine-session's WorkerLike (not imported: that module imports this one). */
+export class GatewayPort {
   private readonly socket: WebSocket;
   private readonly waiting: string[] = [];
   private readonly messageListeners: MessageListener[] = [];
