@@ -30,7 +30,7 @@ import { rpcDetail, traceWindow } from './trace-window';
 import { CliHost } from './cli-host';
 import { sendHistory } from './send-history';
 import { Timeline, type Budget } from './timeline';
-import { WireBridge } from './wire-bridge';
+import { WireBridge, type WireBridgeOptions } from './wire-bridge';
 
 /** Wall time one request may spend moving the timeline before it answers (a frame, roughly). */
 export const REQUEST_BUDGET_MS = 12;
@@ -63,6 +63,8 @@ export interface EngineHostOptions {
   newId?: () => string;
   /** Wall clock for budgets (performance.now in the worker). */
   clock?: () => number;
+  /** The local gateway's addresses and request log for the sockets (default: the Code tool's). */
+  wire?: WireBridgeOptions;
 }
 
 interface Session {
@@ -95,7 +97,7 @@ export class EngineHost {
   private readonly logPages = new LogPages();
   private readonly cli = new CliHost();
   /** The Code tool's sockets (src/worker/wire-bridge.ts). */
-  private readonly wire = new WireBridge();
+  private readonly wire: WireBridge;
   private session: Session | undefined;
   /** Continuity lines handed out so far (every session and every cut takes a new one). */
   private lines = 0;
@@ -112,6 +114,45 @@ export class EngineHost {
     this.locks = options.locks ?? defaultLocks();
     this.newId = options.newId ?? newSessionId;
     this.clock = options.clock ?? (() => performance.now());
+    this.wire = new WireBridge(options.wire);
+  }
+
+  /**
+   * The local gateway (gateway/viewers.ts): a first batch for a page that attaches to this running
+   * session, built without moving anything the other pages were told. It continues from where the
+   * last batch ended (the next batch posted starts at its `traceLength`), so the newcomer then
+   * follows the same stream as everyone else. Call it between requests.
+   */
+  attachBatch(): Batch {
+    const session = this.running();
+    const { timeline } = session;
+    const trace = traceOf(timeline);
+    const from = Math.max(0, session.lastSeq - RECENT_EVENTS);
+    const snapshot = timeline.sim.snapshot();
+    return {
+      events: timeline.events(from, session.lastSeq).filter((e) => e !== undefined),
+      reset: true,
+      opened: true,
+      origin: { line: session.line, from },
+      sendHistory: sendHistory(trace, snapshot),
+      traceLength: session.lastSeq,
+      snapshot,
+      ...(session.checks.update(trace, this.budget(CHECKS_SLICE_MS))
+        ? { guarantees: session.checks.report(snapshot, true) }
+        : {}),
+      nowMs: timeline.nowMs(),
+      timeline: {
+        endMs: timeline.timelineEndMs(),
+        inPast: timeline.hasFuture(),
+        canRestoreFuture: timeline.canRestoreFuture(),
+        faults: this.faults(session),
+      },
+    };
+  }
+
+  /** Which session is running (the gateway's viewers are told it on attaching). */
+  get sessionInfo(): SessionInfo | undefined {
+    return this.session?.info;
   }
 
   /** Entry point for every incoming message. Never throws: failures become `fault` messages. */
