@@ -5,10 +5,10 @@
  * Short: no lesson is played, progress is written the way the lesson runner saves it.
  */
 import { expect, test } from '@playwright/test';
-import { CATALOG, FURTHER } from '../../src/lessons/catalog';
+import { CATALOG, FURTHER, STREAM_PROCESSING } from '../../src/lessons/catalog';
 import { PROGRESS_KEY } from '../../src/lessons/progress';
 
-const LESSONS = [...CATALOG, ...FURTHER].filter((e) => e.kind === 'lesson');
+const LESSONS = [...CATALOG, ...FURTHER, ...STREAM_PROCESSING].filter((e) => e.kind === 'lesson');
 
 test.setTimeout(120_000);
 
