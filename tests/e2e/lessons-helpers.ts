@@ -60,13 +60,17 @@ export async function expectHint(page: Page, hint: RegExp): Promise<void> {
   }).toPass({ timeout: FACT_TIMEOUT });
 }
 
-/** Press Check until the challenge passes (the cluster may need a moment to get there). */
+/**
+ * Press Check until the challenge passes (the cluster may need a moment to get there: a crashed
+ * leader is noticed only after broker.session.timeout.ms of simulated time, which a loaded CI
+ * machine plays slower than real time, hence twice the fact timeout).
+ */
 export async function checkUntilPassed(page: Page): Promise<void> {
   const passed = page.getByTestId('challenge-passed');
   await expect(async () => {
     if (!(await passed.isVisible())) await page.getByTestId('challenge-check').click();
     await expect(passed).toBeVisible({ timeout: 1000 });
-  }).toPass({ timeout: FACT_TIMEOUT });
+  }).toPass({ timeout: 2 * FACT_TIMEOUT });
 }
 
 export async function finish(page: Page): Promise<void> {
