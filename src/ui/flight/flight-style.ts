@@ -107,6 +107,15 @@ export const FAMILY_OF_KIND: Record<RpcRequestKind, Family> = {
   SendMessage: 'queue',
   ReceiveMessage: 'queue',
   DeleteMessage: 'queue',
+  // Flink mode: control messages as setup, liveness as heartbeats, data between tasks as consume.
+  RegisterTaskExecutor: 'heartbeat',
+  HeartbeatFromJobManager: 'heartbeat',
+  SubmitTask: 'setup',
+  CancelTask: 'setup',
+  TriggerCheckpoint: 'group',
+  AcknowledgeCheckpoint: 'group',
+  NotifyCheckpointComplete: 'group',
+  Buffer: 'consume',
 };
 
 export function isResponse(kind: string): boolean {
@@ -130,7 +139,8 @@ export function familyOf(kind: string, from: NodeId, to: NodeId): Family {
   if (base === 'Fetch') {
     if (isController(from) || isController(to)) return 'metadata';
     // A batch job reading a topic (src/engine/queue) fetches like a consumer.
-    const reader = (n: NodeId) => n.startsWith('consumer:') || n.startsWith('batch:');
+    const reader = (n: NodeId) =>
+      n.startsWith('consumer:') || n.startsWith('batch:') || n.startsWith('taskmanager:');
     return reader(from) || reader(to) ? 'consume' : 'replication';
   }
   return isRpcKind(base) ? FAMILY_OF_KIND[base as RpcRequestKind] : 'setup';
