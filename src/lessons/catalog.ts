@@ -16,6 +16,7 @@ import { groupsLesson } from './content/11-groups';
 import { retentionReplayLesson } from './content/13-retention-replay';
 import { exactlyOnceLesson } from './content/14-exactly-once';
 import { otherPlatformsLesson } from './content/15-other-platforms';
+import { streamsVsFlinkLesson } from './content/19-streams-vs-flink';
 
 /** Lessons in the whole course, the sandbox included ("Lesson 4 of 12"). */
 export const COURSE_SIZE = 12;
@@ -50,6 +51,8 @@ export const FURTHER: readonly CatalogEntry[] = [
   { kind: 'lesson', lesson: retentionReplayLesson },
   { kind: 'lesson', lesson: exactlyOnceLesson },
   { kind: 'lesson', lesson: otherPlatformsLesson },
+  // Lessons 16–18 (stream processing) come before this one.
+  { kind: 'lesson', lesson: streamsVsFlinkLesson },
 ];
 
 const ALL_ENTRIES: readonly CatalogEntry[] = [...CATALOG, ...FURTHER];
