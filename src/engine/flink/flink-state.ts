@@ -11,8 +11,8 @@ import type { JobPlan } from './job-plan';
 import type { StreamValue } from '../streams/expr';
 import type { TopologySpec } from '../streams/topology-spec';
 
-export const JOBMANAGER = 'jobmanager:flink';
-export const taskManagerId = (n: number): string => `taskmanager:tm-${n}`;
+export const JOBMANAGER = 'flink:jobmanager';
+export const taskManagerId = (n: number): string => `flink:tm-${n}`;
 
 export interface FlinkClusterConfig {
   slots: number;
@@ -112,14 +112,23 @@ export interface SinkRuntime {
   preCommitted: { checkpointId: number; client: string; committable: Committable | null }[];
   /** Restore clients: committing or aborting transactions of the previous attempt. */
   recovering: string[];
+  /**
+   * Flink's pre-commit flush blocks the task until the producer has every record acknowledged, so
+   * nothing written after barrier n reaches Kafka before what was written before it. Here the task
+   * goes on and what it writes meanwhile is held: records are numbered by segment (the stretch
+   * between two barriers), and a segment's records go out once every earlier segment is flushed.
+   */
+  segment: number;
+  flushQueue: { client: string; segment: number }[];
+  held: { segment: number; key: string | null; value: string | null; ts: number }[];
 }
 
 export interface PendingAck {
   task: string;
   checkpointId: number;
   state: TaskSnapshotState;
-  /** The producer whose flush the ack waits for (null: nothing to wait for). */
-  flush: string | null;
+  /** The producer and segment whose flush the ack waits for (null: nothing to wait for). */
+  flush: { client: string; segment: number } | null;
 }
 
 interface TaskBase {

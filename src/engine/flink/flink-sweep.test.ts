@@ -21,7 +21,7 @@ function run(seed: number, guarantee: 'exactly-once' | 'at-least-once') {
   const rng = seedPrng(seed * 7919);
   const sent: Record<string, number> = {};
   const crashAt = 5 + Math.floor(nextFloat(rng) * 20);
-  const tm = `taskmanager:tm-${1 + Math.floor(nextFloat(rng) * 2)}`;
+  const tm = `flink:tm-${1 + Math.floor(nextFloat(rng) * 2)}`;
   const downFor = 1 + Math.floor(nextFloat(rng) * 15);
   for (let i = 0; i < 40; i++) {
     const key = KEYS[Math.floor(nextFloat(rng) * KEYS.length)]!;

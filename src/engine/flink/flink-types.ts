@@ -10,8 +10,8 @@ export type DeliveryGuarantee = 'exactly-once' | 'at-least-once';
 
 export interface FlinkCommandMap {
   /**
-   * Start a Flink session cluster beside the Kafka cluster: one JobManager (`jobmanager:flink`) and
-   * `taskManagers` TaskManagers (`taskmanager:tm-1`, …). Flink configuration keys:
+   * Start a Flink session cluster beside the Kafka cluster: one JobManager (`flink:jobmanager`) and
+   * `taskManagers` TaskManagers (`flink:tm-1`, …). Flink configuration keys:
    * `taskmanager.numberOfTaskSlots` (1), `heartbeat.interval` (10000), `heartbeat.timeout` (50000),
    * `restart-strategy.fixed-delay.delay` (1000).
    */

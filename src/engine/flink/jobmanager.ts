@@ -1,5 +1,5 @@
 /**
- * The JobManager node (kind 'jobmanager', id `jobmanager:flink`): the resource manager's slot table
+ * The JobManager node (kind 'jobmanager', id `flink:jobmanager`): the resource manager's slot table
  * (TaskManagers register their slots), heartbeats to TaskManagers, scheduling the job's subtasks
  * into slots, the checkpoint coordinator (TriggerCheckpoint every execution.checkpointing.interval,
  * one at a time; complete when every task acknowledged; NotifyCheckpointComplete) and failover: a
@@ -210,7 +210,7 @@ export const jobManagerBehaviour: NodeBehaviour<JobManagerDurable, JobManagerVol
   },
   onUndeliverable(ctx, self, msg) {
     // The connection to a TaskManager broke: it is gone (Flink learns this before any heartbeat times out).
-    if (msg.to.startsWith('taskmanager:')) lostTaskManager(ctx, self, msg.to, 'the connection to it closed');
+    if (msg.to.startsWith('flink:tm-')) lostTaskManager(ctx, self, msg.to, 'the connection to it closed');
   },
   onTimer(ctx, self, timer) {
     const v = self.volatile;

@@ -73,6 +73,9 @@ export function newSink(
     writerTxnId: null,
     preCommitted: [],
     recovering: [],
+    segment: 0,
+    flushQueue: [],
+    held: [],
   };
   if (job.guarantee === 'exactly-once') {
     // recoverAndCommit: resume each recorded transaction's producer id and epoch, then EndTxn(commit).
@@ -116,6 +119,19 @@ export function newSink(
   return sink;
 }
 
+function send(
+  run: ClientRun,
+  sink: SinkRuntime,
+  client: string,
+  key: string | null,
+  value: string | null,
+  ts: number,
+) {
+  run.as(client, (ctx, p) =>
+    acceptRecord(ctx, p as ProducerNode, sink.topic, { key, value: value ?? '', timestamp: ts }, -1, 0),
+  );
+}
+
 export function sinkWrite(
   run: ClientRun,
   sink: SinkRuntime,
@@ -123,9 +139,32 @@ export function sinkWrite(
   value: string | null,
   ts: number,
 ) {
-  run.as(sink.writer, (ctx, p) =>
-    acceptRecord(ctx, p as ProducerNode, sink.topic, { key, value: value ?? '', timestamp: ts }, -1, 0),
-  );
+  if (sink.flushQueue.length > 0) sink.held.push({ segment: sink.segment, key, value, ts });
+  else send(run, sink, sink.writer, key, value, ts);
+}
+
+/**
+ * Moves the blocked flushes on: the oldest segment's held records go to its producer; once that
+ * producer has flushed, the next segment's turn comes. With nothing left to flush, the rest goes
+ * to the current writer.
+ */
+export function advanceSink(run: ClientRun, state: TaskManagerVolatile, sink: SinkRuntime): void {
+  for (;;) {
+    const head = sink.flushQueue[0];
+    const mine = (h: { segment: number }) => (head ? h.segment <= head.segment : true);
+    const due = sink.held.filter(mine);
+    if (due.length > 0) {
+      sink.held = sink.held.filter((h) => !mine(h));
+      for (const h of due) send(run, sink, head ? head.client : sink.writer, h.key, h.value, h.ts);
+    }
+    if (!head || !flushed(state, head.client)) return;
+    sink.flushQueue.shift();
+  }
+}
+
+/** Has the segment's flush finished (so its checkpoint may be acknowledged)? */
+export function segmentFlushed(sink: SinkRuntime, segment: number): boolean {
+  return !sink.flushQueue.some((e) => e.segment === segment);
 }
 
 /**
@@ -139,13 +178,15 @@ export function sinkPreCommit(
   subtask: number,
   sink: SinkRuntime,
   checkpointId: number,
-): string {
-  const flushed = sink.writer;
+): { client: string; segment: number } {
+  const flush = { client: sink.writer, segment: sink.segment };
+  sink.flushQueue.push(flush);
+  sink.segment++;
   if (sink.guarantee === 'exactly-once') {
-    sink.preCommitted.push({ checkpointId, client: flushed, committable: null });
+    sink.preCommitted.push({ checkpointId, client: flush.client, committable: null });
     openWriter(run, bootstrap, job, subtask, sink, checkpointId + 1);
   }
-  return flushed;
+  return flush;
 }
 
 /** Is the producer's flush done? (nothing queued or in flight; a transactional one initialised). */

@@ -1,5 +1,5 @@
 /**
- * The TaskManager node (kind 'taskmanager', id `taskmanager:tm-<n>`): registers its slots with the
+ * The TaskManager node (kind 'taskmanager', id `flink:tm-<n>`): registers its slots with the
  * JobManager, answers its heartbeats, runs the tasks it is given (SubmitTask), exchanges records,
  * watermarks and barriers with the other TaskManagers over the network (Buffer), snapshots on
  * barriers and acknowledges checkpoints once its sink has flushed, and commits on
@@ -12,7 +12,7 @@ import type { NodeBehaviour, NodeContext, NodeRecord, RpcMessage } from '../kern
 import type { EventMap } from '../types';
 import { newAlignment } from './barriers';
 import { ClientRun } from './tm-clients';
-import { committableOf, flushed, newSink, sinkCommit } from './sink';
+import { advanceSink, committableOf, newSink, segmentFlushed, sinkCommit } from './sink';
 import {
   JOBMANAGER,
   type ChannelElement,
@@ -200,18 +200,19 @@ function onClientEvents(run: ClientRun, self: TmNode): void {
 /** Acknowledge the checkpoints whose sink flush is done (pre-commit complete). */
 function sendReadyAcks(run: ClientRun, self: TmNode): void {
   const v = self.volatile;
+  for (const t of Object.values(v.tasks)) if (t.sink) advanceSink(run, v, t.sink);
   const still = [];
   for (const a of v.acks) {
-    if (a.flush !== null && !flushed(v, a.flush)) {
+    const task = v.tasks[a.task];
+    if (a.flush !== null && task?.sink && !segmentFlushed(task.sink, a.flush.segment)) {
       still.push(a);
       continue;
     }
-    const task = v.tasks[a.task];
     const state = { ...a.state };
     if (task?.sink) {
       if (a.flush !== null && task.sink.guarantee === 'exactly-once') {
-        const pc = task.sink.preCommitted.find((p) => p.client === a.flush);
-        if (pc) pc.committable = committableOf(v, a.flush);
+        const pc = task.sink.preCommitted.find((p) => p.checkpointId === a.checkpointId);
+        if (pc) pc.committable = committableOf(v, pc.client);
         run.ctx.emit('flink.sinkPreCommitted', {
           job: v.job!.job,
           task: a.task,

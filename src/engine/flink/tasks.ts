@@ -28,8 +28,13 @@ export interface TaskEnv {
   bootstrap: string[];
   /** Send the elements to Window subtask `to` (wherever it runs). */
   sendChannel(from: number, to: number, elements: ChannelElement[]): void;
-  /** A task snapshotted checkpoint n; `flush` names the producer whose flush the ack waits for. */
-  ack(task: string, checkpointId: number, state: TaskSnapshotState, flush: string | null): void;
+  /** A task snapshotted checkpoint n; `flush`: the sink segment whose flush the ack waits for. */
+  ack(
+    task: string,
+    checkpointId: number,
+    state: TaskSnapshotState,
+    flush: { client: string; segment: number } | null,
+  ): void;
 }
 
 const keyed = (job: JobDef) => job.plan.keyed !== null;

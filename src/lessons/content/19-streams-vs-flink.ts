@@ -239,7 +239,7 @@ export const streamsVsFlinkLesson: Lesson = {
       },
       outcome: ({ snapshot }) => {
         const job = flinkJob(snapshot)!;
-        const placed = job.subtasks.map((t) => `${t.task} on ${t.taskManager.replace('taskmanager:', '')}`);
+        const placed = job.subtasks.map((t) => `${t.task} on ${t.taskManager.replace('flink:', '')}`);
         return `Flink placed ${list(placed)}; checkpoint ${job.lastCompleted!.id} is complete. Kafka Streams runs tasks ${list(
           snapshot.streamsApps![0]!.instances[0]!.tasks.map((t) => t.id),
         )}.`;
@@ -364,8 +364,7 @@ export const streamsVsFlinkLesson: Lesson = {
         { id: 'end', label: 'At the end of the partition: the rest is lost' },
       ],
       run: (s) => {
-        const tm =
-          flinkJob(s)?.subtasks.find((t) => t.task === 'source-0')?.taskManager ?? 'taskmanager:tm-1';
+        const tm = flinkJob(s)?.subtasks.find((t) => t.task === 'source-0')?.taskManager ?? 'flink:tm-1';
         return [
           { type: 'node.crash', node: tm },
           { type: 'node.crash', node: STREAMS_NODE },

@@ -140,7 +140,7 @@ export function familyOf(kind: string, from: NodeId, to: NodeId): Family {
     if (isController(from) || isController(to)) return 'metadata';
     // A batch job reading a topic (src/engine/queue) fetches like a consumer.
     const reader = (n: NodeId) =>
-      n.startsWith('consumer:') || n.startsWith('batch:') || n.startsWith('taskmanager:');
+      n.startsWith('consumer:') || n.startsWith('batch:') || n.startsWith('flink:tm-');
     return reader(from) || reader(to) ? 'consume' : 'replication';
   }
   return isRpcKind(base) ? FAMILY_OF_KIND[base as RpcRequestKind] : 'setup';
