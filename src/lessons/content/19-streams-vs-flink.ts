@@ -192,8 +192,9 @@ export const streamsVsFlinkLesson: Lesson = {
           taskManagers: 3,
           config: {
             'taskmanager.numberOfTaskSlots': 1,
-            'heartbeat.interval': 200,
-            'heartbeat.timeout': 1000,
+            // Fast enough to teach (Flink's defaults are 10 s and 50 s), slow enough not to crowd the view.
+            'heartbeat.interval': 1000,
+            'heartbeat.timeout': 3000,
             'restart-strategy.fixed-delay.delay': 500,
           },
         },

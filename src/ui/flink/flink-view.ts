@@ -4,6 +4,7 @@
  * which input holds a window subtask's watermark back, and the checkpoint coordinator's progress.
  */
 import { formatWatermark, type FlinkSnapshot, type FlinkSubtaskSnapshot } from '../../engine/index';
+import type { FlinkHistory } from './flink-history';
 
 export interface SubtaskRow {
   task: string;
@@ -86,4 +87,68 @@ export function checkpointLine(f: FlinkSnapshot): string {
         .join(', ')})`
     : 'none completed yet';
   return `${pending} · ${last}`;
+}
+
+export interface CheckpointLine {
+  id: number;
+  status: 'completed' | 'in progress' | 'abandoned';
+  /** `source-0 → clicks-0@3`: the offsets each source's barrier carries. */
+  barriers: string;
+  aligned: string;
+  acks: string;
+  /** The Kafka offsets stored in the completed checkpoint. */
+  offsets: string;
+  /** `clicks-job-agg-0-4 committed`: the 2PC sink's transaction per sink subtask. */
+  transactions: string;
+}
+
+const offsetList = (topic: string, offsets: { partition: number; offset: number }[]) =>
+  offsets.map((o) => `${topic}-${o.partition}@${o.offset}`).join(', ');
+
+/** The newest checkpoints first, each as the view prints it. */
+export function checkpointLines(h: FlinkHistory, topic: string, tasks: number): CheckpointLine[] {
+  return [...h.checkpoints].reverse().map((c) => ({
+    id: c.id,
+    status: c.completedAtMs !== null ? 'completed' : c.abandoned ? 'abandoned' : 'in progress',
+    barriers:
+      [...c.injected]
+        .sort((a, b) => a.task.localeCompare(b.task))
+        .map((i) => `${i.task} → ${offsetList(topic, i.offsets) || '—'}`)
+        .join('; ') || '—',
+    aligned:
+      [...c.aligned]
+        .sort((a, b) => a.task.localeCompare(b.task))
+        .map((a) => `${a.task}${a.bufferedRecords > 0 ? ` (held ${a.bufferedRecords})` : ''}`)
+        .join(', ') || '—',
+    acks: `${c.acknowledged} of ${tasks}`,
+    offsets: c.offsets ? offsetList(topic, c.offsets) || '—' : '—',
+    transactions:
+      c.transactions
+        .filter((t) => t.transactionalId !== null)
+        .map((t) => `${t.transactionalId} ${t.fate}`)
+        .join('; ') || (c.transactions.length > 0 ? 'none: nothing written' : '—'),
+  }));
+}
+
+/** "Attempt 1 failed at 21.4 s (…). Attempt 2 restored checkpoint 12: source-0 on tm-2, …". */
+export function restoreLines(h: FlinkHistory): string[] {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return [...h.restores].reverse().map((r) => {
+    const failed = `Attempt ${r.attempt} failed at ${s(r.failedAtMs)}: ${r.reason}`;
+    if (r.deployedAtMs === null) return `${failed} Restarting…`;
+    const from =
+      r.fromCheckpoint === null
+        ? 'from scratch (no completed checkpoint)'
+        : `from checkpoint ${r.fromCheckpoint}`;
+    const placed = r.placement.map((p) => `${p.task} on ${p.taskManager.replace('flink:', '')}`).join(', ');
+    const sink = r.recovered
+      .map((x) =>
+        [x.commit ? `committed ${x.commit}` : '', x.abort.length > 0 ? `aborted ${x.abort.join(', ')}` : '']
+          .filter(Boolean)
+          .join(', '),
+      )
+      .filter(Boolean)
+      .join('; ');
+    return `${failed} Redeployed at ${s(r.deployedAtMs)} ${from}: ${placed}.${sink ? ` Sink: ${sink}.` : ''}`;
+  });
 }
