@@ -451,7 +451,7 @@ export const streamsVsFlinkLesson: Lesson = {
       kind: 'narrative',
       title: 'What this does not model',
       body: [
-        'Both engines here run on the simulated cluster with their real rules for time, windows, checkpoints and transactions. Left out: Flink’s state backends (RocksDB, incremental checkpoints), **unaligned checkpoints**, **savepoints** and rescaling, **backpressure** and credit-based flow control, watermark idleness (`withIdleness`), the periodic watermark interval (here a source emits its watermark after each batch it reads), sliding and session windows in Flink mode, region failover (every task restarts), JobManager high availability (its checkpoint store simply survives a crash).',
+        'Both engines here run on the simulated cluster with their real rules for time, windows, checkpoints and transactions. Left out: Flink’s state backends (RocksDB, incremental checkpoints), **unaligned checkpoints**, concurrent checkpoints and checkpoint timeouts, **savepoints** and rescaling, **network buffers, backpressure** and credit-based flow control (records between tasks simply travel as messages), watermark idleness (`withIdleness`), the periodic watermark interval (here a source emits its watermark after each batch it reads), sliding and session windows in Flink mode, region failover (every task restarts), JobManager high availability (its checkpoint store simply survives a crash).',
         'On the Kafka Streams side: RocksDB, standby replicas in this lesson, and KIP-1071 groups. Both engines read the same partitions; their output topics differ only in name.',
       ],
       status,
