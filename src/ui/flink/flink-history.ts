@@ -6,7 +6,7 @@
  * which transactions were committed again or aborted). Pure: the feed (flink-feed.svelte.ts) keeps
  * one of these and calls `foldFlink` per batch.
  */
-import type { EngineEvent } from '../../engine/index';
+import { NO_WATERMARK, type EngineEvent } from '../../engine/index';
 
 type Offsets = { partition: number; offset: number }[];
 
@@ -46,7 +46,7 @@ export interface FlinkHistory {
   attempt: number;
   /** Records the sources read: event time against the clock when read (for the watermark plot). */
   records: { task: string; atMs: number; eventMs: number }[];
-  /** Every watermark rise, per subtask. */
+  /** Every watermark rise, per subtask; NO_WATERMARK where a failure cancelled the task. */
   watermarks: { task: string; atMs: number; watermarkMs: number }[];
 }
 
@@ -119,6 +119,9 @@ export function foldFlink(h: FlinkHistory, events: readonly EngineEvent[]): Flin
         break;
       }
       case 'flink.jobFailed':
+        // Every task is cancelled; the redeployed ones start again from "No Watermark" (Flink does not checkpoint watermarks).
+        for (const task of new Set(h.watermarks.map((w) => w.task)))
+          h.watermarks.push({ task, atMs: e.atMs, watermarkMs: NO_WATERMARK });
         for (const c of h.checkpoints) if (c.completedAtMs === null) c.abandoned = true;
         h.restores.push({
           failedAtMs: e.atMs,

@@ -28,7 +28,7 @@ export interface WatermarkPlot {
 
 const PAD = { left: 44, right: 8, top: 8, bottom: 18 };
 
-export function watermarkPlot(h: FlinkHistory, nowMs: number, width = 520, height = 180): WatermarkPlot {
+export function watermarkPlot(h: FlinkHistory, nowMs: number, width = 400, height = 150): WatermarkPlot {
   const wms = h.watermarks.filter((w) => w.watermarkMs !== NO_WATERMARK);
   const times = [...h.records.map((r) => r.atMs), ...wms.map((w) => w.atMs)];
   const values = [...h.records.map((r) => r.eventMs), ...wms.map((w) => w.watermarkMs)];
@@ -42,11 +42,14 @@ export function watermarkPlot(h: FlinkHistory, nowMs: number, width = 520, heigh
   const tasks = [...new Set([...h.records.map((r) => r.task), ...wms.map((w) => w.task)])].sort();
   const sources = tasks.filter((t) => t.startsWith('source-'));
   const series: PlotSeries[] = tasks.map((task) => {
-    const steps = wms.filter((w) => w.task === task);
+    // A NO_WATERMARK entry (the task was cancelled) ends the staircase until the next rise.
+    const steps = h.watermarks.filter((w) => w.task === task);
     let path = '';
     steps.forEach((w, i) => {
+      if (w.watermarkMs === NO_WATERMARK) return;
       const next = steps[i + 1]?.atMs ?? x1;
-      path += `${i === 0 ? 'M' : 'L'}${sx(w.atMs).toFixed(1)},${sy(w.watermarkMs).toFixed(1)} H${sx(next).toFixed(1)} `;
+      const start = i === 0 || steps[i - 1]!.watermarkMs === NO_WATERMARK ? 'M' : 'L';
+      path += `${start}${sx(w.atMs).toFixed(1)},${sy(w.watermarkMs).toFixed(1)} H${sx(next).toFixed(1)} `;
     });
     return {
       task,

@@ -43,7 +43,8 @@ export function subtaskRow(t: FlinkSubtaskSnapshot, sourceTopic: string): Subtas
       : t.inputWatermarksMs.map((w, i) => ({
           label: `from source-${i}`,
           value: ms(w),
-          lowest: t.inputWatermarksMs.length > 1 && w === min,
+          // Only an input below another one holds the minimum back.
+          lowest: w === min && t.inputWatermarksMs.some((x) => x > min),
         }));
   return {
     task: t.task,
