@@ -84,7 +84,7 @@ const NAME_RE = /^[A-Za-z0-9._-]{1,60}$/;
 
 export const flinkModule: EngineModule = {
   name: 'flink',
-  behaviours: { jobmanager: jobManagerBehaviour as never, taskmanager: taskManagerBehaviour as never },
+  behaviours: { jobmanager: jobManagerBehaviour, taskmanager: taskManagerBehaviour },
   commands: {
     'flink.start': ((kernel, c) => {
       if (jm(kernel)) throw new EngineError('DUPLICATE_NODE', 'A Flink cluster is already running here.');

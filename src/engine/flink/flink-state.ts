@@ -5,11 +5,13 @@
  * TaskManagers keep nothing durable: their tasks and clients die with them.
  */
 import type { AlignmentState } from './barriers';
+import type { ChannelElement, Committable, JobDef, TaskSnapshotState, WindowRow } from './flink-protocol';
 import type { ClientsState } from './tm-clients';
 import type { DeliveryGuarantee } from './flink-types';
-import type { JobPlan } from './job-plan';
 import type { StreamValue } from '../streams/expr';
-import type { TopologySpec } from '../streams/topology-spec';
+
+// The data that travels between Flink nodes lives with the wire's bodies (flink-protocol.ts).
+export type { ChannelElement, Committable, JobDef, TaskSnapshotState, WindowRow };
 
 export const JOBMANAGER = 'flink:jobmanager';
 export const taskManagerId = (n: number): string => `flink:tm-${n}`;
@@ -19,46 +21,6 @@ export interface FlinkClusterConfig {
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
   restartDelayMs: number;
-}
-
-export interface JobDef {
-  job: string;
-  spec: TopologySpec;
-  plan: JobPlan;
-  parallelism: number;
-  sourcePartitions: number;
-  checkpointIntervalMs: number | null;
-  guarantee: DeliveryGuarantee;
-  outOfOrdernessMs: number;
-  allowedLatenessMs: number;
-  txnPrefix: string;
-  vertices: string[];
-}
-
-/** A pre-committed Kafka transaction a restore can still commit (Flink's KafkaCommittable). */
-export interface Committable {
-  transactionalId: string;
-  producerId: number;
-  producerEpoch: number;
-}
-
-export interface WindowRow {
-  key: string;
-  startMs: number;
-  endMs: number;
-  agg: StreamValue;
-  fired: boolean;
-}
-
-/** What one task puts into a checkpoint. Watermarks are not part of it (Flink does not store them). */
-export interface TaskSnapshotState {
-  /** Source: partition → next offset to read. */
-  offsets?: Record<number, number>;
-  /** Keyed Window state: rowId → Window row; rolling aggregates: key → value. */
-  windows?: Record<string, WindowRow>;
-  rolling?: Record<string, StreamValue>;
-  /** Sink: transactions pre-committed and not yet known committed. */
-  committables?: Committable[];
 }
 
 export interface CompletedCheckpoint {
@@ -95,12 +57,6 @@ export interface TaskManagerDurable {
   config: FlinkClusterConfig;
   bootstrap: string[];
 }
-
-/** Elements on a channel between tasks, in order: records, watermarks and checkpoint barriers. */
-export type ChannelElement =
-  | { t: 'r'; key: string | null; value: string | null; ts: number }
-  | { t: 'w'; wm: number }
-  | { t: 'b'; id: number };
 
 export interface SinkRuntime {
   guarantee: DeliveryGuarantee;

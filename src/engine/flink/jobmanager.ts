@@ -6,9 +6,11 @@
  * lost TaskManager fails the job, which is cancelled everywhere and, after the restart delay,
  * redeployed from the last completed checkpoint.
  */
-import type { NodeBehaviour, NodeContext, NodeRecord, RpcMessage } from '../kernel/kernel';
-import type { JobManagerDurable, JobManagerVolatile, TaskSnapshotState } from './flink-state';
-import type { SubmitTaskBody } from './taskmanager';
+import type { NodeBehaviour, NodeContext, NodeRecord } from '../kernel/kernel';
+import { dispatchRpc, type RpcHandlers, type RpcMessageOf, type ServedBy } from '../protocol/rpc-kinds';
+import type { TimerOf } from '../protocol/timer-kinds';
+import type { AcknowledgeCheckpointRequest, SubmitTaskRequest } from './flink-protocol';
+import type { JobManagerDurable, JobManagerVolatile } from './flink-state';
 
 type JmNode = NodeRecord<JobManagerDurable, JobManagerVolatile> & { volatile: JobManagerVolatile };
 
@@ -59,14 +61,14 @@ export function deploy(ctx: NodeContext, self: JmNode): void {
   v.pending = null;
   v.status = 'RUNNING';
   const restored = d.completed;
-  const byTm = new Map<string, SubmitTaskBody['tasks']>();
+  const byTm = new Map<string, SubmitTaskRequest['tasks']>();
   for (const [task, tm] of Object.entries(placement)) {
     const list = byTm.get(tm) ?? [];
     list.push({ id: task, restore: restored?.tasks[task] ?? null });
     byTm.set(tm, list);
   }
   for (const [tm, tasks] of byTm) {
-    const body: SubmitTaskBody = {
+    const body: SubmitTaskRequest = {
       attempt: v.attempt,
       job,
       placement,
@@ -124,11 +126,7 @@ function triggerCheckpoint(ctx: NodeContext, self: JmNode): void {
     ctx.send(tm, 'TriggerCheckpoint', { attempt: v.attempt, checkpointId: id });
 }
 
-function onAck(
-  ctx: NodeContext,
-  self: JmNode,
-  body: { attempt: number; checkpointId: number; task: string; state: TaskSnapshotState },
-) {
+function onAck(ctx: NodeContext, self: JmNode, body: AcknowledgeCheckpointRequest) {
   const v = self.volatile;
   const d = self.durable;
   if (body.attempt !== v.attempt || v.pending?.id !== body.checkpointId) return;
@@ -155,7 +153,44 @@ export function scheduleCheckpoints(ctx: NodeContext, self: JmNode): void {
     self.volatile.checkpointTimer = ctx.setTimer('checkpoint', interval);
 }
 
-export const jobManagerBehaviour: NodeBehaviour<JobManagerDurable, JobManagerVolatile> = {
+function onRegister(ctx: NodeContext, self: JmNode, msg: RpcMessageOf<'RegisterTaskExecutor'>): void {
+  const v = self.volatile;
+  const slots = msg.body.slots;
+  const known = v.registered[msg.from] !== undefined;
+  v.registered[msg.from] = { slots, lastSeenMs: ctx.now() };
+  ctx.send(msg.from, 'RegisterTaskExecutorResponse', { ok: true }, msg.id);
+  ctx.emit('flink.taskManagerRegistered', { taskManager: msg.from, slots });
+  // A TaskManager registering again restarted: the tasks it ran are gone, so the job fails.
+  if (known && v.status === 'RUNNING' && Object.values(v.placement).includes(msg.from))
+    failJob(ctx, self, `TaskManager ${msg.from} restarted: its tasks are gone.`);
+}
+
+/**
+ * What the JobManager does with each message: every request it serves (RPC_SERVERS) must be here,
+ * or this fails to compile; it also acts on the answers to its heartbeats and deployments.
+ */
+export const JOBMANAGER_HANDLERS: RpcHandlers<
+  ServedBy<'jobmanager'> | 'HeartbeatFromJobManagerResponse' | 'SubmitTaskResponse',
+  NodeContext,
+  JmNode
+> = {
+  RegisterTaskExecutor: onRegister,
+  HeartbeatFromJobManagerResponse: (ctx, self, msg) => {
+    const tm = self.volatile.registered[msg.from];
+    if (tm) tm.lastSeenMs = ctx.now();
+  },
+  SubmitTaskResponse: (_ctx, self, msg) => {
+    const v = self.volatile;
+    if (msg.body.attempt === v.attempt) v.running = [...new Set([...v.running, ...msg.body.tasks])].sort();
+  },
+  AcknowledgeCheckpoint: (ctx, self, msg) => onAck(ctx, self, msg.body),
+};
+
+export const jobManagerBehaviour: NodeBehaviour<
+  JobManagerDurable,
+  JobManagerVolatile,
+  TimerOf<'jobmanager'>
+> = {
   start(ctx, self) {
     const v: JobManagerVolatile = {
       registered: {},
@@ -178,35 +213,8 @@ export const jobManagerBehaviour: NodeBehaviour<JobManagerDurable, JobManagerVol
     }
     return v;
   },
-  onMessage(ctx, self, msg: RpcMessage) {
-    const v = self.volatile;
-    switch (msg.kind) {
-      case 'RegisterTaskExecutor': {
-        const slots = (msg.body as { slots: number }).slots;
-        const known = v.registered[msg.from] !== undefined;
-        v.registered[msg.from] = { slots, lastSeenMs: ctx.now() };
-        ctx.send(msg.from, 'RegisterTaskExecutorResponse', { ok: true }, msg.id);
-        ctx.emit('flink.taskManagerRegistered', { taskManager: msg.from, slots });
-        // A TaskManager registering again restarted: the tasks it ran are gone, so the job fails.
-        if (known && v.status === 'RUNNING' && Object.values(v.placement).includes(msg.from))
-          failJob(ctx, self, `TaskManager ${msg.from} restarted: its tasks are gone.`);
-        return;
-      }
-      case 'HeartbeatFromJobManagerResponse': {
-        const tm = v.registered[msg.from];
-        if (tm) tm.lastSeenMs = ctx.now();
-        return;
-      }
-      case 'SubmitTaskResponse': {
-        const b = msg.body as { attempt: number; tasks: string[] };
-        if (b.attempt === v.attempt) v.running = [...new Set([...v.running, ...b.tasks])].sort();
-        return;
-      }
-      case 'AcknowledgeCheckpoint':
-        return onAck(ctx, self, msg.body as never);
-      default:
-        return;
-    }
+  onMessage(ctx, self, msg) {
+    dispatchRpc(JOBMANAGER_HANDLERS, ctx, self, msg);
   },
   onUndeliverable(ctx, self, msg) {
     // The connection to a TaskManager broke: it is gone (Flink learns this before any heartbeat times out).

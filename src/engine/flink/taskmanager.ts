@@ -8,41 +8,25 @@
 import { assign, seekTo } from '../client/consumer-api';
 import { resolveConsumerConfig } from '../client/consumer-config';
 import type { ConsumerNode } from '../client/consumer-state';
-import type { NodeBehaviour, NodeContext, NodeRecord, RpcMessage } from '../kernel/kernel';
+import type { NodeBehaviour, NodeContext, NodeRecord } from '../kernel/kernel';
+import { dispatchRpc, type RpcHandlers, type ServedBy } from '../protocol/rpc-kinds';
+import type { TimerOf } from '../protocol/timer-kinds';
 import type { EventMap } from '../types';
 import { newAlignment } from './barriers';
 import { ClientRun } from './tm-clients';
 import { advanceSink, committableOf, newSink, segmentFlushed, sinkCommit } from './sink';
 import {
   JOBMANAGER,
-  type ChannelElement,
-  type JobDef,
   type SourceTask,
   type TaskManagerDurable,
   type TaskManagerVolatile,
-  type TaskSnapshotState,
   type WindowTask,
 } from './flink-state';
 import { sourceBarrier, sourceRecords, windowInput, type TaskEnv } from './tasks';
 import { NO_WATERMARK } from './watermarks';
+import type { BufferRequest, SubmitTaskRequest } from './flink-protocol';
 
 type TmNode = NodeRecord<TaskManagerDurable, TaskManagerVolatile> & { volatile: TaskManagerVolatile };
-
-export interface SubmitTaskBody {
-  attempt: number;
-  job: JobDef;
-  placement: Record<string, string>;
-  tasks: { id: string; restore: TaskSnapshotState | null }[];
-  nextCheckpointId: number;
-  /** The first transaction id after the restored checkpoint (ids from here on are aborted). */
-  abortFrom: number;
-}
-export interface BufferBody {
-  attempt: number;
-  from: number;
-  to: number;
-  elements: ChannelElement[];
-}
 
 const REGISTER_RETRY_MS = 1000;
 
@@ -63,7 +47,7 @@ function env(run: ClientRun, self: TmNode): TaskEnv | null {
     sendChannel(from, to, elements) {
       const target = v.placement[`agg-${to}`];
       if (!target) return;
-      const body: BufferBody = { attempt: v.attempt, from, to, elements };
+      const body: BufferRequest = { attempt: v.attempt, from, to, elements };
       run.ctx.send(target, 'Buffer', body);
     },
     ack(task, checkpointId, state, flush) {
@@ -84,7 +68,7 @@ function cancelAll(self: TmNode): void {
   v.placement = {};
 }
 
-function submit(run: ClientRun, self: TmNode, body: SubmitTaskBody, msgId: number): void {
+function submit(run: ClientRun, self: TmNode, body: SubmitTaskRequest, msgId: number): void {
   const v = self.volatile;
   if (body.attempt < v.attempt) return;
   if (body.attempt > v.attempt) cancelAll(self);
@@ -232,53 +216,60 @@ function sendReadyAcks(run: ClientRun, self: TmNode): void {
   v.acks = still;
 }
 
-function handle(run: ClientRun, self: TmNode, msg: RpcMessage): void {
-  const v = self.volatile;
-  const body = msg.body as { attempt?: number };
-  switch (msg.kind) {
-    case 'RegisterTaskExecutorResponse':
-      v.registered = true;
-      if (v.registerTimer !== null) run.ctx.cancelTimer(v.registerTimer);
-      v.registerTimer = null;
-      return;
-    case 'HeartbeatFromJobManager':
-      run.ctx.send(msg.from, 'HeartbeatFromJobManagerResponse', { attempt: v.attempt }, msg.id);
-      return;
-    case 'SubmitTask':
-      return submit(run, self, msg.body as SubmitTaskBody, msg.id);
-    case 'CancelTask':
-      if ((body.attempt ?? -1) >= v.attempt) {
-        cancelAll(self);
-        v.attempt = body.attempt!;
-      }
-      return;
-    case 'TriggerCheckpoint': {
-      const b = msg.body as { attempt: number; checkpointId: number };
-      const e = env(run, self);
-      if (b.attempt !== v.attempt || !e) return;
-      for (const t of Object.values(v.tasks)) if (t.kind === 'source') sourceBarrier(e, t, b.checkpointId);
-      return;
+/**
+ * What a TaskManager does with each message: every request it serves (RPC_SERVERS) must be here, or
+ * this fails to compile; it also acts on the answer to its registration. Answers to its clients'
+ * requests go to those clients first (ClientRun.onMessage).
+ */
+export const TASKMANAGER_HANDLERS: RpcHandlers<
+  ServedBy<'taskmanager'> | 'RegisterTaskExecutorResponse',
+  ClientRun,
+  TmNode
+> = {
+  RegisterTaskExecutorResponse: (run, self) => {
+    const v = self.volatile;
+    v.registered = true;
+    if (v.registerTimer !== null) run.ctx.cancelTimer(v.registerTimer);
+    v.registerTimer = null;
+  },
+  HeartbeatFromJobManager: (run, self, msg) => {
+    run.ctx.send(msg.from, 'HeartbeatFromJobManagerResponse', { attempt: self.volatile.attempt }, msg.id);
+  },
+  SubmitTask: (run, self, msg) => submit(run, self, msg.body, msg.id),
+  CancelTask: (_run, self, msg) => {
+    const v = self.volatile;
+    if (msg.body.attempt >= v.attempt) {
+      cancelAll(self);
+      v.attempt = msg.body.attempt;
     }
-    case 'NotifyCheckpointComplete': {
-      const b = msg.body as { attempt: number; checkpointId: number };
-      if (b.attempt !== v.attempt) return;
-      for (const t of Object.values(v.tasks)) if (t.sink) sinkCommit(run, t.sink, b.checkpointId);
-      return;
-    }
-    case 'Buffer': {
-      const b = msg.body as BufferBody;
-      const e = env(run, self);
-      const task = v.tasks[`agg-${b.to}`];
-      if (b.attempt !== v.attempt || !e || task?.kind !== 'keyed') return;
-      windowInput(e, task, b.from, b.elements);
-      return;
-    }
-    default:
-      return;
-  }
-}
+  },
+  TriggerCheckpoint: (run, self, msg) => {
+    const v = self.volatile;
+    const e = env(run, self);
+    if (msg.body.attempt !== v.attempt || !e) return;
+    for (const t of Object.values(v.tasks))
+      if (t.kind === 'source') sourceBarrier(e, t, msg.body.checkpointId);
+  },
+  NotifyCheckpointComplete: (run, self, msg) => {
+    const v = self.volatile;
+    if (msg.body.attempt !== v.attempt) return;
+    for (const t of Object.values(v.tasks)) if (t.sink) sinkCommit(run, t.sink, msg.body.checkpointId);
+  },
+  Buffer: (run, self, msg) => {
+    const v = self.volatile;
+    const b = msg.body;
+    const e = env(run, self);
+    const task = v.tasks[`agg-${b.to}`];
+    if (b.attempt !== v.attempt || !e || task?.kind !== 'keyed') return;
+    windowInput(e, task, b.from, b.elements);
+  },
+};
 
-export const taskManagerBehaviour: NodeBehaviour<TaskManagerDurable, TaskManagerVolatile> = {
+export const taskManagerBehaviour: NodeBehaviour<
+  TaskManagerDurable,
+  TaskManagerVolatile,
+  TimerOf<'taskmanager'>
+> = {
   start(ctx, self) {
     const v: TaskManagerVolatile = {
       clients: {},
@@ -298,7 +289,7 @@ export const taskManagerBehaviour: NodeBehaviour<TaskManagerDurable, TaskManager
   },
   onMessage(ctx, self, msg) {
     const run = new ClientRun(ctx, self, self.volatile);
-    if (!run.onMessage(msg)) handle(run, self, msg);
+    if (!run.onMessage(msg)) dispatchRpc(TASKMANAGER_HANDLERS, run, self, msg);
     onClientEvents(run, self);
   },
   onUndeliverable(ctx, self, msg) {

@@ -10,8 +10,10 @@ import { consumerBehaviour } from '../client/consumer';
 import type { ConsumerDurable, ConsumerVolatile } from '../client/consumer-state';
 import { producerBehaviour } from '../client/producer';
 import type { ProducerDurable, ProducerVolatile } from '../client/producer-state';
-import type { NodeBehaviour, NodeContext, NodeRecord, RpcMessage, Timer } from '../kernel/kernel';
+import type { NodeBehaviour, NodeContext, NodeRecord } from '../kernel/kernel';
 import { recordOffset, type ReplicaFetchResponse } from '../protocol/produce';
+import { isPartitionFetchResponse, type AnyRpcMessage } from '../protocol/rpc-kinds';
+import type { TimerArgs, TimerName, TimerOf } from '../protocol/timer-kinds';
 import type { EventMap, EventType } from '../types';
 
 export type SubClient =
@@ -65,7 +67,10 @@ export class ClientRun {
         state.owner[id] = name;
         return id;
       },
-      setTimer: (t, delayMs, data) => ctx.setTimer(`c|${name}|${t}`, delayMs, data),
+      // Under the client's name: TimerMap['taskmanager'] holds the clients' timers as `c|<client>|…`.
+      // The name and its payload were checked together at the client's own call.
+      setTimer: (t, delayMs, ...data) =>
+        ctx.setTimer(`c|${name}|${t}` as TimerName, delayMs, ...(data as TimerArgs<TimerName>)),
       cancelTimer: (id) => ctx.cancelTimer(id),
       random: () => ctx.random(),
       randomInt: (n) => ctx.randomInt(n),
@@ -99,7 +104,8 @@ export class ClientRun {
     try {
       fn(this.clientCtx(name), view);
     } finally {
-      c.volatile = view.volatile as never;
+      // Written back into the client's own record: `fn` ran that client's behaviour on its state.
+      c.volatile = view.volatile as SubClient['volatile'];
     }
   }
 
@@ -119,19 +125,19 @@ export class ClientRun {
     delete this.state.clients[name];
   }
 
-  onMessage(msg: RpcMessage): boolean {
+  onMessage(msg: AnyRpcMessage): boolean {
     const name = msg.inReplyTo === undefined ? undefined : this.state.owner[msg.inReplyTo];
     if (name === undefined) return false;
     delete this.state.owner[msg.inReplyTo!];
     const c = this.state.clients[name];
     if (!c) return true; // a client of a cancelled task: its answers are dropped
-    if (c.kind === 'consumer' && msg.kind === 'FetchResponse')
-      noteTimestamps(this.state, msg.body as ReplicaFetchResponse);
+    if (c.kind === 'consumer' && msg.kind === 'FetchResponse' && isPartitionFetchResponse(msg))
+      noteTimestamps(this.state, msg.body);
     this.as(name, (ctx, n) => behaviourOf(c).onMessage(ctx, n, msg));
     return true;
   }
 
-  onUndeliverable(msg: RpcMessage): boolean {
+  onUndeliverable(msg: AnyRpcMessage): boolean {
     const name = this.state.owner[msg.id];
     if (name === undefined) return false;
     delete this.state.owner[msg.id];
@@ -141,13 +147,15 @@ export class ClientRun {
   }
 
   /** Timers named `c|<client>|<timer>`; returns false for the node's own timers. */
-  onTimer(timer: Timer): boolean {
+  onTimer(timer: TimerOf<'taskmanager'>): boolean {
     if (!timer.name.startsWith('c|')) return false;
     const rest = timer.name.slice(2);
     const cut = rest.indexOf('|');
     const name = rest.slice(0, cut);
     const c = this.state.clients[name];
-    if (c) this.as(name, (ctx, n) => behaviourOf(c).onTimer(ctx, n, { ...timer, name: rest.slice(cut + 1) }));
+    // The client's own timer without its prefix (TimerMap['taskmanager'] holds the clients' maps).
+    const own = { ...timer, name: rest.slice(cut + 1) } as TimerOf<'producer'> | TimerOf<'consumer'>;
+    if (c) this.as(name, (ctx, n) => behaviourOf(c).onTimer(ctx, n, own));
     return true;
   }
 

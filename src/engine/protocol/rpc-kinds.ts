@@ -163,6 +163,14 @@ export const RPC_SERVERS = {
   SendMessage: ['queue'],
   ReceiveMessage: ['queue'],
   DeleteMessage: ['queue'],
+  RegisterTaskExecutor: ['jobmanager'],
+  HeartbeatFromJobManager: ['taskmanager'],
+  SubmitTask: ['taskmanager'],
+  CancelTask: ['taskmanager'],
+  TriggerCheckpoint: ['taskmanager'],
+  AcknowledgeCheckpoint: ['jobmanager'],
+  NotifyCheckpointComplete: ['taskmanager'],
+  Buffer: ['taskmanager'],
   Ping: ['test'],
 } as const satisfies Record<RpcRequestKind, readonly NodeKind[]>;
 
