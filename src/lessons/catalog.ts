@@ -78,7 +78,7 @@ const ALL_ENTRIES: readonly CatalogEntry[] = [...CATALOG, ...FURTHER, ...STREAM_
  */
 export const CONTENTS_SIZE = ALL_ENTRIES.length;
 
-/** "Lesson 4 of 18", "Lesson 13 of 18 · Going further" or "Lesson 16 of 18 · Stream processing". */
+/** "Lesson 4 of 19", "Lesson 13 of 19 · Going further" or "Lesson 16 of 19 · Stream processing". */
 export function lessonPosition(lesson: Pick<Lesson, 'number'>): string {
   const part =
     lesson.number >= STREAMS_FIRST
