@@ -18,7 +18,7 @@ const EVENTS = 100_000;
 const PORT = 4178;
 
 /** A produce-heavy session of at least `EVENTS` events, built by the real engine. */
-function bigScenario(): Scenario {
+export function bigScenario(): Scenario {
   const options: SimulationOptions = { seed: 21, brokers: 3 };
   const sim = createSimulation(options);
   sim.runFor(3000);
@@ -129,6 +129,7 @@ export async function benchPageTimeTravel(): Promise<void> {
       }
       return { back, scrub, floor, events };
     });
+    if (process.env.BENCH_VERBOSE) console.log(JSON.stringify(result));
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
     const floor = median(result.floor);
     report(

@@ -13,6 +13,7 @@ import { benchLongSession } from './long-session.bench';
 import { benchChecker } from './checker.bench';
 import { benchWire } from './wire.bench';
 import { benchPageTimeTravel } from './page-time-travel.bench';
+import { benchPageFps } from './page-fps.bench';
 import { benchSpacetime } from './spacetime.bench';
 import { benchPageSpacetime } from './page-spacetime.bench';
 import { benchStreams } from './streams.bench';
@@ -27,7 +28,8 @@ import { benchStreams } from './streams.bench';
  * and the cluster view with 1000 partitions, and the engine's replay of 1000 mostly idle partitions;
  * `idle-partitions` runs only the latter), `page-time-travel` (Back and scrub in the app at
  * 100 000 events, input to the new frame, in headless Chromium), `page-spacetime` (the space-time
- * diagram's 10 s window redrawn in the page, against one frame).
+ * diagram's 10 s window redrawn in the page, against one frame), `page-fps` (the whole app's frame rate
+ * with 1000 partitions playing, and while its rows scroll).
  */
 const only = process.env.BENCH_ONLY;
 
@@ -49,6 +51,8 @@ const nodeParts: Record<string, () => void | Promise<void>> = {
   },
   'page-time-travel': benchPageTimeTravel,
   'page-spacetime': benchPageSpacetime,
+  // The whole app with 1000 partitions, frames per second in the page (issue 21 §6).
+  'page-fps': benchPageFps,
 };
 for (const [name, run] of Object.entries(nodeParts)) if (!only || only === name) await run();
 // Part of `flight`; alone: the engine's replay with 1000 mostly idle partitions, no browser.

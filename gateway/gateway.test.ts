@@ -212,7 +212,7 @@ describe('a fault mid-test: the partition leader crashes', () => {
     try {
       await producer.send({ topic: 'critical', acks: -1, messages: [{ value: 'before' }] });
       const oldLeader = gw.sim.snapshot().topics.find((t) => t.name === 'critical')!.partitions[0]!.leader!;
-      gw.sim.dispatch({ type: 'broker.crash', broker: oldLeader });
+      await gw.dispatch({ type: 'broker.crash', broker: oldLeader });
       const res = await producer.send({ topic: 'critical', acks: -1, messages: [{ value: 'after' }] });
       expect(res[0]!.errorCode).toBe(0);
       const newLeader = gw.sim.snapshot().topics.find((t) => t.name === 'critical')!.partitions[0]!.leader!;

@@ -27,6 +27,7 @@ import {
   type WorkerRequest,
 } from './protocol';
 import type { Scenario } from './scenario';
+import { SnapshotDecoder } from './snapshot-delta';
 import type { WireAction } from './wire-types';
 
 /** What the client needs from a Worker (a MessagePort works too, which the tests use). */
@@ -84,6 +85,7 @@ export class EngineClient {
   private readonly port: EnginePort;
   private readonly listener: (message: WorkerMessage) => void;
   private readonly pending = new Map<number, (reply: Reply) => void>();
+  private readonly snapshots = new SnapshotDecoder();
   private nextRequestId = 1;
   private advancing = false;
   private owedMs = 0;
@@ -372,6 +374,8 @@ export class EngineClient {
 
   private receive(data: unknown): void {
     if (!isWorkerMessage(data)) return;
+    // Before anyone reads it: idle partitions come as references to the last batch's (./snapshot-delta).
+    if ('batch' in data && data.batch) data.batch.snapshot = this.snapshots.decode(data.batch.snapshot);
     switch (data.type) {
       case 'batch':
         this.onBatch(data);

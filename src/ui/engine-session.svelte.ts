@@ -41,6 +41,7 @@ import {
 import { downloadScenario, fileProblem, readScenarioFile, shareLink } from './sharing';
 import { Playback, type PlaybackPort } from './playback/playback.svelte';
 import type { UrlConfig } from './url-config';
+import { GatewayPort, gatewayUrlIn } from './gateway-port';
 
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
@@ -96,7 +97,11 @@ export function browserEnv(): PageEnv {
     location: window.location,
     tabStorage,
     appStorage,
-    createWorker: createEngineWorker,
+    createWorker: () => {
+      // Attached to the local gateway (`?gateway=`): its engine instead of one of our own.
+      const gateway = gatewayUrlIn(window.location);
+      return gateway ? new GatewayPort(gateway) : createEngineWorker();
+    },
     reload: () => window.location.reload(),
     heldSessions: heldSessionLocks,
   };
@@ -136,6 +141,12 @@ export class EngineSession {
   readonly playback: Playback;
 
   readonly seed: number;
+  /**
+   * The local gateway's WebSocket when the page is attached to it (gateway-port.ts). The gateway
+   * owns time then (wall-clock speed, for the real clients connected to it): the page only watches
+   * and acts, and play, pause, step and seek do nothing (SessionPlayback says so instead).
+   */
+  readonly gateway: string | undefined;
   private readonly config: UrlConfig;
   private readonly env: PageEnv;
   private worker: WorkerLike | undefined;
@@ -153,8 +164,9 @@ export class EngineSession {
   constructor(config: UrlConfig, env: PageEnv = browserEnv()) {
     this.config = config;
     this.seed = config.seed;
+    this.gateway = gatewayUrlIn(env.location);
     this.env = env;
-    this.playback = new Playback(this.playbackPort(), { playing: !config.paused });
+    this.playback = new Playback(this.playbackPort(), { playing: !config.paused && !this.gateway });
     this.journal = new CommandJournal(env.tabStorage);
   }
 
@@ -283,19 +295,24 @@ export class EngineSession {
       get nowMs() {
         return session.nowMs;
       },
+      // Attached to the gateway, time is the gateway's: playback never starts and moves nothing.
       get ready() {
-        return session.status === 'ready' && session.client !== undefined;
+        return session.status === 'ready' && session.client !== undefined && session.gateway === undefined;
       },
-      advance: (ms, maxOwedMs) => this.client?.advance(ms, maxOwedMs),
-      run: (condition, limitMs) => this.client?.run(condition, limitMs) ?? Promise.resolve(undefined),
-      seek: (atMs) => this.client?.seek(atMs),
-      stepBack: () => this.client?.stepBack(),
-      restoreFuture: () => this.client?.restoreFuture(),
+      advance: (ms, maxOwedMs) => this.movable()?.advance(ms, maxOwedMs),
+      run: (condition, limitMs) => this.movable()?.run(condition, limitMs) ?? Promise.resolve(undefined),
+      seek: (atMs) => this.movable()?.seek(atMs),
+      stepBack: () => this.movable()?.stepBack(),
+      restoreFuture: () => this.movable()?.restoreFuture(),
       cancelRun: () => this.client?.cancelRun(),
       notify: (notice) => {
         this.notice = notice;
       },
     };
+  }
+  /** The client, when this page may move time (not when attached to the gateway, whose time it is). */
+  private movable(): EngineClient | undefined {
+    return this.gateway === undefined ? this.client : undefined;
   }
 
   // ----- sharing -----

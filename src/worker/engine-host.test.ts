@@ -590,9 +590,7 @@ describe('the guarantee checks after a step back', () => {
     const back = only(messages, 'batch').at(-1)!;
     expect(back.cause).toBe('stepBack');
     expect(back.batch.guarantees).toBeUndefined(); // the checks start over: not waited for
-    for (let i = 0; i < 200 && only(messages, 'batch').at(-1)!.cause !== 'checks'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
+    await checksBatch(messages);
     const checks = only(messages, 'batch').at(-1)!;
     expect(checks.cause).toBe('checks');
     expect(checks.batch.events).toEqual([]);
@@ -600,4 +598,43 @@ describe('the guarantee checks after a step back', () => {
     expect(checks.batch.guarantees?.findings).toBeDefined(); // after a jump the findings are sent
     expect(checks.batch.guarantees?.metrics.length).toBeGreaterThan(0);
   });
+
+  it('wait for the playhead to rest: a Back, a seek, then another Back are answered without them', async () => {
+    const messages: WorkerMessage[] = [];
+    const host = new EngineHost({
+      post: (m) => messages.push(structuredClone(m)),
+      openStore: async () => ({ store: new MemorySessionStore(), persistent: false, reason: 'private mode' }),
+      newId: () => `session-${++ids}`,
+      clock: () => 0, // budgets never run out: only the rest keeps the restart out of the answers
+    });
+    await host.receive({ type: 'init', open: fresh() });
+    await host.receive({ type: 'advance', ms: 3000 });
+    await host.receive({
+      type: 'dispatch',
+      command: { type: 'topic.create', topic: 't', partitions: 3, replicationFactor: 3 },
+    });
+    await host.receive({ type: 'advance', ms: 2000 });
+    expect(only(messages, 'batch').at(-1)!.batch.guarantees).toBeDefined(); // caught up inline
+    const end = only(messages, 'batch').at(-1)!.batch.nowMs;
+    await host.receive({ type: 'stepBack' });
+    await host.receive({ type: 'seek', atMs: end - 1500 });
+    await host.receive({ type: 'stepBack' });
+    const answers = only(messages, 'batch').filter((b) => b.cause === 'stepBack' || b.cause === 'seek');
+    expect(answers).toHaveLength(3);
+    for (const a of answers) expect(a.batch.guarantees).toBeUndefined();
+    // A frame of play while resting does not start them either.
+    await host.receive({ type: 'advance', ms: 16 });
+    expect(only(messages, 'batch').at(-1)!.batch.guarantees).toBeUndefined();
+    await checksBatch(messages);
+    const checks = only(messages, 'batch').filter((b) => b.cause === 'checks');
+    expect(checks).toHaveLength(1); // one restart, after the last move
+    expect(checks[0]!.batch.guarantees?.findings).toBeDefined();
+  });
 });
+
+/** Wait (wall time: the checks start after CHECKS_REST_MS) for the checks' report. */
+async function checksBatch(messages: WorkerMessage[]): Promise<void> {
+  for (let i = 0; i < 400 && only(messages, 'batch').at(-1)!.cause !== 'checks'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -30,7 +30,7 @@ import { rpcDetail, traceWindow } from './trace-window';
 import { CliHost } from './cli-host';
 import { sendHistory } from './send-history';
 import { Timeline, type Budget } from './timeline';
-import { WireBridge } from './wire-bridge';
+import { WireBridge, type WireBridgeOptions } from './wire-bridge';
 
 /** Wall time one request may spend moving the timeline before it answers (a frame, roughly). */
 export const REQUEST_BUDGET_MS = 12;
@@ -47,6 +47,14 @@ const BACKFILL_SLICE_MS = 6;
  * keeps the last one) until a `checks` batch brings it.
  */
 const CHECKS_SLICE_MS = 4;
+/**
+ * After a step back, a seek or a restored future, the checks start over only once the playhead has
+ * rested this long (wall ms): their restart copies the checker's whole state (tens to hundreds of
+ * ms at 100 000 events, in one piece), so it must not sit between a Back and the next one, nor
+ * between two scrubber moves. Until then the page keeps the last report, as it does while the
+ * checks catch up.
+ */
+export const CHECKS_REST_MS = 300;
 
 export interface EngineHostOptions {
   post(message: WorkerMessage): void;
@@ -55,6 +63,8 @@ export interface EngineHostOptions {
   newId?: () => string;
   /** Wall clock for budgets (performance.now in the worker). */
   clock?: () => number;
+  /** The local gateway's addresses and request log for the sockets (default: the Code tool's). */
+  wire?: WireBridgeOptions;
 }
 
 interface Session {
@@ -87,12 +97,14 @@ export class EngineHost {
   private readonly logPages = new LogPages();
   private readonly cli = new CliHost();
   /** The Code tool's sockets (src/worker/wire-bridge.ts). */
-  private readonly wire = new WireBridge();
+  private readonly wire: WireBridge;
   private session: Session | undefined;
   /** Continuity lines handed out so far (every session and every cut takes a new one). */
   private lines = 0;
   private backfillTimer: ReturnType<typeof setTimeout> | undefined;
   private checksTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The checks wait for the playhead to rest (CHECKS_REST_MS) before they start over. */
+  private checksResting = false;
   /** Requests are handled strictly in arrival order, even though some wait for storage. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -102,6 +114,45 @@ export class EngineHost {
     this.locks = options.locks ?? defaultLocks();
     this.newId = options.newId ?? newSessionId;
     this.clock = options.clock ?? (() => performance.now());
+    this.wire = new WireBridge(options.wire);
+  }
+
+  /**
+   * The local gateway (gateway/viewers.ts): a first batch for a page that attaches to this running
+   * session, built without moving anything the other pages were told. It continues from where the
+   * last batch ended (the next batch posted starts at its `traceLength`), so the newcomer then
+   * follows the same stream as everyone else. Call it between requests.
+   */
+  attachBatch(): Batch {
+    const session = this.running();
+    const { timeline } = session;
+    const trace = traceOf(timeline);
+    const from = Math.max(0, session.lastSeq - RECENT_EVENTS);
+    const snapshot = timeline.sim.snapshot();
+    return {
+      events: timeline.events(from, session.lastSeq).filter((e) => e !== undefined),
+      reset: true,
+      opened: true,
+      origin: { line: session.line, from },
+      sendHistory: sendHistory(trace, snapshot),
+      traceLength: session.lastSeq,
+      snapshot,
+      ...(session.checks.update(trace, this.budget(CHECKS_SLICE_MS))
+        ? { guarantees: session.checks.report(snapshot, true) }
+        : {}),
+      nowMs: timeline.nowMs(),
+      timeline: {
+        endMs: timeline.timelineEndMs(),
+        inPast: timeline.hasFuture(),
+        canRestoreFuture: timeline.canRestoreFuture(),
+        faults: this.faults(session),
+      },
+    };
+  }
+
+  /** Which session is running (the gateway's viewers are told it on attaching). */
+  get sessionInfo(): SessionInfo | undefined {
+    return this.session?.info;
   }
 
   /** Entry point for every incoming message. Never throws: failures become `fault` messages. */
@@ -464,12 +515,21 @@ export class EngineHost {
     }, 0);
   }
 
-  /** The checks catch up with the trace between requests, then a `checks` batch brings their report. */
-  private scheduleChecks(): void {
+  /**
+   * The checks catch up with the trace between requests, then a `checks` batch brings their report.
+   * `restMs`: start only after that long without another call with a rest (a jump postpones them).
+   */
+  private scheduleChecks(restMs = 0): void {
     const session = this.session;
-    if (this.checksTimer !== undefined || !session) return;
+    if (!session) return;
+    if (restMs > 0) {
+      clearTimeout(this.checksTimer);
+      this.checksTimer = undefined;
+      this.checksResting = true;
+    } else if (this.checksTimer !== undefined) return;
     this.checksTimer = setTimeout(() => {
       this.checksTimer = undefined;
+      this.checksResting = false;
       if (this.session !== session) return;
       try {
         if (session.checks.update(traceOf(session.timeline), this.budget(BACKFILL_SLICE_MS))) {
@@ -478,7 +538,7 @@ export class EngineHost {
       } catch (e) {
         this.fault(e);
       }
-    }, 0);
+    }, restMs);
   }
 
   private async ensureStore(): Promise<SessionStore> {
@@ -520,11 +580,13 @@ export class EngineHost {
     cause: 'advance' | 'run' | 'seek' | 'stepBack' | 'restoreFuture',
     extra = {},
   ): void {
-    this.post({ type: 'batch', batch: this.batch(session, false), cause, ...extra });
+    const jump = cause === 'seek' || cause === 'stepBack' || cause === 'restoreFuture';
+    this.post({ type: 'batch', batch: this.batch(session, false, jump), cause, ...extra });
     session.writer.changed();
   }
 
-  private batch(session: Session, reset: boolean): Batch {
+  /** `jump`: the playhead was moved by hand (Back, the scrubber), and may well move again soon. */
+  private batch(session: Session, reset: boolean, jump = false): Batch {
     const { timeline } = session;
     // First: answers arriving may reset a connection, which records a disconnect.
     const wire = this.wire.drain(timeline);
@@ -543,8 +605,11 @@ export class EngineHost {
     const opened = !session.announced;
     session.announced = true;
     const snapshot = timeline.sim.snapshot();
-    const checked = session.checks.update(trace, this.budget(CHECKS_SLICE_MS));
-    if (!checked) this.scheduleChecks();
+    // A restart waits for the playhead to rest (CHECKS_REST_MS); frames meanwhile do not start it.
+    const restart = session.checks.mustRestart(trace.length) && (jump || this.checksResting);
+    const checked = !restart && session.checks.update(trace, this.budget(CHECKS_SLICE_MS));
+    if (restart && jump) this.scheduleChecks(CHECKS_REST_MS);
+    else if (!checked) this.scheduleChecks();
     if (jumped) session.checksOwed = true;
     const guarantees = checked ? session.checks.report(snapshot, session.checksOwed) : undefined;
     if (checked) session.checksOwed = false;

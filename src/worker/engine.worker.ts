@@ -4,8 +4,15 @@
  */
 import { EngineHost } from './engine-host';
 import type { WorkerMessage } from '../bridge/protocol';
+import { SnapshotEncoder } from '../bridge/snapshot-delta';
+
+/** Idle partitions are sent once, not in every batch (bridge/snapshot-delta.ts; the client decodes). */
+const snapshots = new SnapshotEncoder();
 
 function post(message: WorkerMessage): void {
+  if ('batch' in message && message.batch) {
+    message = { ...message, batch: { ...message.batch, snapshot: snapshots.encode(message.batch.snapshot) } };
+  }
   self.postMessage(message);
 }
 

@@ -106,6 +106,15 @@ export class SessionChecks {
     return this.fed === trace.length;
   }
 
+  /**
+   * The next `update` over a trace of `length` events starts over (from a checkpoint: a deep copy
+   * of the checker, then the events since fed again), which costs far more than a frame at 100 000
+   * events and cannot stop part way.
+   */
+  mustRestart(length: number): boolean {
+    return length < this.fed || this.cutBelowFed;
+  }
+
   /** The trace was cut back to `length` (the timeline went back): what was fed past it may change. */
   traceCut(length: number): void {
     if (length < this.fed) this.cutBelowFed = true;

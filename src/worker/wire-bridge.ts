@@ -11,7 +11,7 @@
  * anything, and the page stops the run.
  */
 import { isEngineError, type Command } from '../engine';
-import { WireHost } from '../wire/index';
+import { WireHost, type WireLogEntry } from '../wire/index';
 import type { Timeline } from './timeline';
 import {
   CODE_BROKER_PORT,
@@ -32,9 +32,25 @@ interface Bound {
   conns: Map<number, number>;
 }
 
+/** Where Metadata says broker `id` listens (the local gateway advertises its own 127.0.0.1 ports). */
+export type BrokerAddress = (id: number) => { host: string; port: number };
+
+export interface WireBridgeOptions {
+  address?: BrokerAddress;
+  /** Sees every request (the gateway's log). */
+  onLog?: (e: WireLogEntry) => void;
+}
+
 export class WireBridge {
   private bound: Bound | undefined;
   private out: WireOut[] = [];
+  private readonly address: BrokerAddress;
+  private readonly onLog: ((e: WireLogEntry) => void) | null;
+
+  constructor(options: WireBridgeOptions = {}) {
+    this.address = options.address ?? ((id) => ({ host: codeBrokerHost(id), port: CODE_BROKER_PORT }));
+    this.onLog = options.onLog ?? null;
+  }
 
   /** Apply one socket action against `timeline` (binding to it first if needed). */
   act(timeline: Timeline, action: WireAction): void {
@@ -127,10 +143,8 @@ export class WireBridge {
       dispatch: (command: Command) => timeline.dispatch(command),
       snapshot: () => timeline.sim.snapshot(),
     };
-    const host = new WireHost(sim, {
-      clusterId: 'streamlab',
-      address: (id) => ({ host: codeBrokerHost(id), port: CODE_BROKER_PORT }),
-    });
+    const host = new WireHost(sim, { clusterId: 'streamlab', address: this.address });
+    host.onLog = this.onLog;
     this.bound = { timeline, host, seq: timeline.traceLength(), nowMs: timeline.nowMs(), conns: new Map() };
     return this.bound;
   }

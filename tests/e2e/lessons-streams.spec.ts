@@ -8,6 +8,8 @@ import {
   checkUntilPassed,
   expectHint,
   expectStep,
+  FACT_TIMEOUT,
+  finish,
   next,
   openLesson,
   predict,
@@ -101,6 +103,17 @@ test('lesson 18, joins and state: a restore from the changelogs, then the count 
   await checkUntilPassed(page);
   await next(page);
   await expectStep(page, 5, 7, 'Two guarantees, one input');
-  // Steps 5–7 (at_least_once against exactly_once_v2) are walked headless in
-  // src/lessons/content/18-state-and-guarantees.test.ts.
+  // By now the page has played far more virtual time than the headless walk: the copies keep their
+  // input's old event time (this once froze the producer's sender, and the lesson with it).
+  await expect(page.getByTestId('lesson-next')).toBeEnabled({ timeout: FACT_TIMEOUT });
+  await expect(page.getByTestId('lesson-fact-seen')).toContainText(/rc-alos read \d+, rc-eos \d+/);
+  await next(page);
+  const crash = await predict(page, 'alos-dup');
+  await expect(crash).toContainText(/rc-eos read 3 copies, each once/);
+  await page.screenshot({ path: `${SHOTS}/lesson-18-guarantees-1280.png` });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.screenshot({ path: `${SHOTS}/lesson-18-guarantees-1024.png` });
+  await next(page);
+  await expectStep(page, 7, 7, 'State, restored; effects, once');
+  await finish(page);
 });

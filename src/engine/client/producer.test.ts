@@ -196,6 +196,38 @@ describe('producer: metadata and brokers', () => {
     expect(of(sim, 'rpc.sent').filter((e) => e.kind === 'Metadata').length).toBeGreaterThan(1);
   });
 
+  it('max.block.ms counts from send(), not from an older record timestamp (no wake-up in the past)', () => {
+    // A Kafka Streams output record keeps its input's event time, which may be minutes old. The
+    // sender once woke at `timestamp + max.block.ms`: already past, so it re-ran at the same
+    // instant forever while the topic's metadata was on its way (lesson 18 froze in the page).
+    const sim = fakeCluster();
+    fakeTopic(sim, 'orders', [1, 2, 3]);
+    sim.dispatch({ type: 'producer.create', producer: 'p1', config: { acks: 1, 'max.block.ms': 500 } });
+    delete (sim.kernel.state.shared.fake as { topics: Record<string, unknown> }).topics.orders;
+    sim.runFor(2000);
+    const id = sim.dispatch({
+      type: 'producer.send',
+      producer: 'p1',
+      topic: 'orders',
+      key: 'k',
+      value: 'v',
+      timestamp: 0,
+    });
+    // Step entry by entry (a bounded loop, so a regression fails instead of hanging).
+    const now = sim.kernel.now();
+    let steps = 0;
+    while ((sim.kernel.nextAtMs() ?? Infinity) <= now && steps < 1000) {
+      sim.kernel.step();
+      steps++;
+    }
+    expect(steps).toBeLessThan(1000);
+    sim.runFor(1000);
+    expect(of(sim, 'producer.failed')).toMatchObject([
+      { commandId: id, message: 'Topic orders not present in metadata after 500 ms.' },
+    ]);
+    expect(of(sim, 'producer.failed')[0]!.atMs).toBe(now + 500);
+  });
+
   it('a crash loses unsent records silently; a restart gets a new producer id', () => {
     const { sim, send } = producerWorld({ 'linger.ms': 1000 });
     sim.runFor(20);

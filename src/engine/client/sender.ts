@@ -228,7 +228,11 @@ export function nextWakeMs(self: ProducerNode, nowMs: number): number {
   let next = Infinity;
   for (const meta of Object.values(v.topics)) {
     const pending = meta.pending[0];
-    if (pending) next = Math.min(next, pending.record.timestamp + config.maxBlockMs);
+    // max.block.ms runs from when send() began waiting (as expirePending reads it), not from the
+    // record's timestamp: a Streams output record keeps its input's event time, which may lie
+    // far in the past, and a wake-up time in the past would re-run the sender at the same instant
+    // forever.
+    if (pending) next = Math.min(next, (pending.sinceMs ?? pending.record.timestamp) + config.maxBlockMs);
     for (const q of meta.queues) {
       const head = q.batches[0];
       if (!head) continue;

@@ -7,7 +7,7 @@ import type { GroupState } from '../types';
 import type { Assignor, SubscriptionMetadata } from '../protocol/consume';
 import type { PartitionLog } from './partition-log';
 import type { TxnState } from '../protocol/txn';
-import type { FetchContext, FetchSessionCache } from './fetch-session';
+import type { FetchContext, FetchSessionCache } from './fetch-session-types';
 import type { FetchSessionClient } from '../client/fetch-session-handler';
 
 export interface BrokerDurable {

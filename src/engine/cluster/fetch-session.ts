@@ -35,6 +35,9 @@ import type { FetchPartitionRequest, FetchPartitionResponse, ReplicaFetchRequest
 import type { BrokerNode } from './broker-state';
 import { tpKey, type PartitionLog } from './partition-log';
 import { fetchLimit } from './replica-read';
+import type { CachedPartition, FetchContext, FetchSession, FetchSessionCache } from './fetch-session-types';
+
+export type { CachedPartition, FetchContext, FetchSession, FetchSessionCache } from './fetch-session-types';
 
 /** FetchMetadata.INVALID_SESSION_ID, INITIAL_EPOCH, FINAL_EPOCH. */
 export const INVALID_SESSION_ID = 0;
@@ -48,40 +51,6 @@ export function nextEpoch(epoch: number): number {
   if (epoch < 0) return FINAL_EPOCH;
   return epoch === 2_147_483_647 ? 1 : epoch + 1;
 }
-
-/** What the leader remembers of one partition in a session (CachedPartition). */
-export interface CachedPartition extends FetchPartitionRequest {
-  /** The high watermark last sent (-1 after an error, so the partition is sent again). */
-  highWatermark: number;
-  /** The log start offset last sent. */
-  logStartOffset: number;
-}
-
-export interface FetchSession {
-  id: number;
-  /** Created by a follower: privileged in eviction. */
-  privileged: boolean;
-  /** The epoch the next incremental fetch must carry. */
-  epoch: number;
-  createdMs: number;
-  lastUsedMs: number;
-  /** By `topic-partition`, in the order they were added. */
-  partitions: Record<string, CachedPartition>;
-}
-
-export interface FetchSessionCache {
-  sessions: Record<number, FetchSession>;
-}
-
-/** How a fetch is answered (FetchContext). */
-export type FetchContext =
-  | { kind: 'sessionless' }
-  | { kind: 'full' }
-  | { kind: 'incremental'; sessionId: number; requestEpoch: number }
-  | {
-      kind: 'error';
-      error: Extract<ErrorCode, 'FETCH_SESSION_ID_NOT_FOUND' | 'INVALID_FETCH_SESSION_EPOCH'>;
-    };
 
 function cacheOf(self: BrokerNode): FetchSessionCache {
   return (self.volatile.fetchSessions ??= { sessions: {} });

@@ -34,10 +34,14 @@ export function scrollParent(el: Element): Element | undefined {
   return undefined;
 }
 
-/** The part of `el` on screen, clipped by its scroll parent and the window, in `el`'s coordinates. */
-export function visibleBand(el: Element): VisibleBand {
+/**
+ * The part of `el` on screen, clipped by its scroll parent and the window, in `el`'s coordinates.
+ * `clipBy`: the scroll parent found once by the caller; looking it up reads every ancestor's
+ * computed style, which on each scroll frame forced a style pass over the whole diagram.
+ */
+export function visibleBand(el: Element, clipBy: Element | undefined = scrollParent(el)): VisibleBand {
   const rect = el.getBoundingClientRect();
-  const clip = scrollParent(el)?.getBoundingClientRect();
+  const clip = clipBy?.getBoundingClientRect();
   const top = Math.max(clip?.top ?? 0, 0);
   const bottom = Math.min(clip?.bottom ?? window.innerHeight, window.innerHeight);
   return { top: Math.max(0, top - rect.top), bottom: Math.max(0, bottom - rect.top) };
