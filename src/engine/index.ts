@@ -10,6 +10,7 @@ import { queueModule } from './queue/queue-module';
 import { externalClientModule } from './external/external-client';
 import { adminModule } from './admin/admin-module';
 import { streamsModule } from './streams/app-module';
+import { flinkModule } from './flink/flink-module';
 import { replayInto, SimulationImpl, type FacadeSimulation as Simulation } from './simulation';
 import type { SimulationOptions, TimedCommand } from './types';
 
@@ -23,6 +24,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     externalClientModule,
     adminModule,
     streamsModule,
+    flinkModule,
   ]);
 }
 
@@ -186,3 +188,22 @@ export { INT_KEYS as CONSUMER_INT_KEYS } from './client/consumer-config';
 export type * from './streams/app-types';
 export { streamsNodeId, resolveStreamsConfig } from './streams/app-state';
 export type { StreamsConfig } from './streams/app-state';
+// ---- Flink mode (issue 17, item 5): the same topology run as a Flink job (src/engine/flink):
+// watermarks (minimum over inputs, bounded out-of-orderness), aligned barriers, key groups ----
+export {
+  NO_WATERMARK,
+  boundedOutOfOrdernessWatermark,
+  combinedWatermark,
+  sourceWatermark,
+  windowMaxTimestamp,
+  windowFires,
+  windowLate,
+  formatWatermark,
+} from './flink/watermarks';
+export { newAlignment, onBarrier, elementWaits } from './flink/barriers';
+export type { AlignmentState, BarrierOutcome } from './flink/barriers';
+export { flinkMurmurHash, keyGroupOf, subtaskForKey, DEFAULT_MAX_PARALLELISM } from './flink/key-groups';
+export { planJob } from './flink/job-plan';
+export type { JobPlan } from './flink/job-plan';
+export { JOBMANAGER as FLINK_JOBMANAGER, taskManagerId } from './flink/flink-state';
+export type * from './flink/flink-types';

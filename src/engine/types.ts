@@ -7,6 +7,7 @@ import type { QueueCommandMap, QueueEventMap, QueueSnapshot, ServiceSnapshot } f
 import type { ExternalCommandMap, ExternalEventMap } from './external/external-types';
 import type { AdminCommandMap, AdminEventMap } from './admin/admin-types';
 import type { StreamsAppSnapshot, StreamsCommandMap, StreamsEventMap } from './streams/app-types';
+import type { FlinkCommandMap, FlinkEventMap, FlinkSnapshot } from './flink/flink-types';
 
 import type { CommandId, NodeId } from './ids';
 
@@ -22,7 +23,10 @@ export type NodeKind =
   /** A real Kafka client through the wire front end (src/engine/external). */
   | 'client'
   /** A Kafka Streams application instance (src/engine/streams, issue 17). */
-  | 'streams';
+  | 'streams'
+  /** Flink mode (src/engine/flink, issue 17): the JobManager and the TaskManagers. */
+  | 'jobmanager'
+  | 'taskmanager';
 
 export interface TopicPartition {
   topic: string;
@@ -74,7 +78,8 @@ export interface SimulationOptions {
 export type SeekTarget = number | 'beginning' | 'end' | { timestampMs: number };
 
 /** Queue commands (src/engine/queue/queue-types.ts) are merged in. */
-export interface CommandMap extends QueueCommandMap, ExternalCommandMap, AdminCommandMap, StreamsCommandMap {
+export interface CommandMap
+  extends QueueCommandMap, ExternalCommandMap, AdminCommandMap, StreamsCommandMap, FlinkCommandMap {
   'topic.create': {
     topic: string;
     partitions: number;
@@ -176,7 +181,8 @@ export interface TimedCommand {
 export type DropReason = 'partition' | 'cut' | 'loss' | 'node-down';
 
 /** Queue events (src/engine/queue/queue-types.ts) are merged in. */
-export interface EventMap extends QueueEventMap, ExternalEventMap, AdminEventMap, StreamsEventMap {
+export interface EventMap
+  extends QueueEventMap, ExternalEventMap, AdminEventMap, StreamsEventMap, FlinkEventMap {
   'command.accepted': { commandId: CommandId; command: Command };
   'rpc.sent': {
     id: number;
@@ -742,4 +748,6 @@ export interface ClusterSnapshot {
   services?: ServiceSnapshot[];
   /** Kafka Streams applications and their instances (src/engine/streams); absent when none exist. */
   streamsApps?: StreamsAppSnapshot[];
+  /** The Flink cluster and its job (src/engine/flink); absent when none was started. */
+  flink?: FlinkSnapshot;
 }

@@ -187,6 +187,12 @@ const SPECS: Record<CommandType, Spec> = {
   'streams.start': { required: { app: str, instance: str } },
   'streams.crash': { required: { instance: str } },
   'streams.restart': { required: { instance: str } },
+  // Flink mode (src/engine/flink): the topology and keys are checked by the handlers.
+  'flink.start': { required: { taskManagers: int }, optional: { config: recordOf(configValue) } },
+  'flink.submit': {
+    required: { job: str, topology: (v) => (isPlainObject(v) ? null : 'an object with steps') },
+    optional: { config: recordOf(configValue), outOfOrdernessMs: int, allowedLatenessMs: int },
+  },
 };
 
 export const COMMAND_TYPES = Object.keys(SPECS) as CommandType[];

@@ -41,12 +41,23 @@ describe('the catalog', () => {
     expect(nextEntry('11-groups')?.kind).toBe('sandbox');
   });
 
-  it('the stream-processing part follows "Going further": lessons 16–18, each leading to the next', () => {
+  it('the stream-processing part follows "Going further": lessons 16–19, each leading to the next', () => {
     const ids = STREAM_PROCESSING.map(entryId);
-    expect(ids).toEqual(['16-stateless-processing', '17-windows-and-time', '18-state-and-guarantees']);
-    expect(STREAM_PROCESSING.map((e) => (e.kind === 'lesson' ? e.lesson.number : 0))).toEqual([16, 17, 18]);
+    expect(ids).toEqual([
+      '16-stateless-processing',
+      '17-windows-and-time',
+      '18-state-and-guarantees',
+      '19-streams-vs-flink',
+    ]);
+    expect(STREAM_PROCESSING.map((e) => (e.kind === 'lesson' ? e.lesson.number : 0))).toEqual([
+      16, 17, 18, 19,
+    ]);
     expect(entryId(nextEntry('16-stateless-processing')!)).toBe('17-windows-and-time');
-    expect(nextEntry('18-state-and-guarantees')).toBeUndefined();
+    expect(entryId(nextEntry('17-windows-and-time')!)).toBe('18-state-and-guarantees');
+    expect(entryId(nextEntry('18-state-and-guarantees')!)).toBe('19-streams-vs-flink');
+    expect(nextEntry('19-streams-vs-flink')).toBeUndefined();
+    // The last entry of the contents says so (1–12 with the sandbox, 13–15, 16–19).
+    expect(lessonPosition({ number: 19 })).toBe('Lesson 19 of 19 · Stream processing');
     expect(lessonById('17-windows-and-time')?.title).toBe('Windows and stream time');
     for (const e of STREAM_PROCESSING) {
       if (e.kind !== 'lesson') continue;

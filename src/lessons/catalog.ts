@@ -19,6 +19,7 @@ import { otherPlatformsLesson } from './content/15-other-platforms';
 import { statelessLesson } from './content/16-stateless-processing';
 import { windowsLesson } from './content/17-windows-and-time';
 import { stateLesson } from './content/18-state-and-guarantees';
+import { streamsVsFlinkLesson } from './content/19-streams-vs-flink';
 
 /** Lessons in the whole course, the sandbox included ("Lesson 4 of 12"). */
 export const COURSE_SIZE = 12;
@@ -57,12 +58,13 @@ export const FURTHER: readonly CatalogEntry[] = [
 
 /**
  * Stream processing (issue 17): its own part after "Going further", numbered on from it. Lesson ids
- * 16–18 are these; 19 is kept for the Kafka Streams vs Flink lesson.
+ * 16–19 are these, the last one Kafka Streams against Flink.
  */
 export const STREAM_PROCESSING: readonly CatalogEntry[] = [
   { kind: 'lesson', lesson: statelessLesson },
   { kind: 'lesson', lesson: windowsLesson },
   { kind: 'lesson', lesson: stateLesson },
+  { kind: 'lesson', lesson: streamsVsFlinkLesson },
 ];
 
 /** The first lesson number of the stream-processing part. */
@@ -76,7 +78,7 @@ const ALL_ENTRIES: readonly CatalogEntry[] = [...CATALOG, ...FURTHER, ...STREAM_
  */
 export const CONTENTS_SIZE = ALL_ENTRIES.length;
 
-/** "Lesson 4 of 18", "Lesson 13 of 18 · Going further" or "Lesson 16 of 18 · Stream processing". */
+/** "Lesson 4 of 19", "Lesson 13 of 19 · Going further" or "Lesson 16 of 19 · Stream processing". */
 export function lessonPosition(lesson: Pick<Lesson, 'number'>): string {
   const part =
     lesson.number >= STREAMS_FIRST

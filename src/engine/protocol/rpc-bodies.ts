@@ -73,6 +73,19 @@ import type {
   SendMessageRequest,
   SendMessageResponse,
 } from '../queue/queue-protocol';
+import type {
+  AcknowledgeCheckpointRequest,
+  BufferRequest,
+  CancelTaskRequest,
+  CheckpointRequest,
+  FlinkAcknowledge,
+  HeartbeatFromJobManagerRequest,
+  HeartbeatFromJobManagerResponse,
+  RegisterTaskExecutorRequest,
+  RegisterTaskExecutorResponse,
+  SubmitTaskRequest,
+  SubmitTaskResponse,
+} from '../flink/flink-protocol';
 
 /** A group request that reached a broker that does not coordinate the group (or is loading it). */
 export interface GroupErrorReply {
@@ -119,5 +132,14 @@ export interface RpcBodyMap {
   SendMessage: Rpc<SendMessageRequest, SendMessageResponse>;
   ReceiveMessage: Rpc<ReceiveMessageRequest, ReceiveMessageResponse>;
   DeleteMessage: Rpc<DeleteMessageRequest, DeleteMessageResponse>;
+  // Flink mode (src/engine/flink): the JobManager, the TaskManagers and the data between subtasks.
+  RegisterTaskExecutor: Rpc<RegisterTaskExecutorRequest, RegisterTaskExecutorResponse>;
+  HeartbeatFromJobManager: Rpc<HeartbeatFromJobManagerRequest, HeartbeatFromJobManagerResponse>;
+  SubmitTask: Rpc<SubmitTaskRequest, SubmitTaskResponse>;
+  CancelTask: Rpc<CancelTaskRequest, FlinkAcknowledge>;
+  TriggerCheckpoint: Rpc<CheckpointRequest, FlinkAcknowledge>;
+  AcknowledgeCheckpoint: Rpc<AcknowledgeCheckpointRequest, FlinkAcknowledge>;
+  NotifyCheckpointComplete: Rpc<CheckpointRequest, FlinkAcknowledge>;
+  Buffer: Rpc<BufferRequest, FlinkAcknowledge>;
   Ping: Rpc<{ n: number }, { n: number }>;
 }

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { BROKER_HANDLERS } from '../cluster/broker';
 import { CONTROLLER_HANDLERS } from '../cluster/controller';
+import { JOBMANAGER_HANDLERS } from '../flink/jobmanager';
+import { TASKMANAGER_HANDLERS } from '../flink/taskmanager';
 import { QUEUE_HANDLERS } from '../queue/queue-broker';
 import { PING_HANDLERS } from '../testing/ping-node';
 import { busyCluster } from '../testing/scenario';
@@ -15,6 +17,8 @@ const TABLES: Record<string, object> = {
   controller: CONTROLLER_HANDLERS,
   queue: QUEUE_HANDLERS,
   test: PING_HANDLERS,
+  jobmanager: JOBMANAGER_HANDLERS,
+  taskmanager: TASKMANAGER_HANDLERS,
 };
 
 describe('the handler tables', () => {

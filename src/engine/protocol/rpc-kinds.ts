@@ -163,6 +163,14 @@ export const RPC_SERVERS = {
   SendMessage: ['queue'],
   ReceiveMessage: ['queue'],
   DeleteMessage: ['queue'],
+  RegisterTaskExecutor: ['jobmanager'],
+  HeartbeatFromJobManager: ['taskmanager'],
+  SubmitTask: ['taskmanager'],
+  CancelTask: ['taskmanager'],
+  TriggerCheckpoint: ['taskmanager'],
+  AcknowledgeCheckpoint: ['jobmanager'],
+  NotifyCheckpointComplete: ['taskmanager'],
+  Buffer: ['taskmanager'],
   Ping: ['test'],
 } as const satisfies Record<RpcRequestKind, readonly NodeKind[]>;
 
@@ -210,6 +218,18 @@ export const RPC_NARRATION = {
   SendMessage: 'A sender puts a message on a queue.',
   ReceiveMessage: 'A worker asks the queue for messages (a long poll); each becomes invisible for a while.',
   DeleteMessage: 'A worker deletes a message it handled: the acknowledgement.',
+  // Flink mode (src/engine/flink): the JobManager, the TaskManagers and the data between tasks.
+  RegisterTaskExecutor: 'A TaskManager offers its slots to the JobManager.',
+  HeartbeatFromJobManager: 'The JobManager checks that a TaskManager is alive.',
+  SubmitTask:
+    "The JobManager deploys subtasks into a TaskManager's slots (with the state of the checkpoint they restore).",
+  CancelTask: 'The JobManager cancels the tasks of a failed attempt before restarting the job.',
+  TriggerCheckpoint:
+    'The checkpoint coordinator asks the source subtasks to put a checkpoint barrier into their streams.',
+  AcknowledgeCheckpoint: 'A subtask has snapshotted its state for a checkpoint (its sink pre-committed).',
+  NotifyCheckpointComplete:
+    'Every subtask acknowledged: the checkpoint is complete and sinks commit their transactions.',
+  Buffer: 'Records, watermarks and checkpoint barriers from one subtask to the next, in order.',
   // Kernel tests.
   Ping: 'A test message between test nodes.',
 } as const satisfies Record<RpcRequestKind, string>;

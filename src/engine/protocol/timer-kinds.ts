@@ -96,6 +96,13 @@ export interface TimerMap {
    */
   streams: { 's:commit': null } & Prefixed<'p', TimerMap['producer']> &
     Prefixed<'c' | 'r', TimerMap['consumer']>;
+  /** Flink's JobManager: heartbeats to TaskManagers, the checkpoint interval, a restart's delay. */
+  jobmanager: { heartbeat: null; checkpoint: null; restart: null };
+  /**
+   * A TaskManager retries its registration; the Kafka clients its tasks run (one per source reader
+   * and sink transaction, named at run time) set their own timers under `c|<client>|<timer>`.
+   */
+  taskmanager: { register: null } & ClientTimers<TimerMap['producer'] & TimerMap['consumer']>;
   /** Kernel tests and the fake brokers of the client tests. */
   test: {
     ping: null;
@@ -105,6 +112,8 @@ export interface TimerMap {
 }
 
 type Prefixed<P extends string, T> = { [K in keyof T & string as `${P}:${K}`]: T[K] };
+/** A client's timers under a client name known only at run time (`c|<client>|<timer>`). */
+type ClientTimers<T> = { [K in keyof T & string as `c|${string}|${K}`]: T[K] };
 
 /** A node kind that sets timers (a key of TimerMap). */
 export type TimerOwner = keyof TimerMap;

@@ -103,7 +103,7 @@ const stepIndex = (lesson: Lesson, id: string) => lesson.steps.findIndex((st) =>
 
 describe('going further in the catalog', () => {
   it('lists lessons 13, 14 and 15 after the course, in order', () => {
-    expect(FURTHER.map((f) => (f.kind === 'lesson' ? f.lesson.id : f.id))).toEqual([
+    expect(FURTHER.map((f) => (f.kind === 'lesson' ? f.lesson.id : f.id)).slice(0, 3)).toEqual([
       '13-retention-replay',
       '14-exactly-once',
       '15-other-platforms',
@@ -115,7 +115,7 @@ describe('going further in the catalog', () => {
       lesson: { id: '14-exactly-once' },
     });
     expect(nextEntry('14-exactly-once')).toMatchObject({ lesson: { id: '15-other-platforms' } });
-    expect(nextEntry('15-other-platforms')).toBeUndefined();
+    expect(nextEntry('19-streams-vs-flink')).toBeUndefined(); // the last lesson (Streams against Flink)
     expect(nextEntry('11-groups')?.kind).toBe('sandbox');
   });
 

@@ -9,7 +9,7 @@ import type { TopGroupInput } from './top-band';
 export interface ClientCard {
   node: string;
   /** `external`: a real Kafka client (the Code tool's KafkaJS, the gateway's apps), node `client:<client.id>`. */
-  kind: 'producer' | 'consumer' | 'external';
+  kind: 'producer' | 'consumer' | 'external' | 'flink';
   title: string;
   alive: boolean;
   details: string[];
@@ -56,7 +56,36 @@ export function clientCards(snapshot: ClusterSnapshot): ClientCard[] {
       alive: n.alive,
       details: ['real Kafka client (KafkaJS, kcat, …)', 'real Kafka client', 'real client'],
     }));
-  return [...producers, ...consumers, ...external];
+  return [...producers, ...consumers, ...external, ...flinkCards(snapshot)];
+}
+
+/** Flink mode (src/engine/flink): the JobManager and its TaskManagers, with what each runs. */
+function flinkCards(snapshot: ClusterSnapshot): ClientCard[] {
+  const f = snapshot.flink;
+  if (!f) return [];
+  const job = f.job;
+  const cp = job?.lastCompleted ? `checkpoint ${job.lastCompleted.id} ✓` : 'no checkpoint yet';
+  const jm: ClientCard = {
+    node: f.jobManager.node,
+    kind: 'flink',
+    title: 'JobManager',
+    alive: f.jobManager.alive,
+    details: job
+      ? [`${job.job} ${job.status} · ${cp}`, `${job.status} · ${cp}`, job.status]
+      : ['no job', 'no job'],
+  };
+  const tms = f.taskManagers.map((t): ClientCard => {
+    const tasks = job?.subtasks.filter((s) => s.taskManager === t.node).map((s) => s.task) ?? [];
+    const what = tasks.length > 0 ? tasks.join(', ') : t.alive ? 'idle slot' : 'down';
+    return {
+      node: t.node,
+      kind: 'flink',
+      title: `TaskManager ${shortId(t.node)}`,
+      alive: t.alive,
+      details: [`${t.slots} slot${t.slots === 1 ? '' : 's'} · ${what}`, what, `${tasks.length} tasks`],
+    };
+  });
+  return [jm, ...tms];
 }
 
 /** Kafka's internal topics (`__consumer_offsets`): 50 partitions of bookkeeping, hidden by default. */
@@ -111,6 +140,14 @@ export function topGroups(
       kind: 'clients',
       titles: ['Your code (real clients)', 'Your code', 'Code'],
       boxes: external.map((c) => box(c.node)),
+    });
+  const flink = clients.filter((c) => c.kind === 'flink');
+  if (flink.length > 0)
+    out.push({
+      key: 'flink',
+      kind: 'clients',
+      titles: ['Flink cluster', 'Flink'],
+      boxes: flink.map((c) => box(c.node)),
     });
   out.push({
     key: 'services',

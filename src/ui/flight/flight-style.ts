@@ -106,6 +106,15 @@ export const FAMILY_OF_KIND: Record<RpcRequestKind, Family> = {
   SendMessage: 'queue',
   ReceiveMessage: 'queue',
   DeleteMessage: 'queue',
+  // Flink mode: control messages as setup, liveness as heartbeats, data between tasks as consume.
+  RegisterTaskExecutor: 'heartbeat',
+  HeartbeatFromJobManager: 'heartbeat',
+  SubmitTask: 'setup',
+  CancelTask: 'setup',
+  TriggerCheckpoint: 'group',
+  AcknowledgeCheckpoint: 'group',
+  NotifyCheckpointComplete: 'group',
+  Buffer: 'consume',
 };
 
 export function isResponse(kind: string): boolean {
