@@ -6,7 +6,17 @@
  * Screenshots go to /tmp/flink-shots (looked at by hand, not compared).
  */
 import { expect, test } from '@playwright/test';
-import { expectStep, next, openLesson, predict } from './lessons-helpers';
+import {
+  FACT_TIMEOUT,
+  checkUntilPassed,
+  expectHint,
+  expectStep,
+  finish,
+  next,
+  openLesson,
+  predict,
+  press,
+} from './lessons-helpers';
 import { buildScenario, linkTo } from './session-helpers';
 
 const SHOTS = '/tmp/flink-shots';
@@ -109,6 +119,7 @@ test('the Flink view: nodes beside Kafka, watermarks, checkpoints with offsets, 
 });
 
 test('lesson 19: the watermark held back by the slow partition, the out-of-order click', async ({ page }) => {
+  test.setTimeout(120_000);
   await openLesson(page, '19-streams-vs-flink');
   await expectStep(page, 1, 8, 'One pipeline, two engines');
   await next(page);
@@ -128,4 +139,34 @@ test('lesson 19: the watermark held back by the slow partition, the out-of-order
   await page.screenshot({ path: `${SHOTS}/lesson19-late-1280x720.png` });
   await page.setViewportSize({ width: 1024, height: 768 });
   await page.screenshot({ path: `${SHOTS}/lesson19-late-1024x768.png` });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await next(page);
+
+  // ben's click moves the slow partition: Flink fires [0 s, 10 s) once the minimum passes it.
+  await press(page, 'ben');
+  await expect(page.getByTestId('lesson-next')).toBeEnabled({ timeout: FACT_TIMEOUT });
+  await next(page);
+
+  // A crash of each: Flink restores from its own checkpoint, Streams from its changelogs.
+  reveal = await predict(page, 'checkpoint');
+  await expect(reveal).toContainText(
+    /restarted every task from checkpoint \d+: the sources were rewound to clicks-0 offset \d+/,
+  );
+  await expect(reveal).toContainText('The watermarks started again from “No Watermark”');
+  await expect(reveal).toContainText(/restored .*from its changelog/);
+  await expect(page.getByTestId('reveal-verdict')).toHaveText('Your prediction was right.');
+  await page.screenshot({ path: `${SHOTS}/lesson19-crash-1280x720.png` });
+  await next(page);
+
+  // One partition moved past 22 s is not enough: the watermark is the minimum over both.
+  await press(page, 'ann-30');
+  await expectHint(page, /every partition needs a click after 22 s/);
+  await press(page, 'ben-25');
+  await checkUntilPassed(page);
+  await expect(page.getByTestId('challenge-passed')).toContainText(/Flink fired \[10 s, 20 s\) at watermark/);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.screenshot({ path: `${SHOTS}/lesson19-challenge-1024x768.png` });
+  await next(page);
+  await expectStep(page, 8, 8, 'What this does not model');
+  await finish(page);
 });
