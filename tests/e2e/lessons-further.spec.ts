@@ -98,7 +98,9 @@ test('lesson 14, exactly-once: a deduplicated retry, an atomic commit, a rollbac
   page,
 }) => {
   await openLesson(page, '14-exactly-once');
-  await expect(page.getByTestId('lesson-title')).toHaveText(`Lesson 14 of ${CONTENTS_SIZE} · Going further: Exactly-once`);
+  await expect(page.getByTestId('lesson-title')).toHaveText(
+    `Lesson 14 of ${CONTENTS_SIZE} · Going further: Exactly-once`,
+  );
   let reveal = await predict(page, 'two');
   await expect(reveal).toContainText('The leader appended it 1 time');
   await expect(reveal).toContainText('partition.duplicateBatchDetected');
