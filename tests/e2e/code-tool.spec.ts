@@ -129,3 +129,55 @@ test('paused, Step lets the client’s next request leave, and nothing else move
   ).toBeVisible();
   await shoot(page, 'stepped');
 });
+
+test('code in a share link opens in the Code tool and runs only when Run is pressed', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(40_000);
+  await openCode(page);
+  await page.getByTestId('code-example').selectOption('producer');
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  expect(link).toMatch(/#scenario=z1\.[\w-]+&code=z1\.[\w-]+$/);
+
+  const elsewhere = await browser.newContext(); // a stranger's browser: no draft, no session
+  const other = await elsewhere.newPage();
+  await other.goto(link);
+  await expect(other.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: 30_000 });
+  await expect(other.getByTestId('code-tool')).toBeVisible();
+  await expect(other.getByTestId('code-source')).toContainText(
+    'This code came from the link you opened. Read it before you press Run',
+  );
+  await expect(other.getByRole('textbox', { name: 'Code editor' })).toContainText(
+    "clientId: 'code-producer'",
+  );
+  // Time moves, and the code does not run: no client, no request, until Run.
+  await other.getByTestId('speed').selectOption('5');
+  if ((await other.getByTestId('play-pause').textContent())?.includes('Play'))
+    await other.getByTestId('play-pause').click();
+  await other.waitForTimeout(1500);
+  await expect(other.getByTestId('code-status')).toHaveText('Not running');
+  expect(await requestsSent(other)).toBe(0);
+  await expect(other.locator('[data-testid=node][data-node^="client:"]')).toHaveCount(0);
+  await shoot(other, 'from-link');
+  await other.getByTestId('code-run').click();
+  await expect(other.locator('[data-testid=node][data-node="client:code-producer"]')).toHaveCount(1);
+  await expect.poll(() => requestsSent(other)).toBeGreaterThan(0);
+  await elsewhere.close();
+});
+
+test('a damaged code link says so, runs nothing and keeps the learner’s own code', async ({ page }) => {
+  test.setTimeout(40_000);
+  await openCode(page);
+  await page.getByTestId('code-example').selectOption('admin'); // the editor keeps it as the draft
+  const again = await page.context().newPage();
+  await page.close();
+  await again.goto('/?seed=6#code=z1.damaged*');
+  await expect(again.getByTestId('code-source')).toContainText(
+    'The code in this link is damaged (it is not valid base64url). Nothing was loaded',
+  );
+  await expect(again.getByRole('textbox', { name: 'Code editor' })).toContainText("clientId: 'code-admin'");
+  await expect(again.getByTestId('code-status')).toHaveText('Not running');
+  await shoot(again, 'damaged-link');
+});
