@@ -17,13 +17,15 @@ import { benchPageFps } from './page-fps.bench';
 import { benchSpacetime } from './spacetime.bench';
 import { benchPageSpacetime } from './page-spacetime.bench';
 import { benchStreams } from './streams.bench';
+import { benchCodeSocket } from './code-socket.bench';
 
 /**
  * `BENCH_ONLY=<part>` runs one part: `time-travel` (the worker's step-back, scrub and reload
  * figures), `storage` (the browser's storage and time-travel figures), `long-session` (the one-hour
  * session's heap and scrub), `checker` (the guarantee checker's cost per event), `spacetime` (the
  * space-time diagram's layout of a 10 s window against one frame), `wire` (KafkaJS
- * through the wire front end against the built-in producer), `streams` (a windowed aggregation on
+ * through the wire front end against the built-in producer), `code-socket` (KafkaJS through the
+ * Code tool's socket path, WireBridge on a Timeline, against the built-in producer), `streams` (a windowed aggregation on
  * the cluster against the produce path alone), `flight` (the UI: messages in flight
  * and the cluster view with 1000 partitions, and the engine's replay of 1000 mostly idle partitions;
  * `idle-partitions` runs only the latter), `page-time-travel` (Back and scrub in the app at
@@ -41,6 +43,8 @@ const nodeParts: Record<string, () => void | Promise<void>> = {
   spacetime: benchSpacetime,
   'long-session': benchLongSession,
   wire: benchWire,
+  // The Code tool's socket path (issue 20): KafkaJS through WireBridge on a Timeline.
+  'code-socket': benchCodeSocket,
   // Stream processing (issue 17): a windowed aggregation against the produce path alone.
   streams: benchStreams,
   // The UI's figures: messages in flight, the cluster view with 1000 partitions.

@@ -89,10 +89,10 @@ export function scenarioCodeIn(location: { search: string; hash: string }): stri
   return hash.get('scenario') ?? new URLSearchParams(location.search).get('scenario') ?? undefined;
 }
 
-class TooLarge extends Error {}
+export class TooLarge extends Error {}
 
 /** Run bytes through a (de)compression stream, refusing output beyond `maxBytes`. */
-async function pipeThrough(
+export async function pipeThrough(
   bytes: Uint8Array<ArrayBuffer>,
   transform: ReadableWritablePair<Uint8Array<ArrayBuffer>, BufferSource>,
   maxBytes = Number.POSITIVE_INFINITY,
@@ -119,7 +119,7 @@ async function pipeThrough(
   return out;
 }
 
-function toBase64Url(bytes: Uint8Array): string {
+export function toBase64Url(bytes: Uint8Array): string {
   let binary = '';
   const CHUNK = 0x8000; // String.fromCharCode takes arguments: keep each call small
   for (let i = 0; i < bytes.length; i += CHUNK)
@@ -127,7 +127,7 @@ function toBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
   const base64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
   try {

@@ -22,6 +22,8 @@ export class VirtualClock {
   private nextId = 1;
   private seq = 0;
   private firing = false;
+  /** One real macrotask at most is asked for at a time (see `wake`). */
+  private woken = false;
 
   constructor(
     startMs: number,
@@ -61,8 +63,23 @@ export class VirtualClock {
     const id = this.nextId++;
     const ms = Math.max(0, Math.floor(Number(delay) || 0));
     this.timers.set(id, { id, dueMs: this.nowMs + ms, seq: this.seq++, fn, everyMs });
-    if (ms === 0 || this.firing) this.soon(() => this.fireDue());
+    if (ms === 0) this.wake();
     return id;
+  }
+
+  /**
+   * Fire zero-delay timers on the next real macrotask. Asked for once, however many such timers
+   * are set: KafkaJS's request queue re-arms a zero-delay check after every check (its
+   * `scheduleCheckPendingRequests` once a request has waited), one per broker connection, and a
+   * macrotask per timer would multiply them every turn until the worker runs out of memory.
+   */
+  private wake(): void {
+    if (this.woken) return;
+    this.woken = true;
+    this.soon(() => {
+      this.woken = false;
+      this.fireDue();
+    });
   }
 
   private fireDue(): void {

@@ -25,6 +25,7 @@ import type {
 import type { Scenario } from '../bridge/scenario';
 import type { WireAction } from '../bridge/wire-types';
 import { decodeScenarioFromLink, scenarioCodeIn } from '../bridge/scenario-codec';
+import { codeParamIn, decodeCodeFromLink, encodeCodeForLink, type LinkedCode } from './code/code-link';
 import { heldSessions } from '../bridge/session-locks';
 import { CommandJournal } from './command-journal';
 import { avoidSessions, forgetTabSession, planFor, readTabSession, writeTabSession } from './open-plan';
@@ -136,6 +137,13 @@ export class EngineSession {
   sessionId = $state<string | undefined>(undefined);
   /** Accepted commands of this session not yet confirmed stored in IndexedDB. */
   unsavedCommands = $state(0);
+  /**
+   * Code this page's link carried for the Code tool (code-link.ts), or why it could not be read.
+   * The Code tool opens showing it; it runs only when the learner presses Run.
+   */
+  linkedCode = $state.raw<LinkedCode | undefined>(undefined);
+  /** While the Code tool is open: its code, which a share link carries along. */
+  codeForLink: (() => string | undefined) | undefined;
 
   /** Play, pause, speed, step and seek; the frame loop that asks this connection for time. */
   readonly playback: Playback;
@@ -193,6 +201,8 @@ export class EngineSession {
   /** Decode a shared scenario in the URL (if any), then ask the worker to open the right session. */
   private async open(client: EngineClient): Promise<void> {
     const { location } = this.env;
+    const encodedCode = codeParamIn(location);
+    if (encodedCode !== undefined) this.linkedCode = await decodeCodeFromLink(encodedCode);
     const code = scenarioCodeIn(location);
     let scenario: Scenario | undefined;
     if (code !== undefined) {
@@ -320,7 +330,12 @@ export class EngineSession {
   async shareLink(): Promise<string | { error: string }> {
     const scenario = await this.client?.exportScenario();
     if (!scenario || 'error' in scenario) return { error: scenario?.error ?? 'The engine has not started.' };
-    return shareLink(scenario, this.env.location);
+    const code = this.codeForLink?.();
+    return shareLink(
+      scenario,
+      this.env.location,
+      code !== undefined ? await encodeCodeForLink(code) : undefined,
+    );
   }
 
   async download(): Promise<void> {

@@ -5,20 +5,31 @@
  */
 import { SCENARIO_LIMITS, type ParsedScenario, type Scenario } from '../bridge/scenario';
 import { encodeScenarioForLink, scenarioFromJson, scenarioToJson } from '../bridge/scenario-codec';
+import { CODE_LINK_LIMITS } from './code/code-link';
 
-/** A link to this page that opens `scenario`: the page's own address, `#scenario=` and the code. */
+/**
+ * A link to this page that opens `scenario`: the page's own address, `#scenario=` and the code.
+ * `code` (the Code tool's, encoded by code-link.ts) rides along as `&code=`: it opens in the Code
+ * tool and runs only when the learner presses Run.
+ */
 export async function shareLink(
   scenario: Scenario,
   page: { origin: string; pathname: string },
+  code?: string,
 ): Promise<string | { error: string }> {
-  const code = await encodeScenarioForLink(scenario);
+  const encoded = await encodeScenarioForLink(scenario);
   // The same limit the link is read with: a link the app writes, it can open.
-  if (code.length > SCENARIO_LIMITS.linkChars) {
+  if (encoded.length > SCENARIO_LIMITS.linkChars) {
     return {
-      error: `This session is too large for a link (${code.length.toLocaleString('en-US')} characters; a link opens up to ${SCENARIO_LIMITS.linkChars.toLocaleString('en-US')}). Use “Download .json” to share it as a file.`,
+      error: `This session is too large for a link (${encoded.length.toLocaleString('en-US')} characters; a link opens up to ${SCENARIO_LIMITS.linkChars.toLocaleString('en-US')}). Use “Download .json” to share it as a file.`,
     };
   }
-  return `${page.origin}${page.pathname}#scenario=${code}`;
+  if (code !== undefined && code.length > CODE_LINK_LIMITS.linkChars) {
+    return {
+      error: `The Code tool's code is too large for a link (${code.length.toLocaleString('en-US')} characters encoded; a link carries up to ${CODE_LINK_LIMITS.linkChars.toLocaleString('en-US')}). Close the Code tool to share the session without it.`,
+    };
+  }
+  return `${page.origin}${page.pathname}#scenario=${encoded}${code !== undefined ? `&code=${code}` : ''}`;
 }
 
 /** Why this scenario cannot be saved as a file the app opens again, if it cannot. */

@@ -15,6 +15,7 @@ import type {
   OffsetFetchResponse,
   ProduceResponse,
   RecordBatch,
+  TxnOffsetCommitRequest,
 } from '../engine/index';
 import type { ApiSpec } from './apis';
 import { errorCodeOf } from './error-codes';
@@ -463,24 +464,30 @@ export function route(
         errorOnly,
       );
     case 'TxnOffsetCommit': {
-      const offsets = flatPartitions(list(req.topics), (p) => ({ offset: p.committedOffset }));
-      return rpc(
-        'TxnOffsetCommit',
-        {
-          transactionalId: req.transactionalId,
-          groupId: req.groupId,
-          producerId: req.producerId,
-          producerEpoch: req.producerEpoch,
-          offsets,
-        },
-        (internal) => {
-          const errorCode = errorCodeOf((internal as { error: ErrorCode | null }).error);
-          return {
-            throttleTimeMs: 0,
-            topics: byTopic(offsets, (p) => ({ partition: p.partition, errorCode })),
-          };
-        },
-      );
+      const offsets = flatPartitions(list(req.topics), (p) => ({ offset: p.committedOffset })).map((p) => ({
+        topic: p.topic,
+        partition: p.partition,
+        offset: p.offset as number,
+      }));
+      // v0-2 carry no group metadata (KIP-447 added it in v3): Kafka reads its schema defaults,
+      // generation -1 and member "", which the coordinator accepts from any producer.
+      const body: TxnOffsetCommitRequest = {
+        transactionalId: req.transactionalId as string,
+        groupId: req.groupId as string,
+        producerId: req.producerId as number,
+        producerEpoch: req.producerEpoch as number,
+        generationId: -1,
+        memberId: '',
+        groupInstanceId: null,
+        offsets,
+      };
+      return rpc('TxnOffsetCommit', body, (internal) => {
+        const errorCode = errorCodeOf((internal as { error: ErrorCode | null }).error);
+        return {
+          throttleTimeMs: 0,
+          topics: byTopic(offsets, (p) => ({ partition: p.partition, errorCode })),
+        };
+      });
     }
     case 'CreateTopics':
     case 'DeleteTopics':

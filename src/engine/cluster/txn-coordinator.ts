@@ -23,7 +23,7 @@ import type {
   WriteTxnMarkersResponse,
 } from '../protocol/txn';
 import type { BrokerNode, Group, TxnMetadata } from './broker-state';
-import { coordinatedGroup, requestOffsetsTopic, type CreateInternalTopicRequest } from './coordinator-lookup';
+import { coordinatedGroup, type CreateInternalTopicRequest } from './coordinator-lookup';
 import { OFFSETS_TOPIC } from './group-storage';
 import { tpKey } from './partition-log';
 import { checkPurgatory } from './purgatory';
@@ -323,19 +323,22 @@ export function handleAddPartitionsToTxn(
   addPartitions(ctx, self, msg, 'AddPartitionsToTxnResponse', msg.body, msg.body.partitions);
 }
 
-/** AddOffsetsToTxn: the group's __consumer_offsets partition joins the transaction. */
+/**
+ * AddOffsetsToTxn: the group's __consumer_offsets partition joins the transaction. Kafka
+ * (KafkaApis.handleAddOffsetsToTxnRequest) names that partition with the group coordinator's
+ * partitionFor(groupId) = abs(hashCode) % offsets.topic.num.partitions, which needs no topic: the
+ * topic may not exist yet (it is created by the FindCoordinator(GROUP) that comes next), and the
+ * markers skip a partition whose topic is still missing at the end of the transaction.
+ */
 export function handleAddOffsetsToTxn(
   ctx: NodeContext,
   self: BrokerNode,
   msg: RpcMessage<AddOffsetsToTxnRequest>,
 ): void {
-  const offsets = self.volatile.image.topics[OFFSETS_TOPIC];
-  if (!offsets) {
-    requestOffsetsTopic(ctx, self); // created on first use, as FindCoordinator(GROUP) would
-    ctx.send(msg.from, 'AddOffsetsToTxnResponse', { error: 'COORDINATOR_NOT_AVAILABLE' }, msg.id);
-    return;
-  }
-  const partition = coordinatorPartition(msg.body.groupId, offsets.partitions.length);
+  const count =
+    self.volatile.image.topics[OFFSETS_TOPIC]?.partitions.length ??
+    brokerSetting(ctx.config, 'offsets.topic.num.partitions');
+  const partition = coordinatorPartition(msg.body.groupId, count);
   addPartitions(ctx, self, msg, 'AddOffsetsToTxnResponse', msg.body, [{ topic: OFFSETS_TOPIC, partition }]);
 }
 
