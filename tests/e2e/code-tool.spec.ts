@@ -110,8 +110,12 @@ test('paused, Step lets the client’s next request leave, and nothing else move
   const before = await requestsSent(page);
   // Step to the next answer the client gets: KafkaJS reads it and sends its next request.
   await page.getByTestId('step-to').selectOption('client.responded');
-  await page.getByTestId('step-forward').click();
-  await expect.poll(() => requestsSent(page), { timeout: 10_000 }).toBeGreaterThan(before);
+  // Not every answer is followed by a request at once (a Heartbeat's answer waits for the next
+  // heartbeat.interval.ms): step again until one is (each step moves to the next answer only).
+  await expect(async () => {
+    await page.getByTestId('step-forward').click();
+    await expect.poll(() => requestsSent(page), { timeout: 2000 }).toBeGreaterThan(before);
+  }).toPass({ timeout: 15_000 });
   await expect(page.getByTestId('code-requests')).toContainText(
     /last: client:code-consumer: \w+ → broker-\d/,
   );
