@@ -1,9 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import { exactlyOnceLesson } from './14-exactly-once';
-import { walkLesson } from '../testing/walk';
+import { walkLesson, type StepPlan } from '../testing/walk';
 import type { HeadlessLesson } from '../testing/headless';
 
 const reveal = (h: HeadlessLesson, step: string) => h.actor.getSnapshot().context.reveals[step]!;
+
+/** The read-process-write prediction: the crashed attempt aborted, the retry committed once. */
+const PREDICT_EOS: StepPlan = {
+  answer: 'twice',
+  after: (h) => {
+    const r = reveal(h, 'predict-eos');
+    expect(r.correct).toBe('once');
+    expect(r.text).toMatch(/transaction \(.*__consumer_offsets-\d.*\) was \*\*aborted\*\* \(reason: fenced/);
+    expect(r.text).toMatch(/restarted proc read 2 transfers again, offsets 0 and 1/);
+    expect(r.text).toMatch(/results and group settler’s offset 2 together/);
+    expect(r.text).toMatch(
+      /rc \(read_committed\) saw “x1: settled” once and “x2: settled” once: each transfer’s effect exactly once/,
+    );
+    expect(r.text).toMatch(/ru \(read_uncommitted\) saw “x1: settled” twice and “x2: settled” twice/);
+    // The engine's own record: one aborted and one committed transaction of settler, each
+    // with __consumer_offsets in it; the group's committed offset is 2; rc read each result once.
+    const events = h.sim.events();
+    const outcome = (type: 'transaction.aborted' | 'transaction.committed') =>
+      events.flatMap((e) => (e.type === type && e.transactionalId === 'settler' ? [e] : []));
+    expect(outcome('transaction.aborted')).toHaveLength(1);
+    expect(outcome('transaction.committed')).toHaveLength(1);
+    for (const t of [...outcome('transaction.aborted'), ...outcome('transaction.committed')])
+      expect(t.partitions.some((p) => p.topic === '__consumer_offsets')).toBe(true);
+    const group = h.sim.snapshot().groups.find((g) => g.groupId === 'settler')!;
+    expect(group.offsets.find((o) => o.topic === 'transfers')?.offset).toBe(2);
+    const rcValues = events.flatMap((e) =>
+      e.type === 'consumer.received' && e.consumer === 'rc' ? e.records.map((x) => x.value) : [],
+    );
+    expect(rcValues.filter((v) => v === 'x1: settled')).toHaveLength(1);
+    expect(rcValues.filter((v) => v === 'x2: settled')).toHaveLength(1);
+    // proc read each transfer twice: the crashed attempt, then the retry.
+    const procOffsets = events.flatMap((e) =>
+      e.type === 'consumer.received' && e.consumer === 'proc' ? e.records.map((x) => x.offset) : [],
+    );
+    expect(procOffsets).toEqual([0, 1, 0, 1]);
+  },
+};
 
 describe('lesson 14 on the real engine', () => {
   it('a retry deduplicated, an atomic commit, a crashed transaction aborted, an abort of your own', () => {
@@ -47,43 +84,7 @@ describe('lesson 14 on the real engine', () => {
           );
         },
       },
-      'predict-eos': {
-        answer: 'twice',
-        after: (h) => {
-          const r = reveal(h, 'predict-eos');
-          expect(r.correct).toBe('once');
-          expect(r.text).toMatch(
-            /transaction \(.*__consumer_offsets-\d.*\) was \*\*aborted\*\* \(reason: fenced/,
-          );
-          expect(r.text).toMatch(/restarted proc read 2 transfers again, offsets 0 and 1/);
-          expect(r.text).toMatch(/results and group settler’s offset 2 together/);
-          expect(r.text).toMatch(
-            /rc \(read_committed\) saw “x1: settled” once and “x2: settled” once: each transfer’s effect exactly once/,
-          );
-          expect(r.text).toMatch(/ru \(read_uncommitted\) saw “x1: settled” twice and “x2: settled” twice/);
-          // The engine's own record: one aborted and one committed transaction of settler, each
-          // with __consumer_offsets in it; the group's committed offset is 2; rc read each result once.
-          const events = h.sim.events();
-          const outcome = (type: 'transaction.aborted' | 'transaction.committed') =>
-            events.flatMap((e) => (e.type === type && e.transactionalId === 'settler' ? [e] : []));
-          expect(outcome('transaction.aborted')).toHaveLength(1);
-          expect(outcome('transaction.committed')).toHaveLength(1);
-          for (const t of [...outcome('transaction.aborted'), ...outcome('transaction.committed')])
-            expect(t.partitions.some((p) => p.topic === '__consumer_offsets')).toBe(true);
-          const group = h.sim.snapshot().groups.find((g) => g.groupId === 'settler')!;
-          expect(group.offsets.find((o) => o.topic === 'transfers')?.offset).toBe(2);
-          const rcValues = events.flatMap((e) =>
-            e.type === 'consumer.received' && e.consumer === 'rc' ? e.records.map((x) => x.value) : [],
-          );
-          expect(rcValues.filter((v) => v === 'x1: settled')).toHaveLength(1);
-          expect(rcValues.filter((v) => v === 'x2: settled')).toHaveLength(1);
-          // proc read each transfer twice: the crashed attempt, then the retry.
-          const procOffsets = events.flatMap((e) =>
-            e.type === 'consumer.received' && e.consumer === 'proc' ? e.records.map((x) => x.offset) : [],
-          );
-          expect(procOffsets).toEqual([0, 1, 0, 1]);
-        },
-      },
+      'predict-eos': PREDICT_EOS,
       'challenge-abort': {
         wrong: (h) => {
           h.act([
@@ -127,43 +128,7 @@ describe('lesson 14 on the real engine', () => {
 describe('lesson 14: the challenge tells records by position, not value (learners hit this)', () => {
   it('an aborted "hello" passes even after a committed "hello"', () => {
     const h = walkLesson(exactlyOnceLesson, {
-      'predict-eos': {
-        answer: 'twice',
-        after: (h) => {
-          const r = reveal(h, 'predict-eos');
-          expect(r.correct).toBe('once');
-          expect(r.text).toMatch(
-            /transaction \(.*__consumer_offsets-\d.*\) was \*\*aborted\*\* \(reason: fenced/,
-          );
-          expect(r.text).toMatch(/restarted proc read 2 transfers again, offsets 0 and 1/);
-          expect(r.text).toMatch(/results and group settler’s offset 2 together/);
-          expect(r.text).toMatch(
-            /rc \(read_committed\) saw “x1: settled” once and “x2: settled” once: each transfer’s effect exactly once/,
-          );
-          expect(r.text).toMatch(/ru \(read_uncommitted\) saw “x1: settled” twice and “x2: settled” twice/);
-          // The engine's own record: one aborted and one committed transaction of settler, each
-          // with __consumer_offsets in it; the group's committed offset is 2; rc read each result once.
-          const events = h.sim.events();
-          const outcome = (type: 'transaction.aborted' | 'transaction.committed') =>
-            events.flatMap((e) => (e.type === type && e.transactionalId === 'settler' ? [e] : []));
-          expect(outcome('transaction.aborted')).toHaveLength(1);
-          expect(outcome('transaction.committed')).toHaveLength(1);
-          for (const t of [...outcome('transaction.aborted'), ...outcome('transaction.committed')])
-            expect(t.partitions.some((p) => p.topic === '__consumer_offsets')).toBe(true);
-          const group = h.sim.snapshot().groups.find((g) => g.groupId === 'settler')!;
-          expect(group.offsets.find((o) => o.topic === 'transfers')?.offset).toBe(2);
-          const rcValues = events.flatMap((e) =>
-            e.type === 'consumer.received' && e.consumer === 'rc' ? e.records.map((x) => x.value) : [],
-          );
-          expect(rcValues.filter((v) => v === 'x1: settled')).toHaveLength(1);
-          expect(rcValues.filter((v) => v === 'x2: settled')).toHaveLength(1);
-          // proc read each transfer twice: the crashed attempt, then the retry.
-          const procOffsets = events.flatMap((e) =>
-            e.type === 'consumer.received' && e.consumer === 'proc' ? e.records.map((x) => x.offset) : [],
-          );
-          expect(procOffsets).toEqual([0, 1, 0, 1]);
-        },
-      },
+      'predict-eos': PREDICT_EOS,
       'challenge-abort': {
         wrong: (h) => {
           h.act([
