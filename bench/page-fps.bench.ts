@@ -7,14 +7,12 @@
  * partition rows while it plays. Baseline from the same build and run: the same scenario with 12
  * partitions (what the app costs when partitions are few).
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
-import { build, preview } from 'vite';
+import type { Browser } from '@playwright/test';
 import { createSimulation, type SimulationOptions } from '../src/engine';
 import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/bridge/scenario';
 import { encodeScenarioForLink } from '../src/bridge/scenario-codec';
 import { report } from './measure';
+import { withServedApp } from './page-kit';
 
 const PORT = 4179;
 const OPEN_MS = 8000;
@@ -102,23 +100,7 @@ async function measure(browser: Browser, partitions: number): Promise<FpsResult>
 }
 
 export async function benchPageFps(): Promise<void> {
-  const outDir = join(tmpdir(), 'streamlab-bench-fps');
-  await build({
-    configFile: 'vite.config.ts',
-    logLevel: 'error',
-    build: { outDir, emptyOutDir: true, sourcemap: false },
-  });
-  const server = await preview({
-    configFile: 'vite.config.ts',
-    logLevel: 'error',
-    build: { outDir },
-    preview: { port: PORT, strictPort: true, host: '127.0.0.1' },
-  });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
-  try {
+  await withServedApp(PORT, async (browser) => {
     const few = await measure(browser, 12);
     const many = await measure(browser, 1000);
     report(
@@ -133,8 +115,5 @@ export async function benchPageFps(): Promise<void> {
       few.idle,
       'fps',
     );
-  } finally {
-    await browser.close();
-    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
-  }
+  });
 }

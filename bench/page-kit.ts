@@ -4,18 +4,13 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import type { Scenario } from '../src/bridge/scenario';
 import { encodeScenarioForLink } from '../src/bridge/scenario-codec';
 
-/** Builds and serves the app on `port`, opens `scenario` in a fresh page, runs `fn`, cleans up. */
-export async function withScenarioPage<T>(
-  port: number,
-  scenario: Scenario,
-  fn: (page: Page) => Promise<T>,
-  query = '',
-): Promise<T> {
+/** Builds the app, serves it with `vite preview` on `port`, launches Chromium, runs `fn`, cleans up. */
+export async function withServedApp<T>(port: number, fn: (browser: Browser) => Promise<T>): Promise<T> {
   const outDir = join(tmpdir(), `streamlab-bench-app-${port}`);
   await build({
     configFile: 'vite.config.ts',
@@ -33,6 +28,21 @@ export async function withScenarioPage<T>(
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
   try {
+    return await fn(browser);
+  } finally {
+    await browser.close();
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  }
+}
+
+/** Builds and serves the app on `port`, opens `scenario` in a fresh page, runs `fn`, cleans up. */
+export async function withScenarioPage<T>(
+  port: number,
+  scenario: Scenario,
+  fn: (page: Page) => Promise<T>,
+  query = '',
+): Promise<T> {
+  return withServedApp(port, async (browser) => {
     const link = await encodeScenarioForLink(scenario);
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     // tsx compiles page functions with esbuild's `__name` helper, which the page lacks; the
@@ -42,10 +52,7 @@ export async function withScenarioPage<T>(
     await page.goto(`http://127.0.0.1:${port}/?bench=${Date.now()}${query}#scenario=${link}`);
     await page.getByTestId('engine-status').filter({ hasText: 'Engine ready' }).waitFor({ timeout: 120_000 });
     return await fn(page);
-  } finally {
-    await browser.close();
-    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
-  }
+  });
 }
 
 export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;

@@ -5,14 +5,10 @@
  * by frame, for the clock and event count on screen to change. Baseline from the same page and
  * run: an input that changes nothing, to the next frame (the frame rate's floor).
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
 import { createSimulation, type SimulationOptions } from '../src/engine';
 import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/bridge/scenario';
-import { encodeScenarioForLink } from '../src/bridge/scenario-codec';
 import { report } from './measure';
+import { median, withScenarioPage } from './page-kit';
 
 const EVENTS = 100_000;
 const PORT = 4178;
@@ -56,29 +52,7 @@ interface PageResult {
 }
 
 export async function benchPageTimeTravel(): Promise<void> {
-  const outDir = join(tmpdir(), 'streamlab-bench-app');
-  await build({
-    configFile: 'vite.config.ts',
-    logLevel: 'error',
-    build: { outDir, emptyOutDir: true, sourcemap: false },
-  });
-  const server = await preview({
-    configFile: 'vite.config.ts',
-    logLevel: 'error',
-    build: { outDir },
-    preview: { port: PORT, strictPort: true, host: '127.0.0.1' },
-  });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
-  try {
-    const link = await encodeScenarioForLink(bigScenario());
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    // tsx compiles the function below with esbuild's `__name` helper, which the page lacks.
-    await page.addInitScript('window.__name = (f) => f');
-    await page.goto(`http://127.0.0.1:${PORT}/?bench=${Date.now()}#scenario=${link}`);
-    await page.getByTestId('engine-status').filter({ hasText: 'Engine ready' }).waitFor({ timeout: 120_000 });
+  await withScenarioPage(PORT, bigScenario(), async (page) => {
     const result = await page.evaluate(async (): Promise<PageResult> => {
       const text = (id: string) => document.querySelector(`[data-testid="${id}"]`);
       const shown = () =>
@@ -130,7 +104,6 @@ export async function benchPageTimeTravel(): Promise<void> {
       return { back, scrub, floor, events };
     });
     if (process.env.BENCH_VERBOSE) console.log(JSON.stringify(result));
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
     const floor = median(result.floor);
     report(
       `app: Back (←) at ${result.events} events, input to new frame (median, aim ≤ 50 ms)`,
@@ -151,8 +124,5 @@ export async function benchPageTimeTravel(): Promise<void> {
       floor,
       'ms',
     );
-  } finally {
-    await browser.close();
-    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
-  }
+  });
 }
