@@ -67,6 +67,16 @@ type Reply = Extract<
   }
 >;
 
+/** A reply that is not the answer asked for: the worker's refusal in Kafka's words, or a fault. */
+function refusal(reply: Reply): { ok: false; code: ErrorCode | 'FAULT'; message: string } {
+  if (reply.type === 'rejected') return { ok: false, code: reply.code, message: reply.message };
+  return { ok: false, code: 'FAULT', message: reply.type === 'fault' ? reply.message : 'unexpected reply' };
+}
+
+function dispatchResult(reply: Reply): DispatchResult {
+  return reply.type === 'dispatched' ? { ok: true, commandId: reply.commandId } : refusal(reply);
+}
+
 export interface RpcDetail {
   request: EngineEvent | null;
   response: EngineEvent | null;
@@ -144,34 +154,12 @@ export class EngineClient {
   }
 
   dispatch(command: Command): Promise<DispatchResult> {
-    return this.request(
-      (requestId) => ({ type: 'dispatch', requestId, command }),
-      (reply) => {
-        if (reply.type === 'dispatched') return { ok: true, commandId: reply.commandId };
-        if (reply.type === 'rejected') return { ok: false, code: reply.code, message: reply.message };
-        return {
-          ok: false,
-          code: 'FAULT',
-          message: reply.type === 'fault' ? reply.message : 'unexpected reply',
-        };
-      },
-    );
+    return this.request((requestId) => ({ type: 'dispatch', requestId, command }), dispatchResult);
   }
 
   /** Many commands in one request (a burst of sends): answered once, like `dispatch`. */
   dispatchMany(commands: Command[]): Promise<DispatchResult> {
-    return this.request(
-      (requestId) => ({ type: 'dispatchMany', requestId, commands }),
-      (reply) => {
-        if (reply.type === 'dispatched') return { ok: true, commandId: reply.commandId };
-        if (reply.type === 'rejected') return { ok: false, code: reply.code, message: reply.message };
-        return {
-          ok: false,
-          code: 'FAULT',
-          message: reply.type === 'fault' ? reply.message : 'unexpected reply',
-        };
-      },
-    );
+    return this.request((requestId) => ({ type: 'dispatchMany', requestId, commands }), dispatchResult);
   }
 
   /** A page of one replica's log (for the inspector). */
@@ -187,12 +175,7 @@ export class EngineClient {
       (reply) => {
         if (reply.type === 'logPage')
           return { ok: true, total: reply.total, from: reply.from, records: reply.records };
-        if (reply.type === 'rejected') return { ok: false, code: reply.code, message: reply.message };
-        return {
-          ok: false,
-          code: 'FAULT',
-          message: reply.type === 'fault' ? reply.message : 'unexpected reply',
-        };
+        return refusal(reply);
       },
     );
   }
