@@ -187,6 +187,55 @@ describe('a streams application on the cluster', () => {
     expect(values(sim, 'totals', 'read_committed').at(-1)).toBe('alice=2');
   });
 
+  it('a restored suppress buffer does not emit a final result again (its changelog tombstones are read back)', () => {
+    const sim = streamsCluster(3);
+    const finalCounts: TopologyStep[] = [
+      { id: 'in', op: 'stream', topic: 'purchases' },
+      { id: 'g', op: 'groupByKey', from: 'in' },
+      { id: 'w', op: 'windowedBy', from: 'g', windows: { type: 'tumbling', sizeMs: 10_000, graceMs: 0 } },
+      { id: 'c', op: 'aggregate', from: 'w', kind: 'count', store: 'per-window' },
+      { id: 's', op: 'suppress', from: 'c' },
+      { id: 'out', op: 'toStream', from: 's' },
+      { id: 'to', op: 'to', from: 'out', topic: 'totals' },
+    ];
+    sim.dispatch({
+      type: 'streams.create',
+      app: 'shop',
+      topology: { steps: finalCounts },
+      config: { 'processing.guarantee': 'exactly_once_v2', ...FAST_GROUP },
+    });
+    sim.runFor(500);
+    sim.dispatch({ type: 'streams.start', app: 'shop', instance: 'a' });
+    sim.runFor(8000);
+    const at = (key: string, timestamp: number) =>
+      sim.dispatch({
+        type: 'producer.send',
+        producer: 'shop',
+        topic: 'purchases',
+        key,
+        value: '1',
+        timestamp,
+      });
+    // Same key, same partition: 5 s is in [0 s, 10 s); 12 s closes it, and its count is emitted.
+    at('alice', 5000);
+    sim.runFor(300);
+    at('alice', 12_000);
+    sim.runFor(3000);
+    expect(values(sim, 'totals', 'read_committed')).toEqual(['[alice@0/10000]=1']);
+    sim.dispatch({ type: 'streams.crash', instance: 'a' });
+    sim.runFor(500);
+    sim.dispatch({ type: 'streams.restart', instance: 'a' });
+    sim.runFor(20_000);
+    // The buffer comes back from its changelog: [10 s, 20 s) still waits; [0 s, 10 s) was emitted
+    // and tombstoned. Stream time passing 20 s emits the second window only.
+    at('alice', 25_000);
+    sim.runFor(3000);
+    expect(values(sim, 'totals', 'read_committed').sort(), tail(sim)).toEqual([
+      '[alice@0/10000]=1',
+      '[alice@10000/20000]=1',
+    ]);
+  });
+
   it('is deterministic and replays from its command log', () => {
     const build = () => {
       const sim = streamsCluster(9);

@@ -30,12 +30,27 @@ export class SuppressProcessor {
   /** Buffers one update (its record timestamp advances this processor's stream time); returns what is evicted. */
   process(change: Change, recordTimestampMs: number): Change[] {
     this.state.observedStreamTimeMs = Math.max(this.state.observedStreamTimeMs, recordTimestampMs);
+    this.put(change);
+    return this.evict();
+  }
+
+  /**
+   * One record of the buffer's changelog, read back while the task restores: an update is buffered
+   * again, a tombstone (written when the result was emitted) removes it, and nothing is emitted
+   * (InMemoryTimeOrderedKeyValueChangeBuffer#restoreBatch). Without the tombstones, a restored
+   * buffer would emit every result it had already emitted once more.
+   */
+  restore(id: string, change: Change | null): void {
+    if (change === null) this.buffer.delete(id);
+    else this.put(change);
+  }
+
+  private put(change: Change): void {
     const id = change.win ? `${change.win.startMs}:${change.win.endMs}:${change.key}` : change.key;
     const prior = this.buffer.get(id);
     // The buffer keeps the newest value and the oldest old value, like Kafka's Change folding.
     this.buffer.delete(id);
     this.buffer.set(id, prior ? { ...change, oldValue: prior.oldValue } : change);
-    return this.evict();
   }
 
   private bufferTime(c: Change): number {

@@ -198,9 +198,9 @@ function suppressProcessor(
   const proc = new SuppressProcessor(suppressDuration(windowsOf(task, from)!), state);
   const store = node.stores[0]!;
   task.state.suppressors.set(node.name, { proc, store });
-  task.restorers.set(store, (_key, value) => {
-    if (value !== null) proc.process(JSON.parse(value) as Change, -1);
-  });
+  task.restorers.set(store, (key, value) =>
+    proc.restore(key, value === null ? null : (JSON.parse(value) as Change)),
+  );
   return (r) => {
     const change: Change = {
       key: r.key!,
