@@ -45,13 +45,19 @@ export function checkDuplicate(c: CheckerState, tp: TpLogs, x: Entry): void {
         `${x.producer}'s record ${recordName(x)} was written to ${tpName(tp)} at offset ${y.offset} (${seconds(y.appendAtMs)}) and again at offset ${x.offset} (${seconds(x.appendAtMs)}).`,
         retry && retry.seq > y.appendSeq
           ? `${x.producer} retried at ${seconds(retry.atMs)} because it never heard that the first copy was written.`
-          : `The same batch reached the leader twice.`,
+          : config
+            ? `The same batch reached the leader twice.`
+            : `It was produced a second time: a retry, or the same input processed again after a restart.`,
       ],
-      because: !config?.idempotent
-        ? `${x.producer} has enable.idempotence=false: the broker cannot tell a retry from a new record.`
-        : newId
-          ? `${x.producer} got a new producer id between the copies, so the broker could not match the retry to the first copy.`
-          : `An idempotent producer's retry carries the same producer id and sequence: the leader must answer it as a duplicate, not append it.`,
+      // A producer the trace never created (a stream-processing application's own) has no settings
+      // here: say so rather than guess its enable.idempotence.
+      because: !config
+        ? `${x.producer} is an application's own producer, outside the checker's view of producer settings: the broker cannot tell its second copy from a new record.`
+        : !config.idempotent
+          ? `${x.producer} has enable.idempotence=false: the broker cannot tell a retry from a new record.`
+          : newId
+            ? `${x.producer} got a new producer id between the copies, so the broker could not match the retry to the first copy.`
+            : `An idempotent producer's retry carries the same producer id and sequence: the leader must answer it as a duplicate, not append it.`,
       steps,
     });
   }
