@@ -33,6 +33,11 @@ function lessonMasks(page: Page) {
     page.getByTestId('cluster-summary'),
     // What playback is doing around key moments depends on where the playhead stopped.
     page.getByTestId('key-moments'),
+    // So do the fault marks' places along the scrubber and its end time, and how far the step's
+    // text has scrolled to show the passed challenge: this test is about the cluster's layout.
+    page.getByTestId('scrubber-fault'),
+    page.getByTestId('timeline-end'),
+    page.getByTestId('lesson-pane'),
   ];
 }
 

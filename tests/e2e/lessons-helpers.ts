@@ -82,13 +82,31 @@ export async function finish(page: Page): Promise<void> {
  * A screenshot of the lesson pane, paused so nothing moves; the live status line is masked (it
  * follows the simulation's numbers, which depend on where the playhead stopped).
  */
+/**
+ * The lesson pane's screenshot. `mask` hides text that follows the run (an election's epoch and
+ * voters); each masked element is held to three lines for the shot, so a longer or shorter text
+ * does not move what follows it or stretch the mask past the pane.
+ */
 export async function paneShot(page: Page, name: string, mask: Locator[] = []): Promise<void> {
   const play = page.getByTestId('play-pause');
   const wasPlaying = (await play.getAttribute('aria-pressed')) === 'true';
   if (wasPlaying) await play.click();
+  const hold = (on: boolean) =>
+    Promise.all(
+      mask.map((m) =>
+        m.evaluateAll((els, on) => {
+          for (const el of els as HTMLElement[]) {
+            el.style.height = on ? '4.5em' : '';
+            el.style.overflow = on ? 'hidden' : '';
+          }
+        }, on),
+      ),
+    );
+  await hold(true);
   await expect(page.getByTestId('lesson-pane')).toHaveScreenshot(name, {
     mask: [page.getByTestId('step-status'), ...mask],
   });
+  await hold(false);
   if (wasPlaying) await play.click();
 }
 
