@@ -71,9 +71,13 @@ test.describe('a 1024×768 tablet', () => {
     await page.getByTestId('tab-produce').tap();
     await page.getByTestId('producer-create').tap();
     await page.getByTestId('send').tap();
-    await forwardSeconds(page, 1);
     const leader = page.locator('[data-testid="replica"][data-role="leader"][data-hw="1"]');
-    await expect(leader).toHaveCount(1);
+    // The tap reaches the worker when it does (a loaded machine is slow): a second at a time until
+    // the record is committed.
+    await expect(async () => {
+      await forwardSeconds(page, 1);
+      await expect(leader).toHaveCount(1, { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
     await leader.tap();
     await expect(page.getByTestId('replica-inspector')).toBeVisible();
     await expect(page.getByTestId('record')).toHaveCount(1);
