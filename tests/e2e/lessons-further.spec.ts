@@ -7,8 +7,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { CONTENTS_SIZE } from '../../src/lessons/catalog';
 import {
+  FACT_TIMEOUT,
   addConsumer,
   checkUntilPassed,
+  crash,
   expectHint,
   expectStep,
   finish,
@@ -163,5 +165,53 @@ test('lesson 14, exactly-once: a deduplicated retry, an atomic commit, a rollbac
   await mine.getByTestId('txn-abort').click();
   await checkUntilPassed(page);
   await expect(page.getByTestId('challenge-passed')).toContainText('ru read “undo me”; rc read none of them');
+  await finish(page);
+});
+
+test('lesson 15, other platforms: shards as partitions, an iterator as a reset, a group as a subscription', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await openLesson(page, '15-other-platforms');
+  await expect(page.getByTestId('lesson-title')).toHaveText(
+    `Lesson 15 of ${CONTENTS_SIZE} · Going further: Other platforms`,
+  );
+  await expectStep(page, 1, 8, 'The same ideas, other names');
+  await next(page);
+
+  // Kinesis: each partition key's hash picks a shard, as the record key picks a partition.
+  await press(page, 'send');
+  await expect(page.getByTestId('lesson-next')).toBeEnabled({ timeout: FACT_TIMEOUT });
+  await expect(page.getByTestId('lesson-fact-seen')).toContainText(/clicks-0 got .*; clicks-1 got /);
+  await next(page);
+  // A TRIM_HORIZON iterator is auto.offset.reset=earliest: both partitions from offset 0.
+  await expect(page.getByTestId('lesson-next')).toBeEnabled({ timeout: FACT_TIMEOUT });
+  await expect(page.getByTestId('lesson-fact-seen')).toContainText(/retention\.ms = 604800000 ms \(7 days/);
+  await next(page);
+
+  // Pulsar's subscription types: the group keeps each key on one consumer, like Key_Shared.
+  const reveal = await predict(page, 'shared');
+  await expect(reveal).toContainText(/c1 owns clicks-\d/);
+  await expect(page.getByTestId('reveal-verdict')).not.toHaveText('Your prediction was right.');
+  await next(page);
+  await expectStep(page, 5, 8, 'Pulsar: brokers over BookKeeper');
+  await next(page);
+
+  // Event Hubs' checkpoints are Kafka's commits.
+  await press(page, 'commit');
+  await expect(page.getByTestId('lesson-next')).toBeEnabled({ timeout: FACT_TIMEOUT });
+  await expect(page.getByTestId('lesson-fact-seen')).toContainText(/c1 committed clicks-\d at 6/);
+  await next(page);
+
+  // Exclusive, the Kafka way: one member alone in its group gets every partition.
+  await expectHint(page, /c1 and c2 each still own a partition/);
+  await crash(page, 'consumer:c2');
+  await checkUntilPassed(page);
+  await expect(page.getByTestId('challenge-passed')).toContainText(/alone owns clicks-0 and clicks-1/);
+  await page.screenshot({ path: '/tmp/lessons-shots/lesson-15-exclusive-1280.png' });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.screenshot({ path: '/tmp/lessons-shots/lesson-15-exclusive-1024.png' });
+  await next(page);
+  await expectStep(page, 8, 8, 'One map');
   await finish(page);
 });
