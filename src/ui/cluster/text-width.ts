@@ -30,3 +30,18 @@ export function textWidth(text: string, fontPx: number, bold = false): number {
 export function fitWidth(widthPx: number, fontPx: number, bold: boolean, ...choices: string[]): string {
   return choices.find((c) => textWidth(c, fontPx, bold) <= widthPx) ?? choices.at(-1) ?? '';
 }
+
+/**
+ * `text` if it fits `widthPx`, else its start and end around a "…" (a topic's application prefix
+ * and its `-changelog` suffix both stay readable), as long as fits.
+ */
+export function middleEllipsis(text: string, widthPx: number, fontPx: number, bold = false): string {
+  if (textWidth(text, fontPx, bold) <= widthPx) return text;
+  const chars = [...text];
+  for (let keep = chars.length - 1; keep > 1; keep--) {
+    const head = Math.floor(keep / 2);
+    const candidate = `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (keep - head)).join('')}`;
+    if (textWidth(candidate, fontPx, bold) <= widthPx) return candidate;
+  }
+  return '…';
+}

@@ -4,6 +4,7 @@
  * the sources. Live counts are summed over every instance's tasks from the snapshot.
  */
 import { scaleLinear } from 'd3';
+import { textWidth } from '../cluster/text-width';
 import type { StreamsAppSnapshot, TopologyGraph, TopologyNode } from '../../engine/index';
 
 export interface GraphBox {
@@ -55,6 +56,9 @@ export function pointOnEdge(c: GraphEdge['curve'], t: number): { x: number; y: n
 }
 
 const BOX_W = 136;
+const MAX_BOX_W = 260;
+/** The box label's font size (StreamsView.svelte's `.box .label`). */
+const LABEL_PX = 11;
 const BOX_H = 44;
 const LANE_GAP = 16;
 
@@ -95,9 +99,16 @@ export function topologyLayout(
   for (const n of graph.nodes) depthOf(n.name);
   // Columns: 0 for the topics read, 1..max for the processors, max+1 for the topics written.
   const maxDepth = Math.max(1, ...depth.values());
+  // Boxes as wide as the longest name they show (a store or a topic name kept whole, never cut),
+  // up to a limit past which the view's text shortens it in the middle; the graph scrolls sideways.
+  const shown = graph.nodes.flatMap((n) => [labelOf(n, graph), ...n.topics.map(internalName)]);
+  const boxW = Math.min(
+    MAX_BOX_W,
+    Math.max(BOX_W, ...shown.map((t) => Math.ceil(textWidth(t, LABEL_PX, true)) + 16)),
+  );
   const x = scaleLinear()
     .domain([0, maxDepth + 1])
-    .range([8, 8 + (maxDepth + 1) * (BOX_W + 40)]);
+    .range([8, 8 + (maxDepth + 1) * (boxW + 40)]);
   const laneRows = graph.subtopologies.map((members) => {
     const perColumn = new Map<number, number>();
     for (const name of members) {
@@ -133,7 +144,7 @@ export function topologyLayout(
         name,
         x: x(col),
         y: place(col),
-        w: BOX_W,
+        w: boxW,
         h: BOX_H,
         processed: c.processed,
         dropped: c.dropped,
@@ -151,7 +162,7 @@ export function topologyLayout(
             name: topic,
             x: x(tcol),
             y: place(tcol),
-            w: BOX_W,
+            w: boxW,
             h: BOX_H,
             processed: 0,
             dropped: 0,
@@ -181,5 +192,5 @@ export function topologyLayout(
     e.path = `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
     e.curve = [x1, y1, mid, y1, mid, y2, x2, y2];
   }
-  return { width: x(maxDepth + 1) + BOX_W + 8, height: top, boxes, edges, lanes };
+  return { width: x(maxDepth + 1) + boxW + 8, height: top, boxes, edges, lanes };
 }
