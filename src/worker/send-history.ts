@@ -48,7 +48,7 @@ export interface TraceReader {
 }
 
 /** Is this the acceptance of one `producer.send` (a burst is accepted as its sends, one by one)? */
-export function isSendAccepted(e: EngineEvent): boolean {
+export function isSendAccepted(e: EngineEvent): e is EventOf<'command.accepted'> {
   return e.type === 'command.accepted' && e.command.type === 'producer.send';
 }
 
@@ -94,7 +94,7 @@ export function sendHistory(trace: TraceReader, snapshot: Pick<ClusterSnapshot, 
  */
 function ofKeptSends(events: EngineEvent[]): EngineEvent[] {
   const kept = new Set<number>();
-  for (const e of events) if (isSendAccepted(e)) kept.add((e as EventOf<'command.accepted'>).commandId);
+  for (const e of events) if (isSendAccepted(e)) kept.add(e.commandId);
   return events.filter((e) => {
     switch (e.type) {
       case 'producer.queued':

@@ -101,7 +101,8 @@ export function topologyLayout(
   const maxDepth = Math.max(1, ...depth.values());
   // Boxes as wide as the longest name they show (a store or a topic name kept whole, never cut),
   // up to a limit past which the view's text shortens it in the middle; the graph scrolls sideways.
-  const shown = graph.nodes.flatMap((n) => [labelOf(n, graph), ...n.topics.map(internalName)]);
+  const labels = new Map(graph.nodes.map((n) => [n.name, labelOf(n, graph)]));
+  const shown = graph.nodes.flatMap((n) => [labels.get(n.name)!, ...n.topics.map(internalName)]);
   const boxW = Math.min(
     MAX_BOX_W,
     Math.max(BOX_W, ...shown.map((t) => Math.ceil(textWidth(t, LABEL_PX, true)) + 16)),
@@ -140,7 +141,7 @@ export function topologyLayout(
       boxes.push({
         id: name,
         kind: n.kind,
-        label: labelOf(n, graph),
+        label: labels.get(name)!,
         name,
         x: x(col),
         y: place(col),
