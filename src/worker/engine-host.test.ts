@@ -5,7 +5,7 @@ import { EngineHost } from './engine-host';
 import type { Batch, OpenPlan, WorkerMessage } from '../bridge/protocol';
 import { LocalLockRegistry, type SessionLocks } from '../bridge/session-locks';
 import { MemorySessionStore, openSessionStore, type SessionStore } from './session-store';
-import { KEYFRAME_STORE_EVERY_ACTIONS } from './session-writer';
+import { FLUSH_DELAY_MS, JUMP_REST_MS, KEYFRAME_STORE_EVERY_ACTIONS } from './session-writer';
 
 const options: SimulationOptions = { seed: 1, brokers: 3 };
 const fresh = (atMs?: number): OpenPlan => ({
@@ -629,6 +629,38 @@ describe('the guarantee checks after a step back', () => {
     const checks = only(messages, 'batch').filter((b) => b.cause === 'checks');
     expect(checks).toHaveLength(1); // one restart, after the last move
     expect(checks[0]!.batch.guarantees?.findings).toBeDefined();
+  });
+});
+
+describe('saving while the learner goes back', () => {
+  it('writes the logs and position only once the playhead rests, not between two Backs', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = new MemorySessionStore();
+      const messages: WorkerMessage[] = [];
+      const host = new EngineHost({
+        post: (m) => messages.push(m),
+        openStore: async () => ({ store, persistent: true }),
+        newId: () => `session-${++ids}`,
+        clock: () => 0,
+      });
+      await host.receive({ type: 'init', open: fresh() });
+      await host.receive({ type: 'advance', ms: 3000 });
+      await vi.advanceTimersByTimeAsync(2000); // saved and at rest
+      const saves = vi.spyOn(store, 'savePosition');
+      // Backs a learner presses a little more often than the ordinary save delay.
+      for (let i = 0; i < 6; i++) {
+        await host.receive({ type: 'stepBack' });
+        await vi.advanceTimersByTimeAsync(FLUSH_DELAY_MS + 100);
+      }
+      expect(saves).not.toHaveBeenCalled();
+      expect(only(messages, 'storage').at(-1)?.storage).toEqual({ persistent: true, saved: false });
+      await vi.advanceTimersByTimeAsync(JUMP_REST_MS);
+      // Saved where the learner stopped.
+      expect(saves.mock.calls.at(-1)?.[1].nowMs).toBe(only(messages, 'batch').at(-1)!.batch.nowMs);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -582,7 +582,7 @@ export class EngineHost {
   ): void {
     const jump = cause === 'seek' || cause === 'stepBack' || cause === 'restoreFuture';
     this.post({ type: 'batch', batch: this.batch(session, false, jump), cause, ...extra });
-    session.writer.changed();
+    session.writer.changed({ jump });
   }
 
   /** `jump`: the playhead was moved by hand (Back, the scrubber), and may well move again soon. */

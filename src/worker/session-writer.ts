@@ -21,6 +21,14 @@ import type { Timeline } from './timeline';
 /** How long after a change the position and logs are saved. */
 export const FLUSH_DELAY_MS = 200;
 /**
+ * After a jump (Back, the scrubber, a restored future) they wait until the playhead has rested
+ * this long instead, each jump starting the wait again. Saving after a jump rewrites the stored
+ * logs to the new point in time, most of which the next jump makes stale; done between two presses
+ * of Back (or two moves of the scrubber), that work delayed the second by a few hundred ms at
+ * 100 000 events. Commands are not derived data: they are still written at once.
+ */
+export const JUMP_REST_MS = 500;
+/**
  * A keyframe is stored when the simulation comes to rest this many actions away from the last
  * one stored (decision 0007): a reload then replays at most about this many (~50 ms).
  */
@@ -100,8 +108,11 @@ export class SessionWriter {
     return this.mirror?.recordsWritten ?? 0;
   }
 
-  /** The timeline moved or changed: write new commands now, the rest shortly. */
-  changed(): void {
+  /**
+   * The timeline moved or changed: write new commands now, the rest shortly (`jump`: the playhead
+   * was moved by hand and may well move again soon; the rest waits until it has rested).
+   */
+  changed(options: { jump?: boolean } = {}): void {
     if (this.stopped) return;
     if (this.timeline.branchVersion !== this.branch) {
       // A fork: stored keyframes may describe the abandoned future. Forget them before the new
@@ -126,10 +137,17 @@ export class SessionWriter {
     }
     this.dirty = true;
     this.setSaved(false);
-    this.timer ??= setTimeout(() => {
+    if (options.jump && this.timer !== undefined) {
+      clearTimeout(this.timer);
       this.timer = undefined;
-      void this.flush();
-    }, FLUSH_DELAY_MS);
+    }
+    this.timer ??= setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.flush();
+      },
+      options.jump ? JUMP_REST_MS : FLUSH_DELAY_MS,
+    );
   }
 
   private savePosition(): Promise<void> {
