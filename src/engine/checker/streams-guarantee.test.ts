@@ -10,6 +10,7 @@ import { ECHO_AND_COUNT, readTopic, streamsCluster } from '../streams/app-kit';
 import type { ProcessingGuarantee } from '../streams/app-types';
 import type { EngineEvent } from '../types';
 import { checkTrace } from './checker';
+import { offsetGrid } from './grid';
 import type { Finding } from './types';
 
 /** Two records processed and sent, then the instance crashes before its commit and restarts. */
@@ -75,6 +76,20 @@ describe('a Streams application under at_least_once', () => {
       'partition.appended',
     ]);
     expect(f.steps.every((s) => bySeq.get(s.seq)!.atMs === s.atMs)).toBe(true);
+  });
+
+  it("the offset grid marks both copies ×2 on the instance's row, committed by the application", () => {
+    const c = checkTrace(alos.events);
+    const [first, second] = dupsIn(c.findings(), 'echo');
+    const grid = offsetGrid(c, 'echo', first!.partition, { from: 0, width: 10 })!;
+    const row = grid.rows.find((r) => r.label === 'streams:a')!;
+    const marked = row.cells.filter((x) => x.mark === 'duplicate');
+    expect(marked.map((x) => x.offset)).toEqual(
+      [first!.offset, second!.offset, ...first!.otherOffsets, ...second!.otherOffsets].sort(),
+    );
+    // The crashed run never committed its copy; the run after the restart committed the second.
+    expect(marked[0]!.title).toMatch(/, not committed \(yet\)\. Written twice/);
+    expect(marked.at(-1)!.title).toMatch(/, committed by app shop at [\d.]+ s\. Written twice/);
   });
 });
 
