@@ -11,7 +11,9 @@
  *   copy's transaction is open the pair waits, and is judged at its COMMIT or ABORT marker.
  * An application's output is identified by what reprocessing reproduces: the same key, value and
  * timestamp (a Streams output keeps its input's time) in the same partition. Its batching may
- * differ on the second run, so the record's place in its batch is not part of it.
+ * differ on the second run, so the record's place in its batch is not part of it. Reprocessing
+ * follows a crash, a rebalance or a corrupted task: equal records with none of these between them
+ * are outputs of equal inputs, not a duplicate.
  */
 import type { CheckerState } from './checker-state';
 import { recordName, tpName } from './explain';
@@ -27,6 +29,9 @@ export function checkAppDuplicate(c: CheckerState, tp: TpLogs, x: Entry, app: Ap
   const y = tp.byIdentity.get(identity);
   tp.byIdentity.set(identity, x);
   if (!y || y === x || y.lost || tp.written[y.offset] !== y) return;
+  // Equal inputs sent in one millisecond give equal outputs: a copy is a reprocessed one only if
+  // the application crashed, rebalanced or rebuilt a task since the first was written.
+  if (c.apps.lastDisruptionSeq(app.app) < y.appendSeq) return;
   if (app.guarantee !== 'exactly_once_v2') return reportAppDuplicate(c, tp, y, x, app);
   if (x.txn === 'aborted' || y.txn === 'aborted') return;
   if (visible(x) && visible(y)) return reportAppDuplicate(c, tp, y, x, app);

@@ -163,6 +163,8 @@ export class GuaranteeChecker implements CheckerState {
       case 'streams.created':
       case 'streams.crashed':
       case 'streams.restarted':
+      case 'streams.tasksAssigned':
+      case 'streams.tasksCorrupted':
         return this.apps.on(e);
       case 'streams.committed':
         this.apps.on(e);

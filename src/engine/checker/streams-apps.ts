@@ -37,6 +37,8 @@ export class StreamsApps {
   private readonly committed = new Map<string, Map<string, number>>();
   /** application → its instances' recent crashes, oldest first. */
   private readonly crashes = new Map<string, AppCrash[]>();
+  /** application → seq of its last crash, rebalance or corrupted task: what makes it reprocess. */
+  private readonly disrupted = new Map<string, number>();
   /** at_least_once: instance node → its output not yet covered by a commit (acknowledged then). */
   private readonly unacked = new Map<string, { tp: TpLogs; x: Entry }[]>();
 
@@ -60,6 +62,10 @@ export class StreamsApps {
           last.restart = { seq: e.seq, atMs: e.atMs };
         return;
       }
+      case 'streams.tasksAssigned':
+      case 'streams.tasksCorrupted':
+        this.disrupted.set(e.app, e.seq);
+        return;
       case 'streams.committed': {
         let m = this.committed.get(e.app);
         if (!m) this.committed.set(e.app, (m = new Map()));
@@ -77,6 +83,14 @@ export class StreamsApps {
     const app = this.nodes.get(writer);
     if (app === undefined) return null;
     return { app, guarantee: this.guarantees.get(app) ?? null };
+  }
+
+  /**
+   * Seq of the application's last crash, task assignment or corrupted task. Input is processed
+   * twice only after one of these: two equal outputs with none between come from two equal inputs.
+   */
+  lastDisruptionSeq(app: string): number {
+    return this.disrupted.get(app) ?? -1;
   }
 
   /** The latest crash of one of the application's instances between two trace points. */
@@ -109,6 +123,7 @@ export class StreamsApps {
   private onCrash(node: string, seq: number, atMs: number): void {
     const app = this.nodes.get(node);
     if (app === undefined) return;
+    this.disrupted.set(app, seq);
     // A crashed instance's unacknowledged output may never be acknowledged: it was not committed.
     this.unacked.delete(node);
     const offsets = [...(this.committed.get(app) ?? [])].map(([tp, o]) => `${tp} offset ${o}`);
