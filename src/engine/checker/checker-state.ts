@@ -6,6 +6,7 @@
 import type { ConsumerConfig } from '../client/consumer-config';
 import type { ProducerConfig } from '../client/producer-config';
 import type { Entry, TpLogs } from './replica-logs';
+import type { StreamsApps } from './streams-apps';
 import type { Finding } from './types';
 
 /** What one consumer group has read of one partition. */
@@ -34,7 +35,7 @@ export interface KeyAck {
   atMs: number;
 }
 
-/** Exactly the checker members produce-checks.ts and reads.ts use; GuaranteeChecker implements it. */
+/** Exactly the checker members produce-checks.ts, app-checks.ts and reads.ts use; GuaranteeChecker implements it. */
 export interface CheckerState {
   readonly producers: ReadonlyMap<string, ProducerConfig>;
   readonly consumers: ReadonlyMap<string, ConsumerConfig & { groupId: string | null }>;
@@ -42,6 +43,8 @@ export interface CheckerState {
   readonly keyOrder: Map<string, KeyAck[]>;
   readonly retries: ReadonlyMap<string, { seq: number; atMs: number }>;
   readonly reads: ReadState;
+  /** Streams applications: their processing.guarantee, instances and crashes. */
+  readonly apps: StreamsApps;
   tp(topic: string, partition: number): TpLogs;
   add(f: Finding): void;
   retract(id: string): void;

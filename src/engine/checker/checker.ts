@@ -17,6 +17,7 @@ import {
   batchRecords,
   followerAppend,
   leaderAppend,
+  newEntry,
   newTpLogs,
   truncate,
   type Entry,
@@ -24,6 +25,8 @@ import {
 } from './replica-logs';
 import type { Finding } from './types';
 import { checkDuplicate, checkOrder } from './produce-checks';
+import { appLossWords, checkAppDuplicate, settleTwin } from './app-checks';
+import { StreamsApps } from './streams-apps';
 
 const brokerOf = (node: string) => (node.startsWith('broker-') ? Number(node.slice(7)) : -1);
 
@@ -33,6 +36,7 @@ export class GuaranteeChecker implements CheckerState {
   readonly consumers = new Map<string, ConsumerConfig & { groupId: string | null }>();
   readonly crashes = new Map<number, { seq: number; atMs: number }>();
   readonly reads: ReadState = newReadState();
+  readonly apps = new StreamsApps();
   private readonly list: Finding[] = [];
   private readonly ids = new Set<string>();
   /** Bodies of Produce requests and broker-to-broker Fetch responses still in flight. */
@@ -156,6 +160,16 @@ export class GuaranteeChecker implements CheckerState {
       case 'consumer.received':
       case 'consumer.positionSet':
         return checkReads(this, e);
+      case 'streams.created':
+      case 'streams.crashed':
+      case 'streams.restarted':
+      case 'streams.tasksAssigned':
+      case 'streams.tasksCorrupted':
+        return this.apps.on(e);
+      case 'streams.committed':
+        this.apps.on(e);
+        if (e.guarantee !== 'exactly_once_v2') this.onAppCommit(e);
+        return;
       default:
         return;
     }
@@ -163,32 +177,13 @@ export class GuaranteeChecker implements CheckerState {
 
   private onCommand(e: EventOf<'command.accepted'>): void {
     const c = e.command;
-    if (c.type === 'producer.create') this.producers.set(c.producer, resolveProducerConfig(c.config ?? {}));
+    if (c.type === 'streams.start') this.apps.on(e);
+    else if (c.type === 'producer.create')
+      this.producers.set(c.producer, resolveProducerConfig(c.config ?? {}));
     else if (c.type === 'consumer.create') {
       const groupId = c.groupId ?? null;
       this.consumers.set(c.consumer, { ...resolveConsumerConfig(c.config ?? {}, groupId), groupId });
     } else if (c.type === 'producer.send') this.sends.set(e.commandId, { producer: c.producer, key: c.key });
-  }
-
-  private entry(e: { seq: number; atMs: number }, broker: number, offset: number, epoch: number): Entry {
-    return {
-      offset,
-      producer: null,
-      key: null,
-      value: null,
-      timestamp: -1,
-      index: 0,
-      producerId: -1,
-      control: null,
-      txn: 'none',
-      broker,
-      leaderEpoch: epoch,
-      appendSeq: e.seq,
-      appendAtMs: e.atMs,
-      holders: 0,
-      ack: null,
-      lost: null,
-    };
   }
 
   private onLeaderAppend(e: EventOf<'partition.appended'>): void {
@@ -200,7 +195,7 @@ export class GuaranteeChecker implements CheckerState {
     const producer = m && m.from.startsWith('producer:') ? m.from.slice(9) : (m?.from ?? null);
     const entries: Entry[] = [];
     for (let o = e.baseOffset; o <= e.lastOffset; o++) {
-      const x = this.entry(e, e.broker, o, e.leaderEpoch);
+      const x = newEntry(e, e.broker, o, e.leaderEpoch);
       const r = batch?.records[o - e.baseOffset];
       if (r) {
         x.producer = producer;
@@ -222,13 +217,22 @@ export class GuaranteeChecker implements CheckerState {
     if (producer !== null && batch) tp.producers.add(producer);
     for (const old of overwritten) this.markLost(tp, old, e, e.broker, 'overwritten');
     this.afterRemoval(tp, removed, e, 'truncated');
-    for (const x of entries) if (x.producer !== null) checkDuplicate(this, tp, x);
+    // A Streams instance's output is judged by its application's processing.guarantee.
+    const app = this.apps.appOf(producer);
+    for (const x of entries) {
+      if (x.producer === null) continue;
+      if (!app) checkDuplicate(this, tp, x);
+      else {
+        checkAppDuplicate(this, tp, x, app);
+        if (app.guarantee !== 'exactly_once_v2') this.apps.awaitCommit(x.producer, tp, x);
+      }
+    }
   }
 
   private onMarker(e: EventOf<'partition.markerWritten'>): void {
     if (e.topic.startsWith('__')) return;
     const tp = this.tp(e.topic, e.partition);
-    const x = this.entry(e, e.broker, e.offset, tp.leaderEpoch);
+    const x = newEntry(e, e.broker, e.offset, tp.leaderEpoch);
     x.control = e.control;
     const { overwritten, removed } = leaderAppend(tp, e.broker, [x]);
     for (const old of overwritten) this.markLost(tp, old, e, e.broker, 'overwritten');
@@ -236,6 +240,9 @@ export class GuaranteeChecker implements CheckerState {
     for (const r of tp.openTxns.get(e.producerId) ?? []) {
       r.txn = e.control === 'COMMIT' ? 'committed' : 'aborted';
       if (r.txn === 'aborted' && r.openReaders) reportAbortedReads(this, tp, r, e);
+      if (r.twin) settleTwin(this, tp, r, e);
+      // An exactly-once application's output is acknowledged when its transaction commits.
+      if (r.txn === 'committed' && !r.ack && this.apps.appOf(r.producer)) this.appAck(tp, r, e);
     }
     tp.openTxns.delete(e.producerId);
   }
@@ -250,7 +257,7 @@ export class GuaranteeChecker implements CheckerState {
     const copied = (part?.batches ?? [])
       .flatMap(batchRecords)
       .filter((r) => r.offset >= e.baseOffset && r.offset <= e.lastOffset);
-    const make = (offset: number) => this.entry(e, leader, offset, tp.leaderEpoch);
+    const make = (offset: number) => newEntry(e, leader, offset, tp.leaderEpoch);
     this.afterRemoval(tp, followerAppend(tp, e.broker, leader, copied, make), e, 'truncated');
   }
 
@@ -277,9 +284,29 @@ export class GuaranteeChecker implements CheckerState {
     if (x.ack) this.reportLost(tp, x);
   }
 
+  /** An at_least_once commit: the instance's output so far is acknowledged (see StreamsApps). */
+  private onAppCommit(e: EventOf<'streams.committed'>): void {
+    const node = `streams:${e.instance}`;
+    for (const { tp, x } of this.apps.takeAcknowledged(node)) if (!x.ack) this.appAck(tp, x, e);
+  }
+
+  private appAck(tp: TpLogs, x: Entry, e: { seq: number; atMs: number }): void {
+    x.ack = { commandId: -1, seq: e.seq, atMs: e.atMs };
+    if (x.lost) this.reportLost(tp, x);
+  }
+
   private reportLost(tp: TpLogs, x: Entry): void {
     const config = x.producer ? this.producers.get(x.producer) : undefined;
     const why = explainLost(tp, x, config, this.crashes);
+    const app = this.apps.appOf(x.producer);
+    if (app) {
+      // A Streams application's output: acknowledged by its commit, promised by its guarantee.
+      const words = appLossWords(tp, x, app);
+      why.sentences[0] = words.told;
+      if (why.verdict === 'violation') why.because = words.promise;
+      const ack = x.ack!;
+      for (const s of why.steps) if (s.seq === ack.seq) s.label = `${app.app} committed offset ${x.offset}`;
+    }
     const lost = x.lost!;
     this.add({
       id: `lost-write:${tpName(tp)}:${x.offset}:${x.ack!.commandId}`,

@@ -6,6 +6,7 @@
 import type { GuaranteeChecker } from './checker';
 import { recordName, tpName } from './explain';
 import type { Entry } from './replica-logs';
+import type { AppRef } from './streams-apps';
 import { seconds } from './types';
 
 export type GridMark = 'written' | 'acked' | 'lost' | 'duplicate' | 'aborted' | 'open' | 'read' | 'reread';
@@ -75,7 +76,7 @@ export function offsetGrid(
     for (let o = from; o < to; o++) {
       const e = tp.written[o];
       if (e && e.producer === producer)
-        cells.set(o, writeCell(e, findingAt.get(`p:${producer}|${o}`) ?? null));
+        cells.set(o, writeCell(e, findingAt.get(`p:${producer}|${o}`) ?? null, c.apps.appOf(producer)));
     }
     for (const f of c.findings()) {
       if (f.kind !== 'duplicate' || f.producer !== producer || f.topic !== topic || f.partition !== partition)
@@ -140,7 +141,8 @@ export function offsetGrid(
   };
 }
 
-function writeCell(e: Entry, findingId: string | null): GridCell {
+/** `app`: the Streams application that wrote it, whose output counts as acknowledged once committed. */
+function writeCell(e: Entry, findingId: string | null, app: AppRef | null): GridCell {
   const mark: GridMark =
     e.txn === 'aborted' ? 'aborted' : e.txn === 'open' ? 'open' : e.ack ? 'acked' : 'written';
   const state =
@@ -149,8 +151,10 @@ function writeCell(e: Entry, findingId: string | null): GridCell {
       : mark === 'open'
         ? 'its transaction is open'
         : e.ack
-          ? `acknowledged at ${seconds(e.ack.atMs)}`
-          : 'not acknowledged (yet)';
+          ? `${app ? `committed by app ${app.app}` : 'acknowledged'} at ${seconds(e.ack.atMs)}`
+          : app
+            ? 'not committed (yet)'
+            : 'not acknowledged (yet)';
   return {
     offset: e.offset,
     mark,

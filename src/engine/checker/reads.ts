@@ -6,6 +6,7 @@
  */
 import type { EventOf } from '../types';
 import type { CheckerState, GroupTp, ReadState } from './checker-state';
+import { eosAbortedRead, transactionOf } from './app-checks';
 import { recordName, tpName } from './explain';
 import type { Entry, TpLogs } from './replica-logs';
 import { seconds, type Finding } from './types';
@@ -171,6 +172,12 @@ function txnRead(
     ...(abort ? [{ ...abort, label: `the transaction's ABORT marker was written` }] : []),
   ];
   const last = steps.at(-1)!;
+  // An exactly-once Streams application's aborted output: say why a read_uncommitted reader sees it.
+  const eos = committedOnly ? null : eosAbortedRead(c, x, consumer, last.seq);
+  if (eos?.crash) {
+    steps.push({ seq: eos.crash.seq, atMs: eos.crash.atMs, label: `instance ${eos.crash.instance} crashed` });
+    steps.sort((a, b) => a.seq - b.seq);
+  }
   c.add({
     id: `${aborted ? 'aborted' : 'uncommitted'}-read:${name}:${x.offset}:${consumer}`,
     kind: aborted ? 'aborted-read' : 'uncommitted-read',
@@ -184,7 +191,7 @@ function txnRead(
     seq: last.seq,
     atMs: last.atMs,
     sentences: [
-      `${consumer} received ${recordName(x)} (offset ${x.offset} of ${name}) at ${seconds(poll.atMs)}; ${x.producer ?? 'its producer'}'s transaction ${
+      `${consumer} received ${recordName(x)} (offset ${x.offset} of ${name}) at ${seconds(poll.atMs)}; ${transactionOf(c, x.producer)} ${
         abort
           ? `was aborted at ${seconds(abort.atMs)}`
           : aborted
@@ -194,7 +201,8 @@ function txnRead(
     ],
     because: committedOnly
       ? 'With isolation.level=read_committed a consumer reads only up to the last stable offset and skips aborted transactions.'
-      : `${consumer} uses isolation.level=read_uncommitted: it reads every record, aborted or not.`,
+      : (eos?.because ??
+        `${consumer} uses isolation.level=read_uncommitted: it reads every record, aborted or not.`),
     steps,
   });
 }

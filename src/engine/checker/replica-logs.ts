@@ -30,6 +30,11 @@ export interface Entry {
   ack: { commandId: number; seq: number; atMs: number } | null;
   /** Consumers that received this record while its transaction was open (seq of each poll). */
   openReaders?: { consumer: string; seq: number; atMs: number }[];
+  /**
+   * A Streams application's output written twice under exactly_once_v2 while a transaction of the
+   * pair was still open: the other copy, judged when the transaction is decided (app-checks.ts).
+   */
+  twin?: Entry | undefined;
   /** Set once the record is gone from the partition (overwritten, or no replica holds it). */
   lost: { seq: number; atMs: number; broker: number; how: 'overwritten' | 'truncated' } | null;
 }
@@ -59,6 +64,33 @@ export interface TpLogs {
   lostEntries: Entry[];
   /** Producers that wrote here (the offset grid's rows). */
   producers: Set<string>;
+}
+
+/** A record appended at `offset` by `broker` (what it holds is filled in by the caller). */
+export function newEntry(
+  e: { seq: number; atMs: number },
+  broker: number,
+  offset: number,
+  epoch: number,
+): Entry {
+  return {
+    offset,
+    producer: null,
+    key: null,
+    value: null,
+    timestamp: -1,
+    index: 0,
+    producerId: -1,
+    control: null,
+    txn: 'none',
+    broker,
+    leaderEpoch: epoch,
+    appendSeq: e.seq,
+    appendAtMs: e.atMs,
+    holders: 0,
+    ack: null,
+    lost: null,
+  };
 }
 
 export function newTpLogs(topic: string, partition: number): TpLogs {

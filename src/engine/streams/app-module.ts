@@ -100,7 +100,12 @@ export const streamsModule: EngineModule = {
       return () => {
         apps(kernel)[c.app] = { app: c.app, spec: c.topology, config, consumerConfig, internal };
         for (const apply of applies) apply();
-        kernel.emit('streams.created', { app: c.app, internalTopics: internal.map((t) => t.name), tasks });
+        kernel.emit('streams.created', {
+          app: c.app,
+          guarantee: config.guarantee,
+          internalTopics: internal.map((t) => t.name),
+          tasks,
+        });
       };
     }) as CommandHandler<'streams.create'>,
 

@@ -27,7 +27,16 @@ export interface StreamsCommandMap {
 }
 
 export interface StreamsEventMap {
-  'streams.created': { app: string; internalTopics: string[]; tasks: string[] };
+  /**
+   * The application exists: its application.id (`app`) and its `processing.guarantee` (the guarantee
+   * checker classifies its output's anomalies by it), its internal topics and tasks.
+   */
+  'streams.created': {
+    app: string;
+    guarantee: ProcessingGuarantee;
+    internalTopics: string[];
+    tasks: string[];
+  };
   'streams.crashed': { node: NodeId };
   'streams.restarted': { node: NodeId };
   /** The group gave this instance its active tasks (a rebalance finished). */

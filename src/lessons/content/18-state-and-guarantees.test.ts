@@ -45,5 +45,12 @@ describe('lesson 18 on the real engine', () => {
     expect(reveals['predict-restore']!.text).toMatch(/from loyalty-users-table-changelog/);
     expect(reveals['predict-crash']!.correct).toBe('alos-dup');
     expect(reveals['predict-crash']!.text).toMatch(/rc-eos read 3 copies, each once/);
+    // The guarantee checker judged each application by its processing.guarantee: the at_least_once
+    // copies are allowed duplicates, explained by the crash; the exactly_once_v2 output has none.
+    const dups = h.guarantees.findings().filter((f) => f.kind === 'duplicate');
+    expect(dups.length).toBeGreaterThan(0);
+    expect(dups.every((f) => f.topic === 'copies-alos' && f.verdict === 'allowed')).toBe(true);
+    expect(dups[0]!.because).toMatch(/^echo-alos runs with processing\.guarantee=at_least_once/);
+    expect(dups[0]!.sentences[1]).toMatch(/^Instance x crashed at [\d.]+ s before committing/);
   });
 });
