@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatVirtualTime, linkSettingsText, nodeTitle } from './format';
+import { formatCount, formatRecordTime, formatVirtualTime, linkSettingsText, nodeTitle } from './format';
 
 describe('virtual time', () => {
   it('shows seconds with milliseconds under a minute', () => {
@@ -40,5 +40,18 @@ describe('link settings', () => {
     expect(linkSettingsText({ latencyMs: null })).toBe('normal latency');
     expect(linkSettingsText({ lossRate: null })).toBe('no loss');
     expect(linkSettingsText({})).toBe('normal');
+  });
+});
+
+describe('record timestamps', () => {
+  it('are virtual time when the simulation stamped them', () => {
+    expect(formatRecordTime(12_400)).toBe('12.400 s');
+    expect(formatRecordTime(3_725_250, 'short')).toBe('1:02:05.250');
+  });
+
+  it('are a date and time when a real client stamped them with its own clock (the gateway)', () => {
+    const ms = Date.UTC(2026, 11, 7, 19, 15, 2, 123);
+    expect(formatRecordTime(ms)).toBe("2026-12-07 19:15:02.123 UTC (the client's clock)");
+    expect(formatRecordTime(ms, 'short')).toBe('19:15:02.123 UTC');
   });
 });

@@ -16,6 +16,21 @@ export function formatVirtualTime(ms: number): string {
   return `${Math.floor(totalMinutes / 60)}:${minutes}:${seconds}.${millis}`;
 }
 
+/**
+ * Past this, a record's timestamp is a wall-clock date (ms since 1970), not virtual time: a real
+ * client attached through the local gateway stamps CreateTime with its own clock, as Kafka lets it.
+ * A simulated session would need 30 years of virtual time to get here.
+ */
+const WALL_CLOCK_FROM_MS = 946_684_800_000; // 2000-01-01T00:00:00Z
+
+/** A record's timestamp: virtual time, or the client's wall-clock date and time (UTC) when it is one. */
+export function formatRecordTime(ms: number, form: 'short' | 'long' = 'long'): string {
+  if (ms < WALL_CLOCK_FROM_MS) return formatVirtualTime(ms);
+  const iso = new Date(ms).toISOString(); // 2026-12-07T19:15:02.123Z
+  const time = `${iso.slice(11, 23)} UTC`;
+  return form === 'short' ? time : `${iso.slice(0, 10)} ${time} (the client's clock)`;
+}
+
 /** `2,345`: always with an English thousands separator, whatever the browser's locale. */
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');

@@ -5,7 +5,7 @@
  * consumer's fetch position sit on the partition they read. The Svelte components only draw these.
  */
 import type { ClusterSnapshot, RecordTailEntry } from '../../engine';
-import { formatVirtualTime } from '../format';
+import { formatRecordTime } from '../format';
 import { textWidth } from './text-width';
 
 /** A JSON value's own name for what it is, when it has one ({"type":"TransactionFailed",…}). */
@@ -58,14 +58,14 @@ export function cellTooltip(offset: number, r: RecordTailEntry | undefined, stat
       r.control === 'COMMIT'
         ? 'the transaction before it counts: read_committed consumers may read its records'
         : 'the transaction before it was rolled back: read_committed consumers skip its records',
-      formatVirtualTime(r.timestamp),
+      formatRecordTime(r.timestamp),
     ];
   }
   return [
     `offset ${offset}${r.aborted ? ' · aborted transaction' : r.transactional ? ' · in a transaction' : ''}${state === 'uncommitted' ? ' · not yet committed' : ''}`,
     `key ${r.key ?? '(none)'}`,
     `value ${r.value ?? 'null'}`,
-    `time ${formatVirtualTime(r.timestamp)}`,
+    `time ${formatRecordTime(r.timestamp)}`,
   ];
 }
 
