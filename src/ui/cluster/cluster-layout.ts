@@ -85,7 +85,7 @@ const PAD = 4;
 const BROKER_H = 46;
 /** Room between the top band and the brokers for the curved routes of messages (less when crowded). */
 const BAND_GAP = 30;
-const BAND_GAP_TIGHT = 22;
+const BAND_GAP_TIGHT = 18;
 /** Partition rows a lesson about them must show without scrolling, when a tighter band can. */
 export const MIN_ROWS_SHOWN = 3;
 /** Tall enough for the role line, the cells with their LEO/HW marks, and the lane of offsets under them. */

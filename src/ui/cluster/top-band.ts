@@ -11,6 +11,8 @@ export interface TopGroupInput {
   key: string;
   /** Captions, most informative first; the widest that fits the group is used. */
   titles: readonly string[];
+  /** Captions for a compact band, tried before `titles` (the quorum's key to its role badges). */
+  compactTitles?: readonly string[];
   kind: 'clients' | 'controllers';
   /** Each box's id and the name it must show in full. */
   boxes: readonly { id: string; name: string }[];
@@ -83,7 +85,7 @@ interface Metrics {
 }
 
 const FULL: Metrics = { groupPad: 5, captionH: 16, boxGap: 6, groupGap: 10, lineGap: 8, captionBase: 15 };
-const TIGHT: Metrics = { groupPad: 4, captionH: 14, boxGap: 5, groupGap: 8, lineGap: 6, captionBase: 13 };
+const TIGHT: Metrics = { groupPad: 3, captionH: 13, boxGap: 5, groupGap: 8, lineGap: 5, captionBase: 12 };
 
 /** The narrowest a box may be: its name in full, plus padding. */
 export function nameWidth(name: string, pad = NAME_PAD): number {
@@ -155,8 +157,9 @@ function flow(
       w: s.boxW,
       h: s.boxH,
     }));
+    const titles = [...(density === 'full' ? [] : (s.input.compactTitles ?? [])), ...s.input.titles];
     const title =
-      s.input.titles.find((t) => textWidth(t, CAPTION_PX, true) <= s.w - 2 * m.groupPad) ??
+      titles.find((t) => textWidth(t, CAPTION_PX, true) <= s.w - 2 * m.groupPad) ??
       s.input.titles.at(-1) ??
       '';
     const captionY = y + m.captionBase;
