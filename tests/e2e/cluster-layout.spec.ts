@@ -14,8 +14,8 @@ import {
   openPaused,
   volatile,
 } from './cluster-helpers';
-import { expectLayoutHolds } from './layout-check';
-import { addConsumer, checkUntilPassed, next, openLesson, predict, press } from './lessons-helpers';
+import { expectLayoutHolds, rowsOnScreen } from './layout-check';
+import { addConsumer, checkUntilPassed, crash, next, openLesson, predict, press } from './lessons-helpers';
 
 const SIZES = [
   { width: 1280, height: 720 },
@@ -46,9 +46,25 @@ async function pause(page: Page): Promise<void> {
   if ((await play.getAttribute('aria-pressed')) === 'true') await play.click();
 }
 
-async function shotAtBothSizes(page: Page, name: string, mask: ReturnType<typeof lessonMasks>) {
+/**
+ * A crowded band compacts so the partition rows stay on screen (the layout decides from the height
+ * on screen): `rows` partition rows wholly visible at each size, and the band at that density.
+ */
+type Expect = Record<(typeof SIZES)[number]['width'], { density: RegExp; rows: number }>;
+
+async function shotAtBothSizes(
+  page: Page,
+  name: string,
+  mask: ReturnType<typeof lessonMasks>,
+  want?: Expect,
+) {
   for (const size of SIZES) {
     await page.setViewportSize(size);
+    if (want) {
+      const diagram = page.getByTestId('cluster-diagram');
+      await expect(diagram).toHaveAttribute('data-density', want[size.width].density);
+      await expect.poll(() => rowsOnScreen(page)).toBeGreaterThanOrEqual(want[size.width].rows);
+    }
     await expectLayoutHolds(page);
     await expect(page).toHaveScreenshot(`${name}-${size.width}.png`, {
       mask,
@@ -79,7 +95,11 @@ test('lesson 11 at its busiest step: sixteen consumers in four groups, every nam
   await checkUntilPassed(page);
   await pause(page);
   await expect(page.locator('[data-testid="node-group"][data-group="group:mine"] ')).toHaveCount(1);
-  await shotAtBothSizes(page, 'lesson-11-busiest', lessonMasks(page));
+  // Three partition rows on screen at both sizes (one before the band compacted, issue 16).
+  await shotAtBothSizes(page, 'lesson-11-busiest', lessonMasks(page), {
+    1280: { density: /^(compact|dense)$/, rows: 3 },
+    1024: { density: /^(compact|dense)$/, rows: 3 },
+  });
 });
 
 test('lesson 14 with its transaction markers', async ({ page }) => {
@@ -139,5 +159,18 @@ test('a 9-broker, 5-controller sandbox with 20 clients in three groups', async (
   for (let i = 0; i < 6; i++) await forwardSeconds(page, 1);
   await expect(page.locator('[data-testid="node"][data-node^="consumer:"]')).toHaveCount(15);
   await expect(page.locator('[data-testid="node"][data-node^="producer:"]')).toHaveCount(5);
-  await shotAtBothSizes(page, 'sandbox-9-brokers-20-clients', volatile(page));
+  await shotAtBothSizes(page, 'sandbox-9-brokers-20-clients', volatile(page), {
+    1280: { density: /^(compact|dense)$/, rows: 2 },
+    1024: { density: /^(compact|dense)$/, rows: 1 },
+  });
+  // A crashed controller in the compact quorum: dashed red, its name whole beside its ✕ badge.
+  await crash(page, 'controller-2');
+  await forwardSeconds(page, 1);
+  const down = page.locator('[data-testid="node"][data-node="controller-2"]');
+  await expect(down).toHaveAttribute('data-role', 'down');
+  await expect(down.locator('.badge text')).toHaveText(/✕|down/);
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await expectLayoutHolds(page);
+  }
 });

@@ -38,12 +38,18 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       const x = name.x.baseVal[0]?.value ?? 0;
       const end = x + name.getComputedTextLength();
       if (end > frame.width.baseVal.value - 2) problems.push(`${id}'s name "${text}" runs past its box`);
-      // Every other text in the box stays inside it too.
+      // Every other text in the box stays inside it too, and none is drawn over the name (a
+      // crashed controller's badge once covered it).
+      const nr = name.getBoundingClientRect();
       for (const t of node.querySelectorAll('text')) {
         const tr = t.getBoundingClientRect();
         const fr = frame.getBoundingClientRect();
         if (tr.width > 0 && (tr.left < fr.left - 1 || tr.right > fr.right + 1))
           problems.push(`${id}: "${t.textContent}" spills out of its box`);
+        const across = tr.left < nr.right - 0.5 && nr.left < tr.right - 0.5;
+        const along = tr.top < nr.bottom - 2 && nr.top < tr.bottom - 2;
+        if (t !== name && tr.width > 0 && across && along)
+          problems.push(`${id}: "${t.textContent}" is drawn over its name`);
       }
     }
     return problems;
@@ -53,4 +59,22 @@ export async function layoutProblems(page: Page): Promise<string[]> {
 export async function expectLayoutHolds(page: Page): Promise<void> {
   await expect(page.getByTestId('node').first()).toBeVisible();
   expect(await layoutProblems(page)).toEqual([]);
+}
+
+/** Partition rows whose replica slots are wholly on screen, in the diagram's scroll box. */
+export async function rowsOnScreen(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const svg = document.querySelector('[data-testid="cluster-diagram"]');
+    let clip: Element | null = svg?.parentElement ?? null;
+    while (clip && !['auto', 'scroll'].includes(getComputedStyle(clip).overflowY)) clip = clip.parentElement;
+    const bottom = Math.min(clip?.getBoundingClientRect().bottom ?? innerHeight, innerHeight);
+    const rows = new Set<string>();
+    for (const slot of document.querySelectorAll('[data-testid="cluster-diagram"] [data-testid="replica"]')) {
+      // The slot's frame: its marks (the readers' lane, a log end's arrow) may reach past it.
+      const r = (slot.querySelector('rect.frame') ?? slot).getBoundingClientRect();
+      if (r.height > 0 && r.top >= 0 && r.bottom <= bottom + 1)
+        rows.add((slot.getAttribute('data-replica') ?? '').split('@')[0]!);
+    }
+    return rows.size;
+  });
 }

@@ -156,11 +156,41 @@ export function topGroups(
     boxes: services.map((s) => box(s.node)),
   });
   const epoch = snapshot.quorum.epoch;
+  const key = quorumKey(snapshot);
   out.push({
     key: 'quorum',
     kind: 'controllers',
     titles: [`Controller quorum · epoch ${epoch}`, `Quorum · epoch ${epoch}`, `epoch ${epoch}`],
+    compactTitles: key
+      ? [`Controller quorum · epoch ${epoch} · ${key}`, `Quorum · epoch ${epoch} · ${key}`]
+      : [],
     boxes: snapshot.quorum.voters.map((v) => ({ id: v.id, name: v.id })),
   });
   return out;
 }
+
+/**
+ * The key to a compact quorum's role badges (./ControllerBox), for the roles on screen, e.g.
+ * "★ active · F follower · ✕ down". Empty when the only badge is the active controller's star.
+ */
+export function quorumKey(snapshot: ClusterSnapshot): string {
+  const words: [string, string][] = [];
+  const add = (glyph: string, word: string) => {
+    if (!words.some(([g]) => g === glyph)) words.push([glyph, word]);
+  };
+  for (const v of snapshot.quorum.voters) {
+    if (!v.alive) add('✕', 'down');
+    else if (snapshot.quorum.leader === v.id) add('★', 'active');
+    else add(ROLE_GLYPH[v.role ?? 'unattached'] ?? '?', v.role ?? 'unattached');
+  }
+  if (words.every(([g]) => g === '★')) return '';
+  return words.map(([g, w]) => `${g} ${w}`).join(' · ');
+}
+
+/** A compact controller box's badge for each Raft role (★ and ✕ for active and down). */
+export const ROLE_GLYPH: Record<string, string> = {
+  leader: 'L',
+  follower: 'F',
+  candidate: 'C',
+  unattached: 'U',
+};

@@ -10,7 +10,7 @@
  */
 import { scaleBand, scaleLinear } from 'd3';
 import type { Anchor } from '../flight/flight-geometry';
-import { layoutTopBand, type TopGroup, type TopGroupInput } from './top-band';
+import { DENSITIES, layoutTopBand, type BandDensity, type TopGroup, type TopGroupInput } from './top-band';
 
 export interface LayoutInput {
   width: number;
@@ -20,6 +20,12 @@ export interface LayoutInput {
   partitions: readonly { topic: string; partition: number }[];
   /** The message-queue broker (src/ui/queue), drawn as a band above the brokers when present. */
   queueBroker?: { node: string; queues: number };
+  /**
+   * The height of the diagram's part on screen before any scrolling (the stage's scroll box below
+   * the diagram's top). Given, the top band compacts when it would leave fewer than
+   * MIN_ROWS_SHOWN partition rows in it; unknown, the band is drawn in full.
+   */
+  viewHeight?: number;
 }
 
 export interface Box {
@@ -49,6 +55,8 @@ export interface PartitionRow {
 }
 
 export interface ClusterLayout {
+  /** How tightly the top band is drawn (./top-band), chosen from the height on screen. */
+  density: BandDensity;
   width: number;
   height: number;
   labelWidth: number;
@@ -75,8 +83,11 @@ export const LABEL_WIDTH = 104;
 const LABEL_WIDTH_NARROW = 72;
 const PAD = 4;
 const BROKER_H = 46;
-/** Room between the top band and the brokers for the curved routes of messages. */
+/** Room between the top band and the brokers for the curved routes of messages (less when crowded). */
 const BAND_GAP = 30;
+const BAND_GAP_TIGHT = 18;
+/** Partition rows a lesson about them must show without scrolling, when a tighter band can. */
+export const MIN_ROWS_SHOWN = 3;
 /** Tall enough for the role line, the cells with their LEO/HW marks, and the lane of offsets under them. */
 export const ROW_H = 54;
 const ROW_GAP = 6;
@@ -92,7 +103,34 @@ export const BROKER_COMPACT_W = 150;
 /** The column padding between brokers, as a share of a column (d3 scaleBand's paddingInner). */
 const COL_PADDING = 0.03;
 
+/**
+ * The diagram, with the top band as loose as leaves MIN_ROWS_SHOWN partition rows (or all of them,
+ * when fewer) whole on screen: full, else compact, else dense; when none does, whichever shows the
+ * most rows. A quorum and three lines of clients above would otherwise push every row but one
+ * below the fold on a 768 px screen (issue 16).
+ */
 export function layoutCluster(input: LayoutInput): ClusterLayout {
+  const view = input.viewHeight;
+  const full = layoutAt(input, 'full');
+  if (view === undefined) return full;
+  const want = Math.min(MIN_ROWS_SHOWN, input.partitions.length);
+  let best = full;
+  for (const density of DENSITIES) {
+    const layout = density === 'full' ? full : layoutAt(input, density);
+    const shown = rowsShown(layout, view);
+    if (shown >= want) return layout;
+    if (shown > rowsShown(best, view)) best = layout;
+  }
+  return best;
+}
+
+/** Partition rows wholly inside the top `viewHeight` px of the diagram. */
+export function rowsShown(layout: ClusterLayout, viewHeight: number): number {
+  return layout.rows.filter((r) => r.y + r.h <= viewHeight).length;
+}
+
+/** The diagram with the top band at `density`, whatever the height on screen. */
+export function layoutAt(input: LayoutInput, density: BandDensity): ClusterLayout {
   const n = Math.max(1, input.brokers.length);
   const roomy =
     (Math.max(input.width, 320) - LABEL_WIDTH - PAD) / n >= BROKER_COL_MIN / (1 - COL_PADDING) + 12;
@@ -104,7 +142,8 @@ export function layoutCluster(input: LayoutInput): ClusterLayout {
 
   // The top band spans the visible width (only broker columns may widen the diagram past it): its
   // boxes need the room more than the label column does.
-  const band = layoutTopBand(input.top, 0, Math.max(input.width, 320) - PAD, PAD);
+  const band = layoutTopBand(input.top, 0, Math.max(input.width, 320) - PAD, PAD, density);
+  const bandGap = density === 'full' ? BAND_GAP : BAND_GAP_TIGHT;
   const clients = band.groups.filter((g) => g.kind === 'clients').flatMap((g) => g.boxes);
   const controllers = band.groups.filter((g) => g.kind === 'controllers').flatMap((g) => g.boxes);
   for (const b of [...clients, ...controllers]) anchors.set(b.id, anchor(b));
@@ -114,10 +153,10 @@ export function layoutCluster(input: LayoutInput): ClusterLayout {
   let queueBox: NodeBox | undefined;
   if (input.queueBroker) {
     const h = queueBandHeight(input.queueBroker.queues);
-    queueBox = { id: input.queueBroker.node, x: left, y: bandBottom + BAND_GAP, w: right - left, h };
+    queueBox = { id: input.queueBroker.node, x: left, y: bandBottom + bandGap, w: right - left, h };
     anchors.set(queueBox.id, anchor(queueBox));
   }
-  const brokersY = bandBottom + BAND_GAP + (queueBox ? queueBox.h + BAND_GAP : 0);
+  const brokersY = bandBottom + bandGap + (queueBox ? queueBox.h + bandGap : 0);
   const columns = scaleBand<number>().domain(input.brokers).range([left, right]).paddingInner(COL_PADDING);
   const brokers = input.brokers.map((id) => ({
     id,
@@ -151,6 +190,7 @@ export function layoutCluster(input: LayoutInput): ClusterLayout {
   );
 
   return {
+    density,
     width,
     height: rowsEnd + PAD,
     labelWidth: left,
@@ -161,7 +201,7 @@ export function layoutCluster(input: LayoutInput): ClusterLayout {
     emptyRows,
     clients,
     anchors,
-    laneY: bandBottom + BAND_GAP / 2,
+    laneY: bandBottom + bandGap / 2,
     cellsPerReplica,
     ...(queueBox ? { queueBox } : {}),
   };
