@@ -18,7 +18,8 @@ import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/bridge/
 import { encodeScenarioForLink } from '../src/bridge/scenario-codec';
 import { encodeCodeForLink } from '../src/ui/code/code-link';
 import { report } from './measure';
-import { median, withServedApp } from './page-kit';
+import { appOutDir, median, withServedApp } from './page-kit';
+import { profiled } from './page-profile';
 import { BENCH_SEED, benchCluster, builtInProduceRate } from './builtin-produce';
 import {
   builtInBurst,
@@ -41,6 +42,13 @@ const BATCH = 500;
 const STEP_MS = 5;
 const VALUE = 'x'.repeat(100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** BENCH_PROFILE=1: a sampled profile of every thread during each measured part (page-profile.ts). */
+const PROFILE = Boolean(process.env.BENCH_PROFILE);
+const maybeProfiled = <T>(browser: Browser, page: Page, what: string, during: () => Promise<T>) => {
+  if (!PROFILE) return during();
+  console.log(`  profile, ${what}:`);
+  return profiled(browser, page, appOutDir(PORT), during);
+};
 const began = Date.now();
 /** Progress on stderr with BENCH_VERBOSE set (a slow machine shows where it is). */
 const progress = (what: string) => {
@@ -108,21 +116,23 @@ async function kafkaJsInPage(browser: Browser): Promise<PageRun> {
   try {
     await page.getByTestId('code-tool').waitFor();
     await page.evaluate(startDriver, STEP_MS);
-    await page.getByTestId('code-run').click();
-    progress('KafkaJS: Run pressed');
-    const state = () =>
-      page.evaluate(() => {
-        const hooks = (window as unknown as { __bench: BenchHooks }).__bench;
-        return { lines: hooks.code.map((l) => l.text), steps: hooks.driver?.steps ?? 0 };
-      });
-    for (let waited = 0; ; waited += 2000) {
-      const now = await state();
-      if (now.lines.some((l) => /^(bench:done|finished)/.test(l))) break;
-      if (waited > 600_000) throw new Error(`KafkaJS did not finish: ${now.lines.join(' | ')}`);
-      if (waited % 10_000 === 0)
-        progress(`KafkaJS: ${now.steps} advances, console: ${now.lines.join(' | ')}`);
-      await page.waitForTimeout(2000);
-    }
+    await maybeProfiled(browser, page, 'KafkaJS from Run to its last record', async () => {
+      await page.getByTestId('code-run').click();
+      progress('KafkaJS: Run pressed');
+      const state = () =>
+        page.evaluate(() => {
+          const hooks = (window as unknown as { __bench: BenchHooks }).__bench;
+          return { lines: hooks.code.map((l) => l.text), steps: hooks.driver?.steps ?? 0 };
+        });
+      for (let waited = 0; ; waited += 2000) {
+        const now = await state();
+        if (now.lines.some((l) => /^(bench:done|finished)/.test(l))) break;
+        if (waited > 600_000) throw new Error(`KafkaJS did not finish: ${now.lines.join(' | ')}`);
+        if (waited % 10_000 === 0)
+          progress(`KafkaJS: ${now.steps} advances, console: ${now.lines.join(' | ')}`);
+        await page.waitForTimeout(2000);
+      }
+    });
     const code = await page.evaluate(() => (window as unknown as { __bench: BenchHooks }).__bench.code);
     const start = code.find((l) => l.text === 'bench:start');
     const done = code.find((l) => l.text === 'bench:done');
@@ -154,7 +164,9 @@ async function builtInInPage(browser: Browser): Promise<PageRun> {
     progress('built-in: producer made, warm-up burst');
     await page.evaluate(builtInBurst, { ...burst, count: WARM });
     progress('built-in: measured burst');
-    const ms = await page.evaluate(builtInBurst, { ...burst, count: RECORDS });
+    const ms = await maybeProfiled(browser, page, 'the built-in producer’s measured burst', () =>
+      page.evaluate(builtInBurst, { ...burst, count: RECORDS }),
+    );
     const driven = await page.evaluate(stopDriver);
     const held = await inTopic(page);
     if (held !== WARM + RECORDS)
@@ -166,33 +178,37 @@ async function builtInInPage(browser: Browser): Promise<PageRun> {
 }
 
 export async function benchPageCodeSocket(): Promise<void> {
-  await withServedApp(PORT, async (browser) => {
-    const kafkaJs: PageRun[] = [];
-    const builtIn: PageRun[] = [];
-    progress('app built and served');
-    for (let i = 0; i < ROUNDS; i++) {
-      kafkaJs.push(await kafkaJsInPage(browser));
-      progress(`KafkaJS round ${i + 1}: ${Math.round(kafkaJs.at(-1)!.rate)} records/s`);
-      builtIn.push(await builtInInPage(browser));
-      progress(`built-in round ${i + 1}: ${Math.round(builtIn.at(-1)!.rate)} records/s`);
-    }
-    const best = (runs: PageRun[]) => Math.max(...runs.map((r) => r.rate));
-    report(
-      'KafkaJS 2.2.4 produce in the page through the Code tool (code worker ↔ page ↔ engine worker, full speed, acks=all RF=3)',
-      best(kafkaJs),
-      best(builtIn),
-      'records/s',
-    );
-    // What the page and its worker cost the built-in producer: the engine alone, in Node.
-    const engineAlone = builtInProduceRate(PARTITIONS, RECORDS, () => performance.now());
-    report(
-      'built-in producer in the page (full-speed advances, engine worker ↔ page) against the engine alone in Node',
-      best(builtIn),
-      engineAlone,
-      'records/s',
-    );
-    console.log(
-      `  advance round trip: KafkaJS ${median(kafkaJs.map((r) => r.roundTripMs)).toFixed(2)} ms, built-in ${median(builtIn.map((r) => r.roundTripMs)).toFixed(2)} ms (${STEP_MS} virtual ms each)`,
-    );
-  });
+  await withServedApp(
+    PORT,
+    async (browser) => {
+      const kafkaJs: PageRun[] = [];
+      const builtIn: PageRun[] = [];
+      progress('app built and served');
+      for (let i = 0; i < ROUNDS; i++) {
+        kafkaJs.push(await kafkaJsInPage(browser));
+        progress(`KafkaJS round ${i + 1}: ${Math.round(kafkaJs.at(-1)!.rate)} records/s`);
+        builtIn.push(await builtInInPage(browser));
+        progress(`built-in round ${i + 1}: ${Math.round(builtIn.at(-1)!.rate)} records/s`);
+      }
+      const best = (runs: PageRun[]) => Math.max(...runs.map((r) => r.rate));
+      report(
+        'KafkaJS 2.2.4 produce in the page through the Code tool (code worker ↔ page ↔ engine worker, full speed, acks=all RF=3)',
+        best(kafkaJs),
+        best(builtIn),
+        'records/s',
+      );
+      // What the page and its worker cost the built-in producer: the engine alone, in Node.
+      const engineAlone = builtInProduceRate(PARTITIONS, RECORDS, () => performance.now());
+      report(
+        'built-in producer in the page (full-speed advances, engine worker ↔ page) against the engine alone in Node',
+        best(builtIn),
+        engineAlone,
+        'records/s',
+      );
+      console.log(
+        `  advance round trip: KafkaJS ${median(kafkaJs.map((r) => r.roundTripMs)).toFixed(2)} ms, built-in ${median(builtIn.map((r) => r.roundTripMs)).toFixed(2)} ms (${STEP_MS} virtual ms each)`,
+      );
+    },
+    { sourcemap: PROFILE },
+  );
 }
