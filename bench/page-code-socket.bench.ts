@@ -162,10 +162,10 @@ async function builtInInPage(browser: Browser): Promise<PageRun> {
     await page.evaluate(startDriver, STEP_MS);
     const burst = { topic: 'bench', partitions: PARTITIONS, value: VALUE };
     progress('built-in: producer made, warm-up burst');
-    await page.evaluate(builtInBurst, { ...burst, count: WARM });
+    await page.evaluate(builtInBurst, { ...burst, count: WARM, ackedAfter: WARM });
     progress('built-in: measured burst');
     const ms = await maybeProfiled(browser, page, 'the built-in producer’s measured burst', () =>
-      page.evaluate(builtInBurst, { ...burst, count: RECORDS }),
+      page.evaluate(builtInBurst, { ...burst, count: RECORDS, ackedAfter: WARM + RECORDS }),
     );
     const driven = await page.evaluate(stopDriver);
     const held = await inTopic(page);

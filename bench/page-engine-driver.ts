@@ -124,15 +124,18 @@ export interface BurstArgs {
   partitions: number;
   count: number;
   value: string;
+  /** The producer's acknowledged records once this burst is in (earlier bursts' included). */
+  ackedAfter: number;
 }
 
 /**
  * The built-in producer `load` (made beforehand with `engineRequest`) sends `count` records as the
  * produce panel sends them: `producer.sendMany` bursts, one per partition, in one `dispatchMany`.
- * Resolves with the wall ms from sending the bursts until the batches' `producer.acked` events
- * count them all (the driver must be running).
+ * Resolves with the wall ms from sending the bursts until the batches' snapshots say the producer
+ * has `ackedAfter` records acknowledged (the driver must be running). The snapshot, not the events:
+ * a batch with more than the worker's per-batch events carries only the newest.
  */
-export function builtInBurst({ topic, partitions, count, value }: BurstArgs): Promise<number> {
+export function builtInBurst({ topic, partitions, count, value, ackedAfter }: BurstArgs): Promise<number> {
   const hooks = (window as unknown as { __bench: BenchHooks & { nextId?: number } }).__bench;
   const engine = hooks.workers.engine!;
   const requestId = (hooks.nextId = (hooks.nextId ?? 1_000_000_000) + 1);
@@ -146,24 +149,23 @@ export function builtInBurst({ topic, partitions, count, value }: BurstArgs): Pr
     partition,
   }));
   return new Promise((resolve, reject) => {
-    let acked = 0;
     const start = performance.now();
     const onMessage = (
       event: MessageEvent<{
         type: string;
         requestId?: number;
-        batch?: { events: { type: string; producer?: string; commandId?: number }[] };
+        batch?: { snapshot: { producers: { id: string; acked: number; failed: number }[] } };
       }>,
     ) => {
       const m = event.data;
-      if (m.requestId === requestId && m.type !== 'dispatched') {
+      const load = m.batch?.snapshot.producers.find((p) => p.id === 'load');
+      const refused = m.requestId === requestId && m.type !== 'dispatched';
+      if (refused || (load && load.failed > 0)) {
         engine.removeEventListener('message', onMessage);
-        reject(new Error(`burst refused: ${JSON.stringify(m)}`));
+        reject(new Error(`burst ${refused ? 'refused' : 'failed'}: ${JSON.stringify(refused ? m : load)}`));
         return;
       }
-      for (const e of m.batch?.events ?? [])
-        if (e.type === 'producer.acked' && e.producer === 'load') acked++;
-      if (acked < count) return;
+      if (!load || load.acked < ackedAfter) return;
       engine.removeEventListener('message', onMessage);
       resolve(performance.now() - start);
     };
