@@ -38,8 +38,8 @@ const BROKERS = 3;
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 12_000);
 const WARM = RECORDS / 8;
 const BATCH = 500;
-/** Virtual ms per advance: the Node session's step (src/code/node-session.ts). */
-const STEP_MS = 5;
+/** Virtual ms per advance: the Node session's step (src/code/node-session.ts); BENCH_STEP_MS to try others. */
+const STEP_MS = Number(process.env.BENCH_STEP_MS ?? 5);
 const VALUE = 'x'.repeat(100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** BENCH_PROFILE=1: a sampled profile of every thread during each measured part (page-profile.ts). */
