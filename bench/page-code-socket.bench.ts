@@ -107,6 +107,8 @@ interface PageRun {
   rate: number;
   /** The advances' mean round trip, wall ms (the engine's work and the hops). */
   roundTripMs: number;
+  /** Requests to the engine worker over the whole run (warm-up included), by type. */
+  sent: Record<string, number>;
 }
 
 /** KafkaJS in the Code tool's worker: records/s between its `bench:start` and `bench:done`. */
@@ -138,12 +140,14 @@ async function kafkaJsInPage(browser: Browser): Promise<PageRun> {
     const done = code.find((l) => l.text === 'bench:done');
     if (!start || !done) throw new Error(`KafkaJS did not finish: ${code.map((l) => l.text).join(' | ')}`);
     const driven = await page.evaluate(stopDriver);
+    const sent = await page.evaluate(() => (window as unknown as { __bench: BenchHooks }).__bench.sent);
     const held = await inTopic(page);
     if (held !== WARM + RECORDS)
       throw new Error(`KafkaJS: the brokers hold ${held} records, not ${WARM + RECORDS}`);
     return {
       rate: (RECORDS / (done.at - start.at)) * 1000,
       roundTripMs: driven.waitMs / driven.steps,
+      sent,
     };
   } finally {
     await page.close();
@@ -168,10 +172,11 @@ async function builtInInPage(browser: Browser): Promise<PageRun> {
       page.evaluate(builtInBurst, { ...burst, count: RECORDS, ackedAfter: WARM + RECORDS }),
     );
     const driven = await page.evaluate(stopDriver);
+    const sent = await page.evaluate(() => (window as unknown as { __bench: BenchHooks }).__bench.sent);
     const held = await inTopic(page);
     if (held !== WARM + RECORDS)
       throw new Error(`built-in: the brokers hold ${held} records, not ${WARM + RECORDS}`);
-    return { rate: (RECORDS / ms) * 1000, roundTripMs: driven.waitMs / driven.steps };
+    return { rate: (RECORDS / ms) * 1000, roundTripMs: driven.waitMs / driven.steps, sent };
   } finally {
     await page.close();
   }
@@ -207,6 +212,11 @@ export async function benchPageCodeSocket(): Promise<void> {
       );
       console.log(
         `  advance round trip: KafkaJS ${median(kafkaJs.map((r) => r.roundTripMs)).toFixed(2)} ms, built-in ${median(builtIn.map((r) => r.roundTripMs)).toFixed(2)} ms (${STEP_MS} virtual ms each)`,
+      );
+      const per1000 = (run: PageRun, type: string) =>
+        (((run.sent[type] ?? 0) / (WARM + RECORDS)) * 1000).toFixed(1);
+      console.log(
+        `  requests to the engine worker per 1000 records: KafkaJS ${per1000(kafkaJs[0]!, 'wire')} socket actions and ${per1000(kafkaJs[0]!, 'advance')} advances, built-in ${per1000(builtIn[0]!, 'advance')} advances (each answered by a whole batch)`,
       );
     },
     { sourcemap: PROFILE },

@@ -17,18 +17,27 @@ export interface BenchHooks {
   /** The code worker's console lines and its `finished`, with the page's clock when they arrived. */
   code: { at: number; text: string }[];
   driver?: { driving: boolean; steps: number; waitMs: number };
+  /** Requests the page sent to the engine worker, by type (the app's and the bench's). */
+  sent: Record<string, number>;
 }
 
 /** Installed before the app loads (page.addInitScript). */
 export const CAPTURE_WORKERS = `(() => {
   const Real = window.Worker;
-  const hooks = { workers: {}, code: [] };
+  const hooks = { workers: {}, code: [], sent: {} };
   window.__bench = hooks;
   window.Worker = class extends Real {
     constructor(url, options) {
       super(url, options);
       const name = options && options.name;
       if (name) hooks.workers[name] = this;
+      if (name === 'engine') {
+        const post = this.postMessage.bind(this);
+        this.postMessage = (m, ...rest) => {
+          hooks.sent[m.type] = (hooks.sent[m.type] || 0) + 1;
+          return post(m, ...rest);
+        };
+      }
       if (name === 'code')
         this.addEventListener('message', (e) => {
           const m = e.data;
