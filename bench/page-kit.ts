@@ -9,13 +9,23 @@ import { build, preview } from 'vite';
 import type { Scenario } from '../src/bridge/scenario';
 import { encodeScenarioForLink } from '../src/bridge/scenario-codec';
 
-/** Builds the app, serves it with `vite preview` on `port`, launches Chromium, runs `fn`, cleans up. */
-export async function withServedApp<T>(port: number, fn: (browser: Browser) => Promise<T>): Promise<T> {
-  const outDir = join(tmpdir(), `streamlab-bench-app-${port}`);
+/** Where the app is built for the benches served on `port`. */
+export const appOutDir = (port: number) => join(tmpdir(), `streamlab-bench-app-${port}`);
+
+/**
+ * Builds the app, serves it with `vite preview` on `port`, launches Chromium, runs `fn`, cleans up.
+ * `sourcemap`: also write source maps (a profile maps its samples back to source files).
+ */
+export async function withServedApp<T>(
+  port: number,
+  fn: (browser: Browser) => Promise<T>,
+  { sourcemap = false } = {},
+): Promise<T> {
+  const outDir = appOutDir(port);
   await build({
     configFile: 'vite.config.ts',
     logLevel: 'error',
-    build: { outDir, emptyOutDir: true, sourcemap: false },
+    build: { outDir, emptyOutDir: true, sourcemap },
   });
   const server = await preview({
     configFile: 'vite.config.ts',

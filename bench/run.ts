@@ -18,6 +18,7 @@ import { benchSpacetime } from './spacetime.bench';
 import { benchPageSpacetime } from './page-spacetime.bench';
 import { benchStreams } from './streams.bench';
 import { benchCodeSocket } from './code-socket.bench';
+import { benchPageCodeSocket } from './page-code-socket.bench';
 
 /**
  * `BENCH_ONLY=<part>` runs one part: `time-travel` (the worker's step-back, scrub and reload
@@ -25,7 +26,9 @@ import { benchCodeSocket } from './code-socket.bench';
  * session's heap and scrub), `checker` (the guarantee checker's cost per event), `spacetime` (the
  * space-time diagram's layout of a 10 s window against one frame), `wire` (KafkaJS
  * through the wire front end against the built-in producer), `code-socket` (KafkaJS through the
- * Code tool's socket path, WireBridge on a Timeline, against the built-in producer), `streams` (a windowed aggregation on
+ * Code tool's socket path, WireBridge on a Timeline, against the built-in producer), `page-code-socket`
+ * (the same in headless Chromium: the Code tool's real code worker and both postMessage hops, time
+ * at full speed, against the built-in producer in the same build), `streams` (a windowed aggregation on
  * the cluster against the produce path alone), `flight` (the UI: messages in flight
  * and the cluster view with 1000 partitions, and the engine's replay of 1000 mostly idle partitions;
  * `idle-partitions` runs only the latter), `page-time-travel` (Back and scrub in the app at
@@ -55,6 +58,8 @@ const nodeParts: Record<string, () => void | Promise<void>> = {
   },
   'page-time-travel': benchPageTimeTravel,
   'page-spacetime': benchPageSpacetime,
+  // KafkaJS through the browser's socket path, both postMessage hops (issue 20).
+  'page-code-socket': benchPageCodeSocket,
   // The whole app with 1000 partitions, frames per second in the page (issue 21 §6).
   'page-fps': benchPageFps,
 };
