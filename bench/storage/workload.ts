@@ -16,15 +16,23 @@ export function setUp(t: Timeline): void {
   t.advance(500);
 }
 
-/** One burst: `sends` records, then `ms` of virtual time for them to be replicated. */
+/**
+ * One burst: `sends` records, then `ms` of virtual time for them to be replicated. The records go
+ * as bursts of 20 under one key each (`producer.sendMany`, as the produce panel sends them), so a
+ * session of 150 000 replica records stays within the commands one session may hold (5000), and
+ * the keys still spread the records over the partitions.
+ */
 export function burst(t: Timeline, n: number, sends: number, ms: number): void {
-  for (let i = 0; i < sends; i++) {
+  const groups = Math.max(1, Math.round(sends / 20));
+  for (let g = 0; g < groups; g++) {
+    const count = Math.floor(sends / groups) + (g < sends % groups ? 1 : 0);
     t.dispatch({
-      type: 'producer.send',
+      type: 'producer.sendMany',
       producer: 'load',
       topic: 'bench',
-      key: `user-${(n * sends + i) % 997}`,
+      key: `user-${(n * groups + g) % 997}`,
       value: VALUE,
+      count,
     });
   }
   t.advance(ms);
