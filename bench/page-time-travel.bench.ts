@@ -53,6 +53,12 @@ interface PageResult {
 
 export async function benchPageTimeTravel(): Promise<void> {
   await withScenarioPage(PORT, bigScenario(), async (page) => {
+    // Measured once the opened session is saved: until then the worker is writing its 150 000
+    // replica records to IndexedDB (about a second), and a Back then waits on those writes.
+    await page
+      .getByTestId('save-status')
+      .filter({ hasText: 'Saved in this browser' })
+      .waitFor({ timeout: 120_000 });
     const result = await page.evaluate(async (): Promise<PageResult> => {
       const text = (id: string) => document.querySelector(`[data-testid="${id}"]`);
       const shown = () =>
