@@ -71,6 +71,18 @@ export interface FacadeSimulation {
       traceTail?: readonly EngineEvent[];
     },
   ): void;
+  /**
+   * Like `restore`, for a replay over recorded events (decision 0021, follow-up 2): the state, clock and command
+   * log go back to the checkpoint, but the trace is left as it is (it must hold at least the
+   * checkpoint's events). Until `endReplay`, the events the replay makes are counted, not built:
+   * the engine is deterministic, so they are the very events the trace already holds there.
+   */
+  restoreForReplay(checkpoint: SimulationCheckpoint): void;
+  /**
+   * End a replay begun by `restoreForReplay`: the trace is cut to the events counted (what it held
+   * past that point is the host's to keep as recorded future) and that length is returned.
+   */
+  endReplay(): number;
   /** Where the simulation is: virtual time, scheduler entries processed, trace and command-log lengths. */
   position(): SimulationPosition;
   /** Move the clock forward to `atMs` without processing anything; throws if work is due before it. */
@@ -241,7 +253,7 @@ export class SimulationImpl implements Simulation {
     const stats = { fresh: 0 };
     return {
       state: cloneState(this.kernel.state, shareWith?.state, stats),
-      traceLength: this.kernel.trace.length,
+      traceLength: this.kernel.traceLength(),
       logLength: this.log.length,
       nextCommandId: this.nextCommandId,
       freshParts: stats.fresh,
@@ -263,6 +275,7 @@ export class SimulationImpl implements Simulation {
       this.log.length = 0;
       for (const entry of past.commandLog) this.log.push(entry);
     }
+    this.kernel.stopCounting(); // a restore ends a replay
     const trace = this.kernel.trace;
     if (past?.trace) {
       if (past.trace.length !== c.traceLength)
@@ -281,11 +294,34 @@ export class SimulationImpl implements Simulation {
     this.nextCommandId = c.nextCommandId;
   }
 
+  restoreForReplay(c: SimulationCheckpoint): void {
+    this.kernel.stopCounting();
+    if (c.traceLength > this.kernel.trace.length || c.logLength > this.log.length) {
+      throw new EngineError('INVALID_COMMAND', 'That checkpoint is from a different timeline.');
+    }
+    this.kernel.state = cloneState(c.state);
+    this.log.length = c.logLength;
+    this.nextCommandId = c.nextCommandId;
+    this.kernel.countEvents(c.traceLength);
+  }
+
+  endReplay(): number {
+    const length = this.kernel.stopCounting();
+    if (length === undefined) throw new EngineError('INVALID_COMMAND', 'No replay to end.');
+    const trace = this.kernel.trace;
+    if (length > trace.length) {
+      // The replay made more events than the trace held: it was not a replay of this trace.
+      throw new EngineError('INVALID_COMMAND', 'The replay went past the events the trace holds.');
+    }
+    trace.length = length;
+    return length;
+  }
+
   position(): SimulationPosition {
     return {
       nowMs: this.kernel.now(),
       processed: this.kernel.state.processed,
-      traceLength: this.kernel.trace.length,
+      traceLength: this.kernel.traceLength(),
       commands: this.log.length,
     };
   }
