@@ -24,6 +24,9 @@ import { cloneState } from './state-clone';
 import { replicaLogsOf, type ReplicaLog } from './replica-logs';
 
 /** The facade (src/engine/index.ts exports it as `Simulation`): everything outside the engine sees only this. */
+/** Trace entries put back by a restore: events (`undefined` for a hole), or a count of holes. */
+export type TraceStretch = readonly (EngineEvent | undefined)[] | number;
+
 export interface FacadeSimulation {
   /** Validates now: bad input throws EngineError{code, message} and changes nothing. */
   dispatch(command: Command): CommandId;
@@ -60,7 +63,9 @@ export interface FacadeSimulation {
    * clock, trace and command log. Going back cuts the trace; `past.trace` gives the trace up to the
    * checkpoint when the simulation does not hold it (a stored checkpoint; unknown older entries may
    * be holes, filled later with `fillTrace`); `past.traceTail` the events between the trace's end and
-   * the checkpoint (going forward again over recorded events kept aside). A fresh simulation resumes from a stored checkpoint of the same session by being
+   * the checkpoint (going forward again over recorded events kept aside), in stretches: events
+   * (`undefined` for a hole), or a count of holes (events the host keeps elsewhere: a long stretch
+   * of them is put back at once instead of one at a time). A fresh simulation resumes from a stored checkpoint of the same session by being
    * given the command log that led to it (`past.commandLog`, exactly `checkpoint.logLength` entries).
    */
   restore(
@@ -68,7 +73,7 @@ export interface FacadeSimulation {
     past?: {
       commandLog?: readonly TimedCommand[];
       trace?: readonly EngineEvent[];
-      traceTail?: readonly EngineEvent[];
+      traceTail?: readonly TraceStretch[];
     },
   ): void;
   /**
@@ -265,7 +270,7 @@ export class SimulationImpl implements Simulation {
     past?: {
       commandLog?: readonly TimedCommand[];
       trace?: readonly EngineEvent[];
-      traceTail?: readonly EngineEvent[];
+      traceTail?: readonly TraceStretch[];
     },
   ): void {
     if (past?.commandLog) {
@@ -284,7 +289,15 @@ export class SimulationImpl implements Simulation {
       for (let i = 0; i < past.trace.length; i++) trace.push(past.trace[i]!);
     }
     // Going forward over recorded events kept aside: append them rather than copy the whole trace.
-    if (past?.traceTail) for (const e of past.traceTail) trace.push(e);
+    for (const stretch of past?.traceTail ?? []) {
+      if (typeof stretch === 'number') {
+        const from = trace.length;
+        (trace as (EngineEvent | undefined)[]).length = from + stretch;
+        // Filled, not left as holes in the array: a hole is skipped by `some`/`forEach` and read
+        // along the prototype chain; `undefined` is what forgetTrace leaves.
+        (trace as (EngineEvent | undefined)[]).fill(undefined, from, from + stretch);
+      } else for (const e of stretch) trace.push(e as EngineEvent);
+    }
     if (c.traceLength > trace.length || c.logLength > this.log.length) {
       throw new EngineError('INVALID_COMMAND', 'That checkpoint is from a different timeline.');
     }

@@ -572,12 +572,11 @@ export class Timeline {
     const keyframe = this.keyframes.atOrBefore(this.index.lastAtOrBefore(atMs));
     if (!keyframe || keyframe.actions - this.actions() < this.keyframeEvery) return;
     if (keyframe.traceLength > this.future.end) return;
-    const traceTail = this.future.takeFront(keyframe.traceLength - this.trace().length);
     restoreKeyframe(this.sim, keyframe, {
       commandLog: this.commands.slice(0, keyframe.commands),
-      // Undefined entries are paged-out events, holes the trace already allows (the pager reads
-      // them back), as before this was chunked.
-      traceTail: traceTail as EngineEvent[],
+      // Counts of holes are paged-out events, holes the trace already allows (the pager reads
+      // them back).
+      traceTail: this.future.takeStretches(keyframe.traceLength - this.trace().length),
     });
     this.applied = keyframe.commands;
   }
