@@ -24,6 +24,9 @@ import { cloneState } from './state-clone';
 import { replicaLogsOf, type ReplicaLog } from './replica-logs';
 
 /** The facade (src/engine/index.ts exports it as `Simulation`): everything outside the engine sees only this. */
+/** Trace entries put back by a restore: events (`undefined` for a hole), or a count of holes. */
+export type TraceStretch = readonly (EngineEvent | undefined)[] | number;
+
 export interface FacadeSimulation {
   /** Validates now: bad input throws EngineError{code, message} and changes nothing. */
   dispatch(command: Command): CommandId;
@@ -60,7 +63,9 @@ export interface FacadeSimulation {
    * clock, trace and command log. Going back cuts the trace; `past.trace` gives the trace up to the
    * checkpoint when the simulation does not hold it (a stored checkpoint; unknown older entries may
    * be holes, filled later with `fillTrace`); `past.traceTail` the events between the trace's end and
-   * the checkpoint (going forward again over recorded events kept aside). A fresh simulation resumes from a stored checkpoint of the same session by being
+   * the checkpoint (going forward again over recorded events kept aside), in stretches: events
+   * (`undefined` for a hole), or a count of holes (events the host keeps elsewhere: a long stretch
+   * of them is put back at once instead of one at a time). A fresh simulation resumes from a stored checkpoint of the same session by being
    * given the command log that led to it (`past.commandLog`, exactly `checkpoint.logLength` entries).
    */
   restore(
@@ -68,9 +73,21 @@ export interface FacadeSimulation {
     past?: {
       commandLog?: readonly TimedCommand[];
       trace?: readonly EngineEvent[];
-      traceTail?: readonly EngineEvent[];
+      traceTail?: readonly TraceStretch[];
     },
   ): void;
+  /**
+   * Like `restore`, for a replay over recorded events (decision 0021, follow-up 2): the state, clock and command
+   * log go back to the checkpoint, but the trace is left as it is (it must hold at least the
+   * checkpoint's events). Until `endReplay`, the events the replay makes are counted, not built:
+   * the engine is deterministic, so they are the very events the trace already holds there.
+   */
+  restoreForReplay(checkpoint: SimulationCheckpoint): void;
+  /**
+   * End a replay begun by `restoreForReplay`: the trace is cut to the events counted (what it held
+   * past that point is the host's to keep as recorded future) and that length is returned.
+   */
+  endReplay(): number;
   /** Where the simulation is: virtual time, scheduler entries processed, trace and command-log lengths. */
   position(): SimulationPosition;
   /** Move the clock forward to `atMs` without processing anything; throws if work is due before it. */
@@ -241,7 +258,7 @@ export class SimulationImpl implements Simulation {
     const stats = { fresh: 0 };
     return {
       state: cloneState(this.kernel.state, shareWith?.state, stats),
-      traceLength: this.kernel.trace.length,
+      traceLength: this.kernel.traceLength(),
       logLength: this.log.length,
       nextCommandId: this.nextCommandId,
       freshParts: stats.fresh,
@@ -253,7 +270,7 @@ export class SimulationImpl implements Simulation {
     past?: {
       commandLog?: readonly TimedCommand[];
       trace?: readonly EngineEvent[];
-      traceTail?: readonly EngineEvent[];
+      traceTail?: readonly TraceStretch[];
     },
   ): void {
     if (past?.commandLog) {
@@ -263,6 +280,7 @@ export class SimulationImpl implements Simulation {
       this.log.length = 0;
       for (const entry of past.commandLog) this.log.push(entry);
     }
+    this.kernel.stopCounting(); // a restore ends a replay
     const trace = this.kernel.trace;
     if (past?.trace) {
       if (past.trace.length !== c.traceLength)
@@ -271,7 +289,15 @@ export class SimulationImpl implements Simulation {
       for (let i = 0; i < past.trace.length; i++) trace.push(past.trace[i]!);
     }
     // Going forward over recorded events kept aside: append them rather than copy the whole trace.
-    if (past?.traceTail) for (const e of past.traceTail) trace.push(e);
+    for (const stretch of past?.traceTail ?? []) {
+      if (typeof stretch === 'number') {
+        const from = trace.length;
+        (trace as (EngineEvent | undefined)[]).length = from + stretch;
+        // Filled, not left as holes in the array: a hole is skipped by `some`/`forEach` and read
+        // along the prototype chain; `undefined` is what forgetTrace leaves.
+        (trace as (EngineEvent | undefined)[]).fill(undefined, from, from + stretch);
+      } else for (const e of stretch) trace.push(e as EngineEvent);
+    }
     if (c.traceLength > trace.length || c.logLength > this.log.length) {
       throw new EngineError('INVALID_COMMAND', 'That checkpoint is from a different timeline.');
     }
@@ -281,11 +307,34 @@ export class SimulationImpl implements Simulation {
     this.nextCommandId = c.nextCommandId;
   }
 
+  restoreForReplay(c: SimulationCheckpoint): void {
+    this.kernel.stopCounting();
+    if (c.traceLength > this.kernel.trace.length || c.logLength > this.log.length) {
+      throw new EngineError('INVALID_COMMAND', 'That checkpoint is from a different timeline.');
+    }
+    this.kernel.state = cloneState(c.state);
+    this.log.length = c.logLength;
+    this.nextCommandId = c.nextCommandId;
+    this.kernel.countEvents(c.traceLength);
+  }
+
+  endReplay(): number {
+    const length = this.kernel.stopCounting();
+    if (length === undefined) throw new EngineError('INVALID_COMMAND', 'No replay to end.');
+    const trace = this.kernel.trace;
+    if (length > trace.length) {
+      // The replay made more events than the trace held: it was not a replay of this trace.
+      throw new EngineError('INVALID_COMMAND', 'The replay went past the events the trace holds.');
+    }
+    trace.length = length;
+    return length;
+  }
+
   position(): SimulationPosition {
     return {
       nowMs: this.kernel.now(),
       processed: this.kernel.state.processed,
-      traceLength: this.kernel.trace.length,
+      traceLength: this.kernel.traceLength(),
       commands: this.log.length,
     };
   }

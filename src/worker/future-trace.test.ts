@@ -22,6 +22,17 @@ describe('future trace', () => {
     expect(f.length).toBe(0);
   });
 
+  it('gives a long run of holes back as one count, not one slot each', () => {
+    const f = new FutureTrace();
+    f.prepend(traceOf(100_000, 99_990), 5, 99_990);
+    const stretches = f.takeStretches(99_993);
+    expect(stretches.map((s) => (typeof s === 'number' ? s : s.map((e) => e?.seq)))).toEqual([
+      99_985,
+      [99_991, 99_992, 99_993, 99_994, 99_995, 99_996, 99_997, 99_998],
+    ]);
+    expect([f.base, f.length]).toEqual([99_998, 2]);
+  });
+
   it('drops what a replay regenerated, and nothing when the trace has not reached it', () => {
     const f = new FutureTrace();
     f.prepend(traceOf(6, 0), 3, 0);

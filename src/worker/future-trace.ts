@@ -66,9 +66,19 @@ export class FutureTrace {
 
   /** Remove the first `n` positions and return them (holes as undefined). */
   takeFront(n: number): Slot[] {
-    // Pushed, not `new Array(n)`: a large preallocated array is a slow dictionary in V8, and
-    // holes in an array are looked up along its prototype chain.
-    const out: Slot[] = [];
+    return this.takeStretches(n).flatMap((s) =>
+      typeof s === 'number' ? Array.from({ length: s }, () => undefined) : s,
+    );
+  }
+
+  /**
+   * Remove the first `n` positions and return them as stretches: events, or a count of holes.
+   * Jumping ahead over an hour of paged-out trace is ~550 000 holes; a count for each stretch,
+   * put back on the trace at once, instead of one slot at a time (twice over) roughly halved that
+   * jump's CPU time (decision 0021, follow-up 2).
+   */
+  takeStretches(n: number): (readonly Slot[] | number)[] {
+    const out: (readonly Slot[] | number)[] = [];
     this.takeOrDrop(n, out);
     return out;
   }
@@ -91,14 +101,14 @@ export class FutureTrace {
     this.chunks.push(c);
   }
 
-  private takeOrDrop(n: number, out: Slot[] | undefined): void {
+  private takeOrDrop(n: number, out: (readonly Slot[] | number)[] | undefined): void {
     let k = 0;
     while (k < n) {
       const c = this.chunks.at(-1);
       if (!c) break;
       const take = Math.min(n - k, c.to - c.from);
-      if (out && c.events) for (let i = 0; i < take; i++) out.push(c.events[c.from + i - c.origin]);
-      else if (out) for (let i = 0; i < take; i++) out.push(undefined);
+      const start = c.from - c.origin;
+      if (out) out.push(c.events ? c.events.slice(start, start + take) : take);
       k += take;
       if (take === c.to - c.from) this.chunks.pop();
       else this.chunks[this.chunks.length - 1] = { ...c, from: c.from + take };

@@ -5,7 +5,7 @@
  * produce-heavy state at 100 000 events costs about 3 ms; `restore()` copies it back the same way,
  * leaving the keyframe intact for the next time.
  */
-import type { EngineEvent, Simulation, SimulationCheckpoint, TimedCommand } from '../engine';
+import type { EngineEvent, Simulation, SimulationCheckpoint } from '../engine';
 
 export interface Keyframe {
   /** Actions (scheduler entries + commands) applied at this point: the position's identity. */
@@ -52,11 +52,7 @@ export function captureKeyframe(
 export function restoreKeyframe(
   sim: Simulation,
   keyframe: Keyframe,
-  past?: {
-    commandLog?: readonly TimedCommand[];
-    trace?: readonly EngineEvent[];
-    traceTail?: readonly EngineEvent[];
-  },
+  past?: Parameters<Simulation['restore']>[1],
 ): void {
   sim.restore(keyframe.checkpoint, past);
 }

@@ -535,13 +535,30 @@ export class Timeline {
     if (target < this.actions() || clockBack) {
       const keyframe = this.keyframes.atOrBefore(target);
       if (!keyframe) throw new TimelineError('No keyframe before that point.');
-      this.keepFuture(keyframe.traceLength);
-      restoreKeyframe(this.sim, keyframe);
-      this.pager.noteCut(keyframe.traceLength);
-      for (const listener of this.cutListeners) listener(keyframe.traceLength);
+      // The trace up to the target is recorded already: the replay from the keyframe only counts
+      // its events (building them again was a fifth of a scrub's replay), and the trace is cut at
+      // the target instead of at the keyframe, its events before that staying as they were.
+      const cut = this.index.traceAt(target);
+      this.keepFuture(cut);
+      this.sim.restoreForReplay(keyframe.checkpoint);
       this.applied = keyframe.commands;
+      try {
+        while (this.actions() < target) this.act();
+      } finally {
+        this.endReplay(cut);
+      }
+      for (const listener of this.cutListeners) listener(cut);
     }
     while (this.actions() < target) this.act();
+  }
+
+  /** End the replay over recorded events that should end at trace length `cut`. */
+  private endReplay(cut: number): void {
+    const replayed = this.sim.endReplay();
+    this.pager.noteCut(replayed);
+    if (replayed === cut) return;
+    this.dropFuture(); // it was kept for a trace this replay did not make
+    throw new TimelineError('The replay did not make the recorded events.');
   }
 
   /**
@@ -555,12 +572,11 @@ export class Timeline {
     const keyframe = this.keyframes.atOrBefore(this.index.lastAtOrBefore(atMs));
     if (!keyframe || keyframe.actions - this.actions() < this.keyframeEvery) return;
     if (keyframe.traceLength > this.future.end) return;
-    const traceTail = this.future.takeFront(keyframe.traceLength - this.trace().length);
     restoreKeyframe(this.sim, keyframe, {
       commandLog: this.commands.slice(0, keyframe.commands),
-      // Undefined entries are paged-out events, holes the trace already allows (the pager reads
-      // them back), as before this was chunked.
-      traceTail: traceTail as EngineEvent[],
+      // Counts of holes are paged-out events, holes the trace already allows (the pager reads
+      // them back).
+      traceTail: this.future.takeStretches(keyframe.traceLength - this.trace().length),
     });
     this.applied = keyframe.commands;
   }

@@ -143,6 +143,11 @@ export class Kernel {
   private readonly behaviours: Partial<Record<NodeKind, AnyNodeBehaviour>>;
   private readonly contexts = new Map<NodeId, NodeContext>();
   private sink: EngineEvent[] | null = null;
+  /**
+   * While replaying over events the host already holds (`countEvents`): the length the trace
+   * would have. Events are then counted, not built: the replay makes the same ones again.
+   */
+  private counted: number | undefined;
 
   constructor(options: {
     seed: number;
@@ -239,9 +244,33 @@ export class Kernel {
   // ----- events -----
 
   emit<K extends EventType>(type: K, fields: EventMap[K]): void {
+    if (this.counted !== undefined) {
+      this.counted++;
+      return;
+    }
     const event = { seq: this.trace.length + 1, atMs: this.state.nowMs, type, ...fields } as EngineEvent;
     this.trace.push(event);
     this.sink?.push(event);
+  }
+
+  /** The trace's length, counted events included. */
+  traceLength(): number {
+    return this.counted ?? this.trace.length;
+  }
+
+  /**
+   * Count events instead of recording them, from a trace of `length` events (a replay over
+   * recorded events: the engine is deterministic, so it would only make the same ones again).
+   */
+  countEvents(length: number): void {
+    this.counted = length;
+  }
+
+  /** Record events again; returns the length counted to (undefined if not counting). */
+  stopCounting(): number | undefined {
+    const n = this.counted;
+    this.counted = undefined;
+    return n;
   }
 
   // ----- time -----
