@@ -33,9 +33,21 @@ interface Checkpoint {
   metrics: MetricsTracker;
 }
 
-/** A deep copy of a checker's state (plain data, Maps and arrays) with its class kept. */
+/**
+ * A deep copy of a checker's state (plain data, Maps and arrays) with its class kept, and the class
+ * of each field that is an object of a class of its own (the checker's StreamsApps): structuredClone
+ * keeps data and shared references, not prototypes.
+ */
 function copyOf<T extends object>(x: T): T {
-  return Object.assign(Object.create(Object.getPrototypeOf(x) as object) as T, structuredClone({ ...x }));
+  const data = structuredClone({ ...x }) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(x)) {
+    if (typeof value !== 'object' || value === null || value instanceof Map || value instanceof Set) continue;
+    const proto = Object.getPrototypeOf(value) as object | null;
+    const copy = data[key];
+    if (proto !== Object.prototype && proto !== Array.prototype && typeof copy === 'object' && copy !== null)
+      Object.setPrototypeOf(copy, proto);
+  }
+  return Object.assign(Object.create(Object.getPrototypeOf(x) as object) as T, data);
 }
 
 /**
