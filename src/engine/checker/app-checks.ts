@@ -17,6 +17,7 @@
  */
 import type { CheckerState } from './checker-state';
 import { recordName, tpName } from './explain';
+import { appendSteps, duplicateAt } from './produce-checks';
 import type { Entry, TpLogs } from './replica-logs';
 import { appName, crashWords, fromWords, instanceOf, type AppCrash, type AppRef } from './streams-apps';
 import { seconds, type FindingStep } from './types';
@@ -70,19 +71,14 @@ function reportAppDuplicate(
   const name = tpName(tp);
   const crash = c.apps.crashBetween(app.app, y.appendSeq, x.appendSeq);
   const by = (e: Entry) => (e.producer ? `, by instance ${instanceOf(e.producer)}` : '');
-  const steps: FindingStep[] = [
-    { seq: y.appendSeq, atMs: y.appendAtMs, label: `broker-${y.broker} appended offset ${y.offset}` },
-  ];
+  const [first, again] = appendSteps(y, x);
+  const steps: FindingStep[] = [first];
   if (crash) {
     steps.push({ seq: crash.seq, atMs: crash.atMs, label: `instance ${crash.instance} crashed` });
     if (crash.restart && crash.restart.seq < x.appendSeq)
       steps.push({ ...crash.restart, label: `instance ${crash.instance} restarted` });
   }
-  steps.push({
-    seq: x.appendSeq,
-    atMs: x.appendAtMs,
-    label: `broker-${x.broker} appended it again at ${x.offset}`,
-  });
+  steps.push(again);
   if (marker) steps.push({ ...marker, label: `the second copy's transaction committed` });
   const record = recordName(x);
   const reprocessed = crash
@@ -90,15 +86,8 @@ function reportAppDuplicate(
     : `its tasks processed the same input again (they moved or restarted before their input offsets were committed)`;
   const last = steps.at(-1)!;
   c.add({
-    id: `duplicate:${name}:${y.offset}:${x.offset}`,
-    kind: 'duplicate',
+    ...duplicateAt(tp, y, x),
     verdict: eos ? 'violation' : 'allowed',
-    topic: tp.topic,
-    partition: tp.partition,
-    offset: y.offset,
-    otherOffsets: [x.offset],
-    producer: x.producer,
-    consumer: null,
     seq: last.seq,
     atMs: last.atMs,
     sentences: [

@@ -7,7 +7,36 @@ import type { EventOf } from '../types';
 import type { CheckerState } from './checker-state';
 import { recordName, tpName } from './explain';
 import type { Entry, TpLogs } from './replica-logs';
-import { seconds } from './types';
+import { seconds, type Finding, type FindingStep } from './types';
+
+/** The appends of a record's two copies, as a duplicate finding's first and last steps. */
+export function appendSteps(y: Entry, x: Entry): [FindingStep, FindingStep] {
+  return [
+    { seq: y.appendSeq, atMs: y.appendAtMs, label: `broker-${y.broker} appended offset ${y.offset}` },
+    { seq: x.appendSeq, atMs: x.appendAtMs, label: `broker-${x.broker} appended it again at ${x.offset}` },
+  ];
+}
+
+/** What every duplicate finding says of where it is: the first copy `y`, the second `x`. */
+export function duplicateAt(
+  tp: TpLogs,
+  y: Entry,
+  x: Entry,
+): Pick<
+  Finding,
+  'id' | 'kind' | 'topic' | 'partition' | 'offset' | 'otherOffsets' | 'producer' | 'consumer'
+> {
+  return {
+    id: `duplicate:${tpName(tp)}:${y.offset}:${x.offset}`,
+    kind: 'duplicate',
+    topic: tp.topic,
+    partition: tp.partition,
+    offset: y.offset,
+    otherOffsets: [x.offset],
+    producer: x.producer,
+    consumer: null,
+  };
+}
 
 export function checkDuplicate(c: CheckerState, tp: TpLogs, x: Entry): void {
   // A retried batch is the same records with the same timestamps, in the same places.
@@ -20,25 +49,15 @@ export function checkDuplicate(c: CheckerState, tp: TpLogs, x: Entry): void {
     const newId = y.producerId !== x.producerId;
     const allowed = !config?.idempotent || newId;
     const retry = c.retries.get(`${x.producer}|${tp.topic}|${tp.partition}`);
+    const [first, again] = appendSteps(y, x);
     const steps = [
-      { seq: y.appendSeq, atMs: y.appendAtMs, label: `broker-${y.broker} appended offset ${y.offset}` },
+      first,
       ...(retry && retry.seq > y.appendSeq ? [{ ...retry, label: `${x.producer} retried the batch` }] : []),
-      {
-        seq: x.appendSeq,
-        atMs: x.appendAtMs,
-        label: `broker-${x.broker} appended it again at ${x.offset}`,
-      },
+      again,
     ];
     c.add({
-      id: `duplicate:${tpName(tp)}:${y.offset}:${x.offset}`,
-      kind: 'duplicate',
+      ...duplicateAt(tp, y, x),
       verdict: allowed ? 'allowed' : 'violation',
-      topic: tp.topic,
-      partition: tp.partition,
-      offset: y.offset,
-      otherOffsets: [x.offset],
-      producer: x.producer,
-      consumer: null,
       seq: x.appendSeq,
       atMs: x.appendAtMs,
       sentences: [
