@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KernelState } from './kernel/kernel';
 import { replicaLogsOf } from './replica-logs';
-import { cloneState, metadataLogsOf } from './state-clone';
-import { busyCluster, cluster as createSim } from './testing/scenario';
+import { ChunkedBatches, cloneState, metadataLogsOf } from './state-clone';
+import { busyCluster, cluster as createSim, untilReady } from './testing/scenario';
 
 const createSimulation = (o: { seed: number; brokers: number }) => createSim(o.seed, o);
 
@@ -38,7 +38,8 @@ describe('a checkpoint shares what did not change since an earlier one', () => {
     expect(same.freshParts).toBe(0);
     sim.runFor(500);
     const later = sim.checkpoint(first);
-    expect(later.state).toEqual(structuredClone(sim.kernel.state));
+    // Its logs are kept in shared chunks; copied back, it is the state exactly.
+    expect(cloneState(later.state)).toEqual(structuredClone(sim.kernel.state));
     expect(later.state.config).toBe(first.state.config);
     expect(later.state.nodes).not.toBe(first.state.nodes);
     expect(later.freshParts).toBeGreaterThan(0);
@@ -48,6 +49,47 @@ describe('a checkpoint shares what did not change since an earlier one', () => {
     sim.restore(later);
     expect(sim.snapshot()).toEqual(snapshot);
     expect(sim.kernel.state.nodes).not.toBe(later.state.nodes);
+  });
+
+  it('keeps a long log in chunks, sharing every chunk that did not change', () => {
+    const sim = untilReady(createSimulation({ seed: 9, brokers: 1 }));
+    sim.dispatch({ type: 'topic.create', topic: 'orders', partitions: 1, replicationFactor: 1 });
+    sim.runFor(500);
+    sim.dispatch({ type: 'producer.create', producer: 'p1' });
+    const send = (i: number) => {
+      sim.dispatch({ type: 'producer.send', producer: 'p1', topic: 'orders', key: 'k', value: `v${i}` });
+      sim.runFor(50); // one batch each
+    };
+    for (let i = 0; i < 200; i++) send(i);
+    const first = sim.checkpoint();
+    const earlier = sim.checkpoint(first); // nothing ran: all shared
+    expect(earlier.state).toBe(first.state);
+    send(200);
+    const later = sim.checkpoint(earlier);
+    const logOf = (state: KernelState) =>
+      replicaLogsOf(state).find((l) => l.key === 'orders-0')!.log.batches as unknown as ChunkedBatches;
+    const live = replicaLogsOf(sim.kernel.state).find((l) => l.key === 'orders-0')!.log.batches;
+    expect(live.length).toBeGreaterThan(200);
+    const chunks = logOf(later.state);
+    expect(chunks).toBeInstanceOf(ChunkedBatches);
+    expect(chunks.length).toBe(live.length);
+    // The earlier keyframe held the log as a plain array; a third one shares the full chunks.
+    send(201);
+    const third = sim.checkpoint(later);
+    const thirdChunks = logOf(third.state);
+    const full = Math.floor(chunks.length / 64);
+    expect(full).toBeGreaterThanOrEqual(3);
+    for (let c = 0; c < full; c++) expect(thirdChunks.chunks[c]).toBe(chunks.chunks[c]);
+    // What it copied: about one chunk of this log, not the whole log.
+    expect(third.freshParts).toBeLessThan(later.freshParts);
+    expect(thirdChunks.toArray()).toEqual(replicaLogsOf(sim.kernel.state).find((l) => l.key === 'orders-0')!.log.batches);
+    // Restoring gives the live array back, exactly.
+    const snapshot = sim.snapshot();
+    sim.runFor(1000);
+    sim.restore(third);
+    expect(sim.snapshot()).toEqual(snapshot);
+    expect(Array.isArray(replicaLogsOf(sim.kernel.state).find((l) => l.key === 'orders-0')!.log.batches)).toBe(true);
+    expect(thirdChunks.chunks[0]).toBe(chunks.chunks[0]); // the keyframe stays intact
   });
 
   it('never makes two parts one object when the state holds two (no aliasing it lacks)', () => {

@@ -81,8 +81,14 @@ export interface FacadeSimulation {
    * log go back to the checkpoint, but the trace is left as it is (it must hold at least the
    * checkpoint's events). Until `endReplay`, the events the replay makes are counted, not built:
    * the engine is deterministic, so they are the very events the trace already holds there.
+   * Going forward over recorded events kept aside, `past` puts them back first as in `restore`
+   * (`commandLog`: the commands up to the checkpoint; `traceTail`: the events from the trace's end
+   * up to where the replay will stop), so a jump ahead replays counting too.
    */
-  restoreForReplay(checkpoint: SimulationCheckpoint): void;
+  restoreForReplay(
+    checkpoint: SimulationCheckpoint,
+    past?: { commandLog?: readonly TimedCommand[]; traceTail?: readonly TraceStretch[] },
+  ): void;
   /**
    * End a replay begun by `restoreForReplay`: the trace is cut to the events counted (what it held
    * past that point is the host's to keep as recorded future) and that length is returned.
@@ -273,13 +279,7 @@ export class SimulationImpl implements Simulation {
       traceTail?: readonly TraceStretch[];
     },
   ): void {
-    if (past?.commandLog) {
-      if (past.commandLog.length !== c.logLength)
-        throw new EngineError('INVALID_COMMAND', 'That command log does not lead to this checkpoint.');
-      // Shared, not copied: a recorded entry is never changed.
-      this.log.length = 0;
-      for (const entry of past.commandLog) this.log.push(entry);
-    }
+    this.setCommandLog(c, past?.commandLog);
     this.kernel.stopCounting(); // a restore ends a replay
     const trace = this.kernel.trace;
     if (past?.trace) {
@@ -288,16 +288,7 @@ export class SimulationImpl implements Simulation {
       trace.length = 0;
       for (let i = 0; i < past.trace.length; i++) trace.push(past.trace[i]!);
     }
-    // Going forward over recorded events kept aside: append them rather than copy the whole trace.
-    for (const stretch of past?.traceTail ?? []) {
-      if (typeof stretch === 'number') {
-        const from = trace.length;
-        (trace as (EngineEvent | undefined)[]).length = from + stretch;
-        // Filled, not left as holes in the array: a hole is skipped by `some`/`forEach` and read
-        // along the prototype chain; `undefined` is what forgetTrace leaves.
-        (trace as (EngineEvent | undefined)[]).fill(undefined, from, from + stretch);
-      } else for (const e of stretch) trace.push(e as EngineEvent);
-    }
+    this.appendTrace(past?.traceTail);
     if (c.traceLength > trace.length || c.logLength > this.log.length) {
       throw new EngineError('INVALID_COMMAND', 'That checkpoint is from a different timeline.');
     }
@@ -307,8 +298,13 @@ export class SimulationImpl implements Simulation {
     this.nextCommandId = c.nextCommandId;
   }
 
-  restoreForReplay(c: SimulationCheckpoint): void {
+  restoreForReplay(
+    c: SimulationCheckpoint,
+    past?: { commandLog?: readonly TimedCommand[]; traceTail?: readonly TraceStretch[] },
+  ): void {
+    this.setCommandLog(c, past?.commandLog);
     this.kernel.stopCounting();
+    this.appendTrace(past?.traceTail);
     if (c.traceLength > this.kernel.trace.length || c.logLength > this.log.length) {
       throw new EngineError('INVALID_COMMAND', 'That checkpoint is from a different timeline.');
     }
@@ -316,6 +312,30 @@ export class SimulationImpl implements Simulation {
     this.log.length = c.logLength;
     this.nextCommandId = c.nextCommandId;
     this.kernel.countEvents(c.traceLength);
+  }
+
+  /** The command log that led to checkpoint `c`, given by the host (shared, not copied). */
+  private setCommandLog(c: SimulationCheckpoint, log: readonly TimedCommand[] | undefined): void {
+    if (!log) return;
+    if (log.length !== c.logLength)
+      throw new EngineError('INVALID_COMMAND', 'That command log does not lead to this checkpoint.');
+    // Shared, not copied: a recorded entry is never changed.
+    this.log.length = 0;
+    for (const entry of log) this.log.push(entry);
+  }
+
+  /** Going forward over recorded events kept aside: append them rather than copy the whole trace. */
+  private appendTrace(tail: readonly TraceStretch[] | undefined): void {
+    const trace = this.kernel.trace as (EngineEvent | undefined)[];
+    for (const stretch of tail ?? []) {
+      if (typeof stretch === 'number') {
+        const from = trace.length;
+        trace.length = from + stretch;
+        // Filled, not left as holes in the array: a hole is skipped by `some`/`forEach` and read
+        // along the prototype chain; `undefined` is what forgetTrace leaves.
+        trace.fill(undefined, from, from + stretch);
+      } else for (const e of stretch) trace.push(e);
+    }
   }
 
   endReplay(): number {

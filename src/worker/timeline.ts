@@ -563,22 +563,30 @@ export class Timeline {
 
   /**
    * Going forward over recorded time: restore the nearest keyframe at or before `atMs` when it is
-   * further ahead than a keyframe spacing and its events are kept, putting those events back on
-   * the trace. The replay from there is then at most one spacing long.
+   * further ahead than a keyframe spacing and its events are kept, putting the recorded events up
+   * to the target back on the trace, and replay to the target counting events as going back does
+   * (building them again was most of a forward jump's replay). The replay is at most one spacing.
    */
   private jumpAhead(atMs: number): void {
     if (this.future.length === 0) return;
     this.future.settle(this.trace().length);
-    const keyframe = this.keyframes.atOrBefore(this.index.lastAtOrBefore(atMs));
+    const target = this.index.lastAtOrBefore(atMs);
+    const keyframe = this.keyframes.atOrBefore(target);
     if (!keyframe || keyframe.actions - this.actions() < this.keyframeEvery) return;
-    if (keyframe.traceLength > this.future.end) return;
-    restoreKeyframe(this.sim, keyframe, {
+    const cut = this.index.traceAt(target);
+    if (cut > this.future.end) return;
+    this.sim.restoreForReplay(keyframe.checkpoint, {
       commandLog: this.commands.slice(0, keyframe.commands),
       // Counts of holes are paged-out events, holes the trace already allows (the pager reads
       // them back).
-      traceTail: this.future.takeStretches(keyframe.traceLength - this.trace().length),
+      traceTail: this.future.takeStretches(cut - this.trace().length),
     });
     this.applied = keyframe.commands;
+    try {
+      while (this.actions() < target) this.act();
+    } finally {
+      this.endReplay(cut);
+    }
   }
 
   /** Before a restore cuts the trace back to `cut`: keep what it cuts as recorded future. */
