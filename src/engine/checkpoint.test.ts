@@ -82,13 +82,17 @@ describe('a checkpoint shares what did not change since an earlier one', () => {
     for (let c = 0; c < full; c++) expect(thirdChunks.chunks[c]).toBe(chunks.chunks[c]);
     // What it copied: about one chunk of this log, not the whole log.
     expect(third.freshParts).toBeLessThan(later.freshParts);
-    expect(thirdChunks.toArray()).toEqual(replicaLogsOf(sim.kernel.state).find((l) => l.key === 'orders-0')!.log.batches);
+    expect(thirdChunks.toArray()).toEqual(
+      replicaLogsOf(sim.kernel.state).find((l) => l.key === 'orders-0')!.log.batches,
+    );
     // Restoring gives the live array back, exactly.
     const snapshot = sim.snapshot();
     sim.runFor(1000);
     sim.restore(third);
     expect(sim.snapshot()).toEqual(snapshot);
-    expect(Array.isArray(replicaLogsOf(sim.kernel.state).find((l) => l.key === 'orders-0')!.log.batches)).toBe(true);
+    expect(
+      Array.isArray(replicaLogsOf(sim.kernel.state).find((l) => l.key === 'orders-0')!.log.batches),
+    ).toBe(true);
     expect(thirdChunks.chunks[0]).toBe(chunks.chunks[0]); // the keyframe stays intact
   });
 

@@ -67,7 +67,10 @@ export function cloneState(state: KernelState, like?: KernelState, stats?: { fre
     }
     if (Array.isArray(value)) {
       const unchangedPlain =
-        Array.isArray(prior) && prior.length === value.length && sameItems(prior, value, 0) && !reused.has(prior);
+        Array.isArray(prior) &&
+        prior.length === value.length &&
+        sameItems(prior, value, 0) &&
+        !reused.has(prior);
       if (chunked?.has(value) && !unchangedPlain) {
         const earlier = prior instanceof ChunkedBatches && !reused.has(prior) ? prior : undefined;
         const out = remember(value, ChunkedBatches.of(value, earlier));
