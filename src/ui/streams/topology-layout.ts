@@ -3,7 +3,6 @@
  * topics on the lane's left (read) and right (written), processors in columns by their distance from
  * the sources. Live counts are summed over every instance's tasks from the snapshot.
  */
-import { scaleLinear } from 'd3';
 import { textWidth } from '../cluster/text-width';
 import type { StreamsAppSnapshot, TopologyGraph, TopologyNode } from '../../engine/index';
 
@@ -99,17 +98,22 @@ export function topologyLayout(
   for (const n of graph.nodes) depthOf(n.name);
   // Columns: 0 for the topics read, 1..max for the processors, max+1 for the topics written.
   const maxDepth = Math.max(1, ...depth.values());
-  // Boxes as wide as the longest name they show (a store or a topic name kept whole, never cut),
-  // up to a limit past which the view's text shortens it in the middle; the graph scrolls sideways.
+  // Each column's boxes as wide as the longest name shown in that column (a store or a topic name
+  // kept whole, never cut), up to a limit past which the view's text shortens it in the middle; the
+  // graph scrolls sideways. Per column, so one long topic name does not widen every filter box.
   const labels = new Map(graph.nodes.map((n) => [n.name, labelOf(n, graph)]));
-  const shown = graph.nodes.flatMap((n) => [labels.get(n.name)!, ...n.topics.map(internalName)]);
-  const boxW = Math.min(
-    MAX_BOX_W,
-    Math.max(BOX_W, ...shown.map((t) => Math.ceil(textWidth(t, LABEL_PX, true)) + 16)),
-  );
-  const x = scaleLinear()
-    .domain([0, maxDepth + 1])
-    .range([8, 8 + (maxDepth + 1) * (boxW + 40)]);
+  const widthOf = (text: string) => Math.ceil(textWidth(text, LABEL_PX, true)) + 16;
+  const colW = Array.from({ length: maxDepth + 2 }, () => BOX_W);
+  const widen = (col: number, text: string) => {
+    colW[col] = Math.min(MAX_BOX_W, Math.max(colW[col]!, widthOf(text)));
+  };
+  for (const n of graph.nodes) {
+    widen(depth.get(n.name)!, labels.get(n.name)!);
+    for (const t of n.topics) widen(n.kind === 'source' ? 0 : maxDepth + 1, internalName(t));
+  }
+  const colX = [8];
+  for (let c = 1; c < colW.length; c++) colX.push(colX[c - 1]! + colW[c - 1]! + 40);
+  const x = (col: number) => colX[col]!;
   const laneRows = graph.subtopologies.map((members) => {
     const perColumn = new Map<number, number>();
     for (const name of members) {
@@ -145,7 +149,7 @@ export function topologyLayout(
         name,
         x: x(col),
         y: place(col),
-        w: boxW,
+        w: colW[col]!,
         h: BOX_H,
         processed: c.processed,
         dropped: c.dropped,
@@ -163,7 +167,7 @@ export function topologyLayout(
             name: topic,
             x: x(tcol),
             y: place(tcol),
-            w: boxW,
+            w: colW[tcol]!,
             h: BOX_H,
             processed: 0,
             dropped: 0,
@@ -193,5 +197,5 @@ export function topologyLayout(
     e.path = `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
     e.curve = [x1, y1, mid, y1, mid, y2, x2, y2];
   }
-  return { width: x(maxDepth + 1) + boxW + 8, height: top, boxes, edges, lanes };
+  return { width: x(maxDepth + 1) + colW[maxDepth + 1]! + 8, height: top, boxes, edges, lanes };
 }
