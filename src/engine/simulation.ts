@@ -114,6 +114,21 @@ export interface FacadeSimulation {
    * other entry, stay as they are; the engine never reads its own trace.
    */
   forgetTrace(from: number, to: number): void;
+  /**
+   * Cut the trace at `cut` and hand the host the array it was, whole: its entries from `cut` on
+   * are the host's to keep (recorded future); the simulation goes on with a copy of the entries
+   * before `cut`. For a host going far back: JavaScript shrinks an array cut to under half its
+   * size in place, and growing it back (jumping ahead over a paged-out hour, ~580 000 entries)
+   * then allocated it anew, 30–70 ms with the collection that followed. `reattachTrace` gives the
+   * array back.
+   */
+  detachTrace(cut: number): readonly (EngineEvent | undefined)[];
+  /**
+   * Go on with `detached` (from `detachTrace`) as the trace, `length` long: the trace's current
+   * entries are written over its start, and its entries from there to `length` must be the
+   * events recorded there (what was cut off, the same timeline).
+   */
+  reattachTrace(detached: readonly (EngineEvent | undefined)[], length: number): void;
   /** Every replica's log, live and read-only: what the worker mirrors into IndexedDB. */
   replicaLogs(): ReplicaLog[];
 }
@@ -377,6 +392,24 @@ export class SimulationImpl implements Simulation {
   forgetTrace(from: number, to: number): void {
     const trace = this.kernel.trace as (EngineEvent | undefined)[];
     for (let i = Math.max(0, from); i < Math.min(to, trace.length); i++) trace[i] = undefined;
+  }
+
+  detachTrace(cut: number): readonly (EngineEvent | undefined)[] {
+    const old = this.kernel.trace;
+    if (cut < 0 || cut > old.length) throw new EngineError('INVALID_COMMAND', 'No such trace position.');
+    this.kernel.trace = old.slice(0, cut);
+    return old;
+  }
+
+  reattachTrace(detached: readonly (EngineEvent | undefined)[], length: number): void {
+    const trace = this.kernel.trace;
+    const array = detached as EngineEvent[];
+    if (array === trace) return;
+    if (length < trace.length || length > array.length)
+      throw new EngineError('INVALID_COMMAND', 'That trace does not reach that far.');
+    for (let i = 0; i < trace.length; i++) array[i] = trace[i]!;
+    array.length = length;
+    this.kernel.trace = array;
   }
 
   replicaLogs(): ReplicaLog[] {

@@ -42,7 +42,13 @@ function straight(t: Timeline, atMs: number) {
 
 const holes = (t: Timeline) => t.sim.trace().filter((e) => e === undefined).length;
 
-describe('a long timeline stays light: old trace paged out, keyframes thinned', () => {
+/** The same, keeping the trace's array aside when going far back (any trace past 256 events). */
+const withSpare: TimelineTuning = { ...tuning, spareFrom: 256 };
+
+describe.each([
+  ['', tuning],
+  [', the trace array kept aside going far back', withSpare],
+])('a long timeline stays light: old trace paged out, keyframes thinned%s', (_, tuning) => {
   it('pages old events out of the heap and reads them back exactly, at every seek', () => {
     const t = new Timeline(options, undefined, tuning);
     busy(t);
@@ -50,7 +56,7 @@ describe('a long timeline stays light: old trace paged out, keyframes thinned', 
     expect(holes(t)).toBeGreaterThan(t.traceLength() - 256);
     expect(t.pagedTraceBytes()).toBeGreaterThan(0);
     expect(t.keyframeCount()).toBeLessThanOrEqual(12);
-    for (const atMs of [end - 1, 0, 3600, 6000, 4100, end - 700, 3000, end]) {
+    for (const atMs of [end - 1, 0, 3600, 6000, 4100, end - 700, 3000, end, 3100, 0, end - 300, end]) {
       t.seek(atMs);
       expect(view(t)).toEqual(straight(t, atMs));
     }
@@ -69,5 +75,33 @@ describe('a long timeline stays light: old trace paged out, keyframes thinned', 
     expect(t.restoreFuture()).toBe(true);
     t.seek(end);
     expect(view(t)).toEqual(before);
+  });
+});
+
+describe('going far back keeps the trace array aside for the jump ahead', () => {
+  it('puts the very array back, holding the same events, and drops it when the future is replaced', () => {
+    const t = new Timeline(options, undefined, withSpare);
+    busy(t);
+    const end = t.nowMs();
+    const array = t.sim.trace();
+    const before = view(t);
+    t.seek(3100); // under half the trace: the array is kept aside, the trace is a short copy
+    expect(t.sim.trace()).not.toBe(array);
+    t.advance(200);
+    t.seek(end);
+    expect(t.sim.trace()).toBe(array); // not grown anew
+    expect(view(t)).toEqual(before);
+
+    // A fork replaces the future: the array kept aside is dropped with it, and going ahead on the
+    // new branch shows the new branch's events, not the old ones the array held.
+    t.seek(3100);
+    t.advance(900);
+    t.dispatch({ type: 'producer.create', producer: 'p2' });
+    t.dispatch({ type: 'producer.send', producer: 'p2', topic: 'orders', key: 'fork', value: 'new' });
+    t.advance(6000);
+    expect(view(t)).toEqual(straight(t, t.nowMs()));
+    t.seek(3100);
+    t.seek(t.recorded().endMs);
+    expect(view(t)).toEqual(straight(t, t.nowMs()));
   });
 });

@@ -61,6 +61,8 @@ export interface TimelineTuning {
   traceStore?: TracePageStore;
   /** Events per trace page (`PAGE_EVENTS`; small in tests). */
   tracePageEvents?: number;
+  /** Going back to under half a trace this long keeps its array for jumping ahead (`SPARE_FROM`). */
+  spareFrom?: number;
 }
 
 /** Lets long operations stop early and report `budget`, so the worker keeps answering. */
@@ -103,6 +105,9 @@ interface Backfill {
   recent: EngineEvent[];
 }
 
+/** A trace shorter than this is cut and grown again as it is (cheap at that size). */
+const SPARE_FROM = 65_536;
+
 export class Timeline {
   readonly sim: Simulation;
   readonly options: SimulationOptions;
@@ -127,6 +132,13 @@ export class Timeline {
    * valid until the future is replaced (a fork, a restored future).
    */
   private readonly future = new FutureTrace();
+  /**
+   * The trace's array as it was before going far back (`Simulation.detachTrace`): its entries are
+   * this timeline's events (holes where paged out), so jumping ahead again puts it back instead of
+   * growing the cut trace to ~580 000 entries anew. Dropped when the future is replaced.
+   */
+  private spare: readonly (EngineEvent | undefined)[] | undefined;
+  private readonly spareFrom: number;
   private readonly pager: TracePager;
   private readonly cutListeners: ((length: number) => void)[] = [];
 
@@ -137,6 +149,7 @@ export class Timeline {
     this.commands = structuredClone([...(recorded?.commands ?? [])]);
     this.endMs = recorded?.endMs ?? 0;
     this.keyframeEvery = tuning.keyframeEveryActions ?? KEYFRAME_EVERY_ACTIONS;
+    this.spareFrom = tuning.spareFrom ?? SPARE_FROM;
     this.keyframes = new KeyframeList(tuning.keyframeLimits);
     this.index = new ActionIndex(this.trace().length);
     this.keyframes.add(captureKeyframe(this.sim, 0, 0));
@@ -540,6 +553,7 @@ export class Timeline {
       // the target instead of at the keyframe, its events before that staying as they were.
       const cut = this.index.traceAt(target);
       this.keepFuture(cut);
+      this.keepSpare(cut);
       this.sim.restoreForReplay(keyframe.checkpoint);
       this.applied = keyframe.commands;
       try {
@@ -575,12 +589,22 @@ export class Timeline {
     if (!keyframe || keyframe.actions - this.actions() < this.keyframeEvery) return;
     const cut = this.index.traceAt(target);
     if (cut > this.future.end) return;
-    this.sim.restoreForReplay(keyframe.checkpoint, {
-      commandLog: this.commands.slice(0, keyframe.commands),
-      // Counts of holes are paged-out events, holes the trace already allows (the pager reads
-      // them back).
-      traceTail: this.future.takeStretches(cut - this.trace().length),
-    });
+    const commandLog = this.commands.slice(0, keyframe.commands);
+    const tail = cut - this.trace().length;
+    if (this.spare && this.spare.length >= cut) {
+      // The array from before going far back holds these events already.
+      this.future.dropFront(tail);
+      this.sim.reattachTrace(this.spare, cut);
+      this.spare = undefined;
+      this.sim.restoreForReplay(keyframe.checkpoint, { commandLog });
+    } else {
+      this.sim.restoreForReplay(keyframe.checkpoint, {
+        commandLog,
+        // Counts of holes are paged-out events, holes the trace already allows (the pager reads
+        // them back).
+        traceTail: this.future.takeStretches(tail),
+      });
+    }
     this.applied = keyframe.commands;
     try {
       while (this.actions() < target) this.act();
@@ -595,9 +619,21 @@ export class Timeline {
     this.future.prepend(this.trace(), cut, this.pager.inHeapFrom());
   }
 
+  /**
+   * Going far back (to under half the trace, when it is `spareFrom` events or more): keep the trace's array
+   * aside whole for jumping ahead again, unless one at least as long is kept already.
+   */
+  private keepSpare(cut: number): void {
+    const length = this.trace().length;
+    if (length < this.spareFrom || cut * 2 >= length) return;
+    if (this.spare && this.spare.length >= length) return;
+    this.spare = this.sim.detachTrace(cut);
+  }
+
   /** The recorded future was replaced: its events are no longer ours to put back. */
   private dropFuture(): void {
     this.future.reset(this.trace().length);
+    this.spare = undefined;
   }
 
   /** `traceLength`: the trace's length at the fork point (before the forking command's events). */

@@ -138,8 +138,11 @@ export interface KernelState {
 
 export class Kernel {
   state: KernelState;
-  /** The trace. Not part of `state`: a keyframe records its length instead. */
-  readonly trace: EngineEvent[] = [];
+  /**
+   * The trace. Not part of `state`: a keyframe records its length instead. Replaced only by the
+   * facade's `detachTrace`/`reattachTrace` (a host keeping a long cut-off future).
+   */
+  trace: EngineEvent[] = [];
   private readonly behaviours: Partial<Record<NodeKind, AnyNodeBehaviour>>;
   private readonly contexts = new Map<NodeId, NodeContext>();
   private sink: EngineEvent[] | null = null;
