@@ -78,11 +78,6 @@ class IdbSessionStore implements SessionStore {
     this.queue = new WriteQueue(db, undefined, undefined, pacing);
   }
 
-  /** Times the write queue let the event loop turn in the middle of its work (tests). */
-  get writeSlices(): number {
-    return this.queue.slices;
-  }
-
   saveSession(session: StoredSession): Promise<void> {
     const { id, options, commandLog, position, endMs } = session;
     return this.queue.run(async (tx) => {

@@ -63,8 +63,6 @@ export class WriteQueue {
   private issuing = false;
   /** A yield to the event loop is scheduled; the next slice starts after it. */
   private yielding = false;
-  /** Yields so far (tests and the benchmark). */
-  slices = 0;
 
   constructor(
     private readonly db: Db,
@@ -129,7 +127,6 @@ export class WriteQueue {
   private pause(): void {
     if (this.yielding) return;
     this.yielding = true;
-    this.slices++;
     this.yieldToLoop(() => {
       this.yielding = false;
       this.spent = 0;
