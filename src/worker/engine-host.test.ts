@@ -1,10 +1,13 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { formatTrace, replaySimulation, type SimulationOptions } from '../engine';
+import { createSimulation, formatTrace, replaySimulation, type SimulationOptions } from '../engine';
+import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../bridge/scenario';
 import { EngineHost } from './engine-host';
 import type { Batch, OpenPlan, WorkerMessage } from '../bridge/protocol';
 import { LocalLockRegistry, type SessionLocks } from '../bridge/session-locks';
 import { MemorySessionStore, openSessionStore, type SessionStore } from './session-store';
+import type { WritePacing } from './write-queue';
+import type { Timeline } from './timeline';
 import { FLUSH_DELAY_MS, JUMP_REST_MS, KEYFRAME_STORE_EVERY_ACTIONS } from './session-writer';
 
 const options: SimulationOptions = { seed: 1, brokers: 3 };
@@ -660,6 +663,176 @@ describe('saving while the learner goes back', () => {
       expect(saves.mock.calls.at(-1)?.[1].nowMs).toBe(only(messages, 'batch').at(-1)!.batch.nowMs);
     } finally {
       vi.useRealTimers();
+    }
+  });
+});
+
+describe('the first save of a big opened session', () => {
+  /** A shared session whose three replica logs hold 12 000 records each: ~36 segments to save. */
+  function bigScenario(): Scenario {
+    const sim = createSimulation(options);
+    sim.runFor(3000);
+    sim.dispatch({ type: 'topic.create', topic: 'orders', partitions: 1, replicationFactor: 3 });
+    sim.runFor(500);
+    sim.dispatch({ type: 'producer.create', producer: 'p1' });
+    sim.runFor(300);
+    for (let i = 0; i < 12; i++) {
+      sim.dispatch({
+        type: 'producer.sendMany',
+        producer: 'p1',
+        topic: 'orders',
+        key: `k${i}`,
+        value: 'order',
+        count: 1000,
+      });
+      sim.runFor(2000);
+    }
+    const endMs = sim.now();
+    return {
+      format: SCENARIO_FORMAT,
+      version: SCENARIO_VERSION,
+      options,
+      commands: sim.commandLog(),
+      atMs: endMs,
+      endMs,
+    };
+  }
+
+  /**
+   * A put's real cost is the structured clone of its value, on the spot (~4 ms for a segment of
+   * 1000 records in Chromium); fake-indexeddb's is next to nothing. The store's write queue is
+   * timed with a clock that each put moves by that cost, so its slicing is seen as in a browser.
+   */
+  let workMs = 0;
+  let segmentPuts = 0;
+  /** Work done in each write transaction (ms). */
+  let perTransaction = new Map<IDBTransaction, number>();
+  const realPut = IDBObjectStore.prototype.put;
+  function costlyPuts(): () => void {
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const records = (value as { records?: unknown }).records;
+      const cost = this.name === 'segments' && typeof records === 'number' ? records / 250 : 0.05;
+      if (cost > 0.05) segmentPuts++;
+      workMs += cost;
+      perTransaction.set(this.transaction, (perTransaction.get(this.transaction) ?? 0) + cost);
+      return realPut.call(this, value, key);
+    };
+    return () => {
+      IDBObjectStore.prototype.put = realPut;
+    };
+  }
+
+  async function openShared(pacing: WritePacing) {
+    const store = await openSessionStore(`streamlab-first-save-${++dbCount}`, undefined, {
+      clock: () => workMs,
+      ...pacing,
+    });
+    const t = tab(store, new LocalLockRegistry().tab());
+    const scenario = bigScenario();
+    await t.host.receive({ type: 'init', open: { kind: 'scenario', scenario, fallback: { options } } });
+    return { ...t, store };
+  }
+
+  /** Every stored replica log, as bounds, checkpoint and the records' offsets and values. */
+  async function storedLogs(store: SessionStore, id: string) {
+    const logs = (await store.openLogStore(id))!;
+    const out: Record<string, unknown> = {};
+    for (const log of await logs.logs()) {
+      const batches = await logs.read(log, 0, Infinity);
+      out[log] = {
+        bounds: await logs.bounds(log),
+        checkpoint: await logs.loadCheckpoint(log),
+        records: batches.flatMap((b) => b.records.map((r, i) => `${b.baseOffset + i}:${r.key}=${r.value}`)),
+      };
+    }
+    return out;
+  }
+
+  /** The simulation's replica logs in the same form. */
+  function liveLogs(timeline: Timeline) {
+    const out: Record<string, unknown> = {};
+    for (const { id, log } of timeline.sim.replicaLogs()) {
+      out[id] = {
+        bounds: { startOffset: log.logStartOffset, endOffset: log.logEndOffset },
+        checkpoint: { highWatermark: log.highWatermark, epochs: log.epochs },
+        records: log.batches.flatMap((b) =>
+          b.records.map((r, i) => `${b.baseOffset + i}:${r.key}=${r.value}`),
+        ),
+      };
+    }
+    return out;
+  }
+
+  it('is written in slices with a Back answered between them, and stores what an unsliced save stores', async () => {
+    const restore = costlyPuts();
+    try {
+      // Unsliced: the queue never yields (as before slicing).
+      const whole = await openShared({ sliceMs: Infinity });
+      await whole.host.flushed();
+      expect(segmentPuts).toBeGreaterThan(30);
+      expect(Math.max(...perTransaction.values())).toBeGreaterThan(40); // a whole log at once
+      const unsliced = await storedLogs(whole.store, whole.host.current!.id);
+      expect(unsliced).toEqual(liveLogs(whole.host.current!.timeline));
+
+      // Sliced (8 ms of puts at a time), and the learner presses Back as soon as the save starts:
+      // the Back arrives as a message does, in a task of its own.
+      segmentPuts = 0;
+      perTransaction = new Map();
+      const sliced = await openShared({ sliceMs: 8 });
+      let putsAtBack: number | undefined;
+      let savedAtBack: boolean | undefined;
+      const started = vi.waitFor(() => expect(segmentPuts).toBeGreaterThan(0), {
+        timeout: 5000,
+        interval: 1,
+      });
+      await started;
+      const pressed = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          void sliced.host.receive({ type: 'stepBack' }).then(() => {
+            putsAtBack = segmentPuts;
+            savedAtBack =
+              sliced.host.current!.writer.storage.persistent && sliced.host.current!.writer.storage.saved;
+            resolve();
+          });
+        }, 0),
+      );
+      await pressed;
+      // Answered a slice or two into the save, not behind it: 8 ms is two segments here.
+      expect(putsAtBack).toBeLessThanOrEqual(6);
+      expect(savedAtBack).toBe(false); // the badge still says "Saving…"
+      expect(only(sliced.messages, 'batch').at(-1)?.cause).toBe('stepBack');
+      await sliced.host.flushed();
+      // Slices: no transaction took more than 8 ms of work and the segment that crossed the line.
+      expect(perTransaction.size).toBeGreaterThan(15);
+      expect(Math.max(...perTransaction.values())).toBeLessThan(8 + 4 + 1);
+      // Saved at last, and true to the playhead the Back left: the logs and the position.
+      await vi.waitFor(
+        () => expect(sliced.last('storage')?.storage).toEqual({ persistent: true, saved: true }),
+        {
+          timeout: 5000,
+          interval: 20,
+        },
+      );
+      const { id, timeline } = sliced.host.current!;
+      expect(await storedLogs(sliced.store, id)).toEqual(liveLogs(timeline));
+      const stored = await sliced.store.loadSession(id);
+      expect(stored?.position).toEqual({ ...timeline.position(), commands: timeline.appliedCommands() });
+      // And what a reload would find equals the unsliced save of the same session, put back
+      // where the Back left it: the same records, offsets and checkpoints in every log.
+      await whole.host.receive({ type: 'stepBack' });
+      await whole.host.flushed();
+      await vi.waitFor(
+        () => expect(whole.last('storage')?.storage).toEqual({ persistent: true, saved: true }),
+        {
+          timeout: 5000,
+          interval: 20,
+        },
+      );
+      expect(await storedLogs(sliced.store, id)).toEqual(
+        await storedLogs(whole.store, whole.host.current!.id),
+      );
+    } finally {
+      restore();
     }
   });
 });

@@ -126,7 +126,8 @@ export class LogMirror {
     ) {
       // The replica started over past what the store holds (it fell behind the leader's retention).
       ops.push(this.store.truncateFullyAndStartAt(id, start));
-      Object.assign(m, { batches: [], startOffset: start, endOffset: start });
+      // The store reset its checkpoint too: the live one goes out again below.
+      Object.assign(m, { batches: [], startOffset: start, endOffset: start, checkpoint: '' });
     } else if (start > m.startOffset) {
       ops.push(this.store.deleteBefore(id, start)); // retention deleted old segments
       m.startOffset = start;
@@ -142,6 +143,10 @@ export class LogMirror {
       ops.push(this.store.truncate(id, cut));
       m.batches.length = k;
       m.endOffset = Math.max(cut, m.startOffset);
+      // A truncation lowers the store's high watermark and epochs to the cut (as the engine's
+      // truncateTo does): what it holds is no longer the fingerprint, so the checkpoint goes out
+      // again below even when the live one did not change (a Back that re-appends the same tail).
+      m.checkpoint = '';
     }
     if (live.length > k && (final || log.logEndOffset - m.endOffset >= SEGMENT_RECORDS)) {
       const added = live.slice(k);

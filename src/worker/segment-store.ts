@@ -106,13 +106,19 @@ export class IdbLogStore implements LogStore {
     }
     state.tail = tail;
     state.meta.endOffset = tail!.endOffset;
-    // Copies of the arrays as they are now: the cached tail keeps growing after this is queued.
-    const writes = touched.map((s) => ({ ...s, batches: s.batches.slice() }));
-    const meta = copyMeta(state.meta);
-    return this.queue.run(async (tx) => {
-      const segments = tx.objectStore('segments');
-      await Promise.all([...writes.map((s) => segments.put(s)), tx.objectStore('logs').put(meta)]);
-    }, BLIND);
+    // One write per segment, each with the log's bounds up to it: a put clones its segment on the
+    // spot, and the queue yields between slices of a few ms (write-queue.ts), so a big append
+    // (the first save of an opened session) must come as several works. A torn write keeps a
+    // prefix of them, which is a log that ends earlier. Copies of the arrays as they are now: the
+    // cached tail keeps growing after this is queued.
+    const writes = touched.map((s) => {
+      const segment = { ...s, batches: s.batches.slice() };
+      const meta = { ...copyMeta(state.meta), endOffset: s.endOffset };
+      return this.queue.run(async (tx) => {
+        await Promise.all([tx.objectStore('segments').put(segment), tx.objectStore('logs').put(meta)]);
+      }, BLIND);
+    });
+    return Promise.all(writes).then(() => {});
   }
 
   truncate(log: LogId, offset: number): Promise<void> {

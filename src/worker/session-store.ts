@@ -15,7 +15,7 @@ import type { StoredPosition } from '../bridge/session-reports';
 import { nearestKeyframe, putKeyframe } from './keyframe-store';
 import type { StoredKeyframe } from './keyframes';
 import { IdbLogStore } from './segment-store';
-import { WriteQueue } from './write-queue';
+import { WriteQueue, type WritePacing } from './write-queue';
 
 export interface StoredSession {
   id: string;
@@ -73,8 +73,9 @@ class IdbSessionStore implements SessionStore {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number,
+    pacing: WritePacing = {},
   ) {
-    this.queue = new WriteQueue(db);
+    this.queue = new WriteQueue(db, undefined, undefined, pacing);
   }
 
   saveSession(session: StoredSession): Promise<void> {
@@ -211,9 +212,16 @@ function fromRecords(record: SessionRecord, rows: CommandRecord[]): StoredSessio
   };
 }
 
-/** Opens the IndexedDB store; rejects when IndexedDB is missing or refuses to open. */
-export async function openSessionStore(name?: string, clock: () => number = Date.now): Promise<SessionStore> {
-  return new IdbSessionStore(await openStreamLabDb(name), clock);
+/**
+ * Opens the IndexedDB store; rejects when IndexedDB is missing or refuses to open. `pacing`: how
+ * its write queue slices big saves (write-queue.ts; tests time them with a clock of their own).
+ */
+export async function openSessionStore(
+  name?: string,
+  clock: () => number = Date.now,
+  pacing: WritePacing = {},
+): Promise<SessionStore> {
+  return new IdbSessionStore(await openStreamLabDb(name), clock, pacing);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,8 +8,13 @@
  *   instead of rewriting a segment every frame.
  *
  * All of it goes through the store's one write queue, so it commits in that order: a command
- * always lands before any data derived from it. If a write fails (the quota is used up, the
- * database went away), the session moves to memory for good, whole, and the UI is told why.
+ * always lands before any data derived from it. The queue does a big save (the first save of an
+ * opened session: ~100 segments; a rewrite after a jump) in slices of a few ms with the event loop
+ * turning between them (write-queue.ts), so a Back or a scrub is answered in the middle of it.
+ * A request that moves the playhead meanwhile only marks the writer dirty: the sync under way
+ * finishes (its writes are queued in order), then the next one brings the store to the new point,
+ * and "Saved" waits for that. If a write fails (the quota is used up, the database went away),
+ * the session moves to memory for good, whole, and the UI is told why.
  */
 import type { LogStore } from '../engine';
 import { LogMirror } from './log-mirror';
