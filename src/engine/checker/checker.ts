@@ -66,6 +66,19 @@ export class GuaranteeChecker implements CheckerState {
     return this.list;
   }
 
+  /**
+   * About how many records the checker follows (each partition's written records and each
+   * acknowledged send in the per-key order lists): what a copy of its state grows with. A host
+   * that keeps copies (the worker's checkpoints) weighs this against the events a copy saves
+   * feeding again.
+   */
+  recordsFollowed(): number {
+    let n = 0;
+    for (const tp of this.tps.values()) n += tp.written.length;
+    for (const list of this.keyOrder.values()) n += list.length;
+    return n;
+  }
+
   violations(): Finding[] {
     return this.list.filter((f) => f.verdict === 'violation');
   }
