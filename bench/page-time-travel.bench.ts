@@ -11,13 +11,15 @@
  * with the event loop turning between them, write-queue.ts), and again once the header says
  * "Saved in this browser", with nothing else going on in the worker. Before the slicing, the
  * first figure was a median of 55–81 ms and a slowest of ~190 ms (the save held the worker for
- * 120–350 ms at a time, now ≤ 11 ms). What is left of the first figure is mostly the guarantee
- * checks catching up with the opened trace between requests (session-checks.ts: chunks of 1024
- * events, and copies of the checker's whole state at its checkpoints, 50–215 ms each in one
- * piece), and when the save is already done as the presses start, it is all of it.
+ * 120–350 ms at a time, now ≤ 11 ms). The guarantee checks catching up with the opened trace
+ * were the rest: they copied the checker's whole state five times while catching up (20–230 ms
+ * each, in one piece); they now keep a copy only while it is small beside the feeding it saves
+ * (session-checks.ts), and feed 256 events between looks at the budget. After both: a median of
+ * 16 ms and a slowest of 49–128 ms at a load of 4–5 (session 9).
  */
 import { createSimulation, type SimulationOptions } from '../src/engine';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/bridge/scenario';
+import { scenarioAtEnd, type Scenario } from '../src/bridge/scenario';
+import { produceBursts } from '../src/engine/testing/scenario';
 import { report } from './measure';
 import type { Page } from '@playwright/test';
 import { median, withScenarioPage } from './page-kit';
@@ -28,35 +30,12 @@ const PORT = 4178;
 /** A produce-heavy session of at least `EVENTS` events, built by the real engine. */
 export function bigScenario(): Scenario {
   const options: SimulationOptions = { seed: 21, brokers: 3 };
-  const sim = createSimulation(options);
-  sim.runFor(3000);
-  sim.dispatch({ type: 'topic.create', topic: 'orders', partitions: 3, replicationFactor: 3 });
-  sim.runFor(500);
-  sim.dispatch({ type: 'producer.create', producer: 'p1' });
-  sim.runFor(300);
-  for (let i = 0; sim.position().traceLength < EVENTS; i++) {
-    sim.dispatch({
-      type: 'producer.sendMany',
-      producer: 'p1',
-      topic: 'orders',
-      key: `k${i}`,
-      value: 'order',
-      count: 1000,
-    });
-    sim.runFor(2000);
-  }
-  const endMs = sim.now();
-  return {
-    format: SCENARIO_FORMAT,
-    version: SCENARIO_VERSION,
+  return scenarioAtEnd(
     options,
-    commands: sim.commandLog(),
-    atMs: endMs,
-    endMs,
-  };
+    produceBursts(createSimulation(options), { partitions: 3, untilEvents: EVENTS }),
+  );
 }
 
-/** What one run of presses in the page measured (ms; NaN: no new frame within 5 s). */
 interface PageResult {
   back: number[];
   scrub: number[];

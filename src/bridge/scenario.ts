@@ -9,7 +9,7 @@
  * in it is evaluated or rendered as HTML.
  */
 import * as v from 'valibot';
-import type { SimulationOptions } from '../engine';
+import type { Simulation, SimulationOptions } from '../engine';
 
 export const SCENARIO_FORMAT = 'streamlab.scenario';
 export const SCENARIO_VERSION = 1;
@@ -122,4 +122,17 @@ export function parseScenario(input: unknown): ParsedScenario {
   const where = path ? `${path}: ` : '';
   const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
   return { ok: false, message: `${where}${first?.message ?? 'not a scenario'}${more}` };
+}
+
+/** The scenario of a session built in code (tests, benches): its commands, opened at its end. */
+export function scenarioAtEnd(options: SimulationOptions, sim: Simulation): Scenario {
+  const endMs = sim.now();
+  return {
+    format: SCENARIO_FORMAT,
+    version: SCENARIO_VERSION,
+    options,
+    commands: sim.commandLog(),
+    atMs: endMs,
+    endMs,
+  };
 }

@@ -81,7 +81,7 @@ describe('a checkpoint shares what did not change since an earlier one', () => {
     expect(full).toBeGreaterThanOrEqual(3);
     for (let c = 0; c < full; c++) expect(thirdChunks.chunks[c]).toBe(chunks.chunks[c]);
     // What it copied: about one chunk of this log, not the whole log.
-    expect(third.freshParts).toBeLessThan(later.freshParts);
+    expect(third.freshParts).toBeLessThan(later.freshParts!);
     expect(thirdChunks.toArray()).toEqual(
       replicaLogsOf(sim.kernel.state).find((l) => l.key === 'orders-0')!.log.batches,
     );

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { createSimulation, formatTrace, replaySimulation, type SimulationOptions } from '../engine';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../bridge/scenario';
+import { scenarioAtEnd, type Scenario } from '../bridge/scenario';
+import { produceBursts } from '../engine/testing/scenario';
 import { EngineHost } from './engine-host';
 import type { Batch, OpenPlan, WorkerMessage } from '../bridge/protocol';
 import { LocalLockRegistry, type SessionLocks } from '../bridge/session-locks';
@@ -669,34 +670,8 @@ describe('saving while the learner goes back', () => {
 
 describe('the first save of a big opened session', () => {
   /** A shared session whose three replica logs hold 12 000 records each: ~36 segments to save. */
-  function bigScenario(): Scenario {
-    const sim = createSimulation(options);
-    sim.runFor(3000);
-    sim.dispatch({ type: 'topic.create', topic: 'orders', partitions: 1, replicationFactor: 3 });
-    sim.runFor(500);
-    sim.dispatch({ type: 'producer.create', producer: 'p1' });
-    sim.runFor(300);
-    for (let i = 0; i < 12; i++) {
-      sim.dispatch({
-        type: 'producer.sendMany',
-        producer: 'p1',
-        topic: 'orders',
-        key: `k${i}`,
-        value: 'order',
-        count: 1000,
-      });
-      sim.runFor(2000);
-    }
-    const endMs = sim.now();
-    return {
-      format: SCENARIO_FORMAT,
-      version: SCENARIO_VERSION,
-      options,
-      commands: sim.commandLog(),
-      atMs: endMs,
-      endMs,
-    };
-  }
+  const bigScenario = (): Scenario =>
+    scenarioAtEnd(options, produceBursts(createSimulation(options), { bursts: 12 }));
 
   /**
    * A put's real cost is the structured clone of its value, on the spot (~4 ms for a segment of

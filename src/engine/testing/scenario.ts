@@ -53,3 +53,33 @@ export function busyCluster(seed = 4): Simulation {
   }
   return sim;
 }
+
+/**
+ * A produce-heavy session for storage and time-travel tests and benches: topic `orders` (one
+ * partition per `partitions`, RF 3), producer `p1`, then bursts of `count` records (one
+ * `producer.sendMany` each, 2 s apart) until `bursts` have been sent or the trace holds
+ * `untilEvents` events.
+ */
+export function produceBursts<S extends FacadeSimulation>(
+  sim: S,
+  { partitions = 1, count = 1000, bursts = Infinity, untilEvents = Infinity } = {},
+): S {
+  sim.runFor(3000);
+  untilReady(sim); // most seeds are by now
+  sim.dispatch({ type: 'topic.create', topic: 'orders', partitions, replicationFactor: 3 });
+  sim.runFor(500);
+  sim.dispatch({ type: 'producer.create', producer: 'p1' });
+  sim.runFor(300);
+  for (let i = 0; i < bursts && sim.position().traceLength < untilEvents; i++) {
+    sim.dispatch({
+      type: 'producer.sendMany',
+      producer: 'p1',
+      topic: 'orders',
+      key: `k${i}`,
+      value: 'order',
+      count,
+    });
+    sim.runFor(2000);
+  }
+  return sim;
+}
