@@ -85,3 +85,53 @@ test('the space-time diagram: ten lifelines, arrows, an RPC inspected, the playh
   await page.setViewportSize({ width: 1024, height: 768 });
   await page.screenshot({ path: `${SHOTS}/spacetime-causal-1024.png` });
 });
+
+test('a busy 10 s window drawn as one picture: an arrow clicked on the canvas is inspected, redraws follow a resize and a hidden lifeline', async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  await page.goto((await linkTo(busyCluster())).replace('/#', '/?paused#'));
+  await expect(page.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: 90_000 });
+  await page.getByTestId('view-spacetime').click();
+  const view = page.getByTestId('spacetime');
+  await view.locator('select').first().selectOption('10000');
+  await expect(view.getByTestId('spacetime-dense')).toBeVisible({ timeout: 30_000 });
+  const canvas = view.getByTestId('spacetime-canvas');
+  const drawn = async () => Number(await canvas.getAttribute('data-drawn'));
+  await expect.poll(drawn).toBeGreaterThan(0);
+  await expect(view.locator('line.lifeline')).toHaveCount(10);
+  await page.screenshot({ path: `${SHOTS}/spacetime-dense-1280.png` });
+  // A resize draws it again at the new size.
+  let before = await drawn();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect.poll(drawn).toBeGreaterThan(before);
+  await page.screenshot({ path: `${SHOTS}/spacetime-dense-1024.png` });
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  // Hiding a lifeline draws the canvas again, without the arrows to or from it.
+  const note = view.getByTestId('spacetime-dense');
+  const all = await note.textContent();
+  before = await drawn();
+  await view.locator('.hide input[type="checkbox"]').first().check();
+  await expect(view.locator('line.lifeline')).toHaveCount(9);
+  await expect.poll(drawn).toBeGreaterThan(before);
+  await expect(note).not.toHaveText(all!);
+  await view.locator('.hide input[type="checkbox"]').first().uncheck();
+  await expect(note).toHaveText(all!);
+
+  // Level arrows between the brokers cross the middle of the gap between their lifelines: a click
+  // there lands on one (found on the canvas by geometry), which opens and moves the playhead.
+  const lifelines = view.locator('line.lifeline');
+  const x1 = Number(await lifelines.nth(3).getAttribute('x1'));
+  const x2 = Number(await lifelines.nth(4).getAttribute('x1'));
+  const y1 = Number(await lifelines.nth(3).getAttribute('y1'));
+  const y2 = Number(await lifelines.nth(3).getAttribute('y2'));
+  const clockBefore = await clock(page);
+  const svg = view.locator('svg[aria-label="Space-time diagram"]');
+  for (let i = 1; i < 40 && !(await view.getByTestId('rpc-inspector').isVisible()); i++)
+    await svg.click({ position: { x: (x1 + x2) / 2, y: y1 + ((y2 - y1) * i) / 40 } });
+  await expect(view.getByTestId('rpc-inspector')).toBeVisible();
+  await expect(view.locator('[data-testid="rpc-arrow"].selected')).toHaveCount(1);
+  await expect.poll(() => clock(page)).toBeLessThan(clockBefore);
+  await expect(view.getByTestId('rpc-inspector').locator('pre').first()).not.toBeEmpty();
+});
