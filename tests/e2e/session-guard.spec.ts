@@ -33,6 +33,14 @@ test('a session opened part-way tells its story from the playhead: the earlier c
   await page.reload();
   await ready(page);
   await expect(narration).toContainText('Earlier: You crashed broker-2.');
+  // Back before where the story began: it starts again from the newest events before the
+  // playhead (p1 retrying its batch for the crashed broker's partition there), not "Nothing yet".
+  await page.getByTestId('scrubber').fill('3900');
+  await expect(page.getByTestId('virtual-clock')).toHaveAttribute('data-ms', '3900');
+  await expect(narration).toContainText('before where this story began');
+  await expect(narration).toContainText('Earlier: You crashed broker-2.');
+  await expect(narration).toContainText(/p1 retries its batch for orders-\d/);
+  await expect(narration).not.toContainText('Nothing yet');
 });
 
 test('a session that did not finish opening last time is not walked into again, and can be tried again', async ({

@@ -48,6 +48,8 @@ export class ViewFeed {
   sendsVersion = $state(0);
   rebalancesVersion = $state(0);
   sentences = $state.raw<Sentence[]>([]);
+  /** Where the story told begins (0: the whole session; later when it was opened part-way). */
+  private storyFromMs = 0;
   faults = $state.raw<FaultMark[]>([]);
   /** Each group's total lag over virtual time, for the lag chart. */
   lag = $state.raw<Record<string, LagSample[]>>({});
@@ -75,8 +77,11 @@ export class ViewFeed {
     if (move.kind === 'jump' && move.opened) this.startStory(batch);
     if (move.kind === 'jump' && move.back) {
       // Back in time: what was said after the new position has not happened on this timeline (yet),
-      // and the batch repeats recent history rather than telling anything new.
+      // and the batch repeats recent history rather than telling anything new, unless the playhead
+      // went back before where the story began (a session opened part-way): then the story starts
+      // again with the newest events before it, which the batch carries.
       this.rewind(batch.nowMs);
+      if (batch.nowMs < this.storyFromMs) this.retell(batch);
       return;
     }
     // Forward (a jump forward carries only the newest events: a burst, or a session opened
@@ -130,8 +135,9 @@ export class ViewFeed {
    * broker would sit beside "Nothing yet". Tell the earlier faults from the command log, and say
    * where the told events begin.
    */
-  private startStory(batch: Batch): void {
+  private startStory(batch: Batch, back = false): void {
     const first = batch.events.find((e) => e.seq > 0);
+    this.storyFromMs = first && first.seq > 1 ? first.atMs : 0;
     if (!first || first.seq === 1) return; // the whole story is in the batch
     const earlier = this.faults.filter((f) => f.atMs < first.atMs);
     const told: Sentence[] = earlier.map((f, i) => ({
@@ -144,9 +150,21 @@ export class ViewFeed {
       id: -0.5,
       atMs: first.atMs,
       tone: 'info' as const,
-      text: `This session was opened part-way through, at ${(batch.nowMs / 1000).toFixed(3)} s: the story here starts with the newest events${earlier.length > 0 ? ', after the faults above from its commands' : ''}. The diagram shows the cluster as it is.`,
+      text: back
+        ? `Back at ${(batch.nowMs / 1000).toFixed(3)} s, before where this story began: it starts again with the newest events before the playhead${earlier.length > 0 ? ', after the faults above from its commands' : ''}.`
+        : `This session was opened part-way through, at ${(batch.nowMs / 1000).toFixed(3)} s: the story here starts with the newest events${earlier.length > 0 ? ', after the faults above from its commands' : ''}. The diagram shows the cluster as it is.`,
     });
     this.sentences = told;
+  }
+
+  /** The playhead went back before the story's start: tell it again from the batch's events. */
+  private retell(batch: Batch): void {
+    this.narrator.reset();
+    this.startStory(batch, true);
+    const events = batch.events.filter((e) => e.seq > 0);
+    // No snapshot from before these events: the one the page holds is from later on.
+    const said = this.narrator.narrate(events);
+    if (said.length > 0) this.sentences = mergeSentences(this.sentences, said).slice(-SENTENCES_MAX);
   }
 
   private sampleLag(snapshot: ClusterSnapshot): void {
@@ -169,6 +187,7 @@ export class ViewFeed {
 
   /** A new simulation: nothing from the old one applies. */
   private restart(): void {
+    this.storyFromMs = 0;
     this.narrator.reset();
     this.sends.reset();
     this.rebalances.reset();
