@@ -131,4 +131,19 @@ describe('a dense window drawn in few, cheap shapes', () => {
     const printed = of('fillText').map((c) => c.args[0]);
     expect(printed).toEqual(['×7', '×4']);
   });
+
+  it('draws a dropped message dashed, with its ✕, and no delivery dot', () => {
+    const { ctx, of } = recorder();
+    drawArrows(
+      ctx,
+      [{ ...arrow(1, 'producer:p1', 'broker:1', 1000, 1001), dropped: 'loss' } as Arrow],
+      g,
+      colour,
+    );
+    expect(of('rect')).toHaveLength(0); // not drawn as a solid bar
+    expect(of('setLineDash').map((c) => c.args[0])).toEqual([[3, 3], []]);
+    expect(of('lineTo')).toHaveLength(1);
+    expect(of('roundRect')).toHaveLength(0);
+    expect(of('fillText').map((c) => c.args[0])).toEqual(['✕']);
+  });
 });

@@ -132,6 +132,8 @@ const DOT_R = 2.5;
 interface Family {
   thin: number[];
   thick: number[];
+  /** Dropped messages: dashed, as in the SVG (x1, y1, x2, y2, width). */
+  dashed: number[];
   dots: number[];
 }
 
@@ -204,7 +206,7 @@ function drawSegments(ctx: CanvasRenderingContext2D, segments: readonly number[]
 }
 
 /**
- * Draws every arrow the way the SVG does (a bundle thicker with its count, a drop as ✕, a
+ * Draws every arrow the way the SVG does (a bundle thicker with its count, a drop dashed with a ✕, a
  * delivery as a dot), one path per colour and stroke width. `colour` resolves a CSS variable; the
  * context is already scaled to diagram units. Each arrow's ends are computed once. Without a GPU
  * the canvas's drawing is rasterised on the main thread when the frame commits, so it counts
@@ -223,13 +225,14 @@ export function drawArrows(
   for (const a of arrows) {
     const cssVar = family(a.kind);
     let f = families.get(cssVar);
-    if (!f) families.set(cssVar, (f = { thin: [], thick: [], dots: [] }));
+    if (!f) families.set(cssVar, (f = { thin: [], thick: [], dashed: [], dots: [] }));
     const x1 = g.xOf.get(a.from) ?? 0;
     const x2 = g.xOf.get(a.to) ?? 0;
     const y1 = g.y(a.sentAtMs);
     const delivered = a.deliverAtMs <= g.nowMs;
     const y2 = delivered ? g.y(a.deliverAtMs) : g.y(g.nowMs);
-    (a.count > 1 ? f.thick : f.thin).push(x1, y1, x2, y2);
+    if (a.dropped) f.dashed.push(x1, y1, x2, y2, a.count > 1 ? 3 : 1.3);
+    else (a.count > 1 ? f.thick : f.thin).push(x1, y1, x2, y2);
     if (a.dropped) drops.push(x1 + (x2 - x1) * 0.8, y1 + (y2 - y1) * 0.8 + 4);
     else if (delivered) f.dots.push(x2, y2);
     if (a.count > 1) counts.push((x1 + x2) / 2, (y1 + y2) / 2 - 2, a.count);
@@ -242,6 +245,17 @@ export function drawArrows(
     drawSegments(ctx, f.thin, 1.3);
     drawSegments(ctx, f.thick, 3);
     if (f.dots.length > 0) fillDots(ctx, f.dots);
+    if (f.dashed.length > 0) {
+      ctx.setLineDash([3, 3]);
+      for (let i = 0; i < f.dashed.length; i += 5) {
+        ctx.lineWidth = f.dashed[i + 4]!;
+        ctx.beginPath();
+        ctx.moveTo(f.dashed[i]!, f.dashed[i + 1]!);
+        ctx.lineTo(f.dashed[i + 2]!, f.dashed[i + 3]!);
+        ctx.stroke();
+      }
+      ctx.setLineDash([]);
+    }
   }
   if (drops.length === 0 && counts.length === 0) return;
   ctx.textAlign = 'center';
