@@ -78,6 +78,16 @@ export function volatile(page: Page) {
   return [page.getByTestId('event-count'), page.getByTestId('save-status')];
 }
 
+/**
+ * The mask for a screenshot, once the session is saved: the save status is masked, but its width
+ * ("Saving…" or "Saved in this browser") moves the header's badge beside it, so a screenshot taken
+ * mid-save differed from the baseline by the badge alone.
+ */
+export async function steady(page: Page) {
+  await expect(page.getByTestId('save-status')).toHaveText('Saved in this browser');
+  return volatile(page);
+}
+
 /** Step one second at a time until `done()` holds (at most `maxSeconds`): waits on the model, not the clock. */
 export async function forwardUntil(page: Page, done: () => Promise<boolean>, maxSeconds = 30): Promise<void> {
   for (let i = 0; i < maxSeconds && !(await done()); i++) await forwardSeconds(page, 1);

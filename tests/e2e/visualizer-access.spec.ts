@@ -3,7 +3,7 @@
  * aria-live region, the dark theme, reduced motion, and a 1024×768 tablet with touch.
  */
 import { expect, test } from '@playwright/test';
-import { clockMs, clusterWithTopic, forwardSeconds, openPaused, volatile } from './cluster-helpers';
+import { clockMs, clusterWithTopic, forwardSeconds, openPaused, steady } from './cluster-helpers';
 
 test('keyboard: ? opens the help, Escape closes it, space plays and pauses, → steps, ↑ speeds up', async ({
   page,
@@ -13,7 +13,7 @@ test('keyboard: ? opens the help, Escape closes it, space plays and pauses, → 
   const help = page.getByTestId('keyboard-help');
   await expect(help).toBeVisible();
   await expect(help).toContainText('Play or pause');
-  await expect(page).toHaveScreenshot('keyboard-help.png', { mask: volatile(page) });
+  await expect(page).toHaveScreenshot('keyboard-help.png', { mask: await steady(page) });
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
 
@@ -48,7 +48,7 @@ test.describe('dark theme', () => {
   test('follows the system and can be switched back by hand', async ({ page }) => {
     await clusterWithTopic(page);
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-    await expect(page).toHaveScreenshot('cluster-view-dark.png', { mask: volatile(page) });
+    await expect(page).toHaveScreenshot('cluster-view-dark.png', { mask: await steady(page) });
     await page.getByTestId('theme-toggle').click();
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   });
@@ -59,7 +59,7 @@ test.describe('reduced motion', () => {
 
   test('messages sit still halfway along their route', async ({ page }) => {
     await clusterWithTopic(page);
-    await expect(page).toHaveScreenshot('cluster-view-reduced-motion.png', { mask: volatile(page) });
+    await expect(page).toHaveScreenshot('cluster-view-reduced-motion.png', { mask: await steady(page) });
   });
 });
 
@@ -84,6 +84,6 @@ test.describe('a 1024×768 tablet', () => {
     await expect(page.getByTestId('record').first()).toContainText('hello');
     // Nothing spills sideways on a tablet.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
-    await expect(page).toHaveScreenshot('tablet-inspector.png', { mask: volatile(page) });
+    await expect(page).toHaveScreenshot('tablet-inspector.png', { mask: await steady(page) });
   });
 });

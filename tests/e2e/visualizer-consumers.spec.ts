@@ -9,7 +9,7 @@ import {
   createProducer,
   forwardUntil,
   send,
-  volatile,
+  steady,
 } from './cluster-helpers';
 
 test('add a consumer: the group rebalances and the assignment changes on screen', async ({ page }) => {
@@ -41,7 +41,7 @@ test('add a consumer: the group rebalances and the assignment changes on screen'
   await expect(c2.getByTestId('member-assignment')).toHaveText('orders-2');
   await expect(page.locator('[data-node="consumer:c2"]')).toHaveAttribute('aria-label', /stable/);
   await expect(page.getByTestId('narration')).toContainText('Group g1 rebalanced: generation');
-  await expect(page).toHaveScreenshot('group-rebalanced.png', { mask: volatile(page) });
+  await expect(page).toHaveScreenshot('group-rebalanced.png', { mask: await steady(page) });
 });
 
 test('a cooperative rebalance, step by step: revoked after the first sync, assigned in a second', async ({

@@ -5,7 +5,7 @@
  * engine's refusals shown inline.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { clockMs, clusterWithTopic, forwardSeconds, openPaused, volatile } from './cluster-helpers';
+import { clockMs, clusterWithTopic, forwardSeconds, openPaused, steady } from './cluster-helpers';
 
 async function crashOrRestart(page: Page, node: string, action: 'crash' | 'restart'): Promise<void> {
   await page.getByTestId('tab-faults').click();
@@ -52,7 +52,7 @@ test('fault markers on the scrubber: one per fault, by kind, in the future too, 
   await expect(page.getByTestId('crash-broker-2')).toBeVisible(); // restarted at that moment
   await expect(page.locator('section[aria-label="Playback"]')).toHaveScreenshot(
     'scrubber-fault-markers.png',
-    { mask: volatile(page) },
+    { mask: await steady(page) },
   );
 });
 

@@ -13,7 +13,7 @@ import {
   leaderOf,
   openPaused,
   send,
-  volatile,
+  steady,
 } from './cluster-helpers';
 
 test('the cluster view: quorum, brokers, and every replica of a new topic with its leader', async ({
@@ -30,7 +30,7 @@ test('the cluster view: quorum, brokers, and every replica of a new topic with i
   await expect(page.getByTestId('narration')).toContainText(
     'Topic orders created with 3 partitions, replication factor 3.',
   );
-  await expect(page).toHaveScreenshot('cluster-view.png', { mask: volatile(page) });
+  await expect(page).toHaveScreenshot('cluster-view.png', { mask: await steady(page) });
 });
 
 test('messages in flight: paused mid-flight, listed, and inspectable field by field', async ({ page }) => {
@@ -45,7 +45,7 @@ test('messages in flight: paused mid-flight, listed, and inspectable field by fi
   await expect(page.getByTestId('message-status')).toHaveText('in flight');
   // Fields are text: the JSON of the request body, in a <pre>.
   await expect(page.getByTestId('message-body')).toContainText('{');
-  await expect(page).toHaveScreenshot('message-inspector.png', { mask: volatile(page) });
+  await expect(page).toHaveScreenshot('message-inspector.png', { mask: await steady(page) });
 });
 
 test('a click on a message in the diagram selects it', async ({ page }) => {
@@ -89,7 +89,7 @@ test('crash a broker: it is fenced and the partitions it led get new leaders', a
   await expect(page.getByTestId('narration')).toContainText(
     `broker-${leader} is fenced: no heartbeat reached the controller within broker.session.timeout.ms.`,
   );
-  await expect(page).toHaveScreenshot('broker-crashed.png', { mask: volatile(page) });
+  await expect(page).toHaveScreenshot('broker-crashed.png', { mask: await steady(page) });
 });
 
 test('cut a follower off: it falls behind, leaves the ISR, and rejoins after the heal', async ({ page }) => {
@@ -118,7 +118,7 @@ test('cut a follower off: it falls behind, leaves the ISR, and rejoins after the
   await expect(page.getByTestId('narration')).toContainText(
     `broker-${follower} left the ISR of ${partition}`,
   );
-  await expect(page).toHaveScreenshot('follower-out-of-isr.png', { mask: volatile(page) });
+  await expect(page).toHaveScreenshot('follower-out-of-isr.png', { mask: await steady(page) });
   await page.getByTestId('tab-faults').click();
   await page.getByTestId('heal-network').click();
   // The fetch lost to the cut times out first; then the follower fetches, catches up and rejoins.
@@ -147,7 +147,7 @@ test('split the network and slow a link: both are drawn on the diagram and marke
   await expect(page.locator('[data-node="broker-3"]')).toContainText('side B');
   await expect(page.getByTestId('fault-marker')).toHaveCount(2);
   await forwardSeconds(page, 1);
-  await expect(page).toHaveScreenshot('network-faults.png', { mask: volatile(page) });
+  await expect(page).toHaveScreenshot('network-faults.png', { mask: await steady(page) });
   // Bad input is refused in the engine's words, next to the control.
   await page.getByTestId('link-to').selectOption('broker-1');
   await page.getByTestId('cut-link').click();
@@ -164,7 +164,7 @@ test('topic setup errors are shown inline, in Kafka’s words, next to their fie
   await expect(page.getByTestId('topic-error')).toHaveText(
     'INVALID_REPLICATION_FACTOR: The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.',
   );
-  await expect(page).toHaveScreenshot('topic-form-error.png', { mask: volatile(page) });
+  await expect(page).toHaveScreenshot('topic-form-error.png', { mask: await steady(page) });
   await createTopic(page, 'bad name!', { replicationFactor: '3' });
   await expect(page.getByTestId('topic-topic')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByTestId('topic-error')).toContainText(
@@ -187,7 +187,7 @@ test('a send with acks=all: queued, sent, appended, copied, committed, acknowled
   await expect(steps).toHaveCount(7);
   for (const step of await steps.all()) await expect(step).toHaveAttribute('data-state', 'done');
   await expect(page.getByTestId('narration')).toContainText('p1’s record was acknowledged: orders-');
-  await expect(page).toHaveScreenshot('send-life.png', { mask: volatile(page) });
+  await expect(page).toHaveScreenshot('send-life.png', { mask: await steady(page) });
 });
 
 test('a replica’s log of 100 000 records scrolls as a virtualised list', async ({ page }) => {
