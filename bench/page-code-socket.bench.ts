@@ -14,7 +14,7 @@
  * counts are then read back from the brokers' logs in the engine worker.
  */
 import type { Browser, Page } from '@playwright/test';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/bridge/scenario';
+import { scenarioAtEnd, type Scenario } from '../src/bridge/scenario';
 import { encodeScenarioForLink } from '../src/bridge/scenario-codec';
 import { encodeCodeForLink } from '../src/ui/code/code-link';
 import { report } from './measure';
@@ -75,15 +75,7 @@ await producer.disconnect()
 `;
 
 function scenario(): Scenario {
-  const sim = benchCluster(PARTITIONS);
-  return {
-    format: SCENARIO_FORMAT,
-    version: SCENARIO_VERSION,
-    options: { seed: BENCH_SEED, brokers: BROKERS },
-    commands: sim.commandLog(),
-    atMs: sim.now(),
-    endMs: sim.now(),
-  };
+  return scenarioAtEnd({ seed: BENCH_SEED, brokers: BROKERS }, benchCluster(PARTITIONS));
 }
 
 /** A fresh page on the scenario (plus `hashTail`), engine ready, playback paused: only the bench moves time. */

@@ -9,7 +9,7 @@
  */
 import type { Browser } from '@playwright/test';
 import { createSimulation, type SimulationOptions } from '../src/engine';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/bridge/scenario';
+import { scenarioAtEnd, type Scenario } from '../src/bridge/scenario';
 import { encodeScenarioForLink } from '../src/bridge/scenario-codec';
 import { report } from './measure';
 import { withServedApp } from './page-kit';
@@ -40,14 +40,7 @@ export function scenario(partitions: number): Scenario {
     });
     sim.runFor(500);
   }
-  return {
-    format: SCENARIO_FORMAT,
-    version: SCENARIO_VERSION,
-    options,
-    commands: sim.commandLog(),
-    atMs: OPEN_MS,
-    endMs: sim.now(),
-  };
+  return scenarioAtEnd(options, sim, OPEN_MS);
 }
 
 interface FpsResult {

@@ -10,7 +10,7 @@
  * (script, style and layout, paint, the canvas's raster in the commit; page-frame-phases.ts).
  */
 import { createSimulation, type SimulationOptions } from '../src/engine';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../src/bridge/scenario';
+import { scenarioAtEnd, type Scenario } from '../src/bridge/scenario';
 import { report } from './measure';
 import { median, withScenarioPage } from './page-kit';
 import { sendEvery50ms, startBusyCluster } from './busy-cluster';
@@ -25,15 +25,7 @@ function busyScenario(): Scenario {
   startBusyCluster(sim, 'orders', ['p1', 'p2'], { acks: 'all' });
   sim.runFor(5000);
   sendEvery50ms(sim, 'orders', ['p1', 'p2'], 200);
-  const endMs = sim.now();
-  return {
-    format: SCENARIO_FORMAT,
-    version: SCENARIO_VERSION,
-    options,
-    commands: sim.commandLog(),
-    atMs: endMs,
-    endMs,
-  };
+  return scenarioAtEnd(options, sim);
 }
 
 interface Drawn {

@@ -124,15 +124,15 @@ export function parseScenario(input: unknown): ParsedScenario {
   return { ok: false, message: `${where}${first?.message ?? 'not a scenario'}${more}` };
 }
 
-/** The scenario of a session built in code (tests, benches): its commands, opened at its end. */
-export function scenarioAtEnd(options: SimulationOptions, sim: Simulation): Scenario {
+/** The scenario of a session built in code (tests, benches): its commands, opened at `atMs` (its end). */
+export function scenarioAtEnd(options: SimulationOptions, sim: Simulation, atMs?: number): Scenario {
   const endMs = sim.now();
   return {
     format: SCENARIO_FORMAT,
     version: SCENARIO_VERSION,
     options,
     commands: sim.commandLog(),
-    atMs: endMs,
+    atMs: atMs ?? endMs,
     endMs,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { expect, type Page } from '@playwright/test';
 import { createSimulation, type Command, type SimulationOptions } from '../../src/engine';
-import { SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from '../../src/bridge/scenario';
+import { scenarioAtEnd, type Scenario } from '../../src/bridge/scenario';
 import { encodeScenarioForLink } from '../../src/bridge/scenario-codec';
 
 /** Run `script` against a simulation and return the session as a scenario, positioned at `atMs`. */
@@ -16,15 +16,7 @@ export function buildScenario(
 ): Scenario {
   const sim = createSimulation(options);
   script({ run: (ms) => void sim.runFor(ms), send: (command) => void sim.dispatch(command) });
-  const endMs = sim.now();
-  return {
-    format: SCENARIO_FORMAT,
-    version: SCENARIO_VERSION,
-    options,
-    commands: sim.commandLog(),
-    atMs: atMs ?? endMs,
-    endMs,
-  };
+  return scenarioAtEnd(options, sim, atMs);
 }
 
 /** A topic, a producer and a steady stream of sends, then a broker crash: a busy little cluster. */
