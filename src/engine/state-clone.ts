@@ -66,12 +66,9 @@ export function cloneState(state: KernelState, like?: KernelState, stats?: { fre
       return out;
     }
     if (Array.isArray(value)) {
-      const unchangedPlain =
-        Array.isArray(prior) &&
-        prior.length === value.length &&
-        sameItems(prior, value, 0) &&
-        !reused.has(prior);
-      if (chunked?.has(value) && !unchangedPlain) {
+      // A log still the same as an earlier plain copy stays that copy (below).
+      const chunk = chunked?.has(value) === true && !(Array.isArray(prior) && samePlain(prior, value));
+      if (chunk) {
         const earlier = prior instanceof ChunkedBatches && !reused.has(prior) ? prior : undefined;
         const out = remember(value, ChunkedBatches.of(value, earlier));
         if (out === earlier) reused.add(out);
@@ -127,6 +124,10 @@ export function cloneState(state: KernelState, like?: KernelState, stats?: { fre
     if (same && k !== beforeKeys.length) same = false;
     return share(value, out, before, same);
   };
+
+  function samePlain(prior: unknown[], value: unknown[]): boolean {
+    return prior.length === value.length && !reused.has(prior) && sameItems(prior, value, 0);
+  }
 
   function remember<T>(original: object, copy: T): T {
     copies.set(original, copy);

@@ -555,12 +555,7 @@ export class Timeline {
       this.keepFuture(cut);
       this.keepSpare(cut);
       this.sim.restoreForReplay(keyframe.checkpoint);
-      this.applied = keyframe.commands;
-      try {
-        while (this.actions() < target) this.act();
-      } finally {
-        this.endReplay(cut);
-      }
+      this.replayCounting(keyframe, target, cut);
       for (const listener of this.cutListeners) listener(cut);
     }
     while (this.actions() < target) this.act();
@@ -605,6 +600,11 @@ export class Timeline {
         traceTail: this.future.takeStretches(tail),
       });
     }
+    this.replayCounting(keyframe, target, cut);
+  }
+
+  /** From `keyframe`, just restored for a replay, to position `target`, the trace cut at `cut`. */
+  private replayCounting(keyframe: Keyframe, target: number, cut: number): void {
     this.applied = keyframe.commands;
     try {
       while (this.actions() < target) this.act();
