@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createSimulation,
   formatTrace,
@@ -47,6 +47,18 @@ describe('the timeline', () => {
     busy(t);
     expect(t.recorded().commands).toEqual(t.sim.commandLog());
     expect(t.keyframeCount()).toBeGreaterThan(5);
+  });
+
+  it('goes on from a restored copy of its newest keyframe now and then, changing nothing that happens', () => {
+    const t = new Timeline(options, undefined, { keyframeEveryActions: 4 });
+    const restore = vi.spyOn(t.sim, 'restore');
+    busy(t);
+    // Every 16th keyframe on new ground: many times in this session, crash and restart included.
+    expect(restore.mock.calls.length).toBeGreaterThan(10);
+    expect(view(t)).toEqual(straight(t, t.nowMs()));
+    // Time travel over those points still replays exactly.
+    t.seek(3760);
+    expect(view(t)).toEqual(straight(t, 3760));
   });
 
   it('seeks back to any time and shows exactly what a straight run shows there', () => {
