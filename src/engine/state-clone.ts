@@ -142,8 +142,8 @@ export function cloneState(state: KernelState, like?: KernelState, stats?: { fre
 
 /**
  * `cloneState` with nothing to share with (a restore, a lone checkpoint): the same copy, without
- * the comparisons with an earlier one. A restore is part of every scrub, and this path makes it
- * about twice as fast (1.2 ms against 2.2 ms for the lesson-sized cluster at the hour).
+ * the comparisons with an earlier one. A restore is part of every scrub: for the lesson-sized
+ * cluster at the hour this path copies a keyframe in 1.2–1.6 ms against 2.2–2.8 ms (warm loop).
  */
 function copyState(state: KernelState, stats?: { fresh: number }): KernelState {
   const shallow = new Set<unknown[]>([state.sched.heap, ...metadataLogsOf(state)]);
