@@ -88,8 +88,19 @@ describe('going far back keeps the trace array aside for the jump ahead', () => 
     t.seek(3100); // under half the trace: the array is kept aside, the trace is a short copy
     expect(t.sim.trace()).not.toBe(array);
     t.advance(200);
+    // Its entries paged out before count as holes at once: the jump forgets only what the short
+    // trace wrote over its start and the newest pages, not the whole paged-out past again.
+    const forgotten: number[] = [];
+    const forget = t.sim.forgetTrace.bind(t.sim);
+    t.sim.forgetTrace = (from, to) => {
+      forgotten.push(Math.max(0, Math.min(to, t.sim.trace().length) - Math.max(0, from)));
+      forget(from, to);
+    };
+    const pagedOut = holes(t) + (array.length - t.sim.trace().length);
     t.seek(end);
     expect(t.sim.trace()).toBe(array); // not grown anew
+    expect(pagedOut).toBeGreaterThan(2000);
+    expect(forgotten.reduce((a, b) => a + b, 0)).toBeLessThan(3 * 256);
     expect(view(t)).toEqual(before);
 
     // A fork replaces the future: the array kept aside is dropped with it, and going ahead on the

@@ -149,8 +149,9 @@ export class Timeline {
    * The trace's array as it was before going far back (`Simulation.detachTrace`): its entries are
    * this timeline's events (holes where paged out), so jumping ahead again puts it back instead of
    * growing the cut trace to ~580 000 entries anew. Dropped when the future is replaced.
+   * `holesBelow`: its entries below this were paged out when it was set aside.
    */
-  private spare: readonly (EngineEvent | undefined)[] | undefined;
+  private spare: { events: readonly (EngineEvent | undefined)[]; holesBelow: number } | undefined;
   private readonly spareFrom: number;
   private readonly pager: TracePager;
   private readonly cutListeners: ((length: number) => void)[] = [];
@@ -601,10 +602,12 @@ export class Timeline {
     if (cut > this.future.end) return;
     const commandLog = this.commands.slice(0, keyframe.commands);
     const tail = cut - this.trace().length;
-    if (this.spare && this.spare.length >= cut) {
+    if (this.spare && this.spare.events.length >= cut) {
       // The array from before going far back holds these events already.
       this.future.dropFront(tail);
-      this.sim.reattachTrace(this.spare, cut);
+      const written = this.trace().length;
+      this.sim.reattachTrace(this.spare.events, cut);
+      this.pager.noteReattached(this.spare.holesBelow, written);
       this.spare = undefined;
       this.sim.restoreForReplay(keyframe.checkpoint, { commandLog });
     } else {
@@ -641,8 +644,8 @@ export class Timeline {
   private keepSpare(cut: number): void {
     const length = this.trace().length;
     if (length < this.spareFrom || cut * 2 >= length) return;
-    if (this.spare && this.spare.length >= length) return;
-    this.spare = this.sim.detachTrace(cut);
+    if (this.spare && this.spare.events.length >= length) return;
+    this.spare = { holesBelow: this.pager.inHeapFrom(), events: this.sim.detachTrace(cut) };
   }
 
   /** The recorded future was replaced: its events are no longer ours to put back. */
